@@ -1,0 +1,279 @@
+"""Throughput and peak-memory benchmark for qda's auto-coder.
+
+Builds a synthetic corpus of at least --words words by resampling turns of the sample
+transcripts, codes it with `AutoCoder(...).stream` (rules + metaphor, sentence unit) and
+compares the speed with running the same utterance texts through the full
+en_core_web_sm pipeline (`nlp.pipe`, all components including NER). It also reports the
+process's peak RSS after the qda run and at the end.
+
+It reports, it does not assert: the exit status is 0 whatever the figures are.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_code.py [--words 500000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import platform
+import random
+import resource
+import sys
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from qda.corpus import Corpus, Document, Turn  # noqa: E402
+
+TURNS_PER_DOC = 40
+SPEED_TARGET = 10.0  # qda words/s at least this many times the full pipeline's
+RSS_TARGET_MB = 2048.0  # qda peak RSS below this
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--words", type=int, default=500_000, help="minimum corpus size in words (default 500000)")
+    p.add_argument(
+        "--baseline-words", type=int, default=None,
+        help="words to run through the full spaCy pipeline (default: same as --words); "
+        "if smaller than the corpus, a prefix of the corpus is used",
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed for resampling turns (default 0)")
+    p.add_argument("--transcripts", default="transcripts_sample", help="sample transcripts (file or folder)")
+    p.add_argument("--codebook", default="codebooks/ccin.yaml", help="codebook YAML")
+    args = p.parse_args(argv)
+    if args.baseline_words is None:
+        args.baseline_words = args.words
+    return args
+
+
+def resolve(path: str) -> Path:
+    """A path as given if it exists, else relative to the repository root."""
+    given = Path(path)
+    if given.exists() or given.is_absolute():
+        return given
+    return ROOT / given
+
+
+def words_in(text: str) -> int:
+    return len(text.split())
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far (ru_maxrss: KiB on Linux, bytes on macOS)."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+def build_corpus(source: Corpus, min_words: int, seed: int) -> tuple[Corpus, int]:
+    """New documents of ~TURNS_PER_DOC turns, each resampled (with replacement) from one
+    source document's turns, keeping speakers (interviewer turns too), times and the
+    source's attributes. Text is rebuilt as `Speaker: utterance` lines."""
+    rng = random.Random(seed)
+    pool = [
+        (doc, [(t, doc.turn_text(t)) for t in doc.turns if doc.turn_text(t).strip()])
+        for doc in source
+    ]
+    pool = [(doc, turns) for doc, turns in pool if turns]
+    if not pool:
+        raise SystemExit("the sample transcripts have no non-empty turns")
+
+    documents: list[Document] = []
+    total = 0
+    while total < min_words:
+        src, src_turns = rng.choice(pool)
+        parts: list[str] = []
+        turns: list[Turn] = []
+        utterances: list[str] = []
+        offset = 0
+        for index, (turn, utterance) in enumerate(rng.choices(src_turns, k=TURNS_PER_DOC)):
+            label = f"{turn.speaker}: " if turn.speaker is not None else ""
+            start = offset + len(label)
+            end = start + len(utterance)
+            parts.append(f"{label}{utterance}\n")
+            offset = end + 1
+            turns.append(Turn(index, turn.speaker, start, end, turn.time, turn.end_time))
+            utterances.append(utterance)
+            total += words_in(utterance)
+            if total >= min_words:
+                break
+        n = len(documents) + 1
+        doc = Document(
+            id=f"bench-{n:05d}",
+            name=f"bench-{n:05d}.txt",
+            text="".join(parts),
+            attributes=dict(src.attributes),
+            turns=turns,
+        )
+        for turn, utterance in zip(doc.turns, utterances, strict=True):
+            assert doc.text[turn.start : turn.end] == utterance, (doc.id, turn.index)
+        documents.append(doc)
+    corpus = Corpus(documents)
+    return corpus, total
+
+
+def run_qda(corpus: Corpus, codebook_path: Path) -> dict:
+    from qda.codebook import load_codebook
+    from qda.coding import AutoCoder
+
+    result: dict = {}
+    t0 = time.perf_counter()
+    codebook = load_codebook(codebook_path)
+    coder = AutoCoder(codebook, coders=("rules", "metaphor"), unit="sentence")
+    result["load_s"] = time.perf_counter() - t0
+    result["pipeline"] = ", ".join(coder.nlp.pipe_names)
+
+    codings = 0
+    t0 = time.perf_counter()
+    for _ in coder.stream(corpus):
+        codings += 1
+    result["run_s"] = time.perf_counter() - t0
+    result["codings"] = codings
+    result["codable_turns"] = sum(1 for _ in coder.codable_turns(corpus))
+    result["codable_words"] = sum(words_in(d.turn_text(t)) for d, t in coder.codable_turns(corpus))
+    del coder, codebook
+    return result
+
+
+def run_baseline(texts: list[str]) -> dict:
+    import spacy
+
+    from qda.nlp import model_name
+
+    result: dict = {}
+    t0 = time.perf_counter()
+    nlp = spacy.load(model_name())
+    result["load_s"] = time.perf_counter() - t0
+    result["model"] = f"{model_name()} {nlp.meta.get('version', '?')}"
+    result["pipeline"] = ", ".join(nlp.pipe_names)
+
+    docs = 0
+    t0 = time.perf_counter()
+    for _doc in nlp.pipe(texts, batch_size=256):
+        docs += 1
+    result["run_s"] = time.perf_counter() - t0
+    result["docs"] = docs
+    return result
+
+
+def fmt_rate(words: int, seconds: float | None) -> str:
+    if not seconds:
+        return "n/a"
+    return f"{words / seconds:,.0f} words/s"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    transcripts = resolve(args.transcripts)
+    codebook_path = resolve(args.codebook)
+
+    from qda.readers import read_corpus
+
+    source = read_corpus(transcripts)
+    corpus, total_words = build_corpus(source, args.words, args.seed)
+    n_turns = sum(len(d.turns) for d in corpus)
+    interviewer_turns = sum(1 for d in corpus for t in d.turns if d.is_interviewer(t))
+    texts = [d.turn_text(t) for d in corpus for t in d.turns]
+    assert sum(words_in(u) for u in texts) == total_words
+
+    print("qda auto-coding benchmark")
+    print(f"  python {platform.python_version()} on {platform.platform()}")
+    print(f"  transcripts: {transcripts} ({len(source)} documents), codebook: {codebook_path}, seed {args.seed}")
+    print(
+        f"  corpus: {total_words:,} words in {len(corpus):,} documents, {n_turns:,} turns "
+        f"({interviewer_turns:,} interviewer turns), ~{TURNS_PER_DOC} turns per document"
+    )
+    print("  words = len(text.split()) over the utterances of ALL turns (interviewer turns included);")
+    print("  the same count is used for qda and the baseline.")
+    print(flush=True)
+
+    # --- qda (first, so its peak RSS is measured before the full pipeline is loaded) ---
+    gc.collect()
+    qda_res: dict | None = None
+    qda_error = None
+    try:
+        qda_res = run_qda(corpus, codebook_path)
+    except Exception:  # report, do not crash: this is a benchmark, not a test
+        qda_error = traceback.format_exc()
+    gc.collect()
+    qda_peak = peak_rss_mb()
+
+    print("qda: AutoCoder(codebook, coders=('rules', 'metaphor'), unit='sentence').stream(corpus)")
+    if qda_res is not None:
+        print(f"  pipeline:         {qda_res['pipeline']}")
+        print(f"  load (excluded):  {qda_res['load_s']:.2f} s (codebook + spaCy pipeline + coders)")
+        print(f"  coding time:      {qda_res['run_s']:.2f} s")
+        print(f"  codings:          {qda_res['codings']:,} (consumed one by one, not kept)")
+        print(
+            f"  turns coded:      {qda_res['codable_turns']:,} of {n_turns:,} "
+            f"({qda_res['codable_words']:,} words); qda skips interviewer turns by design,"
+        )
+        print("                    but words/s counts all turns' words, as for the baseline")
+        print(f"  throughput:       {fmt_rate(total_words, qda_res['run_s'])}")
+    else:
+        print("  ERROR: the qda run failed:")
+        print("    " + qda_error.rstrip().replace("\n", "\n    "))
+    print(f"  peak RSS after qda run: {qda_peak:,.1f} MB")
+    print(flush=True)
+
+    # --- baseline: the full en_core_web_sm pipeline ---
+    base_texts, base_words = [], 0
+    for text in texts:
+        if base_words >= args.baseline_words:
+            break
+        base_texts.append(text)
+        base_words += words_in(text)
+    if len(base_texts) < len(texts):
+        prefix_note = (
+            f"prefix of the corpus (--baseline-words {args.baseline_words:,}): {base_words:,} of "
+            f"{total_words:,} words ({len(base_texts):,} of {len(texts):,} turns); "
+            "baseline words/s computed on that prefix"
+        )
+    else:
+        prefix_note = f"the whole corpus: {base_words:,} words, {len(base_texts):,} turns"
+    base_res: dict | None = None
+    base_error = None
+    try:
+        base_res = run_baseline(base_texts)
+    except Exception:
+        base_error = traceback.format_exc()
+    end_peak = peak_rss_mb()
+
+    print("baseline: spacy.load(model).pipe(texts, batch_size=256), all components incl. NER")
+    print(f"  input:            {prefix_note}")
+    if base_res is not None:
+        print(f"  model:            {base_res['model']}")
+        print(f"  pipeline:         {base_res['pipeline']}")
+        print(f"  load (excluded):  {base_res['load_s']:.2f} s")
+        print(f"  time:             {base_res['run_s']:.2f} s for {base_res['docs']:,} docs")
+        print(f"  throughput:       {fmt_rate(base_words, base_res['run_s'])}")
+    else:
+        print("  ERROR: the baseline run failed:")
+        print("    " + base_error.rstrip().replace("\n", "\n    "))
+    print(f"  peak RSS at end (qda + baseline in one process): {end_peak:,.1f} MB")
+    print()
+
+    # --- summary ---
+    print("summary")
+    if qda_res and base_res and qda_res["run_s"] and base_res["run_s"]:
+        qda_rate = total_words / qda_res["run_s"]
+        base_rate = base_words / base_res["run_s"]
+        ratio = qda_rate / base_rate
+        speed = "PASS" if ratio >= SPEED_TARGET else "FAIL"
+        print(f"  speed:  qda {qda_rate:,.0f} words/s vs baseline {base_rate:,.0f} words/s "
+              f"= {ratio:.1f}x   target >= {SPEED_TARGET:g}x   {speed}")
+    else:
+        print(f"  speed:  n/a (a run failed)   target >= {SPEED_TARGET:g}x   FAIL")
+    memory = "PASS" if qda_res is not None and qda_peak < RSS_TARGET_MB else "FAIL"
+    print(f"  memory: qda peak RSS {qda_peak:,.1f} MB   target < {RSS_TARGET_MB:g} MB   {memory}"
+          + ("" if qda_res is not None else " (qda run failed)"))
+    print("  (figures are reported, not asserted: exit status is 0 either way)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

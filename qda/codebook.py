@@ -1,0 +1,275 @@
+"""The codebook: codes with definitions, examples and the declarative rules that detect them.
+
+Loading validates the YAML and reports the file, line and field of every problem at once,
+so a researcher can fix a codebook in one pass (see docs/codebook.md for the schema).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import patterns
+from .errors import CodebookError, Problem
+
+RULE_KINDS = ("phrases", "pattern", "dependency")
+NEGATION_MODES = ("keep", "exclude", "require")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One declarative detector for a code.
+
+    `kind` is `phrases` (lemma phrase list), `pattern` (spaCy Matcher token pattern)
+    or `dependency` (spaCy DependencyMatcher pattern). An `exclusion` rule suppresses
+    the code's matches that overlap it. `negation` says what a negated match does.
+    """
+
+    id: str
+    kind: str
+    value: Any
+    exclusion: bool = False
+    negation: str = "keep"
+    confidence: float = 0.8
+
+
+@dataclass(frozen=True)
+class Code:
+    id: str
+    name: str
+    parent: str | None = None
+    description: str = ""
+    include: str = ""
+    exclude: str = ""
+    examples: tuple[str, ...] = ()
+    color: str | None = None
+    rules: tuple[Rule, ...] = ()
+
+
+@dataclass
+class Codebook:
+    name: str
+    codes: dict[str, Code] = field(default_factory=dict)
+    version: str = "1"
+    path: str | None = None
+
+    def lineage(self, code_id: str) -> list[Code]:
+        """The code's ancestors from the root down to the code itself."""
+        chain: list[Code] = []
+        current: str | None = code_id
+        while current is not None:
+            code = self.codes[current]
+            chain.append(code)
+            current = code.parent
+        return chain[::-1]
+
+    def code_path(self, code_id: str) -> str:
+        """Human-readable path of names, e.g. `Thresholds > Up/down metaphor`."""
+        return " > ".join(code.name for code in self.lineage(code_id))
+
+    def children(self, code_id: str | None) -> list[Code]:
+        return [c for c in self.codes.values() if c.parent == code_id]
+
+
+# --- loading and validation -------------------------------------------------
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_RULE_ID = re.compile(r"^[A-Za-z0-9_.:-]+$")
+_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_TEXT_FIELDS = {"name": "name", "definition": "description", "include": "include", "exclude": "exclude"}
+_CODE_FIELDS = {"id", "parent", "color", "examples", "rules", *_TEXT_FIELDS}
+_RULE_FIELDS = {"id", "exclusion", "negation", "confidence", *RULE_KINDS}
+_TOP_FIELDS = {"name", "version", "description", "codes"}
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and validate a YAML codebook; raise CodebookError listing every problem."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CodebookError([Problem(str(path), None, "file", f"cannot be read ({exc.strerror})")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CodebookError([Problem(str(path), None, "file", "is not UTF-8 text; save it as UTF-8")])
+    return parse_codebook(text, str(path))
+
+
+def parse_codebook(text: str, filename: str = "<codebook>") -> Codebook:
+    """Validate codebook YAML text; `filename` is used in error messages."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise CodebookError([Problem(filename, line, "yaml", f"{reason}; fix the YAML syntax")])
+    return _Validator(filename).codebook(root)
+
+
+class _Validator:
+    """Turns composed YAML nodes into a Codebook, collecting problems with line numbers."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.problems: list[Problem] = []
+
+    def problem(self, node: yaml.Node | None, field: str, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        self.problems.append(Problem(self.filename, line, field, message))
+
+    def mapping(self, node, field: str, allowed: set[str]) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, field, "must be a mapping of `key: value` entries")
+            return {}
+        items: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in items:
+                self.problem(key_node, f"{field}.{key}", "is given twice")
+            elif key not in allowed:
+                known = ", ".join(sorted(allowed))
+                self.problem(key_node, f"{field}.{key}", f"is not a known field (known: {known})")
+            items[key] = (key_node, value_node)
+        return items
+
+    def string(self, node, field: str) -> str | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:null":
+            return str(node.value).strip()
+        self.problem(node, field, "must be text")
+        return None
+
+    def codebook(self, root) -> Codebook:
+        if root is None:
+            raise CodebookError([Problem(self.filename, None, "file", "is empty; a codebook needs `codes:`")])
+        top = self.mapping(root, "codebook", _TOP_FIELDS)
+        name = self.string(top["name"][1], "name") if "name" in top else Path(self.filename).stem
+        version = self.string(top["version"][1], "version") if "version" in top else "1"
+        codes: dict[str, Code] = {}
+        code_nodes: dict[str, yaml.Node] = {}
+        if "codes" not in top:
+            self.problem(root, "codes", "is missing; list the codes under `codes:`")
+        elif not isinstance(top["codes"][1], yaml.SequenceNode) or not top["codes"][1].value:
+            self.problem(top["codes"][1], "codes", "must be a non-empty list of codes")
+        else:
+            rule_ids: set[str] = set()
+            for i, node in enumerate(top["codes"][1].value):
+                code = self.code(node, f"codes[{i}]", rule_ids)
+                if code is None:
+                    continue
+                if code.id in codes:
+                    self.problem(node, f"codes[{i}].id", f"`{code.id}` is used by another code; ids must be unique")
+                    continue
+                codes[code.id] = code
+                code_nodes[code.id] = node
+            self.check_parents(codes, code_nodes)
+        if self.problems:
+            raise CodebookError(self.problems)
+        return Codebook(name=name or "", codes=codes, version=version or "1", path=self.filename)
+
+    def code(self, node, field: str, rule_ids: set[str]) -> Code | None:
+        items = self.mapping(node, field, _CODE_FIELDS)
+        if not items:
+            return None
+        if "id" not in items:
+            self.problem(node, f"{field}.id", "is missing; give the code a stable id such as `threshold`")
+            return None
+        code_id = self.string(items["id"][1], f"{field}.id")
+        if code_id is None:
+            return None
+        if not _ID.match(code_id):
+            self.problem(items["id"][1], f"{field}.id", f"`{code_id}` must be lower-case letters, digits and _ , starting with a letter")
+        field = f"codes[{code_id}]"
+        values: dict[str, Any] = {}
+        for key, attr in _TEXT_FIELDS.items():
+            if key in items:
+                values[attr] = self.string(items[key][1], f"{field}.{key}") or ""
+        if not values.get("name"):
+            self.problem(node, f"{field}.name", "is missing; give the code a readable name")
+        if "parent" in items:
+            values["parent"] = self.string(items["parent"][1], f"{field}.parent")
+        if "color" in items:
+            color = self.string(items["color"][1], f"{field}.color")
+            if color is not None and not _COLOR.match(color):
+                self.problem(items["color"][1], f"{field}.color", f"`{color}` must be a hex colour like #1f77b4")
+            values["color"] = color
+        if "examples" in items:
+            values["examples"] = tuple(self.string_list(items["examples"][1], f"{field}.examples"))
+        if "rules" in items:
+            rules_node = items["rules"][1]
+            if not isinstance(rules_node, yaml.SequenceNode):
+                self.problem(rules_node, f"{field}.rules", "must be a list of rules")
+            else:
+                rules = [self.rule(r, f"{field}.rules[{i}]", code_id, i, rule_ids) for i, r in enumerate(rules_node.value)]
+                values["rules"] = tuple(r for r in rules if r is not None)
+        return Code(id=code_id, **values)
+
+    def string_list(self, node, field: str) -> list[str]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, field, "must be a list of texts")
+            return []
+        strings = [self.string(item, f"{field}[{i}]") for i, item in enumerate(node.value)]
+        return [s for s in strings if s]
+
+    def rule(self, node, field: str, code_id: str, index: int, rule_ids: set[str]) -> Rule | None:
+        items = self.mapping(node, field, _RULE_FIELDS)
+        if not items:
+            return None
+        rule_id = self.string(items["id"][1], f"{field}.id") if "id" in items else f"{code_id}.{index + 1}"
+        if rule_id is None:
+            return None
+        if not _RULE_ID.match(rule_id):
+            self.problem(items["id"][1], f"{field}.id", f"`{rule_id}` may hold only letters, digits and _ . : -")
+        if rule_id in rule_ids:
+            self.problem(node, f"{field}.id", f"`{rule_id}` is used by another rule; rule ids must be unique")
+        rule_ids.add(rule_id)
+        field = f"{field}({rule_id})"
+        kinds = [k for k in RULE_KINDS if k in items]
+        if len(kinds) != 1:
+            self.problem(node, field, f"needs exactly one of {', '.join(RULE_KINDS)} (found {len(kinds) or 'none'})")
+            return None
+        kind = kinds[0]
+        value_node = items[kind][1]
+        value = yaml.SafeLoader(io.StringIO("")).construct_document(value_node)
+        message = patterns.check(kind, value)
+        if message:
+            self.problem(value_node, f"{field}.{kind}", message)
+            return None
+        options: dict[str, Any] = {}
+        if "exclusion" in items:
+            flag = yaml.SafeLoader(io.StringIO("")).construct_document(items["exclusion"][1])
+            if not isinstance(flag, bool):
+                self.problem(items["exclusion"][1], f"{field}.exclusion", "must be true or false")
+            options["exclusion"] = bool(flag)
+        if "negation" in items:
+            mode = self.string(items["negation"][1], f"{field}.negation")
+            if mode not in NEGATION_MODES:
+                self.problem(items["negation"][1], f"{field}.negation", f"must be one of {', '.join(NEGATION_MODES)}")
+            options["negation"] = mode or "keep"
+        if "confidence" in items:
+            conf_node = items["confidence"][1]
+            conf = yaml.SafeLoader(io.StringIO("")).construct_document(conf_node)
+            if isinstance(conf, bool) or not isinstance(conf, (int, float)) or not 0 <= conf <= 1:
+                self.problem(conf_node, f"{field}.confidence", "must be a number from 0 to 1")
+            else:
+                options["confidence"] = float(conf)
+        return Rule(id=rule_id, kind=kind, value=patterns.normalise(kind, value), **options)
+
+    def check_parents(self, codes: dict[str, Code], nodes: dict[str, yaml.Node]) -> None:
+        for code in codes.values():
+            if code.parent is not None and code.parent not in codes:
+                self.problem(nodes[code.id], f"codes[{code.id}].parent", f"`{code.parent}` is not a code id in this codebook")
+        for code in codes.values():
+            seen, current = {code.id}, code.parent
+            while current in codes:
+                if current in seen:
+                    self.problem(nodes[code.id], f"codes[{code.id}].parent", "makes a cycle; a code cannot be its own ancestor")
+                    break
+                seen.add(current)
+                current = codes[current].parent

@@ -1,0 +1,229 @@
+"""The up/down metaphor coder: spatial up/down language used of category, risk, priority
+or intensity (Lakoff and Johnson's MORE IS UP), told apart from literal movement.
+
+Word lists alone cannot tell "went up to CP" from "went up to the office", so a sentence
+holding a candidate word is parsed and the candidate is judged by what governs it and
+what it reaches through the parse: the verb it belongs to, the object of its preposition
+("down to CiN", "up the hill"), the noun an adjective modifies ("higher level") and the
+"of" phrase of a position noun ("top of the list"). Sentences without a candidate word
+are never parsed.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Span, Token
+
+from .. import nlp as qnlp
+from .base import Match
+
+# Words whose up/down sense the coder judges (lookup lemmas).
+DIRECTIONS = frozenset({"up", "down"})
+POSITIONS = frozenset({"above", "below", "beneath", "under", "over"})
+LEVELS = frozenset({"high", "low", "higher", "lower", "highest", "lowest"})
+ENDS = frozenset({"top", "bottom"})
+# Figurative whatever their arguments: escalating a case, a concern, a situation.
+ALWAYS_FIGURATIVE = frozenset(
+    {"escalate", "escalation", "de", "downgrade", "upgrade", "step-down", "step-up"}
+)
+CANDIDATES = DIRECTIONS | POSITIONS | LEVELS | ENDS | ALWAYS_FIGURATIVE
+
+# What up/down is "about" in this kind of talk: categories, plans, levels, risk, priority.
+DOMAIN = frozenset(
+    {
+        "cp", "cin", "ccin", "lac", "caf", "plo", "icpc", "s47", "s17", "plan", "category",
+        "categorisation", "level", "tier", "band", "threshold", "risk", "concern", "worry",
+        "need", "priority", "list", "pile", "heap", "agenda", "caseload", "scale", "ladder",
+        "protection", "conference", "court", "proceedings", "section", "statutory", "help",
+        "service", "services", "universal", "intervention", "status", "bar", "intensity",
+        "severity", "seriousness", "escalation", "line", "order", "criterion", "criteria",
+        "red", "amber", "green", "child-in-need", "pecking",
+    }
+)
+# Domain words that only count after above/below/over/under ("above the line"); after
+# up/down they are idioms of time ("further down the line").
+POSITION_ONLY = frozenset({"line", "bar", "radar"})
+# Verbs whose up/down particle is the category move itself.
+STEP_VERBS = frozenset({"step", "scale", "ratchet", "ramp", "bump", "dial", "notch", "tone"})
+# Phrasal verbs with no vertical sense: set up a meeting, follow up, sit down with mum.
+NON_VERTICAL = frozenset(
+    {
+        "set", "follow", "pick", "back", "sit", "write", "break", "turn", "end", "show", "sort",
+        "fill", "take", "make", "look", "call", "shut", "calm", "settle", "quiet", "hold",
+        "catch", "keep", "open", "put", "give", "build", "wind", "slow", "let", "jot", "note",
+        "bottle", "mess", "tie", "tidy", "clean", "wash", "wake", "grow", "own", "speak",
+        "pin", "narrow", "break", "close", "play", "cut", "lie", "knock", "track", "run",
+    }
+)
+# Movement on foot or by vehicle; with up/down and no domain target it is literal.
+AGITATION = frozenset({"jump", "pace", "bounce", "walk", "run", "hop", "march", "stomp", "go", "move"})
+# Movement verbs whose subject, when a case or situation, makes the movement figurative.
+MOTION_VERBS = frozenset({"go", "come", "move", "creep", "flow", "drop", "fall", "climb", "shoot", "bump", "push", "put", "take"})
+CASE_PRONOUNS = frozenset({"it", "things", "that", "this", "everything", "case", "risk", "concern", "concerns"})
+_PREPOSITIONS = frozenset({"to", "into", "onto", "from", "on", "towards", "toward", "of"})
+
+
+class MetaphorCoder:
+    """Finds figurative up/down language; code id `up_down` by default."""
+
+    source = "metaphor"
+
+    def __init__(self, nlp: Language, code: str = "up_down"):
+        self.nlp = nlp
+        self.code = code
+
+    @staticmethod
+    def is_candidate(sent: Span) -> bool:
+        return any(t.lemma_ in CANDIDATES or t.lower_ in CANDIDATES for t in sent)
+
+    def find(self, sentences: list[Span]) -> list[tuple[int, Match]]:
+        todo = [i for i, s in enumerate(sentences) if self.is_candidate(s)]
+        found: list[tuple[int, Match]] = []
+        for i, parsed in zip(todo, qnlp.parse(self.nlp, (sentences[i].text for i in todo))):
+            base = sentences[i].start_char
+            for token in parsed:
+                judged = judge(token)
+                if judged is None:
+                    continue
+                rule, words, confidence = judged
+                span = _covering(parsed, words)
+                found.append(
+                    (i, Match(self.code, base + span.start_char, base + span.end_char, rule,
+                              " ".join(t.text for t in words), confidence, self.source))
+                )
+        return _one_per_span(found)
+
+
+def judge(token: Token) -> tuple[str, list[Token], float] | None:
+    """(rule id, evidence tokens, confidence) when `token` is figurative up/down, else None."""
+    lemma = token.lemma_
+    if lemma in ALWAYS_FIGURATIVE or token.lower_ in ALWAYS_FIGURATIVE:
+        if lemma == "de" and not _next_is(token, "escalate", "escalation"):
+            return None
+        return "metaphor.escalate", [token], 0.95
+    if lemma in DIRECTIONS:
+        return _judge_direction(token)
+    if lemma in POSITIONS:
+        target = _object_of(token)
+        if target is not None and _is_domain(target, position=True):
+            return "metaphor.position", [token, target], 0.9
+        return None
+    if lemma in LEVELS or token.lower_ in LEVELS:
+        return _judge_level(token)
+    if lemma in ENDS:
+        of = next((c for c in token.children if c.lower_ == "of"), None)
+        target = _object_of(of) if of is not None else None
+        if target is not None and _is_domain(target):
+            return "metaphor.end", [token, of, target], 0.9
+    return None
+
+
+def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
+    if _up_and_down(token):
+        return None  # jumping/pacing up and down: agitation, not degree
+    verb = token.head if token.dep_ != "ROOT" else token
+    targets = _targets(token, verb)
+    domain = [t for t in targets if _is_domain(t)]
+    if domain:
+        return "metaphor.direction", [verb, token, domain[0]], 0.95
+    literal_object = token.dep_ == "prep" and _object_of(token) is not None
+    if literal_object:
+        return None
+    if verb.lemma_ in STEP_VERBS:
+        return "metaphor.step", [verb, token], 0.85
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if verb.lemma_ in MOTION_VERBS and subject is not None and subject.lower_ in CASE_PRONOUNS:
+        # "it came back down", "things crept back up": a case or situation, not a person, moves
+        return "metaphor.direction", [subject, verb, token], 0.7
+    return None
+
+
+def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
+    # "a higher level", "high-risk", "the risk is high", "lower down the list"
+    noun = token.head if token.dep_ in ("amod", "compound", "advmod", "npadvmod") else None
+    if noun is not None and _is_domain(noun):
+        return "metaphor.level", [token, noun], 0.9
+    if token.dep_ in ("acomp", "attr"):
+        subject = next((c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and _is_domain(subject):
+            return "metaphor.level", [subject, token], 0.85
+    if token.dep_ in ("advmod", "acomp", "oprd") and token.head.lemma_ in MOTION_VERBS:
+        return "metaphor.level", [token.head, token], 0.8  # "it should have gone higher"
+    for child in token.children:
+        if child.lemma_ in DIRECTIONS:
+            target = _object_of(child)
+            if target is not None and _is_domain(target):
+                return "metaphor.level", [token, child, target], 0.9
+    return None
+
+
+def _targets(token: Token, verb: Token) -> list[Token]:
+    """Nouns the up/down reaches: its own object, objects of to/into/from phrases on it or
+    its verb ("down to CiN"), and the verb's object and subject ("stepped the case up")."""
+    found: list[Token] = []
+    obj = _object_of(token)
+    if obj is not None:
+        found.append(obj)
+    # A phrasal verb with no vertical sense ("end up on a plan") moves a case only when
+    # the particle itself leads to a category: "brought it down to CiN".
+    heads = (token, verb) if verb.lemma_ not in NON_VERTICAL else (token,)
+    for head in heads:
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in _PREPOSITIONS and child is not token:
+                target = _object_of(child)
+                if target is not None:
+                    found.append(target)
+    if verb.lemma_ not in NON_VERTICAL:
+        found += [c for c in verb.children if c.dep_ in ("dobj", "nsubj", "nsubjpass")]
+    return found
+
+
+def _object_of(token: Token) -> Token | None:
+    return next((c for c in token.children if c.dep_ in ("pobj", "dobj")), None)
+
+
+def _is_domain(noun: Token, position: bool = False) -> bool:
+    """True for a category, plan, level or risk word, or a noun compounded with one."""
+    words = [noun] + [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+    for word in words:
+        lemma = word.lemma_
+        if lemma in POSITION_ONLY and not position:
+            continue
+        if lemma in DOMAIN or word.lower_ in DOMAIN:
+            return True
+    return False
+
+
+def _up_and_down(token: Token) -> bool:
+    pair = {c.lemma_ for c in token.children if c.dep_ == "conj"} | (
+        {token.head.lemma_} if token.dep_ == "conj" else set()
+    )
+    return bool(pair & DIRECTIONS) or (token.head.lemma_ in AGITATION and _in_up_and_down(token))
+
+
+def _in_up_and_down(token: Token) -> bool:
+    doc = token.doc
+    window = doc[max(token.i - 2, 0) : token.i + 3].text.lower()
+    return "up and down" in window
+
+
+def _next_is(token: Token, *lemmas: str) -> bool:
+    doc = token.doc
+    j = token.i + 1
+    if j < len(doc) and doc[j].text == "-":
+        j += 1
+    return j < len(doc) and doc[j].lemma_ in lemmas
+
+
+def _covering(doc, tokens: list[Token]) -> Span:
+    return doc[min(t.i for t in tokens) : max(t.i for t in tokens) + 1]
+
+
+def _one_per_span(found: list[tuple[int, Match]]) -> list[tuple[int, Match]]:
+    seen: set[tuple[int, int, int]] = set()
+    unique = []
+    for i, m in found:
+        if (i, m.start, m.end) not in seen:
+            seen.add((i, m.start, m.end))
+            unique.append((i, m))
+    return unique

@@ -1,0 +1,111 @@
+"""The rule coder: a codebook's phrase lists, token patterns and dependency patterns.
+
+Phrases and word-only token patterns run on the cheap lexical tokens of every sentence.
+Patterns that need tags or dependencies run only on sentences holding one of the rule's
+anchor words, each parsed on its own (see qda.patterns).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from spacy.language import Language
+from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+from spacy.tokens import Span
+
+from .. import nlp as qnlp
+from .. import patterns
+from ..codebook import Codebook, Rule
+from .base import Match, negated
+
+
+class RuleCoder:
+    """Applies every rule of a codebook; an exclusion rule vetoes overlapping matches of its code."""
+
+    source = "rule"
+
+    def __init__(self, codebook: Codebook, nlp: Language):
+        self.nlp = nlp
+        self.rules: dict[str, tuple[str, Rule]] = {}
+        self.lexical_phrases = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.lexical_tokens = Matcher(nlp.vocab)
+        self.parsed_tokens = Matcher(nlp.vocab)
+        self.parsed_deps = DependencyMatcher(nlp.vocab)
+        self.anchored: list[tuple[frozenset[str], str]] = []
+        self.unanchored: list[str] = []
+        phrase_rules: list[tuple[str, tuple[str, ...]]] = []
+        for code in codebook.codes.values():
+            for rule in code.rules:
+                self.rules[rule.id] = (code.id, rule)
+                if rule.kind == "phrases":
+                    phrase_rules.append((rule.id, rule.value))
+                elif not patterns.needs_parse(rule.kind, rule.value):
+                    self.lexical_tokens.add(rule.id, [rule.value])
+                else:
+                    matcher = self.parsed_tokens if rule.kind == "pattern" else self.parsed_deps
+                    matcher.add(rule.id, [rule.value])
+                    words = patterns.anchors(rule.kind, rule.value)
+                    if words is None:
+                        self.unanchored.append(rule.id)
+                    else:
+                        self.anchored.append((words, rule.id))
+        self._add_phrases(phrase_rules)
+
+    def _add_phrases(self, phrase_rules: list[tuple[str, tuple[str, ...]]]) -> None:
+        # Phrases go through the same lexical path as transcripts, so "stepped down" in a
+        # codebook and "steps down" in a transcript share the lemmas "step down".
+        texts = [p for _, phrases in phrase_rules for p in phrases]
+        docs = iter(qnlp.lexical(self.nlp, texts))
+        for rule_id, phrases in phrase_rules:
+            self.lexical_phrases.add(rule_id, [next(docs) for _ in phrases])
+
+    def find(self, sentences: list[Span]) -> list[tuple[int, Match]]:
+        found: list[tuple[int, Match]] = []
+        to_parse: list[int] = []
+        for i, sent in enumerate(sentences):
+            spans = self.lexical_phrases(sent, as_spans=True) if len(self.lexical_phrases) else []
+            spans += self.lexical_tokens(sent, as_spans=True) if len(self.lexical_tokens) else []
+            for span in spans:
+                self._keep(found, i, span, span.start_char, span.end_char)
+            if self._may_match_parsed(sent):
+                to_parse.append(i)
+        for i, parsed in zip(to_parse, qnlp.parse(self.nlp, (sentences[i].text for i in to_parse))):
+            base = sentences[i].start_char
+            for span in self.parsed_tokens(parsed, as_spans=True) if len(self.parsed_tokens) else ():
+                self._keep(found, i, span, base + span.start_char, base + span.end_char)
+            for match_id, token_ids in self.parsed_deps(parsed) if len(self.parsed_deps) else ():
+                tokens = sorted(parsed[t] for t in token_ids)
+                span = parsed[tokens[0].i : tokens[-1].i + 1]
+                words = " ".join(t.text for t in tokens)
+                self._keep(found, i, span, base + span.start_char, base + span.end_char, match_id, words)
+        return self._apply_exclusions(found)
+
+    def _may_match_parsed(self, sent: Span) -> bool:
+        if self.unanchored:
+            return True
+        if not self.anchored:
+            return False
+        words = {t.lower_ for t in sent} | {t.lemma_ for t in sent}
+        return any(not anchors.isdisjoint(words) for anchors, _ in self.anchored)
+
+    def _keep(self, found, i, span, start, end, match_id=None, words=None) -> None:
+        rule_id = self.nlp.vocab.strings[match_id if match_id is not None else span.label]
+        code, rule = self.rules[rule_id]
+        is_negated = negated(span)
+        if (rule.negation == "exclude" and is_negated) or (rule.negation == "require" and not is_negated):
+            return
+        note = "negated" if is_negated and rule.negation == "keep" else ""
+        match = Match(code, start, end, rule_id, words or span.text, rule.confidence, self.source, note)
+        found.append((i, match))
+
+    def _apply_exclusions(self, found: list[tuple[int, Match]]) -> list[tuple[int, Match]]:
+        vetoes: dict[tuple[int, str], list[Match]] = defaultdict(list)
+        for i, m in found:
+            if self.rules[m.rule][1].exclusion:
+                vetoes[(i, m.code)].append(m)
+        return [
+            (i, m)
+            for i, m in found
+            if not self.rules[m.rule][1].exclusion
+            and not any(v.start < m.end and m.start < v.end for v in vetoes.get((i, m.code), ()))
+        ]

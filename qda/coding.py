@@ -1,0 +1,131 @@
+"""Auto-coding: run coders over a corpus and turn their matches into codings on a unit.
+
+Coders detect evidence in sentences; this module decides the coded passage (the sentence
+or the whole turn holding the evidence), merges evidence from several rules into one
+coding per unit, code and source, and streams the corpus in chunks so memory stays flat
+on archive-sized input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import islice
+from typing import Callable, Iterable, Iterator
+
+from spacy.language import Language
+
+from . import nlp as qnlp
+from .codebook import Codebook
+from .coders import Match, MetaphorCoder, RuleCoder
+from .corpus import Coding, Corpus, Document, Turn
+from .errors import QdaError
+
+UNITS = ("sentence", "turn")
+CODERS = ("rules", "metaphor")
+DEFAULT_CODERS = ("rules", "metaphor")
+_CHUNK_TURNS = 256
+
+
+def make_coders(names: Iterable[str], codebook: Codebook, nlp: Language) -> list:
+    """Build the named coders; the metaphor coder needs the codebook's `up_down` code."""
+    coders = []
+    for name in names:
+        if name == "rules":
+            coders.append(RuleCoder(codebook, nlp))
+        elif name == "metaphor":
+            if "up_down" not in codebook.codes:
+                raise QdaError(
+                    f"the metaphor coder codes `up_down`, which codebook {codebook.path or codebook.name} "
+                    "does not define; add that code or leave `metaphor` out of --coders"
+                )
+            coders.append(MetaphorCoder(nlp))
+        else:
+            raise QdaError(f"unknown coder `{name}`; choose from {', '.join(CODERS)}")
+    return coders
+
+
+@dataclass
+class AutoCoder:
+    """Codes corpora with a fixed set of coders (scikit-learn style: configure, then call)."""
+
+    codebook: Codebook
+    coders: tuple[str, ...] = DEFAULT_CODERS
+    unit: str = "sentence"
+    include_interviewer: bool = False
+    min_confidence: float = 0.5
+    nlp: Language | None = None
+
+    def __post_init__(self):
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise QdaError(f"min_confidence must be between 0 and 1, not {self.min_confidence}")
+        if self.unit not in UNITS:
+            raise QdaError(f"unknown unit `{self.unit}`; choose sentence or turn")
+        self.nlp = self.nlp or qnlp.load()
+        self._coders = make_coders(self.coders, self.codebook, self.nlp)
+
+    def codable_turns(self, corpus: Corpus) -> Iterator[tuple[Document, Turn]]:
+        for doc in corpus:
+            for turn in doc.turns:
+                if turn.end > turn.start and (self.include_interviewer or not doc.is_interviewer(turn)):
+                    yield doc, turn
+
+    def predict(self, corpus: Corpus, progress: Callable[[int], None] | None = None) -> list[Coding]:
+        """All codings for the corpus, in document and text order."""
+        return list(self.stream(corpus, progress))
+
+    def stream(self, corpus: Corpus, progress: Callable[[int], None] | None = None) -> Iterator[Coding]:
+        turns = self.codable_turns(corpus)
+        while chunk := list(islice(turns, _CHUNK_TURNS)):
+            yield from self._code_chunk(chunk)
+            if progress:
+                progress(len(chunk))
+
+    def _code_chunk(self, chunk: list[tuple[Document, Turn]]) -> list[Coding]:
+        texts = (doc.turn_text(turn) for doc, turn in chunk)
+        sentences, owners = [], []
+        for (doc, turn), spacy_doc in zip(chunk, qnlp.lexical(self.nlp, texts)):
+            for sent in spacy_doc.sents:
+                if sent.text.strip():
+                    sentences.append(sent)
+                    owners.append((doc, turn))
+        merged: dict[tuple, list[Match]] = {}
+        for coder in self._coders:
+            for i, match in coder.find(sentences):
+                doc, turn = owners[i]
+                start, end = self._unit_span(sentences[i], turn)
+                merged.setdefault((doc.id, start, end, match.code, match.source), []).append(match)
+        codings = []
+        for (doc_id, start, end, code, source), matches in merged.items():
+            evidence = list(dict.fromkeys(m.evidence() for m in matches))
+            confidence = combined_confidence(matches)
+            if confidence >= self.min_confidence:
+                codings.append(Coding(
+                    document=doc_id, start=start, end=end, code=code, source=source,
+                    coder=f"qda:{source}", confidence=round(confidence, 4), evidence="; ".join(evidence),
+                ))
+        order = {doc.id: i for i, (doc, _) in reversed(list(enumerate(chunk)))}
+        codings.sort(key=lambda c: (order[c.document], c.start, c.code, c.source))
+        return codings
+
+    def _unit_span(self, sent, turn: Turn) -> tuple[int, int]:
+        if self.unit == "turn":
+            return turn.start, turn.end
+        text = sent.text
+        lead = len(text) - len(text.lstrip())
+        trail = len(text) - len(text.rstrip())
+        return turn.start + sent.start_char + lead, turn.start + sent.end_char - trail
+
+
+def combined_confidence(matches: list[Match]) -> float:
+    """Noisy-or over distinct pieces of evidence: two weak cues (0.35 each) make 0.58, so a
+    code whose rules mark single words as weak needs corroboration before it is proposed."""
+    distinct = {(m.rule, m.words.lower()): m.confidence for m in matches}
+    doubt = 1.0
+    for confidence in distinct.values():
+        doubt *= 1.0 - confidence
+    return 1.0 - doubt
+
+
+def code_corpus(corpus: Corpus, codebook: Codebook, **options) -> list[Coding]:
+    """Convenience: `AutoCoder(codebook, **options).predict(corpus)`."""
+    return AutoCoder(codebook, **options).predict(corpus)

@@ -1,0 +1,96 @@
+"""The corpus data model: documents with canonical text, attributes and turns.
+
+Offsets are Unicode code points into `Document.text`, end exclusive, as in the
+REFI-QDA standard, so `document.text[start:end]` is always the passage meant.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Iterator
+
+# Speaker labels that mark the interviewer; compared case-insensitively.
+INTERVIEWER_LABELS = frozenset({"interviewer", "int", "i", "q"})
+
+SOURCES = ("rule", "metaphor", "semantic", "topic", "learned", "human")
+STATUSES = ("suggested", "accepted", "rejected")
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One speaker's utterance; `start`/`end` exclude the speaker label."""
+
+    index: int
+    speaker: str | None
+    start: int
+    end: int
+    time: str | None = None
+    end_time: str | None = None
+
+
+@dataclass
+class Document:
+    """One transcript. `id` is stable (derived from the file name)."""
+
+    id: str
+    name: str
+    text: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    turns: list[Turn] = field(default_factory=list)
+    path: str | None = None
+
+    def turn_text(self, turn: Turn) -> str:
+        return self.text[turn.start : turn.end]
+
+    def turn_at(self, offset: int) -> Turn | None:
+        """The turn whose span contains `offset`, or None (e.g. a speaker label)."""
+        starts = [t.start for t in self.turns]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and self.turns[i].start <= offset < self.turns[i].end:
+            return self.turns[i]
+        return None
+
+    def is_interviewer(self, turn: Turn) -> bool:
+        """True for interviewer turns: a conventional label or the front matter's `interviewer`."""
+        if turn.speaker is None:
+            return False
+        speaker = turn.speaker.strip().casefold()
+        named = self.attributes.get("interviewer", "")
+        names = {n.strip().casefold() for n in str(named).split(",") if n.strip()}
+        return speaker in INTERVIEWER_LABELS or speaker in names
+
+
+@dataclass
+class Corpus:
+    """An ordered collection of documents with unique ids."""
+
+    documents: list[Document] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter(self.documents)
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __getitem__(self, doc_id: str) -> Document:
+        for doc in self.documents:
+            if doc.id == doc_id:
+                return doc
+        raise KeyError(doc_id)
+
+
+@dataclass(slots=True)
+class Coding:
+    """A code applied to `document.text[start:end]`, with who made it and why."""
+
+    document: str
+    start: int
+    end: int
+    code: str
+    source: str
+    coder: str
+    confidence: float = 1.0
+    evidence: str = ""
+    status: str = "suggested"
+    memo: str = ""

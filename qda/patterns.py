@@ -1,0 +1,106 @@
+"""What qda knows about spaCy rule patterns: validation, normalisation and anchors.
+
+Rules are declarative data (DESIGN.md). To stay fast, qda parses only the sentences a
+syntactic rule could match: a rule's *anchors* are the words one of its required tokens
+must have, so a sentence without any anchor is skipped without parsing.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+# Token attributes the tokenizer and qda's lookup lemmas provide; anything else
+# (POS, TAG, DEP, MORPH, ENT_TYPE...) needs the tagger or parser.
+LEXICAL_ATTRS = frozenset(
+    {
+        "ORTH", "TEXT", "LOWER", "LEMMA", "NORM", "LENGTH", "SHAPE", "PREFIX", "SUFFIX",
+        "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT",
+        "IS_SPACE", "IS_STOP", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT",
+        "IS_CURRENCY", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "OP",
+    }
+)
+_WORD_ATTRS = ("LOWER", "LEMMA", "ORTH", "TEXT", "NORM")
+_OPTIONAL_OPS = frozenset({"?", "*", "!"})
+
+
+@lru_cache(maxsize=1)
+def _vocab():
+    from spacy.vocab import Vocab
+
+    return Vocab()
+
+
+def check(kind: str, value: Any) -> str | None:
+    """Return why `value` is not a valid rule of `kind`, or None when it is."""
+    if kind == "phrases":
+        if not isinstance(value, list) or not value:
+            return "must be a non-empty list of phrases"
+        bad = [p for p in value if not isinstance(p, str) or not p.strip()]
+        return "every phrase must be non-empty text" if bad else None
+    if not isinstance(value, list) or not value or not all(isinstance(t, dict) for t in value):
+        return "must be a non-empty list of token mappings, e.g. [{LEMMA: step}, {LOWER: down}]"
+    from spacy.errors import MatchPatternError
+    from spacy.matcher import DependencyMatcher, Matcher
+
+    try:
+        if kind == "pattern":
+            Matcher(_vocab(), validate=True).add("check", [normalise(kind, value)])
+        else:
+            DependencyMatcher(_vocab(), validate=True).add("check", [normalise(kind, value)])
+    except (MatchPatternError, ValueError, KeyError, TypeError) as exc:
+        detail = " ".join(str(exc).split())
+        return f"is not a valid spaCy {'token' if kind == 'pattern' else 'dependency'} pattern: {detail}"
+    return None
+
+
+def normalise(kind: str, value: Any) -> Any:
+    """Lower-case LEMMA and LOWER values: qda compares lemmas case-insensitively."""
+    if kind == "phrases":
+        return tuple(" ".join(p.split()) for p in value)
+
+    def lower(spec: Any) -> Any:
+        if isinstance(spec, str):
+            return spec.lower()
+        if isinstance(spec, dict):
+            return {k: ([v.lower() for v in vs] if isinstance(vs, list) else vs) for k, vs in spec.items()}
+        return spec
+
+    def token(t: dict) -> dict:
+        return {k: (lower(v) if k in ("LEMMA", "LOWER") else v) for k, v in t.items()}
+
+    if kind == "pattern":
+        return [token(t) for t in value]
+    return [{**node, "RIGHT_ATTRS": token(node.get("RIGHT_ATTRS", {}))} for node in value]
+
+
+def needs_parse(kind: str, value: Any) -> bool:
+    """True when the rule needs tags or dependencies, not just words and lemmas."""
+    if kind == "phrases":
+        return False
+    if kind == "dependency":
+        return True
+    return any(attr not in LEXICAL_ATTRS for token in value for attr in token)
+
+
+def anchors(kind: str, value: Any) -> frozenset[str] | None:
+    """Lower-case words one required token must have; None if no token constrains words."""
+    tokens = value if kind == "pattern" else [n.get("RIGHT_ATTRS", {}) for n in value]
+    best: frozenset[str] | None = None
+    for token in tokens:
+        if token.get("OP") in _OPTIONAL_OPS:
+            continue
+        words = _token_words(token)
+        if words is not None and (best is None or len(words) < len(best)):
+            best = words
+    return best
+
+
+def _token_words(token: dict) -> frozenset[str] | None:
+    for attr in _WORD_ATTRS:
+        spec = token.get(attr)
+        if isinstance(spec, str):
+            return frozenset({spec.lower()})
+        if isinstance(spec, dict) and isinstance(spec.get("IN"), list):
+            return frozenset(str(v).lower() for v in spec["IN"])
+    return None

@@ -1,0 +1,145 @@
+"""Transcript readers: files in, `Document`s with canonical text, attributes and turns out.
+
+One module per format (`txt`, `docx`, `subtitles`, `csv`), one for decoding bytes
+(`decode`). Every reader guarantees `doc.text[turn.start:turn.end]` is the utterance,
+with offsets in code points of the canonical text (UTF-8, no BOM, `\\n` line ends).
+
+`read_corpus` reads every file before it returns, so a bad file anywhere stops the run
+before anything is written; errors are `InputError`s that name the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from hashlib import sha1
+from pathlib import Path
+
+from qda.corpus import Corpus, Document, Turn
+from qda.errors import InputError
+from qda.readers.csv import parse_csv
+from qda.readers.decode import EMPTY, decode_bytes
+from qda.readers.docx import parse_docx
+from qda.readers.subtitles import parse_srt, parse_vtt
+from qda.readers.txt import parse_txt
+
+__all__ = ["SUPPORTED_EXTENSIONS", "document_id", "read_corpus", "read_document"]
+
+_Parsed = tuple[str, list[Turn], dict[str, str]]
+
+
+def _text(parse: Callable[[str, str | Path], _Parsed]) -> Callable[[bytes, str | Path], _Parsed]:
+    return lambda data, path: parse(decode_bytes(data, path), path)
+
+
+_PARSERS: dict[str, Callable[[bytes, str | Path], _Parsed]] = {
+    ".txt": _text(parse_txt),
+    ".docx": parse_docx,
+    ".vtt": _text(parse_vtt),
+    ".srt": _text(parse_srt),
+    ".csv": _text(parse_csv),
+}
+SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(_PARSERS)
+
+
+def document_id(path: str | Path) -> str:
+    """A stable id from the file name: `Interview 07 (Kelly).docx` -> `interview-07-kelly`.
+
+    Accents are folded to ASCII; a name with no ASCII letters or digits at all gets
+    `doc-` and a hash of the name, so the id is still stable and unique per name.
+    """
+    stem = Path(path).stem
+    folded = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9_-]+", "-", folded.lower()).strip("-")
+    return slug or "doc-" + sha1(stem.encode("utf-8")).hexdigest()[:8]
+
+
+def read_document(path: str | Path) -> Document:
+    """Read one transcript file; InputError (naming the file) if it cannot be used."""
+    path = Path(path)
+    extension = path.suffix.lower()
+    if path.is_dir():
+        raise InputError(path, "is a folder, not a transcript file")
+    if extension not in _PARSERS:
+        raise InputError(
+            path,
+            f"unsupported file type '{path.suffix or '(none)'}'; "
+            f"supported: {', '.join(SUPPORTED_EXTENSIONS)}",
+        )
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "file not found") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if not data:
+        raise InputError(path, EMPTY)
+    text, turns, attributes = _PARSERS[extension](data, path)
+    return Document(
+        id=document_id(path),
+        name=path.name,
+        text=text,
+        attributes=attributes,
+        turns=turns,
+        path=str(path),
+    )
+
+
+def read_corpus(paths: str | Path | Iterable[str | Path]) -> Corpus:
+    """Read files and folders (recursively) into a Corpus with unique document ids.
+
+    Folders expand to their supported files, sorted, skipping hidden files and folders
+    and Office lock files (`~$...`); a folder with none is an error, and so is a file
+    named explicitly with an unsupported type. The same file reached twice is read once.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files: list[Path] = []
+    for given in paths:
+        given = Path(given)
+        if given.is_dir():
+            found = _transcripts_in(given)
+            if not found:
+                raise InputError(
+                    given,
+                    "folder has no transcripts (looked for "
+                    f"{', '.join(SUPPORTED_EXTENSIONS)} files, including subfolders)",
+                )
+            files.extend(found)
+        elif given.exists():
+            files.append(given)
+        else:
+            raise InputError(given, "file or folder not found")
+
+    unique: list[Path] = []
+    seen_files: set[Path] = set()
+    owners: dict[str, Path] = {}
+    for file in files:
+        resolved = file.resolve()
+        if resolved in seen_files:
+            continue
+        seen_files.add(resolved)
+        doc_id = document_id(file)
+        if doc_id in owners:
+            raise InputError(
+                file,
+                f"has the same document id '{doc_id}' as {owners[doc_id]}; "
+                "ids come from file names, so rename one of them",
+            )
+        owners[doc_id] = file
+        unique.append(file)
+    return Corpus([read_document(file) for file in unique])
+
+
+def _transcripts_in(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if name.startswith((".", "~$")):
+                continue
+            if Path(name).suffix.lower() in _PARSERS:
+                found.append(Path(root, name))
+    return sorted(found, key=lambda p: [part.casefold() for part in p.relative_to(folder).parts])

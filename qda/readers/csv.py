@@ -1,0 +1,124 @@
+"""Spreadsheet transcripts: one row per turn, as exported from Excel or a transcription
+service.
+
+Columns are matched by header name, case-insensitively and ignoring surrounding spaces:
+`speaker` and `text` are required, `time` and `end_time` are optional (stored on the
+turn as written). The delimiter is `,`, or `;` / tab when the header line uses those
+instead (Excel in many European locales saves `;`). Rows whose cells are all blank are
+skipped; a blank speaker means a turn with no speaker; a row with a speaker and no text
+is kept as an empty turn.
+
+Any other column is a candidate document attribute (role, team, site...), because a
+common way to export is one row per turn with the participant's variables repeated on
+every row, or filled in on the first row only. So: a column whose non-blank cells all
+hold the same value becomes an attribute named by its header (as written); a column
+with no values is ignored; a column with different values on different rows is ignored
+with an `IgnoredColumnWarning`, since qda's attributes describe a whole document (split
+the file per participant if the column is per-participant). Columns with no header are
+ignored.
+
+The canonical text is one `Speaker: utterance` per row (the utterance alone when there
+is no speaker), joined with `\\n`. A cell's own line breaks are kept: in a spreadsheet
+they are paragraphs the transcriber typed, not display wrapping.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+from pathlib import Path
+
+from qda.corpus import Turn
+from qda.errors import InputError
+
+__all__ = ["IgnoredColumnWarning", "parse_csv", "REQUIRED_COLUMNS"]
+
+REQUIRED_COLUMNS = ("speaker", "text")
+TURN_COLUMNS = REQUIRED_COLUMNS + ("time", "end_time")
+
+
+class IgnoredColumnWarning(UserWarning):
+    """A CSV column varies between rows, so it cannot be a document attribute."""
+
+
+def parse_csv(text: str, path: str | Path) -> tuple[str, list[Turn], dict[str, str]]:
+    """Canonical text, turns and attributes of a decoded `.csv` transcript."""
+    header_line = next((line for line in text.split("\n") if line.strip()), "")
+    delimiter = max(",;\t", key=lambda d: (header_line.count(d), d == ","))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise InputError(path, f"line {reader.line_num}: not valid CSV ({exc})") from None
+    rows = [(n, row) for n, row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        raise InputError(path, "file is empty (no header row, no turns)")
+    header = [cell.strip() for cell in rows[0][1]]
+    columns = _columns(header, path)
+    body = rows[1:]
+    for number, row in body:
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
+            raise InputError(
+                path, f"line {number}: {len(row)} fields but the header has {len(header)}"
+            )
+    # Outer whitespace of a cell is never meaningful; inner line breaks are kept.
+    cells = [[cell.strip() for cell in row] + [""] * (len(header) - len(row)) for _, row in body]
+    attributes = _attributes(header, columns, cells, path)
+
+    lines: list[str] = []
+    turns: list[Turn] = []
+    pos = 0
+    for row in cells:
+        speaker = row[columns["speaker"]] or None
+        utterance = row[columns["text"]]
+        if speaker is None and not utterance:
+            continue
+        prefix = "" if speaker is None else f"{speaker}: " if utterance else f"{speaker}:"
+        start = pos + len(prefix)
+        time, end_time = (row[columns[c]] or None if c in columns else None for c in ("time", "end_time"))
+        turns.append(Turn(len(turns), speaker, start, start + len(utterance), time, end_time))
+        lines.append(prefix + utterance)
+        pos += len(prefix) + len(utterance) + 1
+    return "\n".join(lines), turns, attributes
+
+
+def _columns(header: list[str], path: str | Path) -> dict[str, int]:
+    """Index of each turn column; InputError if required ones are missing or repeated."""
+    columns: dict[str, int] = {}
+    for index, name in enumerate(header):
+        key = name.casefold()
+        if key in TURN_COLUMNS:
+            if key in columns:
+                raise InputError(path, f"line 1: column '{key}' appears twice in the header")
+            columns[key] = index
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        found = ", ".join(repr(h) for h in header if h) or "none"
+        raise InputError(
+            path,
+            "a .csv transcript needs a header row with columns 'speaker' and 'text' "
+            f"(optional: 'time'); missing {', '.join(repr(m) for m in missing)}, found {found}",
+        )
+    return columns
+
+
+def _attributes(
+    header: list[str], columns: dict[str, int], cells: list[list[str]], path: str | Path
+) -> dict[str, str]:
+    turn_indexes = set(columns.values())
+    attributes: dict[str, str] = {}
+    for index, name in enumerate(header):
+        if index in turn_indexes or not name:
+            continue
+        values = {row[index] for row in cells} - {""}
+        if len(values) == 1:
+            attributes[name] = values.pop()
+        elif len(values) > 1:
+            warnings.warn(
+                f"{path}: column '{name}' has {len(values)} different values, so it is not "
+                "used as a document attribute (attributes describe the whole transcript)",
+                IgnoredColumnWarning,
+                stacklevel=3,
+            )
+    return attributes

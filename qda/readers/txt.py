@@ -1,0 +1,187 @@
+"""The plain-text transcript format (DESIGN.md, "Transcript text format").
+
+```
+---
+participant: Kelly
+interview_date: 2013-05-14
+---
+Interviewer: How has the protocol changed your practice?
+Kelly: It makes you think about where a case fits.
+It carries on here, same turn.
+[00:12:34] Interviewer: And the families?
+```
+
+Optional YAML front matter holds document attributes; `Document.text` is the body after
+it, byte for byte (after newline normalisation), labels included, so that a coded passage
+can be shown in context. Turn offsets cover the utterance only: the label, stamp and
+surrounding whitespace are excluded; a turn with no words is kept with `start == end`.
+
+What counts as a speaker label (`parse_label`) is a heuristic, because transcripts are
+prose with colons in them. A label is, at the start of a line (indentation allowed), an
+optional `[hh:mm:ss]` / `hh:mm:ss` stamp, then a short name and a colon followed by
+whitespace or the end of the line. A name is 1-4 words, at most 40 characters, of letters,
+digits, combining marks and `.'’-`, containing a letter, each word starting with a letter
+or digit. Its words must not start lower-case (`so my answer: ...` is prose), except name
+particles (`van`, `de`, `al`, ...) after the first word and the conventional interviewer
+labels (`int:`, `q:`). The colon must be followed by whitespace, so `http://...`,
+`10:30` and `re:thing` are never labels.
+
+Known ambiguity, accepted deliberately: a capitalised word or short phrase followed by a
+colon at the start of a line, such as `Note: this was recorded late`, is read as a
+speaker label ("Note"). Transcripts are far more often labelled this way than written
+this way; if it happens, indent nothing and rephrase, or put the line after a label.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import yaml
+
+from qda.corpus import INTERVIEWER_LABELS, Turn
+from qda.errors import InputError
+
+__all__ = ["Label", "parse_label", "parse_turns", "parse_front_matter", "parse_txt"]
+
+MAX_NAME_CHARS = 40
+MAX_NAME_WORDS = 4
+_NAME_PUNCTUATION = frozenset(".'’-")
+# Lower-case words that belong inside names ("Anna van der Berg", "Omar al Farsi").
+_PARTICLES = frozenset(
+    "van von der den de del della di da du le la al el bin ibn bint ter ten zu y".split()
+)
+_STAMP = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
+_LABEL = re.compile(
+    rf"[ \t]*(?:(?:\[(?P<bracketed>{_STAMP})\]|(?P<bare>{_STAMP}))[ \t]+)?"
+    rf"(?P<name>[^:\n]{{1,{MAX_NAME_CHARS}}}?)[ \t]*:(?=\s|\Z)"
+)
+_FENCE = "---"
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A speaker label at the start of a line; `end` is the offset just after its colon."""
+
+    speaker: str
+    time: str | None
+    end: int
+
+
+def parse_label(line: str) -> Label | None:
+    """The speaker label that starts `line`, or None if the line is not a label."""
+    match = _LABEL.match(line)
+    if match is None or not _looks_like_name(match["name"]):
+        return None
+    return Label(match["name"], match["bracketed"] or match["bare"], match.end())
+
+
+def _looks_like_name(name: str) -> bool:
+    words = name.split(" ")
+    if len(words) > MAX_NAME_WORDS or "" in words or len(name) > MAX_NAME_CHARS:
+        return False
+    if not any(ch.isalpha() for ch in name):
+        return False
+    for i, word in enumerate(words):
+        if unicodedata.category(word[0])[0] not in "LN":
+            return False
+        if not all(unicodedata.category(ch)[0] in "LNM" or ch in _NAME_PUNCTUATION for ch in word):
+            return False
+        if unicodedata.category(word[0]) == "Ll":
+            allowed = word.casefold() in _PARTICLES if i else name.casefold() in INTERVIEWER_LABELS
+            if not allowed:
+                return False
+    return True
+
+
+def parse_turns(body: str) -> list[Turn]:
+    """Split a transcript body into turns; offsets are into `body`."""
+    # Each segment: [speaker, time, start, end]; the first is the unlabelled preamble.
+    segments: list[list] = [[None, None, 0, 0]]
+    pos = 0
+    for line in body.split("\n"):
+        label = parse_label(line)
+        if label is not None:
+            segments.append([label.speaker, label.time, pos + label.end, pos + len(line)])
+        else:
+            segments[-1][3] = pos + len(line)
+        pos += len(line) + 1
+    turns: list[Turn] = []
+    for speaker, time, start, end in segments:
+        chunk = body[start:end]
+        words = chunk.strip()
+        if speaker is None and not words:
+            continue  # no preamble, or only blank lines before the first label
+        if words:
+            start += len(chunk) - len(chunk.lstrip())
+            end = start + len(words)
+        else:
+            end = start
+        turns.append(Turn(len(turns), speaker, start, end, time))
+    return turns
+
+
+def parse_front_matter(source: str, path: str | Path, first_line: int = 2) -> dict[str, str]:
+    """Document attributes from YAML front matter, every value as a string.
+
+    Values keep the text the researcher typed (`id: 007` stays "007", `consent: yes`
+    stays "yes"), because YAML's typing would silently change participant ids; dates
+    become ISO strings and lists are joined with ", ".
+    """
+    try:
+        node = yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + mark.line if mark is not None else first_line
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(
+            path, f"line {line}: front matter is not valid YAML ({problem})"
+        ) from None
+    if node is None:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        raise InputError(
+            path,
+            f"line {first_line + node.start_mark.line}: front matter must be "
+            "'name: value' lines (document attributes)",
+        )
+    attributes: dict[str, str] = {}
+    for key_node, value_node in node.value:
+        line = first_line + key_node.start_mark.line
+        if not isinstance(key_node, yaml.ScalarNode) or not key_node.value.strip():
+            raise InputError(path, f"line {line}: front matter needs a plain attribute name")
+        key = key_node.value.strip()
+        if key in attributes:
+            raise InputError(path, f"line {line}: attribute '{key}' is given twice")
+        attributes[key] = _attribute_value(value_node, key, line, path)
+    return attributes
+
+
+def _attribute_value(node: yaml.Node, key: str, line: int, path: str | Path) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return ", ".join(_attribute_value(item, key, line, path) for item in node.value)
+    if not isinstance(node, yaml.ScalarNode):
+        raise InputError(path, f"line {line}: attribute '{key}' must be a single value or a list")
+    if node.tag == "tag:yaml.org,2002:null":
+        return ""
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        value = yaml.SafeLoader("").construct_object(node)
+        if isinstance(value, (date, datetime)):
+            return value.isoformat()
+    return node.value
+
+
+def parse_txt(text: str, path: str | Path) -> tuple[str, list[Turn], dict[str, str]]:
+    """Canonical text, turns and attributes of a decoded `.txt` transcript."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != _FENCE:
+        return text, parse_turns(text), {}
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() == _FENCE:
+            attributes = parse_front_matter("\n".join(lines[1:i]), path)
+            body = "\n".join(lines[i + 1 :])
+            return body, parse_turns(body), attributes
+    raise InputError(path, "line 1: front matter starts with '---' but has no closing '---' line")

@@ -1,0 +1,534 @@
+"""Examples for qda.readers: each format's happy path, and every error a user can cause."""
+
+from __future__ import annotations
+
+import codecs
+import warnings
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from qda.corpus import Document
+from qda.errors import InputError
+from qda.readers import SUPPORTED_EXTENSIONS, document_id, read_corpus, read_document
+from qda.readers.csv import IgnoredColumnWarning
+from qda.readers.decode import EncodingWarning, decode_bytes
+from qda.readers.txt import parse_label
+
+TXT = """---
+participant: Kelly
+role: social worker
+team: rural
+interview_date: 2013-05-14
+id: 007
+consent: yes
+interviewer: [Interviewer, Sam]
+---
+Recorded at the team office.
+Interviewer: How has the protocol changed your practice?
+Kelly: It makes you think about where a case fits.
+It carries on here, same turn.
+Note: this line looks like a label and is read as one.
+[00:12:34] Interviewer: And the families? See http://example.org/x
+http://example.org: not a label either
+00:13:00 Kelly:
+Sam:   Thanks.   
+"""
+
+
+def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    path.write_bytes(content)
+    return path
+
+
+def utterances(doc: Document) -> list[tuple[str | None, str]]:
+    return [(t.speaker, doc.text[t.start : t.end]) for t in doc.turns]
+
+
+def assert_invariants(doc: Document) -> None:
+    assert "\r" not in doc.text and not doc.text.startswith("\ufeff")
+    for i, turn in enumerate(doc.turns):
+        assert turn.index == i
+        assert 0 <= turn.start <= turn.end <= len(doc.text)
+        utterance = doc.text[turn.start : turn.end]
+        assert utterance == utterance.strip()
+    starts = [t.start for t in doc.turns]
+    assert starts == sorted(starts)
+
+
+def error_for(path: Path) -> InputError:
+    with pytest.raises(InputError) as info:
+        read_document(path)
+    assert str(path) in str(info.value)
+    return info.value
+
+
+# --- .txt ---------------------------------------------------------------------------
+
+
+def test_txt_happy_path(tmp_path):
+    doc = read_document(write(tmp_path, "Interview 07 (Kelly).txt", TXT))
+    assert_invariants(doc)
+    assert (doc.id, doc.name) == ("interview-07-kelly", "Interview 07 (Kelly).txt")
+    assert doc.path == str(tmp_path / "Interview 07 (Kelly).txt")
+    assert doc.attributes == {
+        "participant": "Kelly",
+        "role": "social worker",
+        "team": "rural",
+        "interview_date": "2013-05-14",
+        "id": "007",  # typed text kept: YAML would make this 7
+        "consent": "yes",
+        "interviewer": "Interviewer, Sam",
+    }
+    assert doc.text == TXT.split("---\n", 2)[2]
+    assert utterances(doc) == [
+        (None, "Recorded at the team office."),
+        ("Interviewer", "How has the protocol changed your practice?"),
+        ("Kelly", "It makes you think about where a case fits.\nIt carries on here, same turn."),
+        ("Note", "this line looks like a label and is read as one."),
+        (
+            "Interviewer",
+            "And the families? See http://example.org/x\nhttp://example.org: not a label either",
+        ),
+        ("Kelly", ""),
+        ("Sam", "Thanks."),
+    ]
+    assert [t.time for t in doc.turns] == [None, None, None, None, "00:12:34", "00:13:00", None]
+    empty = doc.turns[5]
+    assert empty.start == empty.end and doc.text[: empty.start].endswith("Kelly:")
+    assert doc.is_interviewer(doc.turns[6])
+
+
+def test_txt_without_front_matter_keeps_whole_text(tmp_path):
+    text = "Interviewer: Hello.\nP1: Hi.\n"
+    doc = read_document(write(tmp_path, "a.txt", text))
+    assert doc.text == text and doc.attributes == {}
+    assert utterances(doc) == [("Interviewer", "Hello."), ("P1", "Hi.")]
+
+
+def test_txt_empty_front_matter_and_datetime(tmp_path):
+    doc = read_document(write(tmp_path, "a.txt", "---\n---\nA: x\n"))
+    assert doc.attributes == {} and utterances(doc) == [("A", "x")]
+    doc = read_document(write(tmp_path, "b.txt", "---\nwhen: 2013-05-14 10:30:00\nnone:\n---\nA: x\n"))
+    assert doc.attributes == {"when": "2013-05-14T10:30:00", "none": ""}
+
+
+@pytest.mark.parametrize(
+    "line, speaker, time",
+    [
+        ("Interviewer: hi", "Interviewer", None),
+        ("  Dr. Smith : hi", "Dr. Smith", None),
+        ("Mary-Jane O'Neil: hi", "Mary-Jane O'Neil", None),
+        ("Anna van der Berg: hi", "Anna van der Berg", None),
+        ("Participant 3:", "Participant 3", None),
+        ("José: hola", "José", None),
+        ("Jose\u0301: hola", "Jose\u0301", None),
+        ("张伟: 你好", "张伟", None),
+        ("int: hello", "int", None),
+        ("Q: why?", "Q", None),
+        ("[01:02:03] Kelly: hi", "Kelly", "01:02:03"),
+        ("1:02:03 Kelly: hi", "Kelly", "1:02:03"),
+        ("Note: ambiguous, accepted", "Note", None),
+    ],
+)
+def test_labels(line, speaker, time):
+    label = parse_label(line)
+    assert label is not None and (label.speaker, label.time) == (speaker, time)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "http://example.org is where",
+        "https://x.org",
+        "At 10:30 we met",
+        "re:thing",
+        "So my answer: yes",
+        "Then I said: no",
+        "I mean, honestly: no",
+        "One two three four five: too many words",
+        "A" * 41 + ": too long",
+        "12: a numbered point",
+        "[00:01:02] just a stamp",
+        "Kelly (laughs): hi",
+        "interviewer?: hi",
+        "",
+    ],
+)
+def test_not_labels(line):
+    assert parse_label(line) is None
+
+
+def test_front_matter_invalid_yaml_names_line(tmp_path):
+    path = write(tmp_path, "bad.txt", "---\nrole: social worker\nteam: [rural\n---\nA: x\n")
+    err = error_for(path)
+    assert "line 3" in err.reason and "YAML" in err.reason
+
+
+@pytest.mark.parametrize(
+    "front, needle",
+    [
+        ("- a\n- b", "line 2"),
+        ("just a sentence", "line 2"),
+        ("role: a\nrole: b", "line 3"),
+        ("team:\n  name: rural", "line 2"),
+    ],
+)
+def test_front_matter_not_attributes(tmp_path, front, needle):
+    err = error_for(write(tmp_path, "bad.txt", f"---\n{front}\n---\nA: x\n"))
+    assert needle in err.reason
+
+
+def test_front_matter_unclosed(tmp_path):
+    err = error_for(write(tmp_path, "bad.txt", "---\nrole: a\nA: x\n"))
+    assert "closing" in err.reason
+
+
+# --- decoding -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\t\r\n", codecs.BOM_UTF8, codecs.BOM_UTF16_LE + " \n".encode("utf-16-le")])
+def test_empty_files(tmp_path, content):
+    assert error_for(write(tmp_path, "empty.txt", content)).reason.startswith("file is empty")
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("img.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"),
+        ("ctrl.txt", b"Kelly: hi\x01\x02\x03 there\n"),
+        ("img.vtt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        ("img.csv", b"speaker,text\n\x00\x00"),
+    ],
+)
+def test_binary_files(tmp_path, name, content):
+    assert "binary" in error_for(write(tmp_path, name, content)).reason
+
+
+def test_utf16_without_bom_gets_a_hint(tmp_path):
+    err = error_for(write(tmp_path, "u16.txt", "Kelly: hi\n".encode("utf-16-le")))
+    assert "binary" in err.reason and "UTF-16" in err.reason
+
+
+def test_cp1252_fallback_warns(tmp_path):
+    path = write(tmp_path, "old.txt", b"Kelly: It\x92s fine \x93really\x94.\r\n")
+    with pytest.warns(EncodingWarning, match="UTF-8") as record:
+        doc = read_document(path)
+    assert str(path) in str(record[0].message)
+    assert utterances(doc) == [("Kelly", "It\u2019s fine \u201creally\u201d.")]
+
+
+def test_invalid_after_bom(tmp_path):
+    err = error_for(write(tmp_path, "bad.txt", codecs.BOM_UTF8 + b"Kelly: \x92\n"))
+    assert "UTF-8" in err.reason
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda s: codecs.BOM_UTF8 + s.encode("utf-8"),
+        lambda s: codecs.BOM_UTF16_LE + s.encode("utf-16-le"),
+        lambda s: codecs.BOM_UTF16_BE + s.encode("utf-16-be"),
+        lambda s: codecs.BOM_UTF32_LE + s.encode("utf-32-le"),
+        lambda s: s.replace("\n", "\r\n").encode("utf-8"),
+        lambda s: s.replace("\n", "\r").encode("utf-8"),
+        lambda s: s.encode("utf-8") + b"\x1a",
+    ],
+)
+def test_encodings_and_line_ends_read_identically(tmp_path, encode):
+    plain = read_document(write(tmp_path, "plain.txt", TXT + "Kelly: caf\u00e9 \U0001f600\n"))
+    other = read_document(write(tmp_path, "other.txt", encode(TXT + "Kelly: caf\u00e9 \U0001f600\n")))
+    assert (other.text, other.turns, other.attributes) == (plain.text, plain.turns, plain.attributes)
+
+
+def test_decode_bytes_directly():
+    assert decode_bytes(b"a\r\nb\rc\n", "x.txt") == "a\nb\nc\n"
+    with pytest.raises(InputError, match="x.txt: file is empty"):
+        decode_bytes(b"", "x.txt")
+
+
+# --- .docx --------------------------------------------------------------------------
+
+
+def make_docx(path: Path, paragraphs: list[str], table: bool = False) -> Path:
+    document = docx.Document()
+    document.core_properties.author = "Someone Else"
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        cells = document.add_table(rows=1, cols=2).rows[0].cells
+        cells[0].text, cells[1].text = "Kelly: in a table", "ignored"
+    document.save(path)
+    return path
+
+
+def test_docx_happy_path(tmp_path):
+    path = make_docx(
+        tmp_path / "Interview 3.docx",
+        ["---", "role: manager", "---", "Intro line", "", "Interviewer: Question?",
+         "Kelly: First part,", "   ", "second part.", "[00:01:02] Interviewer: Next.\nSoft break."],
+        table=True,
+    )
+    doc = read_document(path)
+    assert_invariants(doc)
+    assert doc.id == "interview-3" and doc.attributes == {"role": "manager"}
+    assert doc.text == (
+        "Intro line\nInterviewer: Question?\nKelly: First part,\nsecond part.\n"
+        "[00:01:02] Interviewer: Next.\nSoft break."
+    )
+    assert utterances(doc) == [
+        (None, "Intro line"),
+        ("Interviewer", "Question?"),
+        ("Kelly", "First part,\nsecond part."),
+        ("Interviewer", "Next.\nSoft break."),
+    ]
+    assert doc.turns[3].time == "00:01:02"
+
+
+def test_docx_corrupt(tmp_path):
+    assert "Word" in error_for(write(tmp_path, "notzip.docx", b"this is not a zip")).reason
+    path = tmp_path / "nodoc.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    assert "Word" in error_for(path).reason
+    assert "empty" in error_for(write(tmp_path, "zero.docx", b"")).reason
+
+
+def test_docx_without_paragraphs(tmp_path):
+    path = make_docx(tmp_path / "table_only.docx", ["", "  "], table=True)
+    assert "empty" in error_for(path).reason
+
+
+# --- .vtt / .srt --------------------------------------------------------------------
+
+VTT = """WEBVTT - interview 4
+Kind: captions
+
+NOTE this is a comment
+spanning lines
+
+STYLE
+::cue { color: red }
+
+1
+00:00:01.000 --> 00:00:04.500 align:start position:10%
+<v Interviewer>How has it <i>changed</i> things?</v>
+
+intro-2
+00:05.250 --> 00:09.000
+<v.loud Kelly Smith>It makes you think &amp; it
+<c.yellow>carries</c> <00:00:07.000>on.
+
+00:00:10.000 --> 00:00:12.000
+Kelly: Labelled in the text.
+
+00:00:12.000 --> 00:00:13.000
+No speaker here.
+
+00:00:13.000 --> 00:00:14.000
+<v Interviewer></v>
+"""
+
+
+def test_vtt_happy_path(tmp_path):
+    doc = read_document(write(tmp_path, "call.vtt", VTT))
+    assert_invariants(doc)
+    assert doc.text == (
+        "Interviewer: How has it changed things?\n"
+        "Kelly Smith: It makes you think & it carries on.\n"
+        "Kelly: Labelled in the text.\n"
+        "No speaker here.\n"
+        "Interviewer:"
+    )
+    assert utterances(doc) == [
+        ("Interviewer", "How has it changed things?"),
+        ("Kelly Smith", "It makes you think & it carries on."),
+        ("Kelly", "Labelled in the text."),
+        (None, "No speaker here."),
+        ("Interviewer", ""),
+    ]
+    assert [(t.time, t.end_time) for t in doc.turns] == [
+        ("00:00:01.000", "00:00:04.500"),
+        ("00:00:05.250", "00:00:09.000"),
+        ("00:00:10.000", "00:00:12.000"),
+        ("00:00:12.000", "00:00:13.000"),
+        ("00:00:13.000", "00:00:14.000"),
+    ]
+
+
+def test_vtt_needs_header(tmp_path):
+    err = error_for(write(tmp_path, "x.vtt", "00:00:01.000 --> 00:00:02.000\nhi\n"))
+    assert "WEBVTT" in err.reason
+
+
+def test_vtt_bad_timing(tmp_path):
+    err = error_for(write(tmp_path, "x.vtt", "WEBVTT\n\n00:00:01.000 --> soon\nhi\n"))
+    assert "line 3" in err.reason and "timing" in err.reason
+
+
+SRT = """1
+00:00:01,000 --> 00:00:04,000
+<i>Interviewer:</i> How has it changed things?
+
+2
+00:00:05,000 --> 00:00:09,500 X1:10 X2:20 Y1:1 Y2:2
+{\\an8}Kelly: It makes you think
+about where a case fits.
+
+and a blank line crept in.
+
+3
+00:00:10,000 --> 00:00:11,000
+[music] 1 < 2 & 3
+
+"""
+
+
+def test_srt_happy_path(tmp_path):
+    doc = read_document(write(tmp_path, "call.srt", SRT.replace("\n", "\r\n")))
+    assert_invariants(doc)
+    assert utterances(doc) == [
+        ("Interviewer", "How has it changed things?"),
+        ("Kelly", "It makes you think about where a case fits. and a blank line crept in."),
+        (None, "[music] 1 < 2 & 3"),
+    ]
+    assert [(t.time, t.end_time) for t in doc.turns][1] == ("00:00:05.000", "00:00:09.500")
+
+
+def test_srt_without_timing(tmp_path):
+    err = error_for(write(tmp_path, "x.srt", "Kelly: this is not a subtitle file\n"))
+    assert "line 1" in err.reason and "timing" in err.reason
+
+
+# --- .csv ---------------------------------------------------------------------------
+
+
+def test_csv_happy_path(tmp_path):
+    content = (
+        " Speaker ,TEXT,Time,Team,Site,Notes,\n"
+        'Interviewer,"How has it, you know, changed?",00:00:01,rural,,a,\n'
+        'Kelly,"First paragraph.\r\nSecond paragraph.  ",00:00:05,rural,Eastgate,b,\n'
+        ",,,,,,\n"
+        ",Unattributed aside,,,,,\n"
+        "Interviewer,,,,,,\n"
+    )
+    with pytest.warns(IgnoredColumnWarning, match="Notes"):
+        doc = read_document(write(tmp_path, "session.csv", content))
+    assert_invariants(doc)
+    assert doc.attributes == {"Team": "rural", "Site": "Eastgate"}
+    assert utterances(doc) == [
+        ("Interviewer", "How has it, you know, changed?"),
+        ("Kelly", "First paragraph.\nSecond paragraph."),
+        (None, "Unattributed aside"),
+        ("Interviewer", ""),
+    ]
+    assert doc.text.startswith("Interviewer: How has it, you know, changed?\nKelly: First")
+    assert [t.time for t in doc.turns] == ["00:00:01", "00:00:05", None, None]
+
+
+def test_csv_semicolons(tmp_path):
+    doc = read_document(write(tmp_path, "s.csv", "speaker;text\nKelly;Yes, fine\n"))
+    assert utterances(doc) == [("Kelly", "Yes, fine")]
+
+
+@pytest.mark.parametrize("content", ["who,said\nKelly,hi\n", "speaker,words\nKelly,hi\n"])
+def test_csv_missing_columns(tmp_path, content):
+    err = error_for(write(tmp_path, "bad.csv", content))
+    assert "'speaker' and 'text'" in err.reason and "'text'" in err.reason.split("missing")[1]
+
+
+def test_csv_extra_fields(tmp_path):
+    err = error_for(write(tmp_path, "bad.csv", "speaker,text\nKelly,hi,extra\n"))
+    assert "line 2" in err.reason
+
+
+# --- dispatch and corpora -----------------------------------------------------------
+
+
+def test_supported_extensions():
+    assert set(SUPPORTED_EXTENSIONS) == {".txt", ".docx", ".vtt", ".srt", ".csv"}
+
+
+def test_unsupported_extension(tmp_path):
+    err = error_for(write(tmp_path, "notes.pdf", "A: x"))
+    assert all(ext in err.reason for ext in SUPPORTED_EXTENSIONS)
+
+
+def test_upper_case_extension(tmp_path):
+    assert read_document(write(tmp_path, "LOUD.TXT", "A: x")).id == "loud"
+
+
+def test_missing_file_and_folder(tmp_path):
+    assert "not found" in error_for(tmp_path / "nope.txt").reason
+    assert "folder" in error_for(tmp_path).reason
+    with pytest.raises(InputError, match="nope"):
+        read_corpus([tmp_path / "nope"])
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Interview 07 (Kelly).txt", "interview-07-kelly"),
+        ("interview_07.txt", "interview_07"),
+        ("Entrevista Jos\u00e9.docx", "entrevista-jose"),
+        ("..weird--name...vtt", "weird--name"),
+    ],
+)
+def test_document_id(name, expected):
+    assert document_id(name) == expected
+
+
+def test_document_id_without_ascii_is_stable():
+    assert document_id("访谈.txt") == document_id("访谈.txt") != document_id("访问.txt")
+    assert document_id("访谈.txt").startswith("doc-")
+
+
+def test_read_corpus_folder_expansion(tmp_path):
+    write(tmp_path, "b.txt", "A: b")
+    write(tmp_path, "a.srt", "1\n00:00:01,000 --> 00:00:02,000\nA: a\n")
+    write(tmp_path, "notes.pdf", "ignored")
+    write(tmp_path, ".hidden.txt", "ignored")
+    write(tmp_path, "~$lock.docx", b"\x00lock")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / ".git", "x.txt", "ignored")
+    write(tmp_path / "sub", "c.csv", "speaker,text\nA,c\n")
+    corpus = read_corpus(tmp_path)
+    assert [d.id for d in corpus] == ["a", "b", "c"]
+    assert corpus["c"].path == str(tmp_path / "sub" / "c.csv")
+    # a folder plus a file inside it: the file is read once
+    assert len(read_corpus([tmp_path, str(tmp_path / "b.txt")])) == 3
+
+
+def test_read_corpus_empty_folder(tmp_path):
+    write(tmp_path, "notes.pdf", "ignored")
+    with pytest.raises(InputError, match="no transcripts") as info:
+        read_corpus([tmp_path])
+    assert info.value.path == str(tmp_path)
+
+
+def test_read_corpus_duplicate_ids(tmp_path):
+    first = write(tmp_path, "Interview 1.txt", "A: x")
+    second = write(tmp_path, "interview-1.srt", "1\n00:00:01,000 --> 00:00:02,000\nA: a\n")
+    with pytest.raises(InputError) as info:
+        read_corpus([first, second])
+    assert str(first) in str(info.value) and str(second) in str(info.value)
+
+
+def test_read_corpus_fails_on_any_bad_file(tmp_path):
+    write(tmp_path, "a.txt", "A: fine")
+    write(tmp_path, "z.txt", b"")
+    with pytest.raises(InputError, match="z.txt"):
+        read_corpus(tmp_path)
+
+
+def test_no_warnings_for_clean_files(tmp_path):
+    write(tmp_path, "a.txt", TXT)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(read_corpus(tmp_path)) == 1

@@ -1,0 +1,283 @@
+"""Round-trip properties: a generated transcript, rendered into each format, reads back
+as the same (speaker, utterance) turns, and `doc.text[t.start:t.end]` is the utterance.
+
+Generated text is deliberately hostile (emoji, ZWJ sequences, combining marks, NBSP,
+colons, URLs, CRLF, BOMs), but free of what legitimately changes meaning in a format:
+lines that are speaker labels or `---` fences in .txt/.docx; `-->`, markup characters and
+blank lines inside subtitle cues. Expected utterances are normalised the way each reader
+documents: stripped; blank paragraphs dropped in .docx; cue lines joined by spaces.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from qda.readers import read_document
+from qda.readers.txt import parse_label
+
+SETTINGS = settings(max_examples=60, deadline=None)
+
+ENCODINGS = {
+    "utf-8": lambda s: s.encode("utf-8"),
+    "utf-8-bom": lambda s: codecs.BOM_UTF8 + s.encode("utf-8"),
+    "utf-16-le": lambda s: codecs.BOM_UTF16_LE + s.encode("utf-16-le"),
+    "utf-16-be": lambda s: codecs.BOM_UTF16_BE + s.encode("utf-16-be"),
+}
+
+FRAGMENTS = st.sampled_from(
+    ["😀", "👩🏽‍⚕️", "🇬🇧", "e\u0301", "\u0301", "\u00a0", " ", "  ", ": ", "Note: ",
+     "http://x.org/a?b=1", "’", "—", "ǅ", "日本語", "שלום", "10:30", "[00:01:02]"]
+)
+
+
+def text(exclude: str = "") -> st.SearchStrategy[str]:
+    chars = st.characters(
+        exclude_categories=("Cc", "Cs", "Cn"), exclude_characters="\ufeff" + exclude
+    )
+    return st.lists(st.one_of(chars, FRAGMENTS), max_size=10).map("".join)
+
+
+def plain_line(line: str) -> bool:
+    """Not something the .txt/.docx grammar reads as structure."""
+    return parse_label(line) is None and line.strip() != "---"
+
+
+word = st.builds(
+    lambda first, rest: first + rest,
+    st.characters(categories=("Lu", "Lo")),
+    st.text(st.characters(categories=("Ll", "Lu", "Lo", "Nd", "Mn")), max_size=7),
+)
+names = st.lists(word, min_size=1, max_size=3).map(" ".join).filter(lambda n: len(n) <= 40)
+times = st.builds(
+    lambda h, m, s: f"{h:02d}:{m:02d}:{s:02d}",
+    st.integers(0, 23), st.integers(0, 59), st.integers(0, 59),
+)
+
+
+@dataclass
+class GTurn:
+    speaker: str | None
+    lines: list[str]
+    time: str | None
+    bracket: bool
+
+
+@st.composite
+def transcripts(draw, lines_of, unlabelled: str) -> list[GTurn]:
+    """`unlabelled`: 'first' (only a preamble may lack a speaker) or 'any'."""
+    count = draw(st.integers(1, 6))
+    turns = []
+    for i in range(count):
+        may_be_none = unlabelled == "any" or i == 0
+        speaker = draw(st.one_of(st.none(), names) if may_be_none else names)
+        lines = draw(lines_of)
+        if speaker is None:
+            assume(any(line.strip() for line in lines))
+        time = None if speaker is None and unlabelled == "first" else draw(st.none() | times)
+        turns.append(GTurn(speaker, lines, time, draw(st.booleans())))
+    return turns
+
+
+txt_lines = st.lists(text().filter(plain_line), min_size=1, max_size=3)
+cue_lines = st.lists(text(exclude="<>&{}").filter(lambda s: "-->" not in s), min_size=1, max_size=3)
+
+
+def read(tmp: str, name: str, data: bytes):
+    path = Path(tmp) / name
+    path.write_bytes(data)
+    return read_document(path)
+
+
+def check(doc, expected: list[tuple[str | None, str]], times: list[str | None]) -> None:
+    assert [(t.speaker, doc.text[t.start : t.end]) for t in doc.turns] == expected
+    assert [t.time for t in doc.turns] == times
+    assert [t.index for t in doc.turns] == list(range(len(doc.turns)))
+    assert "\r" not in doc.text and "\ufeff" not in doc.text[:1]
+
+
+# --- .txt / .docx -------------------------------------------------------------------
+
+
+def label_lines(turns: list[GTurn]) -> list[str]:
+    out: list[str] = []
+    for t in turns:
+        if t.speaker is None:
+            out += t.lines
+            continue
+        stamp = "" if t.time is None else f"[{t.time}] " if t.bracket else f"{t.time} "
+        out.append(f"{stamp}{t.speaker}: {t.lines[0]}")
+        out += t.lines[1:]
+    return out
+
+
+attributes = st.dictionaries(
+    st.from_regex(r"[a-z][a-z_]{0,10}", fullmatch=True),
+    st.text("abcXYZ0189 ", min_size=1, max_size=8).map(str.strip).filter(
+        lambda v: v and v.lower() != "null"
+    ),
+    max_size=3,
+)
+
+
+@SETTINGS
+@given(
+    turns=transcripts(txt_lines, "first"),
+    attrs=attributes,
+    encoding=st.sampled_from(sorted(ENCODINGS)),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_txt_round_trip(turns, attrs, encoding, newline):
+    lines = label_lines(turns)
+    if attrs:
+        lines = ["---", *(f"{k}: {v}" for k, v in attrs.items()), "---", *lines]
+    source = newline.join(lines) + newline
+    with tempfile.TemporaryDirectory() as tmp:
+        doc = read(tmp, "t.txt", ENCODINGS[encoding](source))
+    check(
+        doc,
+        [(t.speaker, "\n".join(t.lines).strip()) for t in turns],
+        [t.time for t in turns],
+    )
+    assert doc.attributes == attrs
+
+
+@SETTINGS
+@given(turns=transcripts(txt_lines, "first"))
+def test_docx_round_trip(turns):
+    document = docx.Document()
+    for paragraph in label_lines(turns):
+        document.add_paragraph(paragraph)
+    data = io.BytesIO()
+    document.save(data)
+    with tempfile.TemporaryDirectory() as tmp:
+        doc = read(tmp, "t.docx", data.getvalue())
+    check(
+        doc,
+        [(t.speaker, "\n".join(l for l in t.lines if l.strip()).strip()) for t in turns],
+        [t.time for t in turns],
+    )
+
+
+# --- .vtt / .srt --------------------------------------------------------------------
+
+
+def cue_time(ms: int, comma: bool, short: bool) -> str:
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    sep = "," if comma else "."
+    return f"{m:02d}:{s:02d}{sep}{ms:03d}" if short and h == 0 else f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+@dataclass
+class Cue:
+    turn: GTurn
+    start: int
+    end: int
+    voice: bool
+
+
+@st.composite
+def cues(draw) -> list[Cue]:
+    turns = draw(transcripts(cue_lines, "any"))
+    out, clock = [], 0
+    for t in turns:
+        start = clock + draw(st.integers(0, 5_000_000))
+        clock = start + draw(st.integers(1, 10_000))
+        out.append(Cue(t, start, clock, draw(st.booleans())))
+        joined = " ".join(l.strip() for l in t.lines if l.strip())
+        if t.speaker is None:
+            assume(parse_label(joined) is None)
+    return out
+
+
+def cue_payload(cue: Cue, voice_tags: bool) -> list[str]:
+    lines = [l for l in cue.turn.lines if l.strip()]
+    if cue.turn.speaker is None:
+        return lines
+    first = lines[0] if lines else ""
+    prefix = f"<v {cue.turn.speaker}>" if voice_tags and cue.voice else f"{cue.turn.speaker}: "
+    return [prefix + first, *lines[1:]]
+
+
+def cue_expectations(generated: list[Cue]):
+    expected = [
+        (c.turn.speaker, " ".join(l.strip() for l in c.turn.lines if l.strip())) for c in generated
+    ]
+    return expected, [cue_time(c.start, False, False) for c in generated]
+
+
+@SETTINGS
+@given(
+    generated=cues(),
+    short=st.booleans(),
+    encoding=st.sampled_from(sorted(ENCODINGS)),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_vtt_round_trip(generated, short, encoding, newline):
+    lines = ["WEBVTT", "", "NOTE generated", ""]
+    for i, cue in enumerate(generated):
+        if i % 2:
+            lines.append(f"cue-{i}")
+        timing = f"{cue_time(cue.start, False, short)} --> {cue_time(cue.end, False, short)}"
+        lines += [timing + (" align:start" if cue.voice else ""), *cue_payload(cue, True), ""]
+    with tempfile.TemporaryDirectory() as tmp:
+        doc = read(tmp, "t.vtt", ENCODINGS[encoding](newline.join(lines)))
+    expected, starts = cue_expectations(generated)
+    check(doc, expected, starts)
+    assert [t.end_time for t in doc.turns] == [cue_time(c.end, False, False) for c in generated]
+    assert doc.text == "\n".join(
+        f"{s}: {u}" if s and u else f"{s}:" if s else u for s, u in expected
+    )
+
+
+@SETTINGS
+@given(
+    generated=cues(),
+    encoding=st.sampled_from(sorted(ENCODINGS)),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_srt_round_trip(generated, encoding, newline):
+    lines: list[str] = []
+    for i, cue in enumerate(generated, 1):
+        timing = f"{cue_time(cue.start, True, False)} --> {cue_time(cue.end, True, False)}"
+        lines += [str(i), timing, *cue_payload(cue, False), ""]
+    with tempfile.TemporaryDirectory() as tmp:
+        doc = read(tmp, "t.srt", ENCODINGS[encoding](newline.join(lines)))
+    expected, starts = cue_expectations(generated)
+    check(doc, expected, starts)
+
+
+# --- .csv ---------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(
+    turns=transcripts(st.lists(text(), min_size=1, max_size=3), "any"),
+    with_time=st.booleans(),
+    encoding=st.sampled_from(sorted(ENCODINGS)),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_csv_round_trip(turns, with_time, encoding, newline):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["Speaker", "Text", "Time"] if with_time else ["speaker", "text"])
+    for t in turns:
+        row = [t.speaker or "", "\n".join(t.lines)]
+        writer.writerow(row + [t.time or ""] if with_time else row)
+    with tempfile.TemporaryDirectory() as tmp:
+        doc = read(tmp, "t.csv", ENCODINGS[encoding](out.getvalue().replace("\n", newline)))
+    check(
+        doc,
+        [(t.speaker, "\n".join(t.lines).strip()) for t in turns],
+        [t.time if with_time else None for t in turns],
+    )
