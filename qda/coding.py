@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Callable, Iterable, Iterator
 
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 
 from . import nlp as qnlp
@@ -82,15 +83,20 @@ class AutoCoder:
 
     def _code_chunk(self, chunk: list[tuple[Document, Turn]]) -> list[Coding]:
         texts = (doc.turn_text(turn) for doc, turn in chunk)
-        sentences, owners = [], []
+        sentences, owners, words = [], [], []
         for (doc, turn), spacy_doc in zip(chunk, qnlp.lexical(self.nlp, texts)):
+            hashes = spacy_doc.to_array([LOWER, LEMMA])
             for sent in spacy_doc.sents:
                 if sent.text.strip():
                     sentences.append(sent)
                     owners.append((doc, turn))
+                    words.append(set(hashes[sent.start : sent.end].ravel().tolist()))
+        # Each sentence that any coder needs parsed is parsed once, for all of them.
+        todo = [i for i, w in enumerate(words) if any(c.needs_parse(w) for c in self._coders)]
+        parses = dict(zip(todo, qnlp.parse(self.nlp, (sentences[i].text for i in todo))))
         merged: dict[tuple, list[Match]] = {}
         for coder in self._coders:
-            for i, match in coder.find(sentences):
+            for i, match in coder.find(sentences, words, parses):
                 doc, turn = owners[i]
                 start, end = self._unit_span(sentences[i], turn)
                 merged.setdefault((doc.id, start, end, match.code, match.source), []).append(match)

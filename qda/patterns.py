@@ -2,7 +2,7 @@
 
 Rules are declarative data (DESIGN.md). To stay fast, qda parses only the sentences a
 syntactic rule could match: a rule's *anchors* are the words one of its required tokens
-must have, so a sentence without any anchor is skipped without parsing.
+must have, so a sentence lacking them is skipped without parsing.
 """
 
 from __future__ import annotations
@@ -83,17 +83,19 @@ def needs_parse(kind: str, value: Any) -> bool:
     return any(attr not in LEXICAL_ATTRS for token in value for attr in token)
 
 
-def anchors(kind: str, value: Any) -> frozenset[str] | None:
-    """Lower-case words one required token must have; None if no token constrains words."""
+def anchors(kind: str, value: Any) -> tuple[frozenset[str], ...]:
+    """For each required token that constrains its word, the lower-case words it allows.
+
+    A sentence can match only if it holds a word from every one of these sets; an empty
+    tuple means the rule constrains no word and must be tried on every sentence.
+    """
     tokens = value if kind == "pattern" else [n.get("RIGHT_ATTRS", {}) for n in value]
-    best: frozenset[str] | None = None
+    found = []
     for token in tokens:
-        if token.get("OP") in _OPTIONAL_OPS:
-            continue
-        words = _token_words(token)
-        if words is not None and (best is None or len(words) < len(best)):
-            best = words
-    return best
+        words = None if token.get("OP") in _OPTIONAL_OPS else _token_words(token)
+        if words is not None:
+            found.append(words)
+    return tuple(found)
 
 
 def _token_words(token: dict) -> frozenset[str] | None:

@@ -59,17 +59,27 @@ def write_table(
     sheets their full index, so uncoded documents and unused codes appear as zeros;
     CSV and Parquet hold only the table and ignore them.
     """
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix not in _WRITERS:
-        raise OutputError(
-            f"{target}: unknown output format {suffix or '(no extension)'!r}; "
-            f"use one of {', '.join(SUPPORTED)}"
-        )
+    target = check_target(path)
     documents = None if documents is None else list(documents)
     codes = None if codes is None else list(codes)
     write = _WRITERS[suffix]
     _atomic_write(target, lambda tmp: write(table, tmp, documents, codes))
+    return target
+
+
+def check_target(path: str | os.PathLike[str]) -> Path:
+    """Fail early, before hours of coding, if `path` cannot take a coded table."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise OutputError(
+            f"{target}: unknown output format {suffix or '(no extension)'!r}; "
+            f"use one of {', '.join(SUPPORTED)}"
+        )
+    if not target.parent.is_dir():
+        raise OutputError(
+            f"{target}: directory {target.parent} does not exist; create it or choose another place"
+        )
     return target
 
 

@@ -12,9 +12,8 @@ are never parsed.
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
-from .. import nlp as qnlp
 from .base import Match
 
 # Words whose up/down sense the coder judges (lookup lemmas).
@@ -60,6 +59,9 @@ AGITATION = frozenset({"jump", "pace", "bounce", "walk", "run", "hop", "march", 
 # Movement verbs whose subject, when a case or situation, makes the movement figurative.
 MOTION_VERBS = frozenset({"go", "come", "move", "creep", "flow", "drop", "fall", "climb", "shoot", "bump", "push", "put", "take"})
 CASE_PRONOUNS = frozenset({"it", "things", "that", "this", "everything", "case", "risk", "concern", "concerns"})
+# Words that must accompany a candidate for its sentence to be worth parsing.
+_CONTEXT = DOMAIN | STEP_VERBS
+
 _PREPOSITIONS = frozenset({"to", "into", "onto", "from", "on", "towards", "toward", "of"})
 
 
@@ -71,25 +73,35 @@ class MetaphorCoder:
     def __init__(self, nlp: Language, code: str = "up_down"):
         self.nlp = nlp
         self.code = code
+        hashed = lambda words: frozenset(nlp.vocab.strings.add(w) for w in words)  # noqa: E731
+        self._candidates, self._always = hashed(CANDIDATES), hashed(ALWAYS_FIGURATIVE)
+        self._context, self._motion, self._cases = hashed(_CONTEXT), hashed(MOTION_VERBS), hashed(CASE_PRONOUNS)
 
-    @staticmethod
-    def is_candidate(sent: Span) -> bool:
-        return any(t.lemma_ in CANDIDATES or t.lower_ in CANDIDATES for t in sent)
+    def needs_parse(self, words: set[int]) -> bool:
+        """Parse only sentences with a candidate word and something it could be about: a
+        category or risk word, a stepping verb, or a moving case ("it came back down").
+        `words` holds hashes of the sentence's lower-case forms and lemmas."""
+        if words.isdisjoint(self._candidates):
+            return False
+        if not words.isdisjoint(self._always) or not words.isdisjoint(self._context):
+            return True
+        return not words.isdisjoint(self._motion) and not words.isdisjoint(self._cases)
 
-    def find(self, sentences: list[Span]) -> list[tuple[int, Match]]:
-        todo = [i for i, s in enumerate(sentences) if self.is_candidate(s)]
+    def find(self, sentences: list[Span], words: list[set[int]], parses: dict[int, Doc]) -> list[tuple[int, Match]]:
         found: list[tuple[int, Match]] = []
-        for i, parsed in zip(todo, qnlp.parse(self.nlp, (sentences[i].text for i in todo))):
+        for i, parsed in parses.items():
+            if not self.needs_parse(words[i]):
+                continue  # parsed for another coder
             base = sentences[i].start_char
             for token in parsed:
                 judged = judge(token)
                 if judged is None:
                     continue
-                rule, words, confidence = judged
-                span = _covering(parsed, words)
+                rule, evidence, confidence = judged
+                span = _covering(parsed, evidence)
                 found.append(
                     (i, Match(self.code, base + span.start_char, base + span.end_char, rule,
-                              " ".join(t.text for t in words), confidence, self.source))
+                              " ".join(t.text for t in evidence), confidence, self.source))
                 )
         return _one_per_span(found)
 

@@ -7,11 +7,12 @@ anchor words, each parsed on its own (see qda.patterns).
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from .. import nlp as qnlp
 from .. import patterns
@@ -31,24 +32,25 @@ class RuleCoder:
         self.lexical_tokens = Matcher(nlp.vocab)
         self.parsed_tokens = Matcher(nlp.vocab)
         self.parsed_deps = DependencyMatcher(nlp.vocab)
-        self.anchored: list[tuple[frozenset[str], str]] = []
-        self.unanchored: list[str] = []
+        # Per token-pattern rule, hashed word sets a sentence must hit (see qda.patterns).
+        self.lexical_anchors: list[tuple[frozenset[int], ...]] = []
+        self.parsed_anchors: list[tuple[frozenset[int], ...]] = []
         phrase_rules: list[tuple[str, tuple[str, ...]]] = []
         for code in codebook.codes.values():
             for rule in code.rules:
                 self.rules[rule.id] = (code.id, rule)
                 if rule.kind == "phrases":
                     phrase_rules.append((rule.id, rule.value))
-                elif not patterns.needs_parse(rule.kind, rule.value):
+                    continue
+                anchors = tuple(frozenset(nlp.vocab.strings.add(w) for w in ws)
+                                for ws in patterns.anchors(rule.kind, rule.value))
+                if not patterns.needs_parse(rule.kind, rule.value):
                     self.lexical_tokens.add(rule.id, [rule.value])
+                    self.lexical_anchors.append(anchors)
                 else:
                     matcher = self.parsed_tokens if rule.kind == "pattern" else self.parsed_deps
                     matcher.add(rule.id, [rule.value])
-                    words = patterns.anchors(rule.kind, rule.value)
-                    if words is None:
-                        self.unanchored.append(rule.id)
-                    else:
-                        self.anchored.append((words, rule.id))
+                    self.parsed_anchors.append(anchors)
         self._add_phrases(phrase_rules)
 
     def _add_phrases(self, phrase_rules: list[tuple[str, tuple[str, ...]]]) -> None:
@@ -59,17 +61,32 @@ class RuleCoder:
         for rule_id, phrases in phrase_rules:
             self.lexical_phrases.add(rule_id, [next(docs) for _ in phrases])
 
-    def find(self, sentences: list[Span]) -> list[tuple[int, Match]]:
+    def needs_parse(self, words: set[int]) -> bool:
+        """True when a syntactic rule could match: the sentence's `words` (hashes of its
+        lower-case forms and lemmas) hold a word for each of the rule's anchors."""
+        return _anchored(self.parsed_anchors, words)
+
+    def find(self, sentences: list[Span], words: list[set[int]], parses: dict[int, Doc]) -> list[tuple[int, Match]]:
+        """Matches in `sentences`; `parses` holds parsed copies of those needing syntax."""
         found: list[tuple[int, Match]] = []
-        to_parse: list[int] = []
+        # Phrases are matched a whole turn at once (cheaper than sentence by sentence) and
+        # filed under the sentence they start in; token patterns only where anchored.
+        by_doc: dict[int, list[int]] = {}
         for i, sent in enumerate(sentences):
-            spans = self.lexical_phrases(sent, as_spans=True) if len(self.lexical_phrases) else []
-            spans += self.lexical_tokens(sent, as_spans=True) if len(self.lexical_tokens) else []
+            by_doc.setdefault(id(sent.doc), []).append(i)
+        for indices in by_doc.values():
+            doc = sentences[indices[0]].doc
+            spans = self.lexical_phrases(doc, as_spans=True) if len(self.lexical_phrases) else []
+            starts = [sentences[i].start for i in indices]
             for span in spans:
-                self._keep(found, i, span, span.start_char, span.end_char)
-            if self._may_match_parsed(sent):
-                to_parse.append(i)
-        for i, parsed in zip(to_parse, qnlp.parse(self.nlp, (sentences[i].text for i in to_parse))):
+                k = bisect.bisect_right(starts, span.start) - 1
+                if k >= 0 and span.start < sentences[indices[k]].end:
+                    self._keep(found, indices[k], span, span.start_char, span.end_char)
+        for i, sent in enumerate(sentences):
+            if _anchored(self.lexical_anchors, words[i]):
+                for span in self.lexical_tokens(sent, as_spans=True):
+                    self._keep(found, i, span, span.start_char, span.end_char)
+        for i, parsed in parses.items():
             base = sentences[i].start_char
             for span in self.parsed_tokens(parsed, as_spans=True) if len(self.parsed_tokens) else ():
                 self._keep(found, i, span, base + span.start_char, base + span.end_char)
@@ -79,14 +96,6 @@ class RuleCoder:
                 words = " ".join(t.text for t in tokens)
                 self._keep(found, i, span, base + span.start_char, base + span.end_char, match_id, words)
         return self._apply_exclusions(found)
-
-    def _may_match_parsed(self, sent: Span) -> bool:
-        if self.unanchored:
-            return True
-        if not self.anchored:
-            return False
-        words = {t.lower_ for t in sent} | {t.lemma_ for t in sent}
-        return any(not anchors.isdisjoint(words) for anchors, _ in self.anchored)
 
     def _keep(self, found, i, span, start, end, match_id=None, words=None) -> None:
         rule_id = self.nlp.vocab.strings[match_id if match_id is not None else span.label]
@@ -109,3 +118,8 @@ class RuleCoder:
             if not self.rules[m.rule][1].exclusion
             and not any(v.start < m.end and m.start < v.end for v in vetoes.get((i, m.code), ()))
         ]
+
+
+def _anchored(rules_anchors: list[tuple[frozenset[int], ...]], words: set[int]) -> bool:
+    """True if some rule has a word in the sentence for each of its anchor sets."""
+    return any(all(not a.isdisjoint(words) for a in anchors) for anchors in rules_anchors)

@@ -35,7 +35,8 @@ from qda.errors import InputError
 __all__ = ["IgnoredColumnWarning", "parse_csv", "REQUIRED_COLUMNS"]
 
 REQUIRED_COLUMNS = ("speaker", "text")
-TURN_COLUMNS = REQUIRED_COLUMNS + ("time", "end_time")
+TIMES = ("time", "end_time")
+TURN_COLUMNS = REQUIRED_COLUMNS + TIMES
 
 
 class IgnoredColumnWarning(UserWarning):
@@ -76,7 +77,7 @@ def parse_csv(text: str, path: str | Path) -> tuple[str, list[Turn], dict[str, s
             continue
         prefix = "" if speaker is None else f"{speaker}: " if utterance else f"{speaker}:"
         start = pos + len(prefix)
-        time, end_time = (row[columns[c]] or None if c in columns else None for c in ("time", "end_time"))
+        time, end_time = (row[columns[c]] or None if c in columns else None for c in TIMES)
         turns.append(Turn(len(turns), speaker, start, start + len(utterance), time, end_time))
         lines.append(prefix + utterance)
         pos += len(prefix) + len(utterance) + 1

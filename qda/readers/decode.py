@@ -39,7 +39,7 @@ class EncodingWarning(UserWarning):
 
 def normalise_newlines(text: str) -> str:
     """CRLF and lone CR become `\\n` so offsets mean the same on every platform."""
-    return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def decode_bytes(data: bytes, path: str | Path) -> str:

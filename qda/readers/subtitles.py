@@ -3,13 +3,13 @@ Teams, Otter and transcription services.
 
 Each cue becomes one turn, never merged with its neighbours, so `Turn.time` and
 `Turn.end_time` are the cue's exact start and end ("00:01:02.500", always with hours and
-a dot). The speaker comes from a `<v Name>` voice tag or, failing that, a `Name:` label
-at the start of the cue (same heuristic as `.txt`, see `qda.readers.txt`). Other markup
-is removed: tags (`<i>`, `<c.x>`, inline `<00:00:01.000>` timestamps; `{\\an8}` in SRT)
-and, in VTT, character references (`&amp;`). A cue's lines are display wrapping, so they
-are stripped and joined with single spaces. The canonical text is one line per cue,
-`Speaker: utterance` (or the utterance alone), joined with `\\n`; cues with neither
-speaker nor text are dropped.
+a dot). The speaker comes from the cue's (first) `<v Name>` voice tag or, failing that,
+a `Name:` label at the start of the cue (same heuristic as `.txt`, see
+`qda.readers.txt`). Other markup is removed: tags (`<i>`, `<c.x>`, inline
+`<00:00:01.000>` timestamps; `{\\an8}` in SRT) and, in VTT, character references
+(`&amp;`). A cue's lines are display wrapping, so they are stripped and joined with
+single spaces. The canonical text is one line per cue, `Speaker: utterance` (or the
+utterance alone), joined with `\\n`; cues with neither speaker nor text are dropped.
 
 VTT needs its `WEBVTT` header; NOTE, STYLE and REGION blocks, cue identifiers and cue
 settings are skipped. In SRT the cue number is not checked. In both, a block without a
@@ -52,9 +52,7 @@ def parse_vtt(text: str, path: str | Path) -> tuple[str, list[Turn], dict[str, s
     blocks = list(_blocks(text))
     if not blocks or not _VTT_HEADER.fullmatch(blocks[0][1][0]):
         raise InputError(path, "line 1: a .vtt file must start with a 'WEBVTT' line")
-    cues = _cues(
-        (b for b in blocks[1:] if not _VTT_SKIPPED.fullmatch(b[1][0])), path
-    )
+    cues = _cues((b for b in blocks[1:] if not _VTT_SKIPPED.fullmatch(b[1][0])), path)
     return _render(cues, _VTT_TAG, unescape=True)
 
 
@@ -95,8 +93,9 @@ def _cues(blocks, path: str | Path) -> list[_Cue]:
         start = _timestamp(match["start"]) if match else None
         end = _timestamp(match["end"]) if match else None
         if start is None or end is None:
+            found = lines[at].strip()
             raise InputError(
-                path, f"line {first + at}: bad cue timing {lines[at].strip()!r}; expected like '{_EXAMPLE}'"
+                path, f"line {first + at}: bad cue timing {found!r}; expected like '{_EXAMPLE}'"
             )
         cues.append(_Cue(start, end, lines[at + 1 :]))
     return cues

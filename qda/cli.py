@@ -1,0 +1,94 @@
+"""The `qda` command line: a thin shell over the library (no analysis logic lives here)."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from .errors import QdaError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Offline qualitative interview analysis.")
+codebook_app = typer.Typer(no_args_is_help=True, help="Work with codebooks.")
+app.add_typer(codebook_app, name="codebook")
+err = Console(stderr=True)
+
+# Runs of fewer turns finish in about a second; a bar would only flicker.
+_PROGRESS_MIN_TURNS = 500
+
+
+@app.command()
+def code(
+    paths: List[Path] = typer.Argument(..., help="Transcript files or folders (.txt .docx .vtt .srt .csv)."),
+    codebook: Path = typer.Option(..., "--codebook", "-c", help="Codebook YAML file."),
+    out: Path = typer.Option(..., "--out", "-o", help="Coded table: .csv, .xlsx or .parquet."),
+    unit: str = typer.Option("sentence", help="Coded passage: sentence or turn."),
+    coders: str = typer.Option("rules,metaphor", help="Comma-separated coders: rules, metaphor."),
+    include_interviewer: bool = typer.Option(False, "--include-interviewer", help="Also code interviewer turns."),
+    min_confidence: float = typer.Option(0.5, help="Propose a coding only at or above this confidence."),
+) -> None:
+    """Code transcripts against a codebook and write the coded table."""
+    from . import coding, readers, table, writers
+    from .codebook import load_codebook
+
+    writers.check_target(out)
+    book = load_codebook(codebook)
+    corpus = readers.read_corpus(paths)
+    names = tuple(n.strip() for n in coders.split(",") if n.strip())
+    coder = coding.AutoCoder(book, coders=names, unit=unit, include_interviewer=include_interviewer,
+                             min_confidence=min_confidence)
+    total = sum(1 for _ in coder.codable_turns(corpus))
+    with Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TextColumn("turns"),
+                  TimeRemainingColumn(), console=err, transient=True,
+                  disable=total < _PROGRESS_MIN_TURNS) as progress:
+        task = progress.add_task("coding", total=total)
+        codings = coder.predict(corpus, progress=lambda n: progress.advance(task, n))
+    coded = table.coded_table(corpus, codings, book)
+    writers.write_table(coded, out, documents=[d.id for d in corpus], codes=list(book.codes))
+    err.print(f"{len(codings)} codings in {len(corpus)} documents -> {out}")
+
+
+@codebook_app.command("check")
+def codebook_check(file: Path = typer.Argument(..., help="Codebook YAML file.")) -> None:
+    """Validate a codebook and summarise it."""
+    from .codebook import load_codebook
+
+    book = load_codebook(file)
+    rules = sum(len(c.rules) for c in book.codes.values())
+    err.print(f"{file}: ok: {len(book.codes)} codes, {rules} rules")
+
+
+@app.command()
+def evaluate(
+    gold: List[Path] = typer.Option(..., "--gold", help="Gold CSV file(s) or folder (docs/evaluation.md)."),
+    pred: Path = typer.Option(..., "--pred", help="Coded table written by `qda code`."),
+    unit: str = typer.Option("turn", help="Unit of agreement: turn or sentence."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", help="Report the codebook's codes in its order."),
+) -> None:
+    """Per-code precision, recall, F1 and Cohen's kappa of coded output against a gold set."""
+    from . import evaluate as ev
+    from .codebook import load_codebook
+
+    codes = list(load_codebook(codebook).codes) if codebook else None
+    gold_set = ev.read_gold(gold, known_codes=frozenset(codes) if codes else None)
+    result = ev.evaluate(gold_set, ev.read_predictions(pred), codes=codes, unit=unit)
+    print(result.format())
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    err.print(f"warning: {message}", style="yellow", highlight=False)
+
+
+def main() -> None:
+    """Entry point: user errors print one clear message and exit 1, without a traceback."""
+    warnings.showwarning = _show_warning
+    try:
+        app()
+    except QdaError as exc:
+        err.print(f"error: {exc}", style="red", highlight=False)
+        sys.exit(1)

@@ -1,0 +1,111 @@
+"""Shared fixtures: one spaCy pipeline per session, the sample codebook, small transcripts."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CCIN = ROOT / "codebooks" / "ccin.yaml"
+SAMPLE = ROOT / "transcripts_sample"
+GOLD = ROOT / "gold" / "turns"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The qda pipeline, loaded once (about a second) and shared by every test."""
+    from qda import nlp as qnlp
+
+    return qnlp.load()
+
+
+@pytest.fixture(scope="session")
+def ccin():
+    from qda.codebook import load_codebook
+
+    return load_codebook(CCIN)
+
+
+@pytest.fixture
+def write_transcript(tmp_path) -> Callable[..., Path]:
+    """Write a `.txt` transcript in the DESIGN format and return its path.
+
+    `write_transcript("Interviewer: Hi.", "Kelly: It went up to CP.")` gives front matter
+    `role: social worker` followed by those lines; pass `front={...}` to change it.
+    """
+
+    def write(*lines: str, front: dict[str, str] | None = None, name: str = "interview.txt") -> Path:
+        front = {"role": "social worker"} if front is None else front
+        head = "---\n" + "".join(f"{k}: {v}\n" for k, v in front.items()) + "---\n"
+        path = tmp_path / name
+        path.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def code_lines(nlp, write_transcript):
+    """Write a transcript, read it with qda.readers and code it with AutoCoder.
+
+    Returns `(document, codings)`; keyword arguments go to AutoCoder (`coders`, `unit`,
+    `include_interviewer`, `min_confidence`), plus `front` for the front matter.
+    """
+    from qda import readers
+    from qda.coding import AutoCoder
+
+    def run(codebook, *lines: str, front: dict[str, str] | None = None, **options):
+        corpus = readers.read_corpus(write_transcript(*lines, front=front))
+        codings = AutoCoder(codebook, nlp=nlp, **options).predict(corpus)
+        return corpus.documents[0], codings
+
+    return run
+
+
+@pytest.fixture
+def spy_parse(monkeypatch) -> list[str]:
+    """Record every text AutoCoder sends to the (expensive) tagger and parser."""
+    from qda import nlp as qnlp
+
+    parsed: list[str] = []
+    real = qnlp.parse
+
+    def spy(nlp, texts, *args, **kwargs):
+        texts = list(texts)
+        parsed.extend(texts)
+        return real(nlp, texts, *args, **kwargs)
+
+    monkeypatch.setattr(qnlp, "parse", spy)
+    return parsed
+
+
+def call_needs_parse(coder, sent) -> bool:
+    """Ask a coder whether it needs `sent` (a lexical spaCy sentence) parsed.
+
+    The argument of `needs_parse` has been the sentence itself, its set of lower-case
+    words and lemmas, or the set of their string hashes; this passes what the signature
+    asks for. Strings and hashes never compare equal, so one set can carry both.
+    """
+    param = next(iter(inspect.signature(coder.needs_parse).parameters))
+    if param in ("sent", "sentence", "span"):
+        return coder.needs_parse(sent)
+    words: set = {t.lower_ for t in sent} | {t.lemma_ for t in sent}
+    words |= {t.lower for t in sent} | {t.lemma for t in sent}
+    return coder.needs_parse(words)
+
+
+@pytest.fixture
+def needs_parse(nlp) -> Callable[[object, str], bool]:
+    """`needs_parse(coder, "One sentence.")` through the lexical pipeline qda codes with."""
+    from qda import nlp as qnlp
+
+    def ask(coder, text: str) -> bool:
+        doc = next(qnlp.lexical(nlp, [text]))
+        sents = list(doc.sents)
+        assert len(sents) == 1, f"expected one sentence in {text!r}"
+        return call_needs_parse(coder, sents[0])
+
+    return ask
