@@ -62,7 +62,7 @@ def write_table(
     target = check_target(path)
     documents = None if documents is None else list(documents)
     codes = None if codes is None else list(codes)
-    write = _WRITERS[suffix]
+    write = _WRITERS[target.suffix.lower()]
     _atomic_write(target, lambda tmp: write(table, tmp, documents, codes))
     return target
 

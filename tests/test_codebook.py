@@ -1,0 +1,679 @@
+"""Codebook loading and validation: the sample codebook, nesting, and every problem
+reported with its file, line and field (all at once)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from qda.codebook import Code, Codebook, Rule, load_codebook, parse_codebook
+from qda.errors import CodebookError, Problem, QdaError
+
+CCIN = Path(__file__).resolve().parent.parent / "codebooks" / "ccin.yaml"
+
+CCIN_IDS = [
+    "threshold", "drift", "up_down", "boundary_object", "relational", "oversight",
+    "fear_coercion", "interagency", "professional_identity",
+]
+
+
+def yaml_text(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def problems_of(text: str, filename: str = "book.yaml") -> list[Problem]:
+    with pytest.raises(CodebookError) as info:
+        parse_codebook(yaml_text(text), filename)
+    problems = info.value.problems
+    assert problems, "a CodebookError must list at least one problem"
+    return problems
+
+
+def only_problem(text: str, filename: str = "book.yaml") -> Problem:
+    problems = problems_of(text, filename)
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+# -- the sample codebook --------------------------------------------------------------------
+
+
+def test_ccin_has_the_nine_codes_in_order(ccin):
+    assert list(ccin.codes) == CCIN_IDS
+    assert ccin.name == "CCiN evaluation"
+    assert ccin.path == str(CCIN)
+
+
+@pytest.mark.parametrize("code_id", CCIN_IDS)
+def test_ccin_code_is_fully_documented(ccin, code_id):
+    code = ccin.codes[code_id]
+    assert code.id == code_id
+    assert code.name.strip()
+    assert code.description.strip(), "`definition` is loaded as Code.description"
+    assert code.include.strip()
+    assert code.exclude.strip()
+    assert len(code.examples) >= 3
+    assert all(isinstance(e, str) and e.strip() for e in code.examples)
+    assert len(code.rules) >= 1
+    assert all(isinstance(r, Rule) for r in code.rules)
+    assert code.color and code.color.startswith("#")
+
+
+def test_ccin_rules_are_valid_and_uniquely_named(ccin):
+    rules = [r for c in ccin.codes.values() for r in c.rules]
+    assert len({r.id for r in rules}) == len(rules)
+    for rule in rules:
+        assert rule.kind in ("phrases", "pattern", "dependency")
+        assert 0 < rule.confidence <= 1
+        assert rule.negation in ("keep", "exclude", "require")
+    kinds = {r.kind for r in rules}
+    assert kinds == {"phrases", "pattern", "dependency"}, "the sample shows every rule kind"
+
+
+def test_ccin_rule_details(ccin):
+    rules = {r.id: r for c in ccin.codes.values() for r in c.rules}
+    assert rules["threshold.not_a_door"].exclusion is True
+    assert rules["threshold.cues"].confidence == pytest.approx(0.35)
+    assert rules["fear_coercion.fear"].negation == "exclude"
+    assert "stepped down" in rules["threshold.escalate"].value
+    # token patterns are stored lower-cased for case-insensitive matching
+    assert rules["threshold.not_quite"].kind == "pattern"
+    assert rules["threshold.does_not_meet"].kind == "dependency"
+
+
+def test_load_codebook_accepts_str_path_and_a_bom(tmp_path):
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + CCIN.read_bytes())
+    book = load_codebook(str(path))
+    assert list(book.codes) == CCIN_IDS
+
+
+# -- nesting --------------------------------------------------------------------------------
+
+NESTED = """
+    name: Nested
+    version: "2"
+    codes:
+      - id: thresholds
+        name: Thresholds
+      - id: metaphor
+        name: Metaphor
+        parent: thresholds
+      - id: up_down
+        name: Up/down metaphor
+        parent: metaphor
+        rules:
+          - phrases: [step down]
+      - id: other
+        name: Other
+"""
+
+
+def test_nested_codes_parent_path_and_lineage():
+    book = parse_codebook(yaml_text(NESTED), "nested.yaml")
+    assert book.name == "Nested" and book.version == "2"
+    assert book.codes["metaphor"].parent == "thresholds"
+    assert book.codes["up_down"].parent == "metaphor"
+    assert book.codes["thresholds"].parent is None
+    assert book.code_path("up_down") == "Thresholds > Metaphor > Up/down metaphor"
+    assert book.code_path("metaphor") == "Thresholds > Metaphor"
+    assert book.code_path("other") == "Other"
+    assert [c.id for c in book.lineage("up_down")] == ["thresholds", "metaphor", "up_down"]
+    assert [c.id for c in book.lineage("thresholds")] == ["thresholds"]
+    assert [c.id for c in book.children("thresholds")] == ["metaphor"]
+    assert {c.id for c in book.children(None)} == {"thresholds", "other"}
+
+
+def test_child_may_come_before_its_parent():
+    book = parse_codebook(yaml_text("""
+        codes:
+          - id: child
+            name: Child
+            parent: parent
+          - id: parent
+            name: Parent
+    """), "order.yaml")
+    assert book.code_path("child") == "Parent > Child"
+
+
+def test_default_rule_ids_and_options():
+    book = parse_codebook(yaml_text("""
+        codes:
+          - id: a
+            name: A
+            rules:
+              - phrases: [one]
+              - pattern: [{LEMMA: Two}]
+                confidence: 1
+                negation: require
+              - phrases: [three]
+                exclusion: true
+    """), "defaults.yaml")
+    first, second, third = book.codes["a"].rules
+    assert (first.id, second.id, third.id) == ("a.1", "a.2", "a.3")
+    assert first.confidence == 0.8 and first.negation == "keep" and first.exclusion is False
+    assert second.confidence == 1.0 and second.negation == "require"
+    assert second.value == [{"LEMMA": "two"}], "LEMMA values are lower-cased"
+    assert third.exclusion is True
+
+
+def test_codebook_name_defaults_to_file_stem():
+    book = parse_codebook("codes:\n  - id: a\n    name: A\n", "my_book.yaml")
+    assert book.name == "my_book"
+    assert book.codes == {"a": Code(id="a", name="A")}
+    assert isinstance(book, Codebook)
+
+
+# -- validation: one problem each, with file, line and field -------------------------------
+
+# (name, yaml, line, field suffix, words the message must hold)
+SINGLE_PROBLEMS = [
+    (
+        "missing codes",
+        """
+        name: No codes
+        version: "1"
+        """,
+        1, "codes", "missing",
+    ),
+    (
+        "codes not a list",
+        """
+        name: x
+        codes: nothing here
+        """,
+        2, "codes", "list",
+    ),
+    (
+        "missing id",
+        """
+        codes:
+          - id: fine
+            name: Fine
+          - name: No id
+        """,
+        4, "codes[1].id", "missing",
+    ),
+    (
+        "bad id",
+        """
+        codes:
+          - id: Bad-Id
+            name: Bad
+        """,
+        2, "codes[0].id", "Bad-Id",
+    ),
+    (
+        "duplicate code id",
+        """
+        codes:
+          - id: same
+            name: One
+          - id: same
+            name: Two
+        """,
+        4, "codes[1].id", "unique",
+    ),
+    (
+        "unknown field",
+        """
+        codes:
+          - id: a
+            name: A
+            colour: "#ffffff"
+        """,
+        4, "colour", "not a known field",
+    ),
+    (
+        "unknown top-level field",
+        """
+        name: x
+        owner: me
+        codes:
+          - id: a
+            name: A
+        """,
+        2, "owner", "not a known field",
+    ),
+    (
+        "unknown rule field",
+        """
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.r
+                phrases: [x]
+                weight: 3
+        """,
+        7, "weight", "not a known field",
+    ),
+    (
+        "unknown parent",
+        """
+        codes:
+          - id: a
+            name: A
+          - id: b
+            name: B
+            parent: nowhere
+        """,
+        4, "codes[b].parent", "nowhere",
+    ),
+    (
+        "code is its own parent",
+        """
+        codes:
+          - id: a
+            name: A
+            parent: a
+        """,
+        2, "codes[a].parent", "cycle",
+    ),
+    (
+        "rule with two kinds",
+        """
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.two
+                phrases: [x]
+                pattern: [{LOWER: x}]
+        """,
+        5, "rules[0](a.two)", "exactly one",
+    ),
+    (
+        "rule with no kind",
+        """
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.none
+                confidence: 0.5
+        """,
+        5, "rules[0](a.none)", "exactly one",
+    ),
+    (
+        "duplicate rule id",
+        """
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: r
+                phrases: [x]
+          - id: b
+            name: B
+            rules:
+              - id: r
+                phrases: [y]
+        """,
+        10, "codes[b].rules[0].id", "unique",
+    ),
+    (
+        "empty phrase list",
+        """
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.r
+                phrases: []
+        """,
+        6, "phrases", "non-empty",
+    ),
+    (
+        "invalid token pattern",
+        """
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.r
+                pattern: [{LOWER: not}, {FOO: x}]
+        """,
+        6, "a.r).pattern", "token pattern",
+    ),
+    (
+        "token pattern that is not a list of mappings",
+        """
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.r
+                pattern: not quite
+        """,
+        6, "a.r).pattern", "token mappings",
+    ),
+    (
+        "dependency pattern without RIGHT_ID",
+        """
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.r
+                dependency:
+                  - {RIGHT_ID: meet, RIGHT_ATTRS: {LEMMA: meet}}
+                  - {LEFT_ID: meet, REL_OP: ">", RIGHT_ATTRS: {DEP: neg}}
+        """,
+        7, "a.r).dependency", "dependency pattern",
+    ),
+    (
+        "dependency pattern with unknown operator",
+        """
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.r
+                dependency:
+                  - {RIGHT_ID: meet, RIGHT_ATTRS: {LEMMA: meet}}
+                  - {LEFT_ID: meet, REL_OP: ">>>", RIGHT_ID: n, RIGHT_ATTRS: {DEP: neg}}
+        """,
+        7, "a.r).dependency", "dependency pattern",
+    ),
+    (
+        "confidence above 1",
+        """
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.r
+                phrases: [x]
+                confidence: 1.5
+        """,
+        7, "a.r).confidence", "0 to 1",
+    ),
+    (
+        "confidence as a word",
+        """
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.r
+                phrases: [x]
+                confidence: high
+        """,
+        7, "a.r).confidence", "0 to 1",
+    ),
+    (
+        "negative confidence",
+        """
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.r
+                phrases: [x]
+                confidence: -0.1
+        """,
+        7, "a.r).confidence", "0 to 1",
+    ),
+    (
+        "bad negation mode",
+        """
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.r
+                phrases: [x]
+                negation: maybe
+        """,
+        7, "a.r).negation", "keep, exclude, require",
+    ),
+    (
+        "exclusion not a boolean",
+        """
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.r
+                phrases: [x]
+                exclusion: sometimes
+        """,
+        7, "a.r).exclusion", "true or false",
+    ),
+    (
+        "bad colour",
+        """
+        codes:
+          - id: a
+            name: A
+            color: blue
+        """,
+        4, "codes[a].color", "hex",
+    ),
+    (
+        "examples not a list",
+        """
+        codes:
+          - id: a
+            name: A
+            examples: just one
+        """,
+        4, "codes[a].examples", "list",
+    ),
+]
+
+
+MISSING_NAME = pytest.param(
+    """
+    codes:
+      - id: a
+        definition: no name
+    """,
+    2, "codes[a].name", "missing",
+    id="missing name",
+    marks=pytest.mark.xfail(strict=True, raises=TypeError, reason=(
+        "qda.codebook._Validator.code records the missing-name problem but then calls "
+        "Code(id=..., **values) without `name`, so TypeError escapes instead of CodebookError"
+    )),
+)
+
+
+@pytest.mark.parametrize(
+    "text, line, field, words",
+    [pytest.param(*case[1:], id=case[0]) for case in SINGLE_PROBLEMS] + [MISSING_NAME],
+)
+def test_problem_reports_file_line_and_field(text, line, field, words):
+    problem = only_problem(text, "some/dir/book.yaml")
+    assert problem.file == "some/dir/book.yaml"
+    assert problem.line == line, problem
+    assert problem.field.endswith(field) or field in problem.field, problem
+    assert words.lower() in problem.message.lower(), problem
+    assert str(problem).startswith(f"some/dir/book.yaml:{line}: ")
+
+
+def test_yaml_syntax_error_has_line():
+    problem = only_problem("""
+        name: Broken
+        codes:
+          - id: a
+            name: A: B
+    """, "broken.yaml")
+    assert problem.file == "broken.yaml"
+    assert problem.field == "yaml"
+    assert problem.line == 4
+    assert "YAML" in problem.message
+
+
+def test_yaml_syntax_error_in_load_codebook_names_the_file(tmp_path):
+    path = tmp_path / "tabs.yaml"
+    path.write_text("codes:\n  - id: a\n\t name: A\n", encoding="utf-8")
+    with pytest.raises(CodebookError) as info:
+        load_codebook(path)
+    (problem,) = info.value.problems
+    assert problem.file == str(path) and problem.field == "yaml" and problem.line == 3
+    assert f"{path}:3" in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "# only a comment\n"])
+def test_empty_codebook(text):
+    problem = only_problem(text, "empty.yaml")
+    assert problem.file == "empty.yaml"
+    assert problem.field == "file"
+    assert problem.line in (None, 1)
+    assert "empty" in problem.message
+
+
+def test_top_level_must_be_a_mapping():
+    problems = problems_of("- a\n- b\n")
+    assert problems[0].line == 1 and problems[0].field == "codebook"
+    assert "mapping" in problems[0].message
+
+
+def test_parent_cycle_is_reported_for_each_code_in_it():
+    problems = problems_of("""
+        codes:
+          - id: a
+            name: A
+            parent: b
+          - id: b
+            name: B
+            parent: a
+    """)
+    assert [(p.line, p.field) for p in problems] == [(2, "codes[a].parent"), (5, "codes[b].parent")]
+    assert all("cycle" in p.message for p in problems)
+
+
+def test_duplicate_key_is_reported():
+    problem = only_problem("""
+        codes:
+          - id: a
+            name: A
+            name: B
+    """)
+    assert problem.line == 4 and problem.field.endswith("name") and "twice" in problem.message
+
+
+def test_invalid_pattern_message_names_the_attribute():
+    problem = only_problem("""
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.r
+                pattern: [{FOO: x}]
+    """)
+    assert "FOO" in problem.message
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "qda.codebook._Validator.code returns None for an empty mapping (`if not items: return "
+    "None`) without recording a problem, so `codes: [{}]` loads as a codebook with no codes"
+))
+def test_empty_code_entry_is_a_problem():
+    problem = only_problem("""
+        codes:
+          - {}
+    """)
+    assert problem.line == 2 and problem.field.startswith("codes[0]")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "qda.codebook._Validator.rule returns None for an empty mapping without recording a "
+    "problem, so a rule written as `- {}` is silently dropped"
+))
+def test_empty_rule_entry_is_a_problem():
+    problem = only_problem("""
+        codes:
+          - id: a
+            name: A
+            rules:
+              - {}
+    """)
+    assert problem.line == 5 and "rules[0]" in problem.field
+
+
+def test_several_problems_reported_at_once():
+    text = """
+        name: Many
+        codes:
+          - id: ok
+            name: Fine
+            colour: red
+          - id: Bad
+            name: Bad id
+          - id: ok
+            name: Duplicate
+          - id: child
+            name: Orphan
+            parent: ghost
+            color: green
+            rules:
+              - id: child.two
+                phrases: [x]
+                pattern: [{LOWER: x}]
+              - id: child.pat
+                pattern: [{FOO: x}]
+              - id: child.conf
+                phrases: [y]
+                confidence: 1.5
+              - id: child.neg
+                phrases: [z]
+                negation: sometimes
+    """
+    problems = problems_of(text, "many.yaml")
+    assert all(p.file == "many.yaml" for p in problems)
+    assert sorted(p.line for p in problems) == [5, 6, 8, 10, 13, 15, 19, 22, 25], problems
+    by_line = {p.line: p for p in problems}
+    assert by_line[5].field == "codes[0].colour"
+    assert by_line[6].field == "codes[1].id" and "Bad" in by_line[6].message
+    assert by_line[8].field == "codes[2].id" and "unique" in by_line[8].message
+    assert by_line[10].field == "codes[child].parent" and "ghost" in by_line[10].message
+    assert by_line[13].field == "codes[child].color"
+    assert by_line[15].field == "codes[child].rules[0](child.two)"
+    assert by_line[19].field == "codes[child].rules[1](child.pat).pattern"
+    assert by_line[22].field == "codes[child].rules[2](child.conf).confidence"
+    assert by_line[25].field == "codes[child].rules[3](child.neg).negation"
+    message = str(CodebookError(problems))
+    assert f"codebook has {len(problems)} problems" in message
+    for p in problems:
+        assert f"many.yaml:{p.line}: {p.field}: " in message
+
+
+def test_codebook_error_is_a_qda_error():
+    assert issubclass(CodebookError, QdaError)
+    error = CodebookError([Problem("f.yaml", 3, "codes", "is wrong")])
+    assert str(error) == "codebook has 1 problem:\n  f.yaml:3: codes: is wrong"
+
+
+# -- files ----------------------------------------------------------------------------------
+
+
+def test_non_utf8_file(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("codes:\n  - id: a\n    name: Caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(CodebookError) as info:
+        load_codebook(path)
+    (problem,) = info.value.problems
+    assert problem.file == str(path)
+    assert problem.field == "file"
+    assert "UTF-8" in problem.message
+
+
+def test_missing_file(tmp_path):
+    path = tmp_path / "nowhere.yaml"
+    with pytest.raises(CodebookError) as info:
+        load_codebook(path)
+    (problem,) = info.value.problems
+    assert problem.file == str(path)
+    assert problem.field == "file"
+    assert "cannot be read" in problem.message
+    assert str(path) in str(info.value)
+
+
+def test_folder_instead_of_file(tmp_path):
+    with pytest.raises(CodebookError) as info:
+        load_codebook(tmp_path)
+    assert info.value.problems[0].file == str(tmp_path)
