@@ -128,6 +128,9 @@ class _Validator:
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, field, "must be a mapping of `key: value` entries")
             return {}
+        if not node.value:
+            self.problem(node, field, "is empty; fill it in or remove it")
+            return {}
         items: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
@@ -192,6 +195,7 @@ class _Validator:
                 values[attr] = self.string(items[key][1], f"{field}.{key}") or ""
         if not values.get("name"):
             self.problem(node, f"{field}.name", "is missing; give the code a readable name")
+            values["name"] = ""
         if "parent" in items:
             values["parent"] = self.string(items["parent"][1], f"{field}.parent")
         if "color" in items:

@@ -474,10 +474,6 @@ MISSING_NAME = pytest.param(
     """,
     2, "codes[a].name", "missing",
     id="missing name",
-    marks=pytest.mark.xfail(strict=True, raises=TypeError, reason=(
-        "qda.codebook._Validator.code records the missing-name problem but then calls "
-        "Code(id=..., **values) without `name`, so TypeError escapes instead of CodebookError"
-    )),
 )
 
 
@@ -568,10 +564,6 @@ def test_invalid_pattern_message_names_the_attribute():
     assert "FOO" in problem.message
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "qda.codebook._Validator.code returns None for an empty mapping (`if not items: return "
-    "None`) without recording a problem, so `codes: [{}]` loads as a codebook with no codes"
-))
 def test_empty_code_entry_is_a_problem():
     problem = only_problem("""
         codes:
@@ -580,10 +572,6 @@ def test_empty_code_entry_is_a_problem():
     assert problem.line == 2 and problem.field.startswith("codes[0]")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "qda.codebook._Validator.rule returns None for an empty mapping without recording a "
-    "problem, so a rule written as `- {}` is silently dropped"
-))
 def test_empty_rule_entry_is_a_problem():
     problem = only_problem("""
         codes:
