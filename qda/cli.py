@@ -50,7 +50,7 @@ def code(
         codings = coder.predict(corpus, progress=lambda n: progress.advance(task, n))
     coded = table.coded_table(corpus, codings, book)
     writers.write_table(coded, out, documents=[d.id for d in corpus], codes=list(book.codes))
-    err.print(f"{len(codings)} codings in {len(corpus)} documents -> {out}")
+    print(f"{len(codings)} codings in {len(corpus)} documents -> {out}", file=sys.stderr)
 
 
 @codebook_app.command("check")
@@ -60,7 +60,7 @@ def codebook_check(file: Path = typer.Argument(..., help="Codebook YAML file."))
 
     book = load_codebook(file)
     rules = sum(len(c.rules) for c in book.codes.values())
-    err.print(f"{file}: ok: {len(book.codes)} codes, {rules} rules")
+    print(f"{file}: ok: {len(book.codes)} codes, {rules} rules", file=sys.stderr)
 
 
 @app.command()
@@ -81,7 +81,8 @@ def evaluate(
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    err.print(f"warning: {message}", style="yellow", highlight=False)
+    # Plain print: user text (paths, codebook fields) must not be read as rich markup or wrapped.
+    print(f"warning: {message}", file=sys.stderr)
 
 
 def main() -> None:
@@ -90,5 +91,5 @@ def main() -> None:
     try:
         app()
     except QdaError as exc:
-        err.print(f"error: {exc}", style="red", highlight=False)
+        print(f"error: {exc}", file=sys.stderr)
         sys.exit(1)

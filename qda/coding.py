@@ -125,11 +125,25 @@ class AutoCoder:
 def combined_confidence(matches: list[Match]) -> float:
     """Noisy-or over distinct pieces of evidence: two weak cues (0.35 each) make 0.58, so a
     code whose rules mark single words as weak needs corroboration before it is proposed."""
-    distinct = {(m.rule, m.words.lower()): m.confidence for m in matches}
     doubt = 1.0
-    for confidence in distinct.values():
-        doubt *= 1.0 - confidence
+    for match in _distinct(matches):
+        doubt *= 1.0 - match.confidence
     return 1.0 - doubt
+
+
+def _distinct(matches: list[Match]) -> list[Match]:
+    """One piece of evidence per place and word: overlapping matches of the same rule
+    ("review" inside "review meeting") count once, at their best, and so does the same
+    word said twice ("review after review")."""
+    kept: list[Match] = []
+    for match in sorted(matches, key=lambda m: (m.rule, m.start, -m.confidence)):
+        last = kept[-1] if kept else None
+        if last is not None and last.rule == match.rule and match.start < last.end:
+            if match.confidence > last.confidence:
+                kept[-1] = match
+            continue
+        kept.append(match)
+    return list({(m.rule, m.words.lower()): m for m in kept}.values())
 
 
 def code_corpus(corpus: Corpus, codebook: Codebook, **options) -> list[Coding]:

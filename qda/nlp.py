@@ -71,13 +71,25 @@ class LookupLemmatizer:
         for exceptions in self.exceptions:
             if word in exceptions:
                 return exceptions[word][0]
+        # Verb inflections first, so "steps" is "step" although "steps" is also a noun
+        # in the base-form index (as in "the steps of the flat").
+        verb = self._by_rules(word, self.rules[0], self.index[0])
+        if verb is not None:
+            return verb
         if any(word in index for index in self.index):
             return word
-        for rules, index in zip(self.rules, self.index):
-            for old, new in rules:
-                if word.endswith(old) and word[: len(word) - len(old)] + new in index:
-                    return word[: len(word) - len(old)] + new
+        for rules, index in zip(self.rules[1:], self.index[1:]):
+            lemma = self._by_rules(word, rules, index)
+            if lemma is not None:
+                return lemma
         return word
+
+    @staticmethod
+    def _by_rules(word: str, rules, index) -> str | None:
+        for old, new in rules:
+            if word.endswith(old) and word[: len(word) - len(old)] + new in index:
+                return word[: len(word) - len(old)] + new
+        return None
 
 
 class TagToPos:

@@ -92,10 +92,15 @@ def anchors(kind: str, value: Any) -> tuple[frozenset[str], ...]:
     tokens = value if kind == "pattern" else [n.get("RIGHT_ATTRS", {}) for n in value]
     found = []
     for token in tokens:
-        words = None if token.get("OP") in _OPTIONAL_OPS else _token_words(token)
+        words = None if _optional(token.get("OP")) else _token_words(token)
         if words is not None:
             found.append(words)
     return tuple(found)
+
+
+def _optional(op: Any) -> bool:
+    """True for operators that allow zero tokens: ?, *, ! and {0,n} / {,n}."""
+    return op in _OPTIONAL_OPS or (isinstance(op, str) and (op.startswith("{0") or op.startswith("{,")))
 
 
 def _token_words(token: dict) -> frozenset[str] | None:

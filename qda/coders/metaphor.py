@@ -47,7 +47,7 @@ STEP_VERBS = frozenset({"step", "scale", "ratchet", "ramp", "bump", "dial", "not
 # Phrasal verbs with no vertical sense: set up a meeting, follow up, sit down with mum.
 NON_VERTICAL = frozenset(
     {
-        "set", "follow", "pick", "back", "sit", "write", "break", "turn", "end", "show", "sort",
+        "set", "follow", "pick", "bring", "back", "sit", "write", "break", "turn", "end", "show", "sort",
         "fill", "take", "make", "look", "call", "shut", "calm", "settle", "quiet", "hold",
         "catch", "keep", "open", "put", "give", "build", "wind", "slow", "let", "jot", "note",
         "bottle", "mess", "tie", "tidy", "clean", "wash", "wake", "grow", "own", "speak",

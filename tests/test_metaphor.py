@@ -1,0 +1,188 @@
+"""The up/down metaphor coder: figurative category/risk/priority talk is coded `up_down`,
+literal movement and phrasal verbs are not. Run through AutoCoder(coders=("metaphor",))
+with the sample codebook, so these are the sentences a researcher would see coded."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from qda.coders import MetaphorCoder
+from qda.coders.metaphor import judge
+
+FIGURATIVE = [
+    "We stepped it down to CiN after the review.",
+    "It went up to CP in the end.",
+    pytest.param(
+        "She came down to child in need last year.",
+        marks=pytest.mark.xfail(strict=True, reason=(
+            "'child in need' spelled out is not a domain target: the parser attaches "
+            "'in need' to the verb (came -> prep in -> need), and even attached to 'child' "
+            "it would not count, because `child` is not in DOMAIN and _is_domain looks only "
+            "at compound/amod/nmod children, not at an 'in need' prepositional phrase "
+            "(the same sentence with 'down to CiN' is coded)"
+        )),
+    ),
+    "That family is well above the threshold.",
+    "It's a higher level of risk than we thought.",
+    "It sits at the top of the list now.",
+    "Those cases end up at the bottom of the heap.",
+    "We had to escalate it to a conference.",
+    "We de-escalated it after the meeting.",
+    "If things settle it'll come back down.",
+    "They bumped it up to a plan.",
+    "The risk went up after the incident.",
+    "It was stepped up to child protection.",
+    "Her case dropped down the list.",
+    "That's below the threshold for CP.",
+    "It's lower down the priority list.",
+    "Things crept back up over the summer.",
+    "It went back down to CiN in March.",
+    "She came down to CiN last year.",
+]
+
+LITERAL = [
+    "I drove down to the office after the visit.",
+    "We walked up the hill to the farm.",
+    "He was jumping up and down in the hallway.",
+    "She was pacing up and down the kitchen.",
+    "I went up the stairs to the flat.",
+    "We set up a meeting with school.",
+    "I sat down with mum and the kids.",
+    "I'll follow up with the health visitor.",
+    "Further down the line we might close it.",
+    "She picked up the kids from school.",
+    "I wrote down what she said.",
+    "He lives down the road from the school.",
+    "We went up to the house together.",
+    "The kids ran up and down the stairs.",
+    "Mum calmed down after a while.",
+    "She put the phone down on me.",
+    "The flat is above a shop.",
+    "He was standing at the top of the stairs.",
+    "I went down to the kitchen.",
+    "Mum brought up the plan at the meeting.",
+]
+
+
+@pytest.fixture
+def metaphor(ccin, code_lines):
+    """Code one interviewee sentence with the metaphor coder; returns (doc, codings)."""
+
+    def run(sentence: str, **options):
+        options.setdefault("coders", ("metaphor",))
+        return code_lines(ccin, "Interviewer: Can you say more?", f"Kelly: {sentence}", **options)
+
+    return run
+
+
+@pytest.mark.parametrize("sentence", FIGURATIVE)
+def test_figurative_up_down_is_coded(metaphor, sentence):
+    doc, codings = metaphor(sentence)
+    up_down = [c for c in codings if c.code == "up_down"]
+    assert len(up_down) == 1, codings
+    coding = up_down[0]
+    assert doc.text[coding.start : coding.end] == sentence
+    assert coding.source == "metaphor" and coding.coder == "qda:metaphor"
+    assert 0.5 <= coding.confidence <= 1
+    assert re.search(r'\[metaphor\.[a-z]+\]', coding.evidence), coding.evidence
+    assert all(c.code == "up_down" for c in codings), "the metaphor coder codes only up_down"
+
+
+@pytest.mark.parametrize("sentence", LITERAL)
+def test_literal_up_down_is_not_coded(metaphor, sentence):
+    _, codings = metaphor(sentence)
+    assert [c for c in codings if c.code == "up_down"] == [], codings[0].evidence if codings else ""
+
+
+@pytest.mark.parametrize("sentence, rule, words", [
+    ("It went up to CP in the end.", "metaphor.direction", ["went", "up", "CP"]),
+    ("That family is well above the threshold.", "metaphor.position", ["above", "threshold"]),
+    ("It's a higher level of risk than we thought.", "metaphor.level", ["higher", "level"]),
+    ("It sits at the top of the list now.", "metaphor.end", ["top", "of", "list"]),
+    ("We had to escalate it to a conference.", "metaphor.escalate", ["escalate"]),
+])
+def test_evidence_names_the_rule_and_the_words(metaphor, sentence, rule, words):
+    doc, codings = metaphor(sentence)
+    (coding,) = codings
+    assert f"[{rule}]" in coding.evidence
+    quoted = re.findall(r'"([^"]*)"', coding.evidence)
+    assert quoted, coding.evidence
+    for word in words:
+        assert any(word in q.split() for q in quoted), (word, coding.evidence)
+        assert word in doc.text[coding.start : coding.end]
+
+
+def test_only_the_figurative_sentence_of_a_turn_is_coded(ccin, code_lines):
+    doc, codings = code_lines(
+        ccin,
+        "Kelly: I drove down to the office. It went up to CP in the end. We walked up the hill.",
+        coders=("metaphor",),
+    )
+    assert [doc.text[c.start : c.end] for c in codings] == ["It went up to CP in the end."]
+
+
+def test_unit_turn_codes_the_whole_turn(ccin, code_lines):
+    doc, codings = code_lines(
+        ccin,
+        "Interviewer: And then?",
+        "Kelly: I drove down to the office. It went up to CP in the end.",
+        coders=("metaphor",),
+        unit="turn",
+    )
+    (coding,) = codings
+    assert doc.text[coding.start : coding.end] == "I drove down to the office. It went up to CP in the end."
+    assert (coding.start, coding.end) == (doc.turns[1].start, doc.turns[1].end)
+
+
+def test_interviewer_metaphors_are_not_coded_by_default(ccin, code_lines):
+    lines = ("Interviewer: Did it go up to CP?", "Kelly: Yes.")
+    _, codings = code_lines(ccin, *lines, coders=("metaphor",))
+    assert codings == []
+    doc, codings = code_lines(ccin, *lines, coders=("metaphor",), include_interviewer=True)
+    assert [doc.text[c.start : c.end] for c in codings] == ["Did it go up to CP?"]
+
+
+def test_metaphor_coder_needs_the_up_down_code(nlp):
+    from qda.codebook import parse_codebook
+    from qda.coding import AutoCoder
+    from qda.errors import QdaError
+
+    other = parse_codebook("codes:\n  - id: a\n    name: A\n", "other.yaml")
+    with pytest.raises(QdaError, match="up_down"):
+        AutoCoder(other, coders=("metaphor",), nlp=nlp)
+
+
+# -- parse skipping ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "We had a long chat about school.",
+    "Mum was really worried about the baby.",
+    "I drove to the office after the visit.",
+])
+def test_sentence_without_candidate_words_is_not_parsed(nlp, needs_parse, sentence):
+    assert needs_parse(MetaphorCoder(nlp), sentence) is False
+
+
+@pytest.mark.parametrize("sentence", [
+    "It went up to CP in the end.",
+    "We had to escalate it.",
+    "If things settle it'll come back down.",
+])
+def test_sentence_with_candidate_and_context_is_parsed(nlp, needs_parse, sentence):
+    assert needs_parse(MetaphorCoder(nlp), sentence) is True
+
+
+def test_metaphor_run_parses_only_candidate_sentences(metaphor, spy_parse):
+    doc, codings = metaphor("We had a long chat about school. It went up to CP in the end. Mum was fine.")
+    assert [doc.text[c.start : c.end] for c in codings] == ["It went up to CP in the end."]
+    assert spy_parse == ["It went up to CP in the end."]
+
+
+def test_judge_ignores_non_candidates(nlp):
+    from qda import nlp as qnlp
+
+    parsed = next(qnlp.parse(nlp, ["Mum made a cup of tea."]))
+    assert all(judge(token) is None for token in parsed)
