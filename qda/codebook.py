@@ -113,6 +113,11 @@ def parse_codebook(text: str, filename: str = "<codebook>") -> Codebook:
     return _Validator(filename).codebook(root)
 
 
+def _construct(node: yaml.Node) -> Any:
+    """The plain Python value of a composed YAML node (safe types only)."""
+    return yaml.SafeLoader(io.StringIO("")).construct_document(node)
+
+
 class _Validator:
     """Turns composed YAML nodes into a Codebook, collecting problems with line numbers."""
 
@@ -240,14 +245,14 @@ class _Validator:
             return None
         kind = kinds[0]
         value_node = items[kind][1]
-        value = yaml.SafeLoader(io.StringIO("")).construct_document(value_node)
+        value = _construct(value_node)
         message = patterns.check(kind, value)
         if message:
             self.problem(value_node, f"{field}.{kind}", message)
             return None
         options: dict[str, Any] = {}
         if "exclusion" in items:
-            flag = yaml.SafeLoader(io.StringIO("")).construct_document(items["exclusion"][1])
+            flag = _construct(items["exclusion"][1])
             if not isinstance(flag, bool):
                 self.problem(items["exclusion"][1], f"{field}.exclusion", "must be true or false")
             options["exclusion"] = bool(flag)
@@ -258,7 +263,7 @@ class _Validator:
             options["negation"] = mode or "keep"
         if "confidence" in items:
             conf_node = items["confidence"][1]
-            conf = yaml.SafeLoader(io.StringIO("")).construct_document(conf_node)
+            conf = _construct(conf_node)
             if isinstance(conf, bool) or not isinstance(conf, (int, float)) or not 0 <= conf <= 1:
                 self.problem(conf_node, f"{field}.confidence", "must be a number from 0 to 1")
             else:

@@ -23,7 +23,7 @@ from .errors import QdaError
 
 UNITS = ("sentence", "turn")
 CODERS = ("rules", "metaphor")
-DEFAULT_CODERS = ("rules", "metaphor")
+DEFAULT_CODERS = CODERS
 _CHUNK_TURNS = 256
 
 

@@ -202,11 +202,7 @@ def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
     The temp file lives in the target's directory so `os.replace` is a same-filesystem
     rename (atomic); it is removed on any failure, so the previous output survives.
     """
-    parent = target.parent
-    if not parent.is_dir():
-        raise OutputError(
-            f"{target}: directory {parent} does not exist; create it or choose another place"
-        )
+    parent = target.parent  # exists: check_target ran first
     if target.is_dir():
         raise OutputError(
             f"{target} is a directory; give a file name ending in {', '.join(SUPPORTED)}"

@@ -22,9 +22,8 @@ POSITIONS = frozenset({"above", "below", "beneath", "under", "over"})
 LEVELS = frozenset({"high", "low", "higher", "lower", "highest", "lowest"})
 ENDS = frozenset({"top", "bottom"})
 # Figurative whatever their arguments: escalating a case, a concern, a situation.
-ALWAYS_FIGURATIVE = frozenset(
-    {"escalate", "escalation", "de", "downgrade", "upgrade", "step-down", "step-up"}
-)
+# ("de-escalated" is tokenized "de", "-", "escalated", so "escalated" stands for both.)
+ALWAYS_FIGURATIVE = frozenset({"escalate", "escalation", "downgrade", "upgrade"})
 CANDIDATES = DIRECTIONS | POSITIONS | LEVELS | ENDS | ALWAYS_FIGURATIVE
 
 # What up/down is "about" in this kind of talk: categories, plans, levels, risk, priority.
@@ -110,8 +109,6 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
     """(rule id, evidence tokens, confidence) when `token` is figurative up/down, else None."""
     lemma = token.lemma_
     if lemma in ALWAYS_FIGURATIVE or token.lower_ in ALWAYS_FIGURATIVE:
-        if lemma == "de" and not _next_is(token, "escalate", "escalation"):
-            return None
         return "metaphor.escalate", [token], 0.95
     if lemma in DIRECTIONS:
         return _judge_direction(token)
@@ -207,6 +204,8 @@ def _is_domain(noun: Token, position: bool = False) -> bool:
 
 
 def _up_and_down(token: Token) -> bool:
+    """"Jumping up and down", "pacing up and down the kitchen": up coordinated with down
+    in the parse, or (where the parser missed the coordination) after a verb of movement."""
     pair = {c.lemma_ for c in token.children if c.dep_ == "conj"} | (
         {token.head.lemma_} if token.dep_ == "conj" else set()
     )
@@ -217,14 +216,6 @@ def _in_up_and_down(token: Token) -> bool:
     doc = token.doc
     window = doc[max(token.i - 2, 0) : token.i + 3].text.lower()
     return "up and down" in window
-
-
-def _next_is(token: Token, *lemmas: str) -> bool:
-    doc = token.doc
-    j = token.i + 1
-    if j < len(doc) and doc[j].text == "-":
-        j += 1
-    return j < len(doc) and doc[j].lemma_ in lemmas
 
 
 def _covering(doc, tokens: list[Token]) -> Span:
