@@ -14,6 +14,8 @@ import os
 from functools import lru_cache
 from typing import Iterable, Iterator
 
+import numpy
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -58,13 +60,16 @@ class LookupLemmatizer:
         self.cache: dict[int, int] = {}  # hash of lower-case form -> hash of lemma
 
     def __call__(self, doc: Doc) -> Doc:
-        # Hot path: integer hashes avoid building a Python string per token.
-        cache = self.cache
-        for token in doc:
-            lemma = cache.get(token.lower)
+        # Hot path: whole-array reads and writes of hashes, no Token objects per word.
+        cache, strings = self.cache, self.strings
+        lowers = doc.to_array([LOWER])
+        lemmas = numpy.empty_like(lowers)
+        for i, lower in enumerate(lowers.tolist()):
+            lemma = cache.get(lower)
             if lemma is None:
-                lemma = cache[token.lower] = self.strings.add(self.lemma(token.lower_))
-            token.lemma = lemma
+                lemma = cache[lower] = strings.add(self.lemma(strings[lower]))
+            lemmas[i] = lemma
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
 
     def lemma(self, word: str) -> str:

@@ -40,6 +40,10 @@ def check(kind: str, value: Any) -> str | None:
         return "every phrase must be non-empty text" if bad else None
     if not isinstance(value, list) or not value or not all(isinstance(t, dict) for t in value):
         return "must be a non-empty list of token mappings, e.g. [{LEMMA: step}, {LOWER: down}]"
+    unquoted = _yaml_booleans(value)
+    if unquoted:
+        return (f"has true/false where a word was meant ({unquoted}); YAML reads bare on, off, "
+                'yes and no as true/false, so quote them: "on"')
     from spacy.errors import MatchPatternError
     from spacy.matcher import DependencyMatcher, Matcher
 
@@ -63,7 +67,7 @@ def normalise(kind: str, value: Any) -> Any:
         if isinstance(spec, str):
             return spec.lower()
         if isinstance(spec, dict):
-            return {k: ([v.lower() for v in vs] if isinstance(vs, list) else vs) for k, vs in spec.items()}
+            return {k: ([_lower(v) for v in vs] if isinstance(vs, list) else vs) for k, vs in spec.items()}
         return spec
 
     def token(t: dict) -> dict:
@@ -72,6 +76,22 @@ def normalise(kind: str, value: Any) -> Any:
     if kind == "pattern":
         return [token(t) for t in value]
     return [{**node, "RIGHT_ATTRS": token(node.get("RIGHT_ATTRS", {}))} for node in value]
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _yaml_booleans(value: Any) -> str:
+    """Where a word attribute holds a bool, e.g. `LOWER: on` read by YAML as True."""
+    tokens = value if all("RIGHT_ATTRS" not in t for t in value) else [t.get("RIGHT_ATTRS", {}) for t in value]
+    for i, token in enumerate(tokens):
+        for attr in _WORD_ATTRS:
+            spec = token.get(attr) if isinstance(token, dict) else None
+            values = spec.get("IN", []) if isinstance(spec, dict) else [spec]
+            if any(isinstance(v, bool) for v in values):
+                return f"token {i + 1}, {attr}"
+    return ""
 
 
 def needs_parse(kind: str, value: Any) -> bool:

@@ -665,3 +665,17 @@ def test_folder_instead_of_file(tmp_path):
     with pytest.raises(CodebookError) as info:
         load_codebook(tmp_path)
     assert info.value.problems[0].file == str(tmp_path)
+
+
+def test_unquoted_yaml_boolean_in_a_pattern_is_explained():
+    # YAML 1.1 reads a bare `on` as true; spaCy would reject the pattern with a type error
+    # that does not say why, so the codebook loader names the cause and the fix.
+    problem = only_problem("""
+        codes:
+          - id: a
+            name: A
+            rules:
+              - pattern: [{LOWER: carry}, {LOWER: on}]
+    """)
+    assert problem.line == 5
+    assert "quote" in problem.message and "on" in problem.message

@@ -24,7 +24,10 @@ ENDS = frozenset({"top", "bottom"})
 # Figurative whatever their arguments: escalating a case, a concern, a situation.
 # ("de-escalated" is tokenized "de", "-", "escalated", so "escalated" stands for both.)
 ALWAYS_FIGURATIVE = frozenset({"escalate", "escalation", "downgrade", "upgrade"})
-CANDIDATES = DIRECTIONS | POSITIONS | LEVELS | ENDS | ALWAYS_FIGURATIVE
+# Verbs of vertical movement: figurative when what moves, or where it lands, is a
+# category or risk ("dropped back to CiN", "the risk rose").
+VERTICAL_VERBS = frozenset({"drop", "fall", "rise", "climb", "lift", "elevate", "sink", "plummet", "soar"})
+CANDIDATES = DIRECTIONS | POSITIONS | LEVELS | ENDS | ALWAYS_FIGURATIVE | VERTICAL_VERBS
 
 # What up/down is "about" in this kind of talk: categories, plans, levels, risk, priority.
 DOMAIN = frozenset(
@@ -35,7 +38,8 @@ DOMAIN = frozenset(
         "protection", "conference", "court", "proceedings", "section", "statutory", "help",
         "service", "services", "universal", "intervention", "status", "bar", "intensity",
         "severity", "seriousness", "escalation", "line", "order", "criterion", "criteria",
-        "red", "amber", "green", "child-in-need", "pecking",
+        "red", "amber", "green", "child-in-need", "pecking", "complex", "tray", "in-tray",
+        "inbox", "queue", "priorities",
     }
 )
 # Domain words that only count after above/below/over/under ("above the line"); after
@@ -59,9 +63,12 @@ AGITATION = frozenset({"jump", "pace", "bounce", "walk", "run", "hop", "march", 
 MOTION_VERBS = frozenset({"go", "come", "move", "creep", "flow", "drop", "fall", "climb", "shoot", "bump", "push", "put", "take"})
 CASE_PRONOUNS = frozenset({"it", "things", "that", "this", "everything", "case", "risk", "concern", "concerns"})
 # Words that must accompany a candidate for its sentence to be worth parsing.
-_CONTEXT = DOMAIN | STEP_VERBS
+# ("need", "help", "line", "order" and "status" are too common in talk to be worth a parse
+# on their own; "child in need" and "early help" moves are usually named by their verb.)
+_CONTEXT = (DOMAIN - {"need", "help", "line", "order", "status"}) | STEP_VERBS
 
-_PREPOSITIONS = frozenset({"to", "into", "onto", "from", "on", "towards", "toward", "of"})
+_PREPOSITIONS = frozenset({"to", "into", "onto", "from", "on", "towards", "toward", "of", "off"})
+_DESTINATIONS = frozenset({"to", "into", "onto", "towards", "toward"})
 
 
 class MetaphorCoder:
@@ -113,9 +120,14 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
     if lemma in DIRECTIONS:
         return _judge_direction(token)
     if lemma in POSITIONS:
-        target = _object_of(token)
-        if target is not None and _is_domain(target, position=True):
-            return "metaphor.position", [token, target], 0.9
+        for target in _position_objects(token):
+            if _is_domain(target, position=True):
+                return "metaphor.position", [token, target], 0.9
+        return None
+    if lemma in VERTICAL_VERBS and token.pos_ == "VERB":
+        domain = [t for t in _targets(token, token) if _is_domain(t)]
+        if domain:
+            return "metaphor.vertical", [token, domain[0]], 0.9
         return None
     if lemma in LEVELS or token.lower_ in LEVELS:
         return _judge_level(token)
@@ -156,6 +168,10 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
         subject = next((c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None and _is_domain(subject):
             return "metaphor.level", [subject, token], 0.85
+    for than in (c for c in token.children if c.lower_ == "than"):
+        target = _object_of(than)
+        if target is not None and _is_domain(target):
+            return "metaphor.level", [token, than, target], 0.9  # "a notch higher than plain CiN"
     if token.dep_ in ("advmod", "acomp", "oprd") and token.head.lemma_ in MOTION_VERBS:
         return "metaphor.level", [token.head, token], 0.8  # "it should have gone higher"
     for child in token.children:
@@ -173,18 +189,30 @@ def _targets(token: Token, verb: Token) -> list[Token]:
     obj = _object_of(token)
     if obj is not None:
         found.append(obj)
-    # A phrasal verb with no vertical sense ("end up on a plan") moves a case only when
-    # the particle itself leads to a category: "brought it down to CiN".
-    heads = (token, verb) if verb.lemma_ not in NON_VERTICAL else (token,)
-    for head in heads:
+    # A phrasal verb with no vertical sense ("end up on a plan") moves a case only to a
+    # destination: "brought it back down to CiN".
+    prepositions = _DESTINATIONS if verb.lemma_ in NON_VERTICAL else _PREPOSITIONS
+    # "dropped back to CiN", "knocked back down to CiN": the destination hangs off "back"
+    backs = [c for h in (token, verb) for c in h.children if c.lower_ == "back"]
+    for head in (token, verb, *backs):
         for child in head.children:
-            if child.dep_ == "prep" and child.lower_ in _PREPOSITIONS and child is not token:
+            if child.dep_ == "prep" and child.lower_ in prepositions and child is not token:
                 target = _object_of(child)
                 if target is not None:
                     found.append(target)
     if verb.lemma_ not in NON_VERTICAL:
         found += [c for c in verb.children if c.dep_ in ("dobj", "nsubj", "nsubjpass")]
     return found
+
+
+def _position_objects(token: Token) -> list[Token]:
+    """What above/below is about: its object ("below the threshold") or, for "below where
+    you'd want a conference", the nouns of the clause it introduces."""
+    obj = _object_of(token)
+    if obj is not None:
+        return [obj]
+    clauses = [c for c in token.children if c.dep_ == "pcomp"]
+    return [c for clause in clauses for c in clause.children if c.dep_ in ("dobj", "nsubj", "attr")]
 
 
 def _object_of(token: Token) -> Token | None:
@@ -194,6 +222,8 @@ def _object_of(token: Token) -> Token | None:
 def _is_domain(noun: Token, position: bool = False) -> bool:
     """True for a category, plan, level or risk word, or a noun compounded with one."""
     words = [noun] + [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+    if noun.lemma_ == "child" and noun.i + 2 < len(noun.doc) and noun.doc[noun.i + 2].lemma_ == "need":
+        return True  # "child in need" spelled out; the parser hangs "in need" elsewhere
     for word in words:
         lemma = word.lemma_
         if lemma in POSITION_ONLY and not position:
