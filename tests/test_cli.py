@@ -387,7 +387,8 @@ def test_evaluate_prints_kappa_table_for_the_nine_codes(coded_csv):
     rows = [line.split()[0] for line in lines if line.split() and line.split()[0] in CCIN_IDS]
     assert rows == CCIN_IDS, "every code of the codebook, in codebook order"
     assert any(line.startswith("macro") for line in lines)
-    assert f"in {SAMPLE_DOCUMENTS} documents" in out
+    gold_documents = len(list(Path(GOLD_DEV).glob("*.csv")) + list(Path(GOLD_HELDOUT).glob("*.csv")))
+    assert f"in {gold_documents} documents" in out
 
 
 def test_evaluate_missing_prediction_file(tmp_path, monkeypatch, run_main):

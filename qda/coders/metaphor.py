@@ -39,9 +39,11 @@ DOMAIN = frozenset(
         "service", "services", "universal", "intervention", "status", "bar", "intensity",
         "severity", "seriousness", "escalation", "line", "order", "criterion", "criteria",
         "red", "amber", "green", "child-in-need", "pecking", "complex", "tray", "in-tray",
-        "inbox", "queue", "priorities",
+        "inbox", "queue", "priorities", "ordinary",
     }
 )
+# Ordered things whose top and bottom are priority: "near the top" when one is named.
+SCALES = frozenset({"ladder", "list", "pile", "heap", "scale", "queue", "agenda", "caseload", "priority", "priorities", "tray", "in-tray"})
 # Domain words that only count after above/below/over/under ("above the line"); after
 # up/down they are idioms of time ("further down the line").
 POSITION_ONLY = frozenset({"line", "bar", "radar"})
@@ -63,9 +65,9 @@ AGITATION = frozenset({"jump", "pace", "bounce", "walk", "run", "hop", "march", 
 MOTION_VERBS = frozenset({"go", "come", "move", "creep", "flow", "drop", "fall", "climb", "shoot", "bump", "push", "put", "take"})
 CASE_PRONOUNS = frozenset({"it", "things", "that", "this", "everything", "case", "risk", "concern", "concerns"})
 # Words that must accompany a candidate for its sentence to be worth parsing.
-# ("need", "help", "line", "order" and "status" are too common in talk to be worth a parse
+# ("need", "help", "order" and "status" are too common in talk to be worth a parse
 # on their own; "child in need" and "early help" moves are usually named by their verb.)
-_CONTEXT = (DOMAIN - {"need", "help", "line", "order", "status"}) | STEP_VERBS
+_CONTEXT = (DOMAIN - {"need", "help", "order", "status"}) | STEP_VERBS
 
 _PREPOSITIONS = frozenset({"to", "into", "onto", "from", "on", "towards", "toward", "of", "off"})
 _DESTINATIONS = frozenset({"to", "into", "onto", "towards", "toward"})
@@ -136,6 +138,9 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
         target = _object_of(of) if of is not None else None
         if target is not None and _is_domain(target):
             return "metaphor.end", [token, of, target], 0.9
+        scale = next((t for t in token.sent if t.lemma_ in SCALES), None)
+        if of is None and scale is not None:
+            return "metaphor.end", [scale, token], 0.8  # "the ladder of concern ... near the top"
     return None
 
 
