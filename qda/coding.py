@@ -82,24 +82,29 @@ class AutoCoder:
                 progress(len(chunk))
 
     def _code_chunk(self, chunk: list[tuple[Document, Turn]]) -> list[Coding]:
-        texts = (doc.turn_text(turn) for doc, turn in chunk)
-        sentences, owners, words = [], [], []
-        for (doc, turn), spacy_doc in zip(chunk, qnlp.lexical(self.nlp, texts)):
+        turn_texts = (doc.turn_text(turn) for doc, turn in chunk)
+        # Per sentence: the span, its text, its coded passage and its words (hashes of
+        # lower-case forms and lemmas). Slicing doc.text and reading arrays avoids making
+        # a Python Token object per word, which dominates the cost of this loop.
+        sentences, texts, units, owners, words = [], [], [], [], []
+        for (doc, turn), spacy_doc in zip(chunk, qnlp.lexical(self.nlp, turn_texts)):
             hashes = spacy_doc.to_array([LOWER, LEMMA])
             for sent in spacy_doc.sents:
-                if sent.text.strip():
+                text = spacy_doc.text[sent.start_char : sent.end_char]
+                if text.strip():
                     sentences.append(sent)
-                    owners.append((doc, turn))
+                    texts.append(text)
+                    units.append(self._unit_span(sent.start_char, text, turn))
+                    owners.append(doc.id)
                     words.append(set(hashes[sent.start : sent.end].ravel().tolist()))
         # Each sentence that any coder needs parsed is parsed once, for all of them.
         todo = [i for i, w in enumerate(words) if any(c.needs_parse(w) for c in self._coders)]
-        parses = dict(zip(todo, qnlp.parse(self.nlp, (sentences[i].text for i in todo))))
+        parses = dict(zip(todo, qnlp.parse(self.nlp, (texts[i] for i in todo))))
         merged: dict[tuple, list[Match]] = {}
         for coder in self._coders:
             for i, match in coder.find(sentences, words, parses):
-                doc, turn = owners[i]
-                start, end = self._unit_span(sentences[i], turn)
-                merged.setdefault((doc.id, start, end, match.code, match.source), []).append(match)
+                start, end = units[i]
+                merged.setdefault((owners[i], start, end, match.code, match.source), []).append(match)
         codings = []
         for (doc_id, start, end, code, source), matches in merged.items():
             evidence = list(dict.fromkeys(m.evidence() for m in matches))
@@ -113,13 +118,14 @@ class AutoCoder:
         codings.sort(key=lambda c: (order[c.document], c.start, c.code, c.source))
         return codings
 
-    def _unit_span(self, sent, turn: Turn) -> tuple[int, int]:
+    def _unit_span(self, start_char: int, text: str, turn: Turn) -> tuple[int, int]:
+        """Document offsets of the coded passage: the sentence without surrounding
+        whitespace, or the whole turn."""
         if self.unit == "turn":
             return turn.start, turn.end
-        text = sent.text
         lead = len(text) - len(text.lstrip())
         trail = len(text) - len(text.rstrip())
-        return turn.start + sent.start_char + lead, turn.start + sent.end_char - trail
+        return turn.start + start_char + lead, turn.start + start_char + len(text) - trail
 
 
 def combined_confidence(matches: list[Match]) -> float:
