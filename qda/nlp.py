@@ -1,4 +1,4 @@
-"""The spaCy pipeline: resolved in one place, loaded once, with qda's two cheap components.
+"""The spaCy pipeline: resolved in one place, loaded once, with qda's cheap components.
 
 qda codes archives, so it avoids running the full statistical pipeline on every word.
 `lexical(texts)` runs only the tokenizer, a punctuation sentencizer and POS-free lookup
