@@ -107,7 +107,7 @@ class AutoCoder:
                 merged.setdefault((owners[i], start, end, match.code, match.source), []).append(match)
         codings = []
         for (doc_id, start, end, code, source), matches in merged.items():
-            evidence = list(dict.fromkeys(m.evidence() for m in matches))
+            evidence = list(dict.fromkeys(m.evidence() for m in sorted(_distinct(matches), key=lambda m: m.start)))
             confidence = combined_confidence(matches)
             if confidence >= self.min_confidence:
                 codings.append(Coding(
@@ -145,8 +145,8 @@ def _distinct(matches: list[Match]) -> list[Match]:
     for match in sorted(matches, key=lambda m: (m.rule, m.start, -m.confidence)):
         last = kept[-1] if kept else None
         if last is not None and last.rule == match.rule and match.start < last.end:
-            if match.confidence > last.confidence:
-                kept[-1] = match
+            if (match.confidence, match.end - match.start) > (last.confidence, last.end - last.start):
+                kept[-1] = match  # the strongest, then the fullest, of overlapping evidence
             continue
         kept.append(match)
     return list({(m.rule, m.words.lower()): m for m in kept}.values())
