@@ -11,6 +11,8 @@ from typing import Iterable
 
 import pandas as pd
 
+from qda.table import COLUMNS
+
 #: Column label for codings whose document lacks the attribute counted by.
 MISSING = "(missing)"
 #: Column label for a value literally called "total", which would clash with the sums.
@@ -18,11 +20,11 @@ TOTAL_VALUE = "total (value)"
 
 
 def attribute_names(table: pd.DataFrame) -> list[str]:
-    """The attribute columns of a coded table: every column after `memo`."""
+    """The attribute columns of a coded table: every column after the fixed ones."""
     columns = list(table.columns)
-    if "memo" not in columns:
-        raise ValueError("not a coded table: it has no 'memo' column")
-    return columns[columns.index("memo") + 1 :]
+    if tuple(columns[: len(COLUMNS)]) != COLUMNS:
+        raise ValueError("not a coded table: its first columns are not qda.table.COLUMNS")
+    return columns[len(COLUMNS) :]
 
 
 def code_document_matrix(

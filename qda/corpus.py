@@ -66,6 +66,7 @@ class Corpus:
     """An ordered collection of documents with unique ids."""
 
     documents: list[Document] = field(default_factory=list)
+    _index: dict[str, Document] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __iter__(self) -> Iterator[Document]:
         return iter(self.documents)
@@ -74,10 +75,14 @@ class Corpus:
         return len(self.documents)
 
     def __getitem__(self, doc_id: str) -> Document:
-        for doc in self.documents:
-            if doc.id == doc_id:
-                return doc
-        raise KeyError(doc_id)
+        # Indexed lazily and rebuilt when the list changes length, so lookups stay O(1)
+        # for table building over hundreds of thousands of codings.
+        if len(self._index) != len(self.documents):
+            self._index = {doc.id: doc for doc in self.documents}
+        doc = self._index.get(doc_id)
+        if doc is None:
+            raise KeyError(doc_id)
+        return doc
 
 
 @dataclass(slots=True)
@@ -94,3 +99,6 @@ class Coding:
     evidence: str = ""
     status: str = "suggested"
     memo: str = ""
+    # Set for codings that live in a project: the store's id and who accepted or rejected it.
+    id: int | None = None
+    reviewer: str = ""

@@ -33,6 +33,8 @@ COLUMNS: tuple[str, ...] = (
     "evidence",
     "status",
     "memo",
+    "coding_id",
+    "reviewer",
 )
 
 # Nullable dtypes that mean the same in pandas 2 and 3 (missing is always pd.NA), so a
@@ -54,6 +56,8 @@ _DTYPES: dict[str, str] = {
     "evidence": "string",
     "status": "string",
     "memo": "string",
+    "coding_id": "Int64",
+    "reviewer": "string",
 }
 
 ATTRIBUTE_PREFIX = "attribute_"
@@ -127,6 +131,8 @@ def coded_table(corpus: Corpus, codings: Iterable[Coding], codebook: Codebook) -
             "evidence": coding.evidence,
             "status": coding.status,
             "memo": coding.memo,
+            "coding_id": pd.NA if coding.id is None else coding.id,
+            "reviewer": coding.reviewer or pd.NA,
         }
         for name, column in attributes.items():
             value = doc.attributes.get(name)

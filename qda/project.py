@@ -1,0 +1,270 @@
+"""A persistent project a team codes in: documents, codebook, codings, review, memos, log.
+
+`Project` is the one API the CLI (`qda project ...`) and the browser app share. It is a
+thin facade: each concern lives in a small module of `qda.store` (documents, codebooks,
+codings, review, memos, log), and every method runs in one database transaction, so an
+action either happens whole and logged, or not at all.
+
+    with Project.init("study.qda", codebook="codebooks/ccin.yaml") as project:
+        project.import_files(["transcripts_sample/"])
+        project.autocode()
+        project.accept(12, coder="Ruth")
+        project.export("coded.xlsx", status=["accepted"])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from qda import readers, table, writers
+from qda.codebook import Codebook, load_codebook
+from qda.coding import DEFAULT_CODERS, AutoCoder
+from qda.corpus import Coding, Corpus
+from qda.errors import QdaError
+from qda.store import codebooks, codings, coders, documents, engine, memos, migrate, review, schema
+from qda.store.documents import ImportReport
+from qda.store.memos import Memo
+
+#: The coder imports are attributed to.
+IMPORTER = coders.machine_name("import")
+
+
+class Project:
+    """A qda project in a SQLite file or on a PostgreSQL server. Open with `init` or `open`."""
+
+    def __init__(self, db: Engine, location: str):
+        self.engine = db
+        self.location = location
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    @classmethod
+    def init(cls, target: str | Path, codebook: Codebook | str | Path | None = None) -> Project:
+        """Create a new, empty project (refusing to touch an existing one)."""
+        if not engine.is_url(target):
+            path = Path(target)
+            if path.exists():
+                raise QdaError(f"{path}: already exists; open it, or choose another file name for a new project")
+            if not path.parent.is_dir():
+                raise QdaError(f"{path}: folder {path.parent} does not exist")
+        db = _engine(target)
+        with _opening(target):
+            with db.begin() as connection:
+                if migrate.current(connection) is not None or inspect(connection).get_table_names():
+                    raise QdaError(f"{engine.redact(target)}: already holds a database; "
+                                   "open it as a project or use an empty database")
+                migrate.upgrade(connection)
+        project = cls(db, engine.redact(target))
+        if codebook is not None:
+            project.set_codebook(codebook)
+        return project
+
+    @classmethod
+    def open(cls, target: str | Path) -> Project:
+        """Open an existing project, upgrading its schema if it was made by an older qda."""
+        if not engine.is_url(target) and not Path(target).is_file():
+            raise QdaError(f"{target}: no such project; create one with `qda project init {target}`")
+        db = _engine(target)
+        with _opening(target):
+            with db.begin() as connection:
+                revision = migrate.current(connection)
+                if revision is None:
+                    raise QdaError(f"{engine.redact(target)}: not a qda project (no qda schema in it); "
+                                   f"create one with `qda project init`")
+                if revision != migrate.head():
+                    migrate.upgrade(connection)
+        return cls(db, engine.redact(target))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Project({self.location!r})"
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection:
+            connection.execution_options(**{engine.READ_ONLY: True})
+            with connection.begin():
+                yield connection
+
+    # -- documents and codebook -------------------------------------------------------
+
+    def import_files(self, paths: str | Path | Iterable[str | Path]) -> ImportReport:
+        """Read transcripts (files or folders) and add the new ones, all or nothing."""
+        return self.import_corpus(readers.read_corpus(paths))
+
+    def import_corpus(self, corpus: Corpus) -> ImportReport:
+        with self._write() as connection:
+            return documents.import_corpus(connection, corpus, coders.coder_id(connection, IMPORTER))
+
+    def corpus(self, ids: Iterable[str] | None = None) -> Corpus:
+        with self._read() as connection:
+            return documents.load_corpus(connection, None if ids is None else list(ids))
+
+    def set_codebook(self, codebook: Codebook | str | Path) -> None:
+        """Load a codebook as the project's current one (earlier versions are kept).
+
+        Refused if codings already use a code the new codebook lacks: those codings would
+        lose their meaning.
+        """
+        book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+        with self._write() as connection:
+            used = set(connection.execute(select(schema.codings.c.code).distinct()).scalars())
+            missing = sorted(used - set(book.codes))
+            if missing:
+                raise QdaError(f"codebook {book.path or book.name} lacks codes the project's codings use: "
+                               f"{', '.join(missing)}; keep them in the codebook (or nest them under another)")
+            codebooks.save_codebook(connection, book)
+
+    @property
+    def codebook(self) -> Codebook:
+        with self._read() as connection:
+            codebook_id = codebooks.current_codebook_id(connection)
+            if codebook_id is None:
+                raise QdaError(f"{self.location}: the project has no codebook yet; "
+                               "load one with `qda project codebook FILE`")
+            return codebooks.load_codebook(connection, codebook_id)
+
+    # -- coding ---------------------------------------------------------------------
+
+    def autocode(self, coders: Iterable[str] = DEFAULT_CODERS, *, unit: str = "sentence",
+                 include_interviewer: bool = False, min_confidence: float = 0.5,
+                 progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+        """Suggest codings with qda's coders; returns (suggestions added, old ones replaced).
+
+        The coding runs outside any transaction (it can take minutes); only storing its
+        result takes the write lock. Human decisions are never touched.
+        """
+        auto = AutoCoder(self.codebook, coders=tuple(coders), unit=unit,
+                         include_interviewer=include_interviewer, min_confidence=min_confidence)
+        suggested = auto.predict(self.corpus(), progress=progress)
+        with self._write() as connection:
+            return codings.replace_suggestions(connection, suggested)
+
+    def code(self, document: str, start: int, end: int, code: str, coder: str) -> int:
+        """A person codes `document.text[start:end]`; returns the coding's id."""
+        self._check_code(code)
+        with self._write() as connection:
+            return review.add_coding(connection, self._person(connection, coder), document, start, end, code)
+
+    def accept(self, coding_id: int, coder: str) -> None:
+        with self._write() as connection:
+            review.decide(connection, self._person(connection, coder), coding_id, "accepted")
+
+    def reject(self, coding_id: int, coder: str) -> None:
+        with self._write() as connection:
+            review.decide(connection, self._person(connection, coder), coding_id, "rejected")
+
+    def recode(self, coding_id: int, coder: str, *, code: str | None = None,
+               start: int | None = None, end: int | None = None) -> int:
+        """Change a coding's code and/or span; returns the id of the corrected coding."""
+        if code is not None:
+            self._check_code(code)
+        with self._write() as connection:
+            return review.recode(connection, self._person(connection, coder), coding_id, code, start, end)
+
+    def undo(self, coder: str) -> dict:
+        """Reverse `coder`'s latest coding or review action."""
+        with self._write() as connection:
+            return review.undo(connection, self._person(connection, coder))
+
+    def codings(self, *, status: Iterable[str] | None = None, coder: Iterable[str] | None = None,
+                code: Iterable[str] | None = None, source: Iterable[str] | None = None,
+                documents: Iterable[str] | None = None) -> list[Coding]:
+        """Codings, optionally filtered (a coder filter matches maker or reviewer;
+        `machine` means every qda coder)."""
+        with self._read() as connection:
+            return codings.select_codings(connection, status=status, coder=coder, code=code,
+                                          source=source, documents=documents)
+
+    # -- memos and log ----------------------------------------------------------------
+
+    def memo(self, text: str, coder: str, on: str = "project") -> int:
+        """Write a memo on `project`, `document:ID`, `code:ID` or `coding:N`."""
+        kind, target = memos.parse_target(on)
+        if kind == "code":
+            self._check_code(target)
+        with self._write() as connection:
+            if kind == "document" and connection.execute(
+                    select(schema.documents.c.id).where(schema.documents.c.id == target)).first() is None:
+                raise QdaError(f"no document {target!r} in this project")
+            if kind == "coding" and connection.execute(
+                    select(schema.codings.c.id).where(schema.codings.c.id == _int(target))).first() is None:
+                raise QdaError(f"no coding {target} in this project")
+            return memos.add_memo(connection, self._person(connection, coder), kind, target, text)
+
+    def memos(self, on: str | None = None) -> list[Memo]:
+        kind, target = memos.parse_target(on) if on else (None, None)
+        with self._read() as connection:
+            return memos.list_memos(connection, kind, target)
+
+    def log(self, limit: int | None = None) -> pd.DataFrame:
+        """The action log, newest first: id, at, coder, action, coding_id, before, after, undoes."""
+        log, c = schema.log, schema.coders
+        query = (select(log.c.id, log.c.at, c.c.name.label("coder"), log.c.action, log.c.coding_id,
+                        log.c.before, log.c.after, log.c.undoes)
+                 .join(c, c.c.id == log.c.coder_id).order_by(log.c.id.desc()).limit(limit))
+        with self._read() as connection:
+            return pd.DataFrame(connection.execute(query).mappings().all(),
+                                columns=["id", "at", "coder", "action", "coding_id", "before", "after", "undoes"])
+
+    # -- output -----------------------------------------------------------------------
+
+    def coded_table(self, **filters) -> pd.DataFrame:
+        """The coded table (qda.table) of the project's codings, filtered as `codings()`."""
+        return table.coded_table(self.corpus(), self.codings(**filters), self.codebook)
+
+    def export(self, out: str | Path, **filters) -> Path:
+        """Write the coded table as .csv, .xlsx or .parquet (filters as `codings()`)."""
+        writers.check_target(out)
+        corpus, book = self.corpus(), self.codebook
+        coded = table.coded_table(corpus, self.codings(**filters), book)
+        return writers.write_table(coded, out, documents=[d.id for d in corpus], codes=list(book.codes))
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _person(self, connection: Connection, name: str) -> int:
+        return coders.coder_id(connection, coders.check_person(name))
+
+    def _check_code(self, code: str) -> None:
+        if code not in self.codebook.codes:
+            raise QdaError(f"no code {code!r} in the project's codebook")
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise QdaError(f"coding ids are numbers, not {text!r}") from None
+
+
+def _engine(target: str | Path) -> Engine:
+    return engine.create(target)
+
+
+@contextmanager
+def _opening(target: str | Path) -> Iterator[None]:
+    """Database errors on opening become one clear message naming the project."""
+    try:
+        yield
+    except (OperationalError, DatabaseError) as exc:
+        reason = str(exc.orig) if getattr(exc, "orig", None) is not None else str(exc)
+        raise QdaError(f"{engine.redact(target)}: cannot open as a qda project ({reason.strip()})") from None
