@@ -82,6 +82,21 @@ def evaluate(
     print(result.format())
 
 
+@app.command()
+def agree(
+    first: str = typer.Argument(..., help="A coder's name, or `machine` for qda's suggestions."),
+    second: str = typer.Argument(..., help="The other coder (or `machine`)."),
+    project: str = typer.Option(..., "--project", "-p", envvar="QDA_PROJECT", help="Project file or URL."),
+    unit: str = typer.Option("turn", help="Unit: turn, sentence or character."),
+    code: Optional[List[str]] = typer.Option(None, help="Only these codes (default: the codebook's)."),
+) -> None:
+    """Inter-coder agreement per code and pooled: Cohen's kappa, Krippendorff's alpha, % agreement."""
+    from .project import Project
+
+    with Project.open(project) as p:
+        print(p.agreement(first, second, unit, codes=code).format())
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     # Plain print: user text (paths, codebook fields) must not be read as rich markup or wrapped.
     print(f"warning: {message}", file=sys.stderr)

@@ -65,10 +65,7 @@ class AutoCoder:
         self._coders = make_coders(self.coders, self.codebook, self.nlp)
 
     def codable_turns(self, corpus: Corpus) -> Iterator[tuple[Document, Turn]]:
-        for doc in corpus:
-            for turn in doc.turns:
-                if turn.end > turn.start and (self.include_interviewer or not doc.is_interviewer(turn)):
-                    yield doc, turn
+        return corpus.codable_turns(self.include_interviewer)
 
     def predict(self, corpus: Corpus, progress: Callable[[int], None] | None = None) -> list[Coding]:
         """All codings for the corpus, in document and text order."""

@@ -74,6 +74,15 @@ class Corpus:
     def __len__(self) -> int:
         return len(self.documents)
 
+    def codable_turns(self, include_interviewer: bool = False) -> Iterator[tuple[Document, Turn]]:
+        """The turns qda codes and counts as units: non-empty, and not the interviewer's
+        unless asked (interviewer turns carry no codes; as units they would be easy
+        agreements that inflate every figure)."""
+        for doc in self.documents:
+            for turn in doc.turns:
+                if turn.end > turn.start and (include_interviewer or not doc.is_interviewer(turn)):
+                    yield doc, turn
+
     def __getitem__(self, doc_id: str) -> Document:
         # Indexed lazily and rebuilt when the list changes length, so lookups stay O(1)
         # for table building over hundreds of thousands of codings.

@@ -15,12 +15,14 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 from typing import Iterable, Union
 
 import pandas as pd
 
+# Kappa lives with the other agreement statistics; imported here for the gold comparison
+# (and re-exported, so `from qda.evaluate import cohen_kappa` keeps working).
+from qda.agreement import cohen_kappa
 from qda.corpus import INTERVIEWER_LABELS
 from qda.errors import InputError
 from qda.writers import FORMULA_PREFIXES
@@ -492,23 +494,6 @@ def _row(code: str, tp: int, fp: int, fn: int, tn: int) -> dict:
         "precision": _ratio(tp, tp + fp), "recall": _ratio(tp, tp + fn),
         "f1": _ratio(2 * tp, 2 * tp + fp + fn), "kappa": cohen_kappa(tp, fp, fn, tn),
     }
-
-
-def cohen_kappa(tp: int, fp: int, fn: int, tn: int) -> float:
-    """Cohen's kappa of a 2x2 table, (po - pe) / (1 - pe); NaN when pe == 1 (or no units).
-
-    pe == 1 exactly when gold and prediction both put every unit on the same side (all
-    positive or all negative): agreement is total but nothing could have disagreed, so
-    kappa says nothing. Fractions keep that test exact rather than float-close.
-    """
-    n = tp + fp + fn + tn
-    if n == 0:
-        return math.nan
-    po = Fraction(tp + tn, n)
-    pe = Fraction((tp + fp) * (tp + fn) + (fn + tn) * (fp + tn), n * n)
-    if pe == 1:
-        return math.nan
-    return float((po - pe) / (1 - pe))
 
 
 def _ratio(numerator: int, denominator: int) -> float:

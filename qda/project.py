@@ -22,7 +22,8 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, inspect, select
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from qda import readers, table, writers
+from qda import agreement, readers, table, writers
+from qda.agreement import Agreement
 from qda.codebook import Codebook, load_codebook
 from qda.coding import DEFAULT_CODERS, AutoCoder
 from qda.corpus import Coding, Corpus
@@ -159,6 +160,22 @@ class Project:
         with self._write() as connection:
             return codings.replace_suggestions(connection, suggested)
 
+    def add_codings(self, new: Iterable[Coding]) -> int:
+        """Store codings made elsewhere (e.g. a coded table from `qda code` or another tool)
+        as they are, in one transaction; codes and spans are checked first."""
+        new = list(new)
+        book = self.codebook
+        unknown = sorted({c.code for c in new} - set(book.codes))
+        if unknown:
+            raise QdaError(f"codings use codes not in the project's codebook: {', '.join(unknown)}")
+        lengths = {doc.id: len(doc.text) for doc in self.corpus({c.document for c in new})}
+        for c in new:
+            if c.document not in lengths or not 0 <= c.start <= c.end <= lengths[c.document]:
+                raise QdaError(f"coding of {c.code!r} on {c.document!r} {c.start}..{c.end} does not fit "
+                               "a document in this project")
+        with self._write() as connection:
+            return codings.bulk_insert(connection, new, "add")
+
     def code(self, document: str, start: int, end: int, code: str, coder: str) -> int:
         """A person codes `document.text[start:end]`; returns the coding's id."""
         self._check_code(code)
@@ -194,6 +211,23 @@ class Project:
         with self._read() as connection:
             return codings.select_codings(connection, status=status, coder=coder, code=code,
                                           source=source, documents=documents)
+
+    def agreement(self, first: str, second: str, unit: str = "turn", *,
+                  codes: Iterable[str] | None = None, include_interviewer: bool = False) -> Agreement:
+        """Agreement between two coders (`machine` for qda's suggestions) on the project's
+        turns, sentences or characters, per code and pooled (docs/agreement.md)."""
+        makers = {"turn": agreement.turn_units, "sentence": agreement.sentence_units,
+                  "character": agreement.character_units}
+        if unit not in makers:
+            raise QdaError(f"unknown unit {unit!r}; choose turn, sentence or character")
+        with self._read() as connection:
+            known = set(connection.execute(select(schema.coders.c.name)).scalars())
+            for name in (first, second):
+                if name != "machine" and name not in known:
+                    raise QdaError(f"no coder {name!r} in this project; coders: {', '.join(sorted(known))}")
+            views = [codings.coder_view(connection, name) for name in (first, second)]
+        units = makers[unit](self.corpus(), include_interviewer=include_interviewer)
+        return agreement.agreement(*views, units, codes=list(codes or self.codebook.codes), names=(first, second))
 
     # -- memos and log ----------------------------------------------------------------
 

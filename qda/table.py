@@ -7,13 +7,13 @@ Column names and order are public API (see docs/coded-table.md); add columns, ne
 
 from __future__ import annotations
 
-import bisect
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from qda.codebook import Codebook
-from qda.corpus import Coding, Corpus, Document
+from qda.corpus import Coding, Corpus
 
 #: The fixed columns, in order. Attribute columns follow `memo`.
 COLUMNS: tuple[str, ...] = (
@@ -91,64 +91,85 @@ def coded_table(corpus: Corpus, codings: Iterable[Coding], codebook: Codebook) -
     (stable, so equal keys keep their input order). A coding that names an unknown
     document or code, or whose offsets fall outside its document, raises ValueError:
     codings come from qda itself, so that is a bug, not a user error.
+
+    Built column by column (joins as array lookups, not per-row dicts) because a project
+    table for one code can hold tens of thousands of codings and is rebuilt on every view.
     """
     order = {doc.id: i for i, doc in enumerate(corpus)}
     attributes = attribute_columns(corpus)
-    turn_starts: dict[str, list[int]] = {}
+    fields = ("document", "start", "end", "code", "source", "coder", "confidence", "evidence",
+              "status", "memo", "id", "reviewer")
+    frame = pd.DataFrame.from_records(
+        [tuple(getattr(c, f) for f in fields) for c in codings], columns=fields
+    )
+    _check(frame, corpus, order, codebook)
+    position = frame["document"].map(order).to_numpy(dtype="int64")
+    frame = frame.iloc[np.lexsort((frame["code"].to_numpy(dtype=object), frame["start"].to_numpy(), position))]
+    frame = frame.reset_index(drop=True)
 
-    def key(coding: Coding) -> tuple[int, int, str]:
-        if coding.document not in order:
-            raise ValueError(f"coding names unknown document {coding.document!r}")
-        return (order[coding.document], coding.start, coding.code)
-
-    rows = []
-    for coding in sorted(codings, key=key):
-        doc = corpus[coding.document]
-        if coding.code not in codebook.codes:
-            raise ValueError(f"coding names unknown code {coding.code!r}")
-        if not 0 <= coding.start <= coding.end <= len(doc.text):
-            raise ValueError(
-                f"coding {coding.code!r} in {doc.id!r} has offsets {coding.start}..{coding.end} "
-                f"outside the document (length {len(doc.text)})"
-            )
-        if doc.id not in turn_starts:
-            turn_starts[doc.id] = [t.start for t in doc.turns]
-        turn = _turn_at(doc, turn_starts[doc.id], coding.start)
-        row = {
-            "document": doc.id,
-            "document_name": doc.name,
-            "turn": pd.NA if turn is None else turn.index,
-            "speaker": pd.NA if turn is None or turn.speaker is None else turn.speaker,
-            "start": coding.start,
-            "end": coding.end,
-            "text": doc.text[coding.start : coding.end],
-            "code": coding.code,
-            "code_name": codebook.codes[coding.code].name,
-            "code_path": codebook.code_path(coding.code),
-            "source": coding.source,
-            "coder": coding.coder,
-            "confidence": coding.confidence,
-            "evidence": coding.evidence,
-            "status": coding.status,
-            "memo": coding.memo,
-            "coding_id": pd.NA if coding.id is None else coding.id,
-            "reviewer": coding.reviewer or pd.NA,
-        }
-        for name, column in attributes.items():
-            value = doc.attributes.get(name)
-            row[column] = pd.NA if value is None else str(value)
-        rows.append(row)
-
-    columns = list(COLUMNS) + list(attributes.values())
-    frame = pd.DataFrame(rows, columns=columns)
+    turns, speakers = _turns(corpus, frame)
+    docs = frame["document"]
+    out = {
+        "document": docs,
+        "document_name": docs.map({doc.id: doc.name for doc in corpus}),
+        "turn": turns,
+        "speaker": speakers,
+        "start": frame["start"],
+        "end": frame["end"],
+        "text": [corpus[d].text[a:b] for d, a, b in zip(docs, frame["start"], frame["end"])],
+        "code": frame["code"],
+        "code_name": frame["code"].map({c: code.name for c, code in codebook.codes.items()}),
+        "code_path": frame["code"].map({c: codebook.code_path(c) for c in codebook.codes}),
+        "source": frame["source"],
+        "coder": frame["coder"],
+        "confidence": frame["confidence"],
+        "evidence": frame["evidence"],
+        "status": frame["status"],
+        "memo": frame["memo"],
+        "coding_id": frame["id"],
+        "reviewer": frame["reviewer"].where(frame["reviewer"] != ""),
+    }
+    for name, column in attributes.items():
+        values = {doc.id: str(doc.attributes[name]) for doc in corpus if doc.attributes.get(name) is not None}
+        out[column] = docs.map(values)
+    table = pd.DataFrame(out, columns=list(COLUMNS) + list(attributes.values()))
     dtypes = dict(_DTYPES)
     dtypes.update({column: "string" for column in attributes.values()})
-    return frame.astype(dtypes)
+    return table.astype(dtypes)
 
 
-def _turn_at(doc: Document, starts: list[int], offset: int):
-    """`Document.turn_at` with the turn starts computed once per document, not per coding."""
-    i = bisect.bisect_right(starts, offset) - 1
-    if i >= 0 and doc.turns[i].start <= offset < doc.turns[i].end:
-        return doc.turns[i]
-    return None
+def _check(frame: pd.DataFrame, corpus: Corpus, order: dict[str, int], codebook: Codebook) -> None:
+    unknown = ~frame["document"].isin(list(order))
+    if unknown.any():
+        raise ValueError(f"coding names unknown document {frame['document'][unknown].iloc[0]!r}")
+    unknown = ~frame["code"].isin(list(codebook.codes))
+    if unknown.any():
+        raise ValueError(f"coding names unknown code {frame['code'][unknown].iloc[0]!r}")
+    length = frame["document"].map({doc.id: len(doc.text) for doc in corpus})
+    bad = (frame["start"] < 0) | (frame["start"] > frame["end"]) | (frame["end"] > length)
+    if bad.any():
+        row = frame[bad].iloc[0]
+        raise ValueError(
+            f"coding {row.code!r} in {row.document!r} has offsets {row.start}..{row.end} "
+            f"outside the document (length {length[bad].iloc[0]})"
+        )
+
+
+def _turns(corpus: Corpus, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The turn index and speaker holding each coding's start (NA on a speaker label)."""
+    turn = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    speaker = pd.Series(pd.NA, index=frame.index, dtype="string")
+    for doc_id, rows in frame.groupby("document", sort=False).groups.items():
+        doc = corpus[doc_id]
+        if not doc.turns:
+            continue
+        starts = np.array([t.start for t in doc.turns])
+        ends = np.array([t.end for t in doc.turns])
+        offsets = frame.loc[rows, "start"].to_numpy()
+        i = np.searchsorted(starts, offsets, side="right") - 1
+        inside = (i >= 0) & (offsets < ends[np.clip(i, 0, None)]) & (offsets >= starts[np.clip(i, 0, None)])
+        hit = rows[inside]
+        chosen = [doc.turns[k] for k in i[inside]]
+        turn.loc[hit] = [t.index for t in chosen]
+        speaker.loc[hit] = [pd.NA if t.speaker is None else t.speaker for t in chosen]
+    return turn, speaker

@@ -109,3 +109,40 @@ def needs_parse(nlp) -> Callable[[object, str], bool]:
         return call_needs_parse(coder, sents[0])
 
     return ask
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """Admin URL of a PostgreSQL server: QDA_TEST_POSTGRES_URL, or one started for this run."""
+    import os
+
+    import postgres_server as pg
+
+    given = os.environ.get("QDA_TEST_POSTGRES_URL")
+    if given:
+        pg.wait_ready(given)
+        yield given
+        return
+    bin_dir = pg._binaries()
+    if bin_dir is None:
+        pg.unavailable("no initdb found")
+    server = pg.Server(bin_dir)
+    try:
+        url = server.start()
+    except Exception as exc:  # noqa: BLE001 - report why the server would not start
+        server.stop()
+        pg.unavailable(f"the server did not start ({exc})")
+    try:
+        yield url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def project_target(request, tmp_path):
+    """Where a new project goes: a SQLite file, or a fresh database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "study.qda")
+    import postgres_server as pg
+
+    return pg.new_database(request.getfixturevalue("postgres_url"))

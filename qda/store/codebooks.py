@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, func, insert, select
 
+from qda import patterns
 from qda.codebook import Code, Codebook, Rule
 from qda.store import schema
 from qda.store.log import now
@@ -46,10 +47,11 @@ def current_codebook_id(connection: Connection) -> int | None:
 def load_codebook(connection: Connection, codebook_id: int) -> Codebook:
     row = connection.execute(select(schema.codebooks).where(schema.codebooks.c.id == codebook_id)).one()
     r = schema.rules
+    # JSON has no tuples: normalise again, as on loading YAML, so rules compare equal.
     rules: dict[str, list[Rule]] = {}
     for rule in connection.execute(select(r).where(r.c.codebook_id == codebook_id).order_by(r.c.code, r.c.position)):
         rules.setdefault(rule.code, []).append(Rule(
-            id=rule.id, kind=rule.kind, value=rule.value, exclusion=rule.exclusion,
+            id=rule.id, kind=rule.kind, value=patterns.normalise(rule.kind, rule.value), exclusion=rule.exclusion,
             negation=rule.negation, confidence=rule.confidence,
         ))
     c = schema.codes

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, delete, exists, func, select, update
 from qda.corpus import STATUSES
 from qda.errors import QdaError
 from qda.store import schema
-from qda.store.codings import insert_codings, state
+from qda.store.codings import insert_one, state
 from qda.store.log import append, now
 
 ACTIONS = ("code", "accept", "reject", "recode")
@@ -26,12 +26,11 @@ def add_coding(connection: Connection, coder: int, document: str, start: int, en
     """A person's own coding: accepted at once (they are the one deciding)."""
     check_span(connection, document, start, end)
     stamp = now()
-    [coding_id] = insert_codings(connection, [{
+    return insert_one(connection, {
         "document_id": document, "start": start, "end": end, "code": code, "source": "human",
         "coder_id": coder, "confidence": 1.0, "evidence": "", "status": "accepted",
         "reviewer_id": coder, "reviewed_at": stamp, "created_at": stamp,
-    }], "code")
-    return coding_id
+    }, "code")
 
 
 def decide(connection: Connection, coder: int, coding_id: int, status: str) -> None:

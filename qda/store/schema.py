@@ -151,7 +151,6 @@ codings = Table(
     CheckConstraint("status IN (" + ", ".join(f"'{s}'" for s in STATUSES) + ")", name="status"),
     Index(None, "code"),
     Index(None, "document_id", "start"),
-    Index(None, "status"),
     Index(None, "coder_id"),
     # Ids are never reused (the log refers to codings an undo or re-run has removed).
     sqlite_autoincrement=True,

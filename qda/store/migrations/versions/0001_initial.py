@@ -127,7 +127,6 @@ def upgrade() -> None:
     )
     op.create_index("ix_codings_code", "codings", ["code"])
     op.create_index("ix_codings_document_id_start", "codings", ["document_id", "start"])
-    op.create_index("ix_codings_status", "codings", ["status"])
     op.create_index("ix_codings_coder_id", "codings", ["coder_id"])
     op.create_table(
         "memos",
