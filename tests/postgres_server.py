@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -39,14 +40,14 @@ def _free_port() -> int:
 class Server:
     """initdb into a temp folder, start on loopback, stop and delete on `stop()`."""
 
-    def __init__(self, bin_dir: Path):
+    def __init__(self, bin_dir: Path, root: Path | None = None):
         self.bin = bin_dir
-        self.root = Path(tempfile.mkdtemp(prefix="qda-pg-"))
+        self.root = root or Path(tempfile.mkdtemp(prefix="qda-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()
         # PostgreSQL refuses to run as root; run it as the Debian package's `postgres` user.
         self.user_prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        if self.user_prefix:
+        if self.user_prefix and root is None:
             shutil.chown(self.root, "postgres")
             self.root.chmod(0o700)
 
@@ -104,3 +105,27 @@ def wait_ready(url: str, seconds: float = 30) -> None:
                 raise
             time.sleep(0.2)
     engine.dispose()
+
+
+def main(argv: list[str]) -> int:
+    """`python tests/postgres_server.py start` prints `URL DATA_ROOT`; `stop DATA_ROOT` ends it.
+
+    `.ci/run` starts one server this way for the whole test run.
+    """
+    if argv[:1] == ["start"]:
+        bin_dir = _binaries()
+        if bin_dir is None:
+            print("no PostgreSQL binaries (initdb) found", file=sys.stderr)
+            return 1
+        server = Server(bin_dir)
+        print(server.start(), server.root)
+        return 0
+    if len(argv) == 2 and argv[0] == "stop":
+        Server(_binaries(), root=Path(argv[1])).stop()
+        return 0
+    print("usage: postgres_server.py start | stop DATA_ROOT", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
