@@ -1,0 +1,94 @@
+"""`qda project ...` and `qda agree`: a whole team workflow through the command line."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+
+import pandas as pd
+import pytest
+
+from qda.cli import main
+
+from conftest import CCIN, SAMPLE
+
+
+@pytest.fixture
+def qda(monkeypatch, capsys, nlp):
+    """Run `qda ARGS` through `qda.cli.main()` in-process; returns (exit code, stdout, stderr)."""
+    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+
+    def run(*args) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["qda", *[str(a) for a in args]])
+        with pytest.raises(SystemExit) as info:
+            main()
+        out, err = capsys.readouterr()
+        return info.value.code or 0, out, err
+
+    return run
+
+
+def test_team_workflow_from_init_to_agreement(qda, tmp_path, monkeypatch):
+    study = tmp_path / "study.qda"
+    assert qda("project", "init", study, "--codebook", CCIN)[0] == 0
+    monkeypatch.setenv("QDA_PROJECT", str(study))
+    files = sorted(SAMPLE.glob("interview_0[12].txt"))
+    assert "2 documents imported" in qda("project", "import", *files)[2]
+    code, _, err = qda("project", "import", files[0])
+    assert code == 0 and "skipped interview_01: same text as interview_01" in err
+
+    assert "suggestions added" in qda("project", "autocode")[2]
+    code, out, err = qda("project", "review", "list", "--code", "up_down", "--limit", "0")
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert code == 0 and rows and {r[1] for r in rows} == {"suggested"} and {r[2] for r in rows} == {"up_down"}
+    first, second, third = (int(r[0]) for r in rows[:3])
+
+    assert qda("project", "review", "accept", first, second, "--coder", "Ruth")[0] == 0
+    assert qda("project", "review", "reject", third, "--coder", "Ruth")[0] == 0
+    code, _, err = qda("project", "review", "recode", second, "--code", "threshold", "--coder", "Ruth")
+    assert code == 0 and f"coding {second} re-coded as coding" in err
+    assert "undone: recode" in qda("project", "review", "undo", "--coder", "Ruth")[2]
+    assert qda("project", "code", "interview_02", 200, 260, "drift", "--coder", "Sam")[0] == 0
+    assert qda("project", "memo", "add", "Clear case of moving up", "--on", f"coding:{first}",
+               "--coder", "Ruth")[0] == 0
+    assert "Clear case of moving up" in qda("project", "memo", "list")[1]
+
+    out_file = tmp_path / "accepted.csv"
+    assert qda("project", "export", "--out", out_file, "--status", "accepted")[0] == 0
+    table = pd.read_csv(out_file, encoding="utf-8-sig")
+    assert sorted(table.coding_id) == sorted([first, second] + table[table.coder == "Sam"].coding_id.tolist())
+    assert set(table.reviewer) == {"Ruth", "Sam"}
+
+    log = qda("project", "log", "--limit", "3")[1].splitlines()
+    assert [line.split("\t")[3] for line in log] == ["memo", "code", "undo"]
+
+    code, out, _ = qda("agree", "Ruth", "machine", "--unit", "turn")
+    assert code == 0 and "Agreement of Ruth and machine" in out and "pooled" in out
+    assert qda("agree", "Ruth", "Sam", "--unit", "character")[0] == 0
+
+
+def test_user_errors_exit_1_with_one_clear_line(qda, tmp_path, monkeypatch):
+    missing = tmp_path / "none.qda"
+    code, _, err = qda("project", "log", "--project", missing)
+    assert code == 1 and err.strip() == f"error: {missing}: no such project; create one with `qda project init {missing}`"
+
+    study = tmp_path / "study.qda"
+    qda("project", "init", study, "--codebook", CCIN)
+    code, _, err = qda("project", "init", study)
+    assert code == 1 and "already exists" in err
+    monkeypatch.setenv("QDA_PROJECT", str(study))
+    qda("project", "import", SAMPLE / "interview_01.txt")
+    for args, message in [
+        (("project", "code", "interview_01", 0, 10, "nope", "--coder", "Sam"), "no code 'nope'"),
+        (("project", "review", "undo", "--coder", "Sam"), "nothing to undo"),
+        (("project", "review", "accept", 999, "--coder", "Sam"), "no coding 999"),
+        (("project", "code", "interview_01", 0, 10, "drift", "--coder", "qda:rule"), "reserved"),
+        (("agree", "Sam", "Ruth"), "no coder 'Sam'"),
+        (("agree", "machine", "machine", "--unit", "paragraph"), "unknown unit"),
+        (("project", "export", "--out", tmp_path / "x.pdf"), "unknown output format"),
+    ]:
+        code, _, err = qda(*args)
+        assert code == 1 and message in err and "Traceback" not in err, (args, err)
+    code, _, err = qda("project", "code", "interview_01", "0", "ten", "drift", "--coder", "Sam")
+    assert code == 2  # a usage error, reported by the command-line parser
