@@ -40,10 +40,21 @@ def code_document_matrix(
     rather than dropped, so no coding is lost. Without them: documents in table order
     (which is corpus order), codes sorted by id.
     """
-    rows = _index(codes, table["code"], sort=True)
-    cols = _index(documents, table["document"], sort=False)
-    counts = pd.crosstab(table["code"].astype(object), table["document"].astype(object))
-    matrix = counts.reindex(index=rows, columns=cols, fill_value=0).astype("int64")
+    counts = table.groupby([table["code"].astype(object), table["document"].astype(object)], sort=False).size()
+    return matrix_from_counts(counts.rename("n").reset_index(), documents=documents, codes=codes)
+
+
+def matrix_from_counts(
+    counts: pd.DataFrame,
+    documents: Iterable[str] | None = None,
+    codes: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """The code x document matrix from counts already made (columns code, document, n,
+    in table order), e.g. by a database; indexes as `code_document_matrix`."""
+    rows = _index(codes, counts["code"], sort=True)
+    cols = _index(documents, counts["document"], sort=False)
+    pivot = counts.pivot_table(index="code", columns="document", values="n", aggfunc="sum", fill_value=0)
+    matrix = pivot.reindex(index=rows, columns=cols, fill_value=0).astype("int64")
     matrix.index.name = "code"
     matrix.columns.name = "document"
     return matrix
@@ -81,7 +92,7 @@ def code_frequencies(
 
 def _index(given: Iterable[str] | None, found: pd.Series, *, sort: bool) -> list[str]:
     """The given ids in order, then ids found in the data but not given."""
-    seen = list(dict.fromkeys(str(v) for v in found.dropna()))
+    seen = pd.unique(found.dropna().astype(str).to_numpy(dtype=object)).tolist()
     index = [] if given is None else list(dict.fromkeys(given))
     known = set(index)
     extra = [v for v in seen if v not in known]

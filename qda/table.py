@@ -7,6 +7,7 @@ Column names and order are public API (see docs/coded-table.md); add columns, ne
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Iterable
 
 import numpy as np
@@ -62,6 +63,9 @@ _DTYPES: dict[str, str] = {
 
 ATTRIBUTE_PREFIX = "attribute_"
 
+#: The `Coding` fields, in order: the columns a frame of codings has.
+CODING_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Coding))
+
 
 def attribute_columns(corpus: Corpus) -> dict[str, str]:
     """Map each document attribute name to its column name, in order of first appearance.
@@ -84,8 +88,11 @@ def attribute_columns(corpus: Corpus) -> dict[str, str]:
     return mapping
 
 
-def coded_table(corpus: Corpus, codings: Iterable[Coding], codebook: Codebook) -> pd.DataFrame:
+def coded_table(corpus: Corpus, codings: Iterable[Coding] | pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """One row per coding joined with passage, turn, speaker, code path and attributes.
+
+    `codings` are `Coding`s, or a frame with the `Coding` field names as columns (what a
+    project's store returns, without making an object per coding).
 
     Rows are sorted by the document's position in the corpus, then `start`, then `code`
     (stable, so equal keys keep their input order). A coding that names an unknown
@@ -97,45 +104,59 @@ def coded_table(corpus: Corpus, codings: Iterable[Coding], codebook: Codebook) -
     """
     order = {doc.id: i for i, doc in enumerate(corpus)}
     attributes = attribute_columns(corpus)
-    fields = ("document", "start", "end", "code", "source", "coder", "confidence", "evidence",
-              "status", "memo", "id", "reviewer")
-    frame = pd.DataFrame.from_records(
-        [tuple(getattr(c, f) for f in fields) for c in codings], columns=fields
-    )
+    if isinstance(codings, pd.DataFrame):
+        frame = codings[list(CODING_FIELDS)]
+    else:
+        frame = pd.DataFrame.from_records([tuple(getattr(c, f) for f in CODING_FIELDS) for c in codings],
+                                          columns=CODING_FIELDS)
     _check(frame, corpus, order, codebook)
-    position = frame["document"].map(order).to_numpy(dtype="int64")
-    frame = frame.iloc[np.lexsort((frame["code"].to_numpy(dtype=object), frame["start"].to_numpy(), position))]
-    frame = frame.reset_index(drop=True)
+    # Plain object arrays and list lookups from here: pandas' string columns iterate and
+    # map slowly, and the table is converted to its public dtypes once, at the end.
+    column = {name: frame[name].to_numpy(dtype=object) for name in CODING_FIELDS}
+    starts = frame["start"].to_numpy(dtype="int64")
+    position = np.fromiter((order[d] for d in column["document"]), dtype="int64", count=len(frame))
+    rows = np.lexsort((column["code"], starts, position))
+    column = {name: values[rows] for name, values in column.items()}
+    docs, codes = column["document"], column["code"]
 
-    turns, speakers = _turns(corpus, frame)
-    docs = frame["document"]
+    turns, speakers = _turns(corpus, docs, starts[rows])
+    position = position[rows]  # per-document columns are then one array lookup each
+
+    def per_document(values: list) -> np.ndarray:
+        return np.array(values, dtype=object)[position]
+
+    texts = {doc.id: doc.text for doc in corpus}
+    code_names = {c: code.name for c, code in codebook.codes.items()}
+    code_paths = {c: codebook.code_path(c) for c in codebook.codes}
     out = {
         "document": docs,
-        "document_name": docs.map({doc.id: doc.name for doc in corpus}),
+        "document_name": per_document([doc.name for doc in corpus]),
         "turn": turns,
         "speaker": speakers,
-        "start": frame["start"],
-        "end": frame["end"],
-        "text": [corpus[d].text[a:b] for d, a, b in zip(docs, frame["start"], frame["end"])],
-        "code": frame["code"],
-        "code_name": frame["code"].map({c: code.name for c, code in codebook.codes.items()}),
-        "code_path": frame["code"].map({c: codebook.code_path(c) for c in codebook.codes}),
-        "source": frame["source"],
-        "coder": frame["coder"],
-        "confidence": frame["confidence"],
-        "evidence": frame["evidence"],
-        "status": frame["status"],
-        "memo": frame["memo"],
-        "coding_id": frame["id"],
-        "reviewer": frame["reviewer"].where(frame["reviewer"] != ""),
+        "start": column["start"],
+        "end": column["end"],
+        "text": [texts[d][a:b] for d, a, b in zip(docs, column["start"], column["end"])],
+        "code": codes,
+        "code_name": [code_names[c] for c in codes],
+        "code_path": [code_paths[c] for c in codes],
+        "source": column["source"],
+        "coder": column["coder"],
+        "confidence": column["confidence"],
+        "evidence": column["evidence"],
+        "status": column["status"],
+        "memo": column["memo"],
+        "coding_id": [pd.NA if i is None else i for i in column["id"]],
+        "reviewer": [r or None for r in column["reviewer"]],
     }
-    for name, column in attributes.items():
-        values = {doc.id: str(doc.attributes[name]) for doc in corpus if doc.attributes.get(name) is not None}
-        out[column] = docs.map(values)
-    table = pd.DataFrame(out, columns=list(COLUMNS) + list(attributes.values()))
+    for name, attribute_column in attributes.items():
+        out[attribute_column] = per_document(
+            [None if doc.attributes.get(name) is None else str(doc.attributes[name]) for doc in corpus])
+    # Each column converted to its public dtype exactly once (letting pandas infer string
+    # columns first would convert each of them twice).
     dtypes = dict(_DTYPES)
-    dtypes.update({column: "string" for column in attributes.values()})
-    return table.astype(dtypes)
+    dtypes.update({name: "string" for name in attributes.values()})
+    return pd.DataFrame({name: pd.array(values, dtype=dtypes[name]) for name, values in out.items()},
+                        columns=list(COLUMNS) + list(attributes.values()))
 
 
 def _check(frame: pd.DataFrame, corpus: Corpus, order: dict[str, int], codebook: Codebook) -> None:
@@ -155,21 +176,19 @@ def _check(frame: pd.DataFrame, corpus: Corpus, order: dict[str, int], codebook:
         )
 
 
-def _turns(corpus: Corpus, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+def _turns(corpus: Corpus, docs: np.ndarray, starts: np.ndarray) -> tuple[pd.arrays.IntegerArray, np.ndarray]:
     """The turn index and speaker holding each coding's start (NA on a speaker label)."""
-    turn = pd.Series(pd.NA, index=frame.index, dtype="Int64")
-    speaker = pd.Series(pd.NA, index=frame.index, dtype="string")
-    for doc_id, rows in frame.groupby("document", sort=False).groups.items():
+    turn = np.full(len(docs), -1, dtype="int64")
+    speaker = np.full(len(docs), None, dtype=object)
+    for doc_id, rows in pd.Series(docs, dtype=object).groupby(docs, sort=False).indices.items():
         doc = corpus[doc_id]
         if not doc.turns:
             continue
-        starts = np.array([t.start for t in doc.turns])
-        ends = np.array([t.end for t in doc.turns])
-        offsets = frame.loc[rows, "start"].to_numpy()
-        i = np.searchsorted(starts, offsets, side="right") - 1
-        inside = (i >= 0) & (offsets < ends[np.clip(i, 0, None)]) & (offsets >= starts[np.clip(i, 0, None)])
-        hit = rows[inside]
-        chosen = [doc.turns[k] for k in i[inside]]
-        turn.loc[hit] = [t.index for t in chosen]
-        speaker.loc[hit] = [pd.NA if t.speaker is None else t.speaker for t in chosen]
-    return turn, speaker
+        turn_starts = np.array([t.start for t in doc.turns])
+        turn_ends = np.array([t.end for t in doc.turns])
+        offsets = starts[rows]
+        i = np.searchsorted(turn_starts, offsets, side="right") - 1
+        inside = (i >= 0) & (offsets < turn_ends[np.clip(i, 0, None)])
+        turn[rows[inside]] = [doc.turns[k].index for k in i[inside]]
+        speaker[rows[inside]] = [doc.turns[k].speaker for k in i[inside]]
+    return pd.arrays.IntegerArray(turn, mask=turn < 0), speaker

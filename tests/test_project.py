@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -202,3 +203,17 @@ def test_database_urls_are_resolved_and_passwords_hidden(tmp_path):
     assert "pw" not in engine.redact("postgresql://u:pw@host/db")
     with pytest.raises(QdaError, match="SQLite files or PostgreSQL"):
         engine.database_url("mysql://u@host/db")
+
+
+def test_matrix_counted_by_the_database_equals_the_one_from_the_table(project):
+    from qda.analysis import code_document_matrix
+
+    project.autocode()
+    project.reject(project.codings()[0].id, "Ruth")
+    documents = [d.id for d in project.corpus()]
+    codes = list(project.codebook.codes)
+    for filters in ({}, {"status": ["suggested"]}, {"coder": ["machine"]}, {"coder": ["Ruth"]}):
+        expected = code_document_matrix(project.coded_table(**filters), documents=documents, codes=codes)
+        got = project.code_document_matrix(**filters)
+        pd.testing.assert_frame_equal(got, expected)
+    assert project.code_document_matrix().to_numpy().sum() == len(project.codings())

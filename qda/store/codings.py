@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from sqlalchemy import Connection, and_, delete, func, insert, literal, or_, select
-from sqlalchemy.orm import aliased
+import numpy as np
+import pandas as pd
+
+from sqlalchemy import Connection, CursorResult, and_, delete, func, insert, literal, or_, select
 
 from qda.corpus import Coding
+from qda.table import CODING_FIELDS
 from qda.store import schema
 from qda.store.coders import MACHINE_PREFIX, coder_id
 from qda.store.log import append, now
@@ -48,17 +51,21 @@ def bulk_insert(connection: Connection, codings: Iterable[Coding], action: str, 
     """Insert many codings (status as given, or `status`) and log each as `action` by its
     coder; returns how many.
 
-    The log rows are written by one INSERT ... SELECT over the new codings rather than
-    row by row from Python, which halves the cost of an import. To know which codings are
+    Speed matters here (an archive import is hundreds of thousands of codings), so rows go
+    to the driver's executemany as plain tuples: the only values SQLAlchemy would convert
+    (timestamps) are the same for the whole batch and are converted once. The log rows
+    are written by one INSERT ... SELECT over the new codings. To know which codings are
     new, the table is locked against other writers first (SQLite's BEGIN IMMEDIATE already
     does that), so every id above the previous maximum is ours.
     """
-    if connection.dialect.name == "postgresql":
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
         connection.exec_driver_sql("LOCK TABLE codings IN EXCLUSIVE MODE")
     c = schema.codings
     before = connection.execute(select(func.coalesce(func.max(c.c.id), 0))).scalar_one()
+    stamp = _driver_value(connection, c.c.created_at, now())
+    statement = _driver_insert(connection, c, _BULK_COLUMNS)
     ids: dict[str, int] = {}
-    stamp = now()
     count = 0
     for chunk in _chunks(codings, _BATCH):
         rows = []
@@ -66,18 +73,14 @@ def bulk_insert(connection: Connection, codings: Iterable[Coding], action: str, 
             for name in (coding.coder, coding.reviewer):
                 if name and name not in ids:
                     ids[name] = coder_id(connection, name)
-            rows.append({
-                "document_id": coding.document, "start": coding.start, "end": coding.end,
-                "code": coding.code, "source": coding.source, "coder_id": ids[coding.coder],
-                "confidence": coding.confidence, "evidence": coding.evidence,
-                "status": status or coding.status,
-                "reviewer_id": ids[coding.reviewer] if coding.reviewer else None,
-                "reviewed_at": stamp if coding.reviewer else None,
-            })
-        connection.execute(insert(c).values(created_at=stamp), rows)
+            reviewed = bool(coding.reviewer)
+            rows.append((coding.document, coding.start, coding.end, coding.code, coding.source,
+                         ids[coding.coder], coding.confidence, coding.evidence, status or coding.status,
+                         ids[coding.reviewer] if reviewed else None, stamp if reviewed else None, stamp))
+        connection.exec_driver_sql(statement, rows)
         count += len(rows)
     if count:
-        as_json = func.json_build_object if connection.dialect.name == "postgresql" else func.json_object
+        as_json = func.json_build_object if postgres else func.json_object
         connection.execute(schema.log.insert().from_select(
             ["at", "coder_id", "action", "coding_id", "after"],
             select(c.c.created_at, c.c.coder_id, literal(action), c.c.id,
@@ -85,6 +88,25 @@ def bulk_insert(connection: Connection, codings: Iterable[Coding], action: str, 
             .where(c.c.id > before).order_by(c.c.id),
         ))
     return count
+
+
+_BULK_COLUMNS = ("document_id", "start", "end", "code", "source", "coder_id", "confidence", "evidence",
+                 "status", "reviewer_id", "reviewed_at", "created_at")
+
+
+def _driver_insert(connection: Connection, table, columns: tuple[str, ...]) -> str:
+    """`INSERT INTO table (...) VALUES (...)` in the driver's own placeholder style."""
+    preparer = connection.dialect.identifier_preparer
+    marker = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": None, "named": None}[
+        connection.dialect.paramstyle]
+    names = ", ".join(preparer.quote(name) for name in columns)
+    return f"INSERT INTO {preparer.quote(table.name)} ({names}) VALUES ({', '.join([marker] * len(columns))})"
+
+
+def _driver_value(connection: Connection, column, value):
+    """`value` as the driver receives it for `column` (SQLite stores timestamps as text)."""
+    process = column.type.bind_processor(connection.dialect)
+    return process(value) if process else value
 
 
 def insert_one(connection: Connection, row: dict, action: str) -> int:
@@ -100,55 +122,79 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def select_codings(
-    connection: Connection,
-    *,
-    status: Iterable[str] | None = None,
-    coder: Iterable[str] | None = None,
-    code: Iterable[str] | None = None,
-    source: Iterable[str] | None = None,
-    documents: Iterable[str] | None = None,
-) -> list[Coding]:
-    """Codings as `Coding`s, filtered. `coder` matches who made a coding or who reviewed it;
-    the name `machine` stands for every `qda:` coder."""
+def select_codings(connection: Connection, **filters) -> list[Coding]:
+    """Codings as `Coding`s, filtered as `select_codings_frame`."""
+    frame = select_codings_frame(connection, **filters)
+    return [Coding(*row) for row in frame.itertuples(index=False, name=None)]
+
+
+def select_codings_frame(connection: Connection, **filters) -> pd.DataFrame:
+    """Codings as a frame with the `Coding` fields as columns (what `qda.table` reads),
+    in id order, filtered as `_filtered`. A frame, not objects: a project table can hold
+    hundreds of thousands of codings."""
     c = schema.codings
-    made_by = aliased(schema.coders)
-    reviewed_by = aliased(schema.coders)
+    query = _filtered(select(c.c.document_id, c.c.start, c.c.end, c.c.code, c.c.source, c.c.coder_id,
+                             c.c.confidence, c.c.evidence, c.c.status, c.c.id, c.c.reviewer_id), **filters)
+    frame = _frame(connection.execute(query), ["document", "start", "end", "code", "source", "coder",
+                                               "confidence", "evidence", "status", "id", "reviewer"])
+    # Names from the (small) coders table rather than two joins per coding; id order in
+    # pandas rather than a sort in the database: both cheaper at project scale.
+    frame = frame.iloc[np.argsort(frame["id"].to_numpy(dtype="int64"), kind="stable")].reset_index(drop=True)
+    names = dict(connection.execute(select(schema.coders.c.id, schema.coders.c.name)).all())
+    frame["coder"] = [names[i] for i in frame["coder"]]
+    frame["reviewer"] = [names.get(i, "") for i in frame["reviewer"]]
     memo = schema.memos
-    query = (
-        select(c.c.id, c.c.document_id, c.c.start, c.c.end, c.c.code, c.c.source, made_by.c.name,
-               c.c.confidence, c.c.evidence, c.c.status, reviewed_by.c.name)
-        .join(made_by, made_by.c.id == c.c.coder_id)
-        .outerjoin(reviewed_by, reviewed_by.c.id == c.c.reviewer_id)
-        .order_by(c.c.id)
-    )
-    if status is not None:
-        query = query.where(c.c.status.in_(list(status)))
-    if code is not None:
-        query = query.where(c.c.code.in_(list(code)))
-    if source is not None:
-        query = query.where(c.c.source.in_(list(source)))
-    if documents is not None:
-        query = query.where(c.c.document_id.in_(list(documents)))
-    if coder is not None:
-        query = query.where(or_(*(_by_coder(made_by, reviewed_by, name) for name in coder)))
     memos: dict[int, list[str]] = {}
     for target, text in connection.execute(
             select(memo.c.target, memo.c.text).where(memo.c.target_kind == "coding").order_by(memo.c.id)):
         memos.setdefault(int(target), []).append(text)
-    # Rows unpacked as tuples: attribute access on result rows costs more than the query.
-    return [
-        Coding(document, start, end, code, source, made, confidence, evidence, status,
-               "\n".join(memos.get(id_, ())), id=id_, reviewer=reviewer or "")
-        for id_, document, start, end, code, source, made, confidence, evidence, status, reviewer
-        in connection.execute(query)
-    ]
+    joined = {id_: "\n".join(texts) for id_, texts in memos.items()}
+    frame["memo"] = [joined.get(i, "") for i in frame["id"]]
+    return frame[list(CODING_FIELDS)]
 
 
-def _by_coder(made_by, reviewed_by, name: str):
+def count_by_code_and_document(connection: Connection, **filters) -> pd.DataFrame:
+    """Codings counted per (code, document) by the database: columns code, document, n.
+    Unfiltered, the (code, document_id) index answers this on its own."""
+    c = schema.codings
+    query = _filtered(select(c.c.code, c.c.document_id, func.count()), **filters)
+    return _frame(connection.execute(query.group_by(c.c.code, c.c.document_id)), ["code", "document", "n"])
+
+
+def _frame(result: CursorResult, columns: list[str]) -> pd.DataFrame:
+    """A result as a frame of plain object columns, from the driver's tuples: making
+    SQLAlchemy rows, pandas probing each for attributes, and converting strings to Arrow
+    (which qda.table does once, at the end) cost more than the query itself."""
+    rows = result.cursor.fetchall()
+    values = np.empty((len(rows), len(columns)), dtype=object)
+    if rows:
+        values[:] = rows
+    return pd.DataFrame(values, columns=columns, dtype=object)
+
+
+def _filtered(query, *, status: Iterable[str] | None = None, coder: Iterable[str] | None = None,
+              code: Iterable[str] | None = None, source: Iterable[str] | None = None,
+              documents: Iterable[str] | None = None):
+    """`query` over codings, filtered: each filter is a list of accepted values; `coder`
+    matches who made or who reviewed a coding, and the name `machine` stands for every
+    `qda:` coder."""
+    c = schema.codings
+    query = query.select_from(c)
+    for column, values in ((c.c.status, status), (c.c.code, code), (c.c.source, source),
+                           (c.c.document_id, documents)):
+        if values is not None:
+            query = query.where(column.in_(list(values)))
+    if coder is not None:
+        query = query.where(or_(*(_by_coder(name) for name in coder)))
+    return query
+
+
+def _by_coder(name: str):
+    c, coders = schema.codings, schema.coders
     if name == "machine":
-        return made_by.c.name.startswith(MACHINE_PREFIX)
-    return or_(made_by.c.name == name, reviewed_by.c.name == name)
+        return c.c.coder_id.in_(select(coders.c.id).where(coders.c.name.startswith(MACHINE_PREFIX)))
+    person = select(coders.c.id).where(coders.c.name == name)
+    return or_(c.c.coder_id.in_(person), c.c.reviewer_id.in_(person))
 
 
 def coder_view(connection: Connection, name: str) -> list[tuple[str, int, int, str]]:

@@ -125,9 +125,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_codings"),
         sqlite_autoincrement=True,
     )
-    op.create_index("ix_codings_code", "codings", ["code"])
+    op.create_index("ix_codings_code_document_id", "codings", ["code", "document_id"])
     op.create_index("ix_codings_document_id_start", "codings", ["document_id", "start"])
-    op.create_index("ix_codings_coder_id", "codings", ["coder_id"])
     op.create_table(
         "memos",
         sa.Column("id", sa.Integer(), nullable=False),
