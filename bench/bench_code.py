@@ -17,15 +17,12 @@ import argparse
 import gc
 import platform
 import random
-import resource
 import sys
 import time
 import traceback
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from common import ROOT, peak_rss_mb, resolve  # noqa: E402  (puts the repository on sys.path)
 
 from qda.corpus import Corpus, Document, Turn  # noqa: E402
 
@@ -56,22 +53,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def resolve(path: str) -> Path:
-    """A path as given if it exists, else relative to the repository root."""
-    given = Path(path)
-    if given.exists() or given.is_absolute():
-        return given
-    return ROOT / given
-
 
 def words_in(text: str) -> int:
     return len(text.split())
 
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far (ru_maxrss: KiB on Linux, bytes on macOS)."""
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
 def build_corpus(source: Corpus, min_words: int, seed: int) -> tuple[Corpus, int]:

@@ -20,7 +20,6 @@ import gc
 import platform
 import random
 import re
-import resource
 import shutil
 import sys
 import tempfile
@@ -30,9 +29,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from common import ROOT, peak_rss_mb, resolve  # noqa: E402  (puts the repository on sys.path)
 
 from qda.codebook import Codebook  # noqa: E402
 from qda.corpus import Coding, Corpus, Document  # noqa: E402
@@ -73,18 +70,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def resolve(path: str) -> Path:
-    """A path as given if it exists, else relative to the repository root."""
-    given = Path(path)
-    if given.exists() or given.is_absolute():
-        return given
-    return ROOT / given
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far (ru_maxrss: KiB on Linux, bytes on macOS)."""
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
 # --- data ----------------------------------------------------------------------------

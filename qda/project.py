@@ -55,7 +55,7 @@ class Project:
                 raise QdaError(f"{path}: already exists; open it, or choose another file name for a new project")
             if not path.parent.is_dir():
                 raise QdaError(f"{path}: folder {path.parent} does not exist")
-        db = _engine(target)
+        db = engine.create(target)
         with _opening(target):
             with db.begin() as connection:
                 if migrate.current(connection) is not None or inspect(connection).get_table_names():
@@ -72,7 +72,7 @@ class Project:
         """Open an existing project, upgrading its schema if it was made by an older qda."""
         if not engine.is_url(target) and not Path(target).is_file():
             raise QdaError(f"{target}: no such project; create one with `qda project init {target}`")
-        db = _engine(target)
+        db = engine.create(target)
         with _opening(target):
             with db.begin() as connection:
                 revision = migrate.current(connection)
@@ -303,10 +303,6 @@ def _int(text: str) -> int:
         return int(text)
     except ValueError:
         raise QdaError(f"coding ids are numbers, not {text!r}") from None
-
-
-def _engine(target: str | Path) -> Engine:
-    return engine.create(target)
 
 
 @contextmanager
