@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from . import cli_privacy
 from .cli_project import app as project_app
 from .errors import QdaError
 
@@ -18,6 +19,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Offline qual
 codebook_app = typer.Typer(no_args_is_help=True, help="Work with codebooks.")
 app.add_typer(codebook_app, name="codebook")
 app.add_typer(project_app, name="project")
+app.command()(cli_privacy.pseudonymise)
+app.command()(cli_privacy.risk)
 err = Console(stderr=True)
 
 # Runs of fewer turns finish in about a second; a bar would only flicker.

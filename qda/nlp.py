@@ -182,6 +182,50 @@ def load(name: str | None = None) -> Language:
     return nlp
 
 
+@lru_cache(maxsize=4)
+def load_ner(name: str | None = None) -> Language:
+    """The pipeline's named-entity recogniser alone (with the tok2vec it listens to): what
+    pseudonymisation needs, without the tagger, parser and lemmatizer it does not."""
+    name = name or model_name()
+    import spacy
+
+    try:
+        nlp = spacy.load(name, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+    except OSError as exc:
+        raise ModelError(
+            f"spaCy pipeline `{name}` cannot be loaded ({exc}); install it with pip or set "
+            f"{MODEL_ENV} to an installed pipeline"
+        ) from None
+    if "ner" not in nlp.pipe_names:
+        raise ModelError(f"spaCy pipeline `{name}` has no named-entity recogniser; pseudonymisation needs one")
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[frozenset[str], LookupLemmatizer]:
+    lemmatizer = load().get_pipe("qda_lookup_lemmas")
+    words: set[str] = set()
+    for forms in lemmatizer.index:
+        words.update(forms)
+    for exceptions in lemmatizer.exceptions:
+        words.update(exceptions)
+    return frozenset(words), lemmatizer
+
+
+def is_english_word(word: str) -> bool:
+    """True for an ordinary English word (a stop word, or a word or inflection the
+    pipeline's lemma tables know): how to tell "Funny" or "Having" at the start of a
+    sentence from a name. The tables hold many names too ("kelly", "grace"), so callers
+    use this with context, not alone."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    folded = word.casefold()
+    if folded in STOP_WORDS:
+        return True
+    words, lemmatizer = _lexicon()
+    return folded in words or lemmatizer.lemma(folded) in words
+
+
 def _split_final_period_after_mixed_case(nlp: Language) -> None:
     """Split "CiN." into "CiN" + "." as spaCy does for "CP.": domain acronyms such as CiN
     and CCiN otherwise swallow the full stop, which hides both the word and the sentence end."""

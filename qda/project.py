@@ -30,6 +30,7 @@ from qda.coding import DEFAULT_CODERS, AutoCoder
 from qda.corpus import Coding, Corpus
 from qda.errors import QdaError
 from qda.store import codebooks, codings, coders, documents, engine, memos, migrate, review, schema
+from qda.store import rewrite as store_rewrite
 from qda.store.documents import ImportReport
 from qda.store.memos import Memo
 
@@ -263,6 +264,36 @@ class Project:
         with self._read() as connection:
             return pd.DataFrame(connection.execute(query).mappings().all(),
                                 columns=["id", "at", "coder", "action", "coding_id", "before", "after", "undoes"])
+
+    # -- privacy ----------------------------------------------------------------------
+
+    def pseudonymise(self, key: str | Path, coder: str, *, register: str | Path | None = None,
+                     style: str = "names", dates: str = "month", allow: Iterable[str] = (),
+                     ner: bool = True) -> int:
+        """Replace identifiers in the project's documents in place, with the key written
+        (or extended) at `key`, outside the project. Turns, codings and memos move with
+        the text, so coding and pseudonymising can happen in either order. Returns the
+        number of replacements."""
+        from qda import nlp
+        from qda.pseudonymise import AllowList, Detector, read_key
+        from qda.pseudonymise.corpus import pseudonymise_corpus, pseudonymise_string
+        from qda.pseudonymise.files import check_options
+
+        check_options(style, dates)
+        key = Path(key)
+        the_key = read_key(key, style=style)
+        if register is not None:
+            for entry in read_key(Path(register), style=style, must_exist=True).entries.values():
+                the_key.add(entry)
+        detector = Detector(the_key, AllowList().extended(allow), nlp.load_ner() if ner else None)
+        rewrites = pseudonymise_corpus(self.corpus(), detector, the_key, dates)
+        with self._write() as connection:
+            person = self._person(connection, coder)
+            for rewrite in rewrites:
+                store_rewrite.rewrite_document(connection, rewrite, person)
+            store_rewrite.rewrite_notes(connection, lambda text: pseudonymise_string(text, detector, the_key, dates))
+            the_key.save(key)  # last, inside the transaction: a failed save rolls the project back
+        return sum(r.replacements for r in rewrites)
 
     # -- output -----------------------------------------------------------------------
 

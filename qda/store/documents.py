@@ -66,8 +66,8 @@ def import_corpus(connection: Connection, corpus: Corpus, coder_id: int) -> Impo
                  "end": t.end, "time": t.time, "end_time": t.end_time}
                 for t in doc.turns
             ])
-        append(connection, coder_id, "import", after={"document": doc.id, "name": doc.name,
-                                                       "content_hash": digest, "path": doc.path})
+        # No path or text in the append-only log: both may name people (see memos.py).
+        append(connection, coder_id, "import", after={"document": doc.id, "content_hash": digest})
         report.added.append(doc.id)
     return report
 

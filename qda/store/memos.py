@@ -37,8 +37,10 @@ def add_memo(connection: Connection, coder: int, kind: str, target: str | None, 
         raise QdaError("an empty memo says nothing; give it some text")
     memo_id = connection.execute(insert(schema.memos).values(
         target_kind=kind, target=target, coder_id=coder, text=text, created_at=now())).inserted_primary_key[0]
+    # The log names the memo, not its words: memos may quote participants, and the log,
+    # being append-only, could never be pseudonymised.
     append(connection, coder, "memo", int(target) if kind == "coding" else None,
-           after={"memo": memo_id, "on": kind, "target": target, "text": text})
+           after={"memo": memo_id, "on": kind, "target": target})
     return memo_id
 
 

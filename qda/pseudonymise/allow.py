@@ -1,0 +1,50 @@
+"""Domain terms that are never identifiers, however capitalised (NER often tags "Child
+Protection" as an organisation and "Signs of Safety" as a work of art)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from qda.pseudonymise.entities import Mention
+
+DEFAULT_ALLOW: tuple[str, ...] = (
+    "Child Protection", "Child Protection Plan", "CP", "CP plan", "Child in Need", "CiN",
+    "Complex Child in Need", "Complex", "CCiN", "Team Manager", "Service Manager", "Senior Practitioner",
+    "Principal Social Worker", "social worker", "health visitor", "school nurse", "Signs of Safety",
+    "Sure Start", "Sure Start Centre", "Children's Centre", "CAF", "Common Assessment Framework",
+    "Early Help", "LSCB", "Local Safeguarding Children Board", "Safeguarding", "MASH",
+    "Interviewer", "Local Authority", "Children's Services", "Children's Social Care",
+    "Social Services", "Ofsted", "ICPC", "Initial Child Protection Conference", "RCPC",
+    "core group", "strategy meeting", "Section 47", "Section 17", "LAC", "Looked After Children",
+    "PLO", "Public Law Outline", "IRO", "CAMHS", "GP", "A&E", "NHS", "Police", "the Police",
+    "Family Court", "Court", "Youth Offending", "Youth Offending Team", "Family Support",
+    "Troubled Families", "DSL", "SENCO", "Head", "Mum", "Dad", "Nan", "Gran", "Grandma",
+    "Social Care", "Health", "Education", "Housing", "Probation", "Council", "the Council",
+    "Christmas", "Easter", "English", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+    "Saturday", "Sunday",
+)
+
+
+class AllowList:
+    """Case-insensitive terms; a mention is allowed (kept) if it is one of them or lies
+    inside an occurrence of one."""
+
+    def __init__(self, terms: Iterable[str] = DEFAULT_ALLOW):
+        self.terms = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
+        self._folded = {t.casefold() for t in self.terms}
+        self._pattern = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(t) for t in self.terms) + r")(?!\w)", re.IGNORECASE
+        ) if self.terms else None
+
+    def extended(self, terms: Iterable[str]) -> AllowList:
+        return AllowList([*self.terms, *terms])
+
+    def occurrences(self, text: str) -> list[tuple[int, int]]:
+        return [m.span() for m in self._pattern.finditer(text)] if self._pattern else []
+
+    def keeps(self, mention: Mention, occurrences: list[tuple[int, int]]) -> bool:
+        folded = mention.text.strip().casefold()
+        if folded in self._folded or folded.removesuffix("s") in self._folded:  # "CCiNs"
+            return True
+        return any(start <= mention.start and mention.end <= end for start, end in occurrences)

@@ -1,0 +1,48 @@
+"""Pseudonymising parsed documents (a project's), not files: new text, attributes and
+speakers, and a function moving every old offset to the new text, so codings made before
+pseudonymising still point at the same words after it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from qda.corpus import Corpus
+from qda.pseudonymise.detect import Detector
+from qda.pseudonymise.key import Key
+from qda.pseudonymise.replace import apply, offset_mapper
+
+
+@dataclass
+class Rewrite:
+    document: str
+    text: str
+    attributes: dict[str, str]
+    speakers: dict[int, str | None]  # turn index -> its speaker, pseudonymised
+    move: Callable[..., int]  # old offset (, is_end) -> new offset
+    replacements: int
+
+
+def pseudonymise_corpus(corpus: Corpus, detector: Detector, key: Key, dates: str) -> list[Rewrite]:
+    for doc in corpus:
+        detector.learn_document(doc)
+    candidates = detector.candidates([doc.text for doc in corpus])
+    rewrites = []
+    for doc, found in zip(corpus, candidates):
+        text, records = apply(doc.text, detector.find(doc.text, found), key, dates)
+        rewrites.append(Rewrite(
+            document=doc.id,
+            text=text,
+            attributes={k: pseudonymise_string(str(v), detector, key, dates) for k, v in doc.attributes.items()},
+            speakers={t.index: None if t.speaker is None else pseudonymise_string(t.speaker, detector, key, dates)
+                      for t in doc.turns},
+            move=offset_mapper(records),
+            replacements=len(records),
+        ))
+    return rewrites
+
+
+def pseudonymise_string(text: str, detector: Detector, key: Key, dates: str) -> str:
+    """A short text (an attribute, a speaker, a memo, evidence) with known identifiers
+    replaced; NER is not run on it, so only entities already found are replaced."""
+    return apply(text, detector.find(text), key, dates)[0]

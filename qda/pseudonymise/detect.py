@@ -1,0 +1,215 @@
+"""Finding identifiers: known names, patterns and NER, with later mentions linked to earlier.
+
+Detection runs in two passes over a whole set of documents, so that consistency holds
+across them: the first pass collects entities (speakers, front matter, the register and
+key, pattern matches, NER), and derives the short forms people use ("Amara" and
+"Ms Nwosu" after "Amara Nwosu", "St Anne's" after "St Anne's Primary School"); the second
+pass finds every known form in every document, whichever document introduced it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+
+from qda.corpus import Document
+from qda.nlp import is_english_word
+from qda.pseudonymise.allow import AllowList
+from qda.pseudonymise.entities import Mention
+from qda.pseudonymise.key import Key
+from qda.pseudonymise.patterns import find_patterns
+
+#: spaCy NER labels taken, and the type each becomes (DATE comes from the patterns, which
+#: find calendar dates rather than "last week").
+NER_TYPES = {"PERSON": "PERSON", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "ORG": "ORG"}
+#: Front-matter attributes whose values name people.
+NAME_ATTRIBUTES = ("participant", "interviewer", "name", "speaker", "respondent")
+#: Institution words stripped to get the short form people also use ("St Anne's").
+_INSTITUTION_TAIL = re.compile(
+    r"(?:[ \t]+(?:Primary|Junior|Infant|Infants|Nursery|Secondary|High|Grammar|Community|Catholic|"
+    r"C of E|RC|School|Academy|College|Medical|Health|Centre|Practice|Surgery|Clinic|Infirmary|Hospital))+$"
+)
+# A capitalised word after a lower-case word (or comma) and a space: inside a sentence.
+_MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,] )([A-Z][\w'’\-]+)")
+# The end of the text before a word that starts a sentence, a line or a turn.
+_SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|:\s+|\n\s*|[\"“(]\s*)$")
+_LEADING = frozenset("the mum mam mom dad baby nan nana gran grandma grandad auntie aunt uncle little big "
+                     "young old poor".split())
+_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
+_TITLES = frozenset("mr mrs ms miss dr prof sir dame mx".split())
+
+
+@dataclass(frozen=True)
+class Form:
+    """A way an entity is written, and which part of its name it is."""
+
+    text: str
+    type: str
+    original: str
+    source: str  # where the entity came from: register, speaker, pattern or ner
+
+
+@dataclass
+class Detector:
+    """Collects entities from documents (`learn`), then finds them all (`find`)."""
+
+    key: Key
+    allow: AllowList = field(default_factory=AllowList)
+    ner: Language | None = None
+    forms: dict[str, Form] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for entry in self.key.entries.values():
+            self._add_entity(entry.original, entry.type, "register", entry.aliases)
+
+    def _protected(self, text: str) -> list[tuple[int, int]]:
+        """Spans never replaced: placeholders ("[School 1]") and pseudonyms already given
+        (a second run over pseudonymised text must not pseudonymise the pseudonyms)."""
+        words = {w for e in self.key.entries.values() if not e.pseudonym.startswith("[")
+                 for w in (e.pseudonym, *e.pseudonym.split())}
+        spans = [m.span() for m in _PLACEHOLDER.finditer(text)]
+        if words:
+            pattern = re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+                                 + r")(?!\w)")
+            spans += [m.span() for m in pattern.finditer(text)]
+        return spans
+
+    # -- pass 1 ------------------------------------------------------------------------
+
+    def learn_document(self, document: Document) -> None:
+        """Speakers and front-matter names of a parsed transcript are people."""
+        names = {t.speaker for t in document.turns if t.speaker and not document.is_interviewer(t)}
+        names |= {str(v) for k, v in document.attributes.items() if k.lower() in NAME_ATTRIBUTES and v}
+        # Full names first, so "Amara" becomes a short form of "Amara Nwosu", not a person.
+        for name in sorted(names, key=len, reverse=True):
+            if not self.allow.keeps(Mention(0, len(name), name, "PERSON", "speaker"), []):
+                self._add_entity(name.strip(), "PERSON", "speaker")
+
+    def candidates(self, texts: list[str]) -> list[list[Mention]]:
+        """Pattern and NER mentions of each text (allow-listed terms dropped), learning
+        each entity and its short forms."""
+        ner_docs = self.ner.pipe(texts, batch_size=16) if self.ner is not None else (None for _ in texts)
+        # Words written capitalised inside a sentence somewhere: names, whatever a lexicon says.
+        named = {m.group(1) for text in texts for m in _MID_SENTENCE_CAPITAL.finditer(text)}
+        found = []
+        for text, doc in zip(texts, ner_docs):
+            allowed = self.allow.occurrences(text)
+            mentions = list(find_patterns(text))
+            if doc is not None:
+                entities = (_from_entity(ent, text, named) for ent in doc.ents)
+                mentions += [m for m in entities if m is not None]
+            mentions = [m for m in mentions if not self.allow.keeps(m, allowed)]
+            for mention in resolve(mentions):
+                self._add_entity(mention.text, mention.type, mention.source)
+            found.append(mentions)
+        return found
+
+    # -- pass 2 ------------------------------------------------------------------------
+
+    def find(self, text: str, candidates: Iterable[Mention] = ()) -> list[Mention]:
+        """Every identifier in `text`: its candidates plus every known form, resolved to
+        non-overlapping mentions, each naming the entity it belongs to."""
+        mentions = list(candidates)
+        pattern = self._forms_pattern()
+        if pattern is not None:
+            for match in pattern.finditer(text):
+                form = self.forms[match.group()]
+                mentions.append(Mention(match.start(), match.end(), match.group(), form.type, form.source,
+                                        form.original))
+        allowed = self.allow.occurrences(text)
+        protected = self._protected(text)
+        kept = [m for m in mentions if not self.allow.keeps(m, allowed)
+                and not any(m.start < e and s < m.end for s, e in protected)]
+        return [self._canonical(m) for m in resolve(kept)]
+
+    def form(self, text: str) -> Form | None:
+        return self.forms.get(text)
+
+    # -- entities and their forms --------------------------------------------------------
+
+    def _add_entity(self, text: str, type_: str, source: str, aliases: Iterable[str] = ()) -> None:
+        """Record an entity and its short forms; the first entity to claim a form keeps it
+        (so "Nwosu", a family name from the front matter, is not later a NER place)."""
+        text = " ".join(text.split())
+        if not text or text in self.forms:
+            return
+        short_forms = list(aliases)
+        if type_ == "PERSON":
+            words = [w for w in text.split() if w.casefold().rstrip(".") not in _TITLES]
+            if len(words) >= 2:
+                short_forms += [words[0], words[-1]]
+        elif type_ in ("SCHOOL", "HEALTH"):
+            short_forms.append(_INSTITUTION_TAIL.sub("", text))
+        self.forms[text] = Form(text, type_, text, source)
+        for form in short_forms:
+            if len(form) > 1 and form[:1].isupper() and form not in self.forms:
+                self.forms[form] = Form(form, type_, text, source)
+
+    def _forms_pattern(self) -> re.Pattern | None:
+        if not self.forms:
+            return None
+        alternatives = sorted(self.forms, key=len, reverse=True)
+        return re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w])")
+
+    def _canonical(self, mention: Mention) -> Mention:
+        """Name the entity a mention belongs to (a first name -> the full name)."""
+        form = self.forms.get(" ".join(mention.text.split()))
+        if form is None or mention.original:
+            return mention
+        return Mention(mention.start, mention.end, mention.text, form.type, mention.source, form.original)
+
+
+def _from_entity(ent, text: str, named: set[str]) -> Mention | None:
+    """A spaCy entity as a mention, or None if it is not a name.
+
+    Trimmed of a leading "the", of relation words ("Mum Leanne" -> "Leanne") and, for
+    people, of titles and a trailing "'s". Dropped: labels not taken, spans without a
+    capital, trade acronyms (CP, CAF), and ordinary words capitalised only because they
+    start a sentence ("Funny", "Caseload") - an English word, at a sentence start, that
+    the documents never write capitalised mid-sentence. The small English model tags
+    many of these, and each would become a false "person" in the key.
+    """
+    type_ = NER_TYPES.get(ent.label_)
+    if type_ is None:
+        return None
+    words = [(t.idx, t.idx + len(t.text), t.text) for t in ent if not t.is_space]
+    while len(words) > 1 and (
+            words[0][2].casefold() in _LEADING or words[0][2].casefold().rstrip(".") in _TITLES
+            or _ordinary(words[0][2], words[0][0], text, named)):
+        words.pop(0)
+    if type_ == "PERSON" and len(words) > 1 and words[-1][2] in ("'s", "’s"):
+        words.pop()
+    if not words:
+        return None
+    start, end = words[0][0], words[-1][1]
+    span = text[start:end]
+    if "\n" in span or ":" in span or len(span) < 2 or not any(c.isupper() for c in span):
+        return None
+    if type_ != "PERSON" and span.rstrip("s").isupper() and len(span) <= 6:
+        return None
+    if len(words) == 1 and _ordinary(span, start, text, named):
+        return None
+    return Mention(start, end, span, type_, "ner")
+
+
+def _ordinary(word: str, start: int, text: str, named: set[str]) -> bool:
+    """An English word capitalised only by its place at the start of a sentence or turn."""
+    bare = word.removesuffix("'s").removesuffix("’s")
+    return bare not in named and _SENTENCE_START.search(text[:start]) is not None and is_english_word(bare)
+
+
+def resolve(mentions: list[Mention]) -> list[Mention]:
+    """Non-overlapping mentions, longest first; what NER alone found only fills the gaps
+    the register, the transcript's own names and the patterns leave (its spans and
+    labels are the least reliable: "Primary School on Larch Crescent" as one ORG)."""
+    chosen: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for trusted in (True, False):
+        for mention in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
+            if (mention.source != "ner") == trusted and all(mention.end <= s or mention.start >= e for s, e in taken):
+                chosen.append(mention)
+                taken.append((mention.start, mention.end))
+    return sorted(chosen, key=lambda m: m.start)

@@ -1,0 +1,195 @@
+"""Pseudonymised copies of transcript files, in their own formats, and their reversal.
+
+Text formats (.txt .vtt .srt .csv) are pseudonymised as the whole decoded file, so
+front matter, speaker labels, cue settings and CSV columns all pass through the same
+replacement and the file keeps its shape. A Word file's paragraphs (body, tables,
+headers and footers) are pseudonymised together as one text, one paragraph per line, and
+written back paragraph by paragraph; its author fields are cleared.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qda import readers
+from qda.errors import QdaError
+from qda.pseudonymise.allow import AllowList
+from qda.pseudonymise.detect import Detector
+from qda.pseudonymise.key import MENTION_COLUMNS, Key, mentions_path, read_key, read_mentions, write_csv
+from qda.pseudonymise.replace import DATE_MODES, STYLES, Replacement, apply
+from qda.readers.decode import decode_bytes
+
+
+@dataclass
+class Result:
+    """What a run wrote: output files, how many replacements in each, the key's size."""
+
+    outputs: dict[Path, int] = field(default_factory=dict)
+    entities: int = 0
+    key: Path | None = None
+
+
+def pseudonymise_files(
+    paths: Iterable[str | Path],
+    out_dir: str | Path,
+    key_path: str | Path,
+    *,
+    register: str | Path | None = None,
+    style: str = "names",
+    dates: str = "month",
+    allow: Iterable[str] = (),
+    ner: bool = True,
+) -> Result:
+    """Write pseudonymised copies of the transcripts into `out_dir` and the key to
+    `key_path` (which must not lie inside `out_dir`); an existing key is reused and
+    extended, so the same person keeps one pseudonym across runs."""
+    from qda import nlp
+
+    out_dir, key_path = Path(out_dir), Path(key_path)
+    check_options(style, dates)
+    corpus = readers.read_corpus(paths)
+    sources = [Path(doc.path) for doc in corpus]
+    _check_places(sources, out_dir, key_path)
+    key = read_key(key_path, style=style)
+    if register is not None:
+        for entry in read_key(Path(register), style=style, must_exist=True).entries.values():
+            key.add(entry)
+    detector = Detector(key, AllowList().extended(allow), nlp.load_ner() if ner else None)
+    for doc in corpus:
+        detector.learn_document(doc)
+    texts = [_read(path).text for path in sources]
+    candidates = detector.candidates(texts)
+    result = Result(key=key_path)
+    written: list[tuple[Path, Callable[[Path], None]]] = []
+    records: list[tuple[str, Replacement]] = []
+    for path, text, found in zip(sources, texts, candidates):
+        new_text, replaced = apply(text, detector.find(text, found), key, dates)
+        target = out_dir / path.name
+        written.append((target, _writer(path, new_text)))
+        records += [(path.name, r) for r in replaced]
+        result.outputs[target] = len(replaced)
+    # Everything is prepared before anything is written, so a failure leaves nothing half done.
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for target, write in written:
+        _atomic(target, write)
+    key.save(key_path)
+    write_csv(mentions_path(key_path), MENTION_COLUMNS,
+              [(name, r.new_start, r.new_end, r.original, r.pseudonym) for name, r in records])
+    result.entities = len(key.entries)
+    return result
+
+
+def reverse_files(paths: Iterable[str | Path], out_dir: str | Path, key_path: str | Path) -> Result:
+    """Restore originals in pseudonymised files from the key's replacement record."""
+    out_dir, key_path = Path(out_dir), Path(key_path)
+    recorded = read_mentions(key_path)
+    files = [Path(doc.path) for doc in readers.read_corpus(paths)]
+    _check_places(files, out_dir, None)
+    result = Result(key=key_path)
+    written = []
+    for path in files:
+        text = _read(path).text
+        restored = text
+        for start, end, original, pseudonym in sorted(recorded.get(path.name, []), reverse=True):
+            if restored[start:end] != pseudonym:
+                raise QdaError(f"{path}: expected {pseudonym!r} at {start}..{end} but found "
+                               f"{restored[start:end]!r}; was the file edited after pseudonymising?")
+            restored = restored[:start] + original + restored[end:]
+        written.append((out_dir / path.name, _writer(path, restored)))
+        result.outputs[out_dir / path.name] = len(recorded.get(path.name, []))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for target, write in written:
+        _atomic(target, write)
+    return result
+
+
+def check_options(style: str, dates: str) -> None:
+    if style not in STYLES:
+        raise QdaError(f"--style {style!r}: choose {' or '.join(STYLES)}")
+    if dates not in DATE_MODES:
+        raise QdaError(f"--dates {dates!r}: choose one of {', '.join(DATE_MODES)}")
+
+
+def _check_places(sources: list[Path], out_dir: Path, key_path: Path | None) -> None:
+    out = out_dir.resolve()
+    if out.exists() and not out.is_dir():
+        raise QdaError(f"{out_dir}: exists and is not a folder")
+    if key_path is not None and out in key_path.resolve().parents:
+        raise QdaError(f"{key_path}: the key must not lie inside the output folder {out_dir}; "
+                       "keep it apart from the data you share")
+    names: dict[str, Path] = {}
+    for source in sources:
+        if source.resolve().parent == out:
+            raise QdaError(f"{source}: is in the output folder; pseudonymised copies would overwrite it")
+        if source.name in names:
+            raise QdaError(f"{source} and {names[source.name]} have the same file name; their copies "
+                           f"would collide in {out_dir}")
+        names[source.name] = source
+
+
+@dataclass
+class _Source:
+    text: str
+    docx: object | None = None  # the python-docx Document, for writing back
+
+
+def _read(path: Path) -> _Source:
+    data = path.read_bytes()
+    if path.suffix.lower() != ".docx":
+        return _Source(decode_bytes(data, path))
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    return _Source("\n".join(p.text.replace("\n", " ") for p in _paragraphs(document)), document)
+
+
+def _paragraphs(document) -> list:
+    """Every paragraph that can hold words: body, table cells, headers and footers."""
+    found = list(document.paragraphs)
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                found += cell.paragraphs
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            found += part.paragraphs
+    return found
+
+
+def _writer(path: Path, text: str) -> Callable[[Path], None]:
+    if path.suffix.lower() != ".docx":
+        return lambda target: target.write_text(text, encoding="utf-8", newline="")
+
+    def write_docx(target: Path) -> None:
+        document = _read(path).docx
+        for paragraph, new in zip(_paragraphs(document), text.split("\n")):
+            if paragraph.text.replace("\n", " ") != new:
+                runs = paragraph.runs
+                if runs:
+                    runs[0].text = new
+                    for run in runs[1:]:
+                        run.text = ""
+                else:
+                    paragraph.add_run(new)
+        properties = document.core_properties
+        properties.author = properties.last_modified_by = ""
+        properties.title = properties.subject = properties.keywords = properties.comments = ""
+        document.save(str(target))
+
+    return write_docx
+
+
+def _atomic(target: Path, write: Callable[[Path], None]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,145 @@
+"""The pseudonym key: which original became which pseudonym. Kept apart from the data.
+
+The key is a CSV a researcher can read (original, pseudonym, type, aliases), the same
+shape as a register they write themselves, so a key can seed the next run and a register
+can fix pseudonyms in advance. Beside it, `<key>.mentions.csv` records where each
+replacement was made in each output file, which is what makes `--reverse` exact.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qda.errors import QdaError
+from qda.pseudonymise.entities import TYPES
+from qda.pseudonymise.names import person_names
+
+KEY_COLUMNS = ("original", "pseudonym", "type", "aliases")
+MENTION_COLUMNS = ("file", "start", "end", "original", "pseudonym")
+
+
+@dataclass
+class Entry:
+    original: str
+    pseudonym: str
+    type: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Key:
+    """Originals to pseudonyms, consistent across documents and runs."""
+
+    entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    style: str = "names"  # people get made-up names; "tags": [Person 1]
+    _names: Iterator[str] | None = None
+
+    @staticmethod
+    def _id(type_: str, original: str) -> tuple[str, str]:
+        return type_, " ".join(original.split()).casefold()
+
+    def get(self, type_: str, original: str) -> Entry | None:
+        return self.entries.get(self._id(type_, original))
+
+    def add(self, entry: Entry) -> Entry:
+        self.entries.setdefault(self._id(entry.type, entry.original), entry)
+        return self.entries[self._id(entry.type, entry.original)]
+
+    def pseudonym(self, type_: str, original: str, aliases: Iterable[str] = ()) -> Entry:
+        """The entry for an original, made (with the next pseudonym of its type) if new."""
+        found = self.get(type_, original)
+        if found is not None:
+            return found
+        return self.add(Entry(original, self._next(type_), type_, tuple(aliases)))
+
+    def _next(self, type_: str) -> str:
+        label, numbered = TYPES[type_]
+        if type_ == "PERSON" and self.style == "names":
+            if self._names is None:
+                avoid = [w for e in self.entries.values() for w in (e.original, *e.aliases) for w in w.split()]
+                taken = {e.pseudonym for e in self.entries.values()}
+                self._names = (n for n in person_names(avoid) if n not in taken)
+            return next(self._names)
+        if not numbered:
+            return f"[{label}]"
+        used = sum(1 for e in self.entries.values() if e.type == type_)
+        return f"[{label} {used + 1}]"
+
+    def save(self, path: Path) -> None:
+        rows = [(e.original, e.pseudonym, e.type, "; ".join(e.aliases)) for e in self.entries.values()]
+        write_csv(path, KEY_COLUMNS, rows)
+
+
+def read_key(path: Path, style: str = "names", must_exist: bool = False) -> Key:
+    """A key or register CSV (original, pseudonym, type, aliases); pseudonym may be blank in
+    a register (one is made). A missing file is an empty key unless `must_exist`."""
+    key = Key(style=style)
+    if not path.exists():
+        if must_exist:
+            raise QdaError(f"{path}: no such key file")
+        return key
+    for line, row in _rows(path, required=("original", "type")):
+        type_ = row["type"].strip().upper()
+        if type_ not in TYPES:
+            raise QdaError(f"{path}, line {line}: type {row['type']!r} is not one of {', '.join(TYPES)}")
+        original = row["original"].strip()
+        if not original:
+            raise QdaError(f"{path}, line {line}: `original` is empty")
+        aliases = tuple(a.strip() for a in (row.get("aliases") or "").split(";") if a.strip())
+        pseudonym = (row.get("pseudonym") or "").strip()
+        if pseudonym:
+            key.add(Entry(original, pseudonym, type_, aliases))
+        else:
+            key.pseudonym(type_, original, aliases)
+    return key
+
+
+def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QdaError(f"{path}: cannot be read as a UTF-8 CSV ({exc})") from None
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise QdaError(f"{path}: needs the columns {', '.join(KEY_COLUMNS)} (missing: {', '.join(missing)})")
+    for row in reader:
+        yield reader.line_num, row
+
+
+def mentions_path(key_path: Path) -> Path:
+    return key_path.with_name(key_path.name.removesuffix(".csv") + ".mentions.csv")
+
+
+def read_mentions(key_path: Path) -> dict[str, list[tuple[int, int, str, str]]]:
+    """Per output file: (start, end, original, pseudonym) of every replacement made."""
+    path = mentions_path(key_path)
+    if not path.exists():
+        raise QdaError(f"{path}: the replacement record that --reverse needs is missing "
+                       "(it is written beside the key)")
+    found: dict[str, list[tuple[int, int, str, str]]] = {}
+    for _, row in _rows(path, required=MENTION_COLUMNS):
+        found.setdefault(row["file"], []).append((int(row["start"]), int(row["end"]), row["original"],
+                                                 row["pseudonym"]))
+    return found
+
+
+def write_csv(path: Path, columns: Iterable[str], rows: Iterable[Iterable]) -> None:
+    """Write a CSV atomically (temp file in the same folder, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(list(columns))
+            writer.writerows(rows)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

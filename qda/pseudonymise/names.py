@@ -1,0 +1,51 @@
+"""Made-up names for people: readable pseudonyms that keep a transcript a transcript.
+
+Pairs are drawn in a fixed order from two lists, each first name and each surname used
+once, so "Jordan" and "Hale" each point back to one person; a name that is also an
+original in the study is skipped. After the lists run out, people become "Person N".
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator
+
+FIRST = (
+    "Jordan Riley Morgan Casey Alex Sam Jamie Robin Avery Quinn Rowan Charlie Frankie Hayden "
+    "Logan Reese Skyler Emerson Finley Harley Kendall Lennon Marley Parker Remy Sasha Tatum "
+    "Blake Dale Ellis Frances Gale Hollis Jody Kerry Lee Marion Noel Perry Shannon Terry Val "
+    "Wynn Ashley Bailey Carey Devon Eden Hadley Jules Kit Laurie Mackenzie Nico Oakley Peyton "
+    "Rory Sidney Tristan Billie Cameron Darcy Elliot Haven Indigo Jess Kai Lane Micah Nova "
+    "Pat Raine Sage Toby Vic Winter Arden Briar Cody Drew Ember Fern Glen Hunter Ira Jessie "
+    "Kris Lou Max Nat Ollie Pip Ray Scout Teddy Wren Ainsley Brook Corey Dana Evan Flynn "
+    "Gray Harper Iggy Jay Kelsey Lyle Merritt Noor Orin Poppy Reign Shay Tanner Umber Vale"
+).split()
+SURNAMES = (
+    "Hale Ashdown Brennan Calder Dunmore Everly Fairbairn Garside Holloway Ingram Jessop "
+    "Kettering Lowther Marchant Northcote Oakhurst Pendle Quarrie Rushton Selby Thackeray "
+    "Underhill Varley Whitlock Yardley Abberley Blackwood Colston Dewhurst Ellerby Fenwick "
+    "Greenhalgh Hargreave Illingworth Jowett Kirkham Lindley Moxon Nettleton Ormerod Pickles "
+    "Rawcliffe Sowerby Tattersall Uttley Waddington Ackroyd Barraclough Crowther Dransfield "
+    "Eastwood Firth Gledhill Haigh Horsfall Ibbotson Jagger Kershaw Liversedge Mellor Naylor "
+    "Oldroyd Pilling Ramsden Sugden Thornber Wainwright Ainley Bairstow Cawthorne Denison "
+    "Emmott Farrar Gaukroger Hinchliffe Holroyd Ickringill Kitchen Lumb Marsden Normington "
+    "Outhwaite Priestley Redman Shackleton Tordoff Walsham Appleyard Brook Clegg Dyson "
+    "Exley Fielding Greenwood Hepworth Hirst Jennings Kellett Lister Midgley Nuttall Oates "
+    "Pollard Roebuck Stansfield Taylorson Whiteley Aspinall Birtwistle Crabtree Duckworth"
+).split()
+
+
+def person_names(avoid: Iterable[str], seed: int = 0) -> Iterator[str]:
+    """Endless unique pseudonyms ("Jordan Hale", ...), skipping any word in `avoid`."""
+    avoid = {a.casefold() for a in avoid}
+    firsts, surnames = list(FIRST), list(SURNAMES)
+    rng = random.Random(seed)
+    rng.shuffle(firsts)
+    rng.shuffle(surnames)
+    firsts = [f for f in firsts if f.casefold() not in avoid]
+    surnames = [s for s in surnames if s.casefold() not in avoid]
+    yield from (f"{first} {surname}" for first, surname in zip(firsts, surnames))
+    n = 1
+    while True:
+        yield f"Person {n}"
+        n += 1

@@ -1,0 +1,218 @@
+"""Pseudonymisation: detection, consistent replacement, the key, reversal, formats, projects."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from qda import QdaError
+from qda.pseudonymise import AllowList, Detector, Key, pseudonymise_files, read_key, reverse_files
+from qda.pseudonymise.patterns import find_patterns, nhs_checksum_ok
+from qda.pseudonymise.replace import apply, coarsen_date, offset_mapper
+from qda.readers import read_document
+
+TRANSCRIPT = """---
+participant: Amara Nwosu
+role: social worker
+---
+Interviewer: Can you tell me about the family?
+Amara: So there was a boy, Liam Carter, seven, at St Anne's Primary School on Larch Crescent.
+Liam's mum, Ms Carter, rang me on 07700 900123 on 14 March 2013. The school nurse at St Anne's
+rang Brookfield Medical Centre. We went up to Child Protection with Signs of Safety.
+Interviewer: And the health visitor?
+Amara: She emailed me, liz.brown@example.org, from the Riverside Surgery. Liam's NHS number is 943 476 5919.
+"""
+
+
+def shapes(text: str) -> list[tuple[str, str]]:
+    return sorted((m.type, m.text) for m in find_patterns(text))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ring 07700 900123 or 0161 496 0123", [("PHONE", "0161 496 0123"), ("PHONE", "07700 900123")]),
+    ("+44 7700 900456.", [("PHONE", "+44 7700 900456")]),
+    ("at amara.n@example.org.", [("EMAIL", "amara.n@example.org")]),
+    ("see www.stannes.sch.uk, then", [("URL", "www.stannes.sch.uk")]),
+    ("postcode M14 5TQ here", [("POSTCODE", "M14 5TQ")]),
+    ("NI QQ 12 34 56 C", [("NI", "QQ 12 34 56 C")]),
+    ("on 3/5/12 and 2013-04-17", [("DATE", "2013-04-17"), ("DATE", "3/5/12")]),
+    ("the 2nd of June", [("DATE", "2nd of June")]),
+    ("lives at 14 Mill Lane", [("STREET", "14 Mill Lane")]),
+    ("Hillside Academy and Royal Infirmary", [("HEALTH", "Royal Infirmary"), ("SCHOOL", "Hillside Academy")]),
+    ("we stepped it up to CP in 2013 on a Wednesday", []),
+    ("the school and the hospital and the GP", []),
+])
+def test_patterns(text, expected):
+    assert shapes(text) == expected
+
+
+def test_nhs_numbers_need_a_valid_check_digit():
+    assert nhs_checksum_ok("943 476 5919")
+    assert not nhs_checksum_ok("943 476 5918")
+    assert shapes("NHS 943 476 5918") == []
+
+
+@pytest.fixture(scope="module")
+def ner():
+    from qda import nlp
+
+    return nlp.load_ner()
+
+
+def detect(text: str, ner, key: Key | None = None, **options):
+    detector = Detector(key or Key(), AllowList(), ner)
+    from qda.readers.txt import parse_txt
+    from qda.corpus import Document
+
+    body, turns, attributes = parse_txt(text, "t.txt")
+    detector.learn_document(Document("t", "t", body, attributes, turns))
+    found = detector.candidates([text])[0]
+    return detector, detector.find(text, found)
+
+
+def test_every_form_of_a_name_is_linked_to_one_person(ner):
+    detector, mentions = detect(TRANSCRIPT, ner)
+    entities = {}
+    for m in mentions:
+        entities.setdefault(m.entity, set()).add(m.text)
+    assert entities["Amara Nwosu"] == {"Amara Nwosu", "Amara"}
+    assert entities["Liam Carter"] >= {"Liam Carter", "Liam", "Carter"}
+    assert entities["St Anne's Primary School"] == {"St Anne's Primary School", "St Anne's"}
+    text, _ = apply(TRANSCRIPT, mentions, detector.key, "month")
+    liam = detector.key.get("PERSON", "Liam Carter").pseudonym
+    given, family = liam.split()
+    assert f"a boy, {liam}, seven" in text and f"{given}'s mum, Ms {family}, rang" in text
+    assert "[School 1] on [Street 1]" in text and "school nurse at [School 1]" in text
+    for gone in ("Amara", "Nwosu", "Liam", "Carter", "Anne", "Larch", "07700", "Brookfield", "Riverside",
+                 "liz.brown", "943 476", "14 March"):
+        assert gone not in text, gone
+    for kept in ("Child Protection", "Signs of Safety", "school nurse", "health visitor", "Interviewer:",
+                 "seven", "March 2013"):
+        assert kept in text, kept
+
+
+def test_allow_list_terms_are_never_replaced_and_can_be_extended(ner):
+    text = "Amara: The Thornbury Cross team sent it to the LSCB and Children's Services.\n"
+    detector = Detector(Key(), AllowList().extended(["Thornbury Cross"]), ner)
+    mentions = detector.find(text, detector.candidates([text])[0])
+    assert all(m.text not in ("LSCB", "Children's Services", "Thornbury Cross") for m in mentions)
+
+
+def test_dates_are_kept_coarsened_or_removed():
+    assert coarsen_date("14 March 2013", "month") == "March 2013"
+    assert coarsen_date("3/5/12", "month") == "May 2012"
+    assert coarsen_date("2013-04-17", "year") == "2013"
+    assert coarsen_date("2nd of June", "year") == "[date]"
+    assert coarsen_date("14 March 2013", "remove") == "[date]"
+    assert coarsen_date("14 March 2013", "keep") is None
+
+
+def test_offsets_move_with_the_replacements(ner):
+    detector, mentions = detect(TRANSCRIPT, ner)
+    new, records = apply(TRANSCRIPT, mentions, detector.key, "month")
+    move = offset_mapper(records)
+    for phrase in ("Interviewer: And the health visitor?", "We went up to Child Protection"):
+        start = TRANSCRIPT.index(phrase)
+        assert new[move(start):move(start + len(phrase), True)] == phrase
+    r = records[0]
+    assert (move(r.old_start), move(r.old_end, True)) == (r.new_start, r.new_end)
+    assert move(r.old_start + 1) == r.new_start  # inside a replaced name: snaps to the new one
+
+
+@pytest.fixture
+def study(tmp_path):
+    src = tmp_path / "raw"
+    src.mkdir()
+    (src / "amara.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    (src / "ben.txt").write_text(
+        "---\nparticipant: Ben\n---\nInterviewer: Hello.\nBen: I know Amara Nwosu, and Liam's school, St Anne's.\n",
+        encoding="utf-8")
+    return src
+
+
+def test_files_key_consistency_across_documents_and_runs_and_exact_reversal(study, tmp_path, ner):
+    out, key = tmp_path / "out", tmp_path / "private" / "key.csv"
+    pseudonymise_files([study], out, key)
+    amara = read_key(key).get("PERSON", "Amara Nwosu").pseudonym
+    ben_text = (out / "ben.txt").read_text(encoding="utf-8")
+    assert amara in ben_text and "[School 1]" in ben_text and "Nwosu" not in ben_text
+    first = (out / "amara.txt").read_text(encoding="utf-8")
+    # A second run with the same key reuses every pseudonym.
+    pseudonymise_files([study], tmp_path / "out2", key)
+    assert (tmp_path / "out2" / "amara.txt").read_text(encoding="utf-8") == first
+    # Running it over its own output finds nothing left to replace.
+    pseudonymise_files([out], tmp_path / "out3", tmp_path / "private" / "key3.csv", register=key)
+    assert (tmp_path / "out3" / "amara.txt").read_text(encoding="utf-8") == first
+    reverse_files([out], tmp_path / "back", key)
+    for name in ("amara.txt", "ben.txt"):
+        assert (tmp_path / "back" / name).read_text(encoding="utf-8") == (study / name).read_text(encoding="utf-8")
+
+
+def test_register_fixes_pseudonyms_and_tags_style(study, tmp_path):
+    register = tmp_path / "register.csv"
+    register.write_text("original,pseudonym,type,aliases\nAmara Nwosu,Grace Obi,PERSON,Mara\n"
+                        "Ben,,PERSON,\n", encoding="utf-8")
+    pseudonymise_files([study], tmp_path / "out", tmp_path / "key.csv", register=register, style="tags")
+    text = (tmp_path / "out" / "amara.txt").read_text(encoding="utf-8")
+    assert "participant: Grace Obi" in text and "Grace:" in text
+    assert "[Person " in text  # Liam, found by NER, gets a tag in this style
+    key = list(csv.DictReader((tmp_path / "key.csv").open(encoding="utf-8")))
+    assert {"original": "Amara Nwosu", "pseudonym": "Grace Obi", "type": "PERSON", "aliases": "Mara"} in key
+
+
+def test_docx_copies_keep_their_format(tmp_path):
+    import docx
+
+    src = tmp_path / "raw"
+    src.mkdir()
+    document = docx.Document()
+    for line in ("Interviewer: Who did you work with?", "Kelly: Mostly Priya Shah at Hillside Academy."):
+        document.add_paragraph(line)
+    document.core_properties.author = "Kelly Jones"
+    document.save(str(src / "kelly.docx"))
+    pseudonymise_files([src], tmp_path / "out", tmp_path / "key.csv")
+    copy = read_document(tmp_path / "out" / "kelly.docx")
+    assert "Priya" not in copy.text and "Hillside" not in copy.text and "Kelly" not in copy.text
+    assert "[School 1]" in copy.text and copy.turns[1].speaker not in (None, "Kelly")
+    assert docx.Document(str(tmp_path / "out" / "kelly.docx")).core_properties.author == ""
+
+
+def test_the_key_is_kept_apart_and_bad_input_writes_nothing(study, tmp_path):
+    out = tmp_path / "out"
+    with pytest.raises(QdaError, match="must not lie inside the output folder"):
+        pseudonymise_files([study], out, out / "key.csv")
+    with pytest.raises(QdaError, match="is in the output folder"):
+        pseudonymise_files([study], study, tmp_path / "key.csv")
+    bad = tmp_path / "register.csv"
+    bad.write_text("original,pseudonym,type\nAmara,X,ALIEN\n", encoding="utf-8")
+    with pytest.raises(QdaError, match="line 2: type 'ALIEN'"):
+        pseudonymise_files([study], out, tmp_path / "key.csv", register=bad)
+    with pytest.raises(QdaError, match="--dates"):
+        pseudonymise_files([study], out, tmp_path / "key.csv", dates="week")
+    assert not out.exists() and not (tmp_path / "key.csv").exists()
+
+
+def test_a_project_is_pseudonymised_in_place_with_codings_moved(study, tmp_path):
+    from qda import Project
+
+    with Project.init(tmp_path / "p.qda", codebook="codebooks/ccin.yaml") as project:
+        project.import_files([study])
+        doc = project.corpus()["amara"]
+        passage = "We went up to Child Protection with Signs of Safety."
+        start = doc.text.index(passage)
+        kept = project.code("amara", start, start + len(passage), "up_down", "Ruth")
+        name_start = doc.text.index("Liam Carter")
+        named = project.code("amara", name_start, name_start + len("Liam Carter"), "relational", "Ruth")
+        project.memo("Liam Carter's mum was wary", "Ruth", on=f"coding:{named}")
+        assert project.pseudonymise(tmp_path / "key.csv", "Ruth") > 10
+        table = project.coded_table().set_index("coding_id")
+        liam = read_key(tmp_path / "key.csv").get("PERSON", "Liam Carter").pseudonym
+        assert table.loc[kept, "text"] == passage
+        assert table.loc[named, "text"] == liam and table.loc[named, "memo"] == f"{liam}'s mum was wary"
+        corpus = project.corpus()
+        assert corpus["amara"].attributes["participant"] != "Amara Nwosu"
+        assert {t.speaker for t in corpus["amara"].turns} - {"Interviewer"} == {
+            read_key(tmp_path / "key.csv").get("PERSON", "Amara Nwosu").pseudonym.split()[0]}
+        assert "Nwosu" not in corpus["ben"].text
+        assert (project.log(1).action == "pseudonymise").all()
