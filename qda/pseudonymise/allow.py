@@ -21,6 +21,9 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "Family Court", "Court", "Youth Offending", "Youth Offending Team", "Family Support",
     "Troubled Families", "DSL", "SENCO", "Head", "Mum", "Dad", "Nan", "Gran", "Grandma",
     "Social Care", "Health", "Education", "Housing", "Probation", "Council", "the Council",
+    "Head of Service", "Head of Children's Services", "MARAC", "MAPPA", "DWP", "Universal Credit",
+    "Child Benefit", "Jobcentre", "Citizens Advice", "Women's Aid", "NSPCC", "Barnardo's", "Home-Start",
+    "Cafcass", "England", "Wales", "Scotland", "Northern Ireland", "Britain", "Great Britain", "UK",
     "Christmas", "Easter", "English", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
     "Saturday", "Sunday",
 )

@@ -4,13 +4,13 @@ pseudonymising still point at the same words after it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from qda.corpus import Corpus
+from qda.corpus import Corpus, Document
 from qda.pseudonymise.detect import Detector
 from qda.pseudonymise.key import Key
-from qda.pseudonymise.replace import apply, offset_mapper
+from qda.pseudonymise.replace import Replacement, apply, offset_mapper
 
 
 @dataclass
@@ -23,13 +23,20 @@ class Rewrite:
     replacements: int
 
 
-def pseudonymise_corpus(corpus: Corpus, detector: Detector, key: Key, dates: str) -> list[Rewrite]:
-    for doc in corpus:
+def pseudonymise_texts(texts: list[str], documents: Iterable[Document], detector: Detector, key: Key,
+                       dates: str) -> list[tuple[str, list[Replacement]]]:
+    """Each text pseudonymised, with its replacements: the two passes of `Detector` over
+    all texts (the parsed `documents` give speakers and front matter), then `apply`."""
+    for doc in documents:
         detector.learn_document(doc)
-    candidates = detector.candidates([doc.text for doc in corpus])
+    candidates = detector.candidates(texts)
+    return [apply(text, detector.find(text, found), key, dates) for text, found in zip(texts, candidates)]
+
+
+def pseudonymise_corpus(corpus: Corpus, detector: Detector, key: Key, dates: str) -> list[Rewrite]:
+    done = pseudonymise_texts([doc.text for doc in corpus], corpus, detector, key, dates)
     rewrites = []
-    for doc, found in zip(corpus, candidates):
-        text, records = apply(doc.text, detector.find(doc.text, found), key, dates)
+    for doc, (text, records) in zip(corpus, done):
         rewrites.append(Rewrite(
             document=doc.id,
             text=text,

@@ -25,8 +25,9 @@ from qda.pseudonymise.patterns import find_patterns
 #: spaCy NER labels taken, and the type each becomes (DATE comes from the patterns, which
 #: find calendar dates rather than "last week").
 NER_TYPES = {"PERSON": "PERSON", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "ORG": "ORG"}
-#: Front-matter attributes whose values name people.
+#: Front-matter attributes whose values name people, and places.
 NAME_ATTRIBUTES = ("participant", "interviewer", "name", "speaker", "respondent")
+PLACE_ATTRIBUTES = ("site", "location", "place", "town", "area", "district", "locality")
 #: Institution words stripped to get the short form people also use ("St Anne's").
 _INSTITUTION_TAIL = re.compile(
     r"(?:[ \t]+(?:Primary|Junior|Infant|Infants|Nursery|Secondary|High|Grammar|Community|Catholic|"
@@ -87,6 +88,10 @@ class Detector:
         for name in sorted(names, key=len, reverse=True):
             if not self.allow.keeps(Mention(0, len(name), name, "PERSON", "speaker"), []):
                 self._add_entity(name.strip(), "PERSON", "speaker")
+        for attribute, value in document.attributes.items():
+            if attribute.lower() in PLACE_ATTRIBUTES and value and str(value)[:1].isupper():
+                self._add_entity(str(value).strip(), "PLACE", "speaker")
+        self.key.reserve(self.forms)
 
     def candidates(self, texts: list[str]) -> list[list[Mention]]:
         """Pattern and NER mentions of each text (allow-listed terms dropped), learning
@@ -105,6 +110,7 @@ class Detector:
             for mention in resolve(mentions):
                 self._add_entity(mention.text, mention.type, mention.source)
             found.append(mentions)
+        self.key.reserve(self.forms)
         return found
 
     # -- pass 2 ------------------------------------------------------------------------
@@ -152,7 +158,8 @@ class Detector:
         if not self.forms:
             return None
         alternatives = sorted(self.forms, key=len, reverse=True)
-        return re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w])")
+        # A family name also matches in the plural ("the Dawsons"), the "s" left outside.
+        return re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, alternatives)) + r")(?=s\b|(?!\w))")
 
     def _canonical(self, mention: Mention) -> Mention:
         """Name the entity a mention belongs to (a first name -> the full name)."""

@@ -21,7 +21,8 @@ from qda.errors import QdaError
 from qda.pseudonymise.allow import AllowList
 from qda.pseudonymise.detect import Detector
 from qda.pseudonymise.key import MENTION_COLUMNS, Key, mentions_path, read_key, read_mentions, write_csv
-from qda.pseudonymise.replace import DATE_MODES, STYLES, Replacement, apply
+from qda.pseudonymise.corpus import pseudonymise_texts
+from qda.pseudonymise.replace import DATE_MODES, STYLES, Replacement
 from qda.readers.decode import decode_bytes
 
 
@@ -60,15 +61,11 @@ def pseudonymise_files(
         for entry in read_key(Path(register), style=style, must_exist=True).entries.values():
             key.add(entry)
     detector = Detector(key, AllowList().extended(allow), nlp.load_ner() if ner else None)
-    for doc in corpus:
-        detector.learn_document(doc)
     texts = [_read(path).text for path in sources]
-    candidates = detector.candidates(texts)
     result = Result(key=key_path)
     written: list[tuple[Path, Callable[[Path], None]]] = []
     records: list[tuple[str, Replacement]] = []
-    for path, text, found in zip(sources, texts, candidates):
-        new_text, replaced = apply(text, detector.find(text, found), key, dates)
+    for path, (new_text, replaced) in zip(sources, pseudonymise_texts(texts, corpus, detector, key, dates)):
         target = out_dir / path.name
         written.append((target, _writer(path, new_text)))
         records += [(path.name, r) for r in replaced]

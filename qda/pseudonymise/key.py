@@ -38,7 +38,13 @@ class Key:
 
     entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
     style: str = "names"  # people get made-up names; "tags": [Person 1]
+    #: Words no made-up name may use: every word of every original (a pseudonym "Kerry"
+    #: for one person must not be read as the real Kerry of another transcript).
+    reserved: set[str] = field(default_factory=set)
     _names: Iterator[str] | None = None
+
+    def reserve(self, words: Iterable[str]) -> None:
+        self.reserved.update(w.casefold() for text in words for w in text.split())
 
     @staticmethod
     def _id(type_: str, original: str) -> tuple[str, str]:
@@ -62,10 +68,11 @@ class Key:
         label, numbered = TYPES[type_]
         if type_ == "PERSON" and self.style == "names":
             if self._names is None:
-                avoid = [w for e in self.entries.values() for w in (e.original, *e.aliases) for w in w.split()]
-                taken = {e.pseudonym for e in self.entries.values()}
-                self._names = (n for n in person_names(avoid) if n not in taken)
-            return next(self._names)
+                self._names = person_names()
+            self.reserve(w for e in self.entries.values() for w in (e.original, *e.aliases))
+            taken = {e.pseudonym for e in self.entries.values()}
+            return next(n for n in self._names
+                        if n not in taken and not any(w.casefold() in self.reserved for w in n.split()))
         if not numbered:
             return f"[{label}]"
         used = sum(1 for e in self.entries.values() if e.type == type_)

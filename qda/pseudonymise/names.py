@@ -1,14 +1,14 @@
 """Made-up names for people: readable pseudonyms that keep a transcript a transcript.
 
 Pairs are drawn in a fixed order from two lists, each first name and each surname used
-once, so "Jordan" and "Hale" each point back to one person; a name that is also an
-original in the study is skipped. After the lists run out, people become "Person N".
+once, so "Jordan" and "Hale" each point back to one person; the key skips a name that
+shares a word with any original in the study. After the lists run out, people become "Person N".
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 FIRST = (
     "Jordan Riley Morgan Casey Alex Sam Jamie Robin Avery Quinn Rowan Charlie Frankie Hayden "
@@ -35,15 +35,12 @@ SURNAMES = (
 ).split()
 
 
-def person_names(avoid: Iterable[str], seed: int = 0) -> Iterator[str]:
-    """Endless unique pseudonyms ("Jordan Hale", ...), skipping any word in `avoid`."""
-    avoid = {a.casefold() for a in avoid}
+def person_names(seed: int = 0) -> Iterator[str]:
+    """Endless pseudonyms ("Jordan Hale", ...); the caller skips those it cannot use."""
     firsts, surnames = list(FIRST), list(SURNAMES)
     rng = random.Random(seed)
     rng.shuffle(firsts)
     rng.shuffle(surnames)
-    firsts = [f for f in firsts if f.casefold() not in avoid]
-    surnames = [s for s in surnames if s.casefold() not in avoid]
     yield from (f"{first} {surname}" for first, surname in zip(firsts, surnames))
     n = 1
     while True:

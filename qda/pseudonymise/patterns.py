@@ -22,7 +22,8 @@ _MONTHS = ("January|February|March|April|May|June|July|August|September|October|
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 
 PATTERNS: dict[str, re.Pattern] = {
-    "EMAIL": re.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b"),
+    "EMAIL": re.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b"
+                        r"|\b[\w.+\-]+ at [\w\-]+(?: dot [a-z]{2,6})+\b"),  # spelt out on the phone
     "URL": re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]"),
     "PHONE": re.compile(r"(?<![\w+])(?:\+44[ \t]?\(?0?\)?[ \t]?|\(?0)\d{2,4}\)?(?:[ \t\-]?\d{3,4}){2}(?!\w)"),
     "POSTCODE": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}\b"),
@@ -43,6 +44,31 @@ PATTERNS: dict[str, re.Pattern] = {
         rf"C of E|Catholic|RC)[ \t]+)*(?:School|Academy|College|Nursery)\b"
         rf"|\b{_CAPS}[ \t]+(?:Primary|Juniors|Infants|High)\b"
     ),
+    "ORG": re.compile(
+        rf"\b{_CAPS}[ \t]+(?:Church|Chapel|Mosque|Masjid|Temple|Gurdwara|Synagogue|Football[ \t]+Club|FC|"
+        rf"Juniors|Rovers|United|Boxing[ \t]+Club|Youth[ \t]+Club|Housing|Homes)\b"
+        rf"|\b(?:Jamia[ \t]+)?(?:Masjid|Mosque|Church)[ \t]+{_CAP}(?:[ \t]+{_CAP})*"
+    ),
+    # A family's or person's name after a relation word: "mum, Ewa", "the baby, Summer",
+    # "Dad's Will". NER misses many of these, and a name that is also a word ("Summer")
+    # is found by nothing else.
+    "PERSON": re.compile(
+        r"\b(?:[Mm]um|[Mm]am|[Mm]om|[Dd]ad|mother|father|son|daughter|baby|brother|sister|partner|boyfriend|"
+        r"girlfriend|husband|wife|[Nn]an|nana|gran|grandma|grandad|grandpa|auntie|aunt|uncle|cousin|stepdad|"
+        r"stepmum|[Ee]ldest|[Yy]oungest|middle one|little one|niece|nephew)(?:'s|’s)?,? "
+        r"(?:(?:Mr|Mrs|Ms|Miss|Dr)\.? )?(?!(?:The|A|An|And|But|So|He|She|They|We|I|It|Mum|Dad)\b)"
+        r"(?P<name>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)\b"
+        r"|\bthe (?P<family>[A-Z][a-z]+)s\b"  # a family by its name: "the Dawsons"
+    ),
+    # A place after words that introduce one: "over to Longsight", "I cover Holmfirth",
+    # "the Moorside estate".
+    "PLACE": re.compile(
+        r"\b(?:from|to|near|in|around|cover|covers|covering|towards|outside|past) "
+        r"(?!(?:The|A|An|And|But|So|He|She|They|We|I|It|Court|School|Hospital|Care)\b)"
+        r"(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\b"
+        r"(?![ \t]+(?:Road|Street|Lane|School|Primary|Academy|Hospital|Surgery))"
+        r"|\bthe (?P<area>[A-Z][a-z]+)(?= (?:estate|area|valley|end|side of town))"
+    ),
     "HEALTH": re.compile(
         rf"\b{_CAPS}[ \t]+(?:Medical[ \t]+Centre|Health[ \t]+Centre|Medical[ \t]+Practice|Surgery|Clinic|"
         rf"Infirmary|Hospital|Practice)\b"
@@ -52,11 +78,21 @@ PATTERNS: dict[str, re.Pattern] = {
 
 def find_patterns(text: str) -> Iterator[Mention]:
     """Every pattern match in `text` (overlaps are resolved by the caller)."""
+    from qda.nlp import is_english_word
+
     for kind, pattern in PATTERNS.items():
         for match in pattern.finditer(text):
-            if kind == "NHS" and not nhs_checksum_ok(match.group()):
+            group = next((g for g in ("name", "area", "family") if g in pattern.groupindex and match.group(g)), 0)
+            start, end = match.span(group)
+            found = text[start:end]
+            if kind == "NHS" and not nhs_checksum_ok(found):
                 continue
-            yield Mention(match.start(), match.end(), match.group(), kind, "pattern")
+            if kind == "PLACE" and all(is_english_word(w) for w in found.split()):
+                continue
+            # "the Dawsons": a family, unless the word is also used in lower case ("the Greens").
+            if group == "family" and re.search(rf"\b{re.escape(found.lower())}s?\b", text):
+                continue
+            yield Mention(start, end, found, kind, "pattern")
 
 
 def nhs_checksum_ok(number: str) -> bool:
