@@ -24,7 +24,7 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "Head of Service", "Head of Children's Services", "MARAC", "MAPPA", "DWP", "Universal Credit",
     "Child Benefit", "Jobcentre", "Citizens Advice", "Women's Aid", "NSPCC", "Barnardo's", "Home-Start",
     "Cafcass", "England", "Wales", "Scotland", "Northern Ireland", "Britain", "Great Britain", "UK",
-    "Christmas", "Easter", "English", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+    "Christmas", "Easter", "English", "Welsh", "Scottish", "Irish", "British", "Polish", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
     "Saturday", "Sunday",
 )
 
@@ -48,6 +48,7 @@ class AllowList:
 
     def keeps(self, mention: Mention, occurrences: list[tuple[int, int]]) -> bool:
         folded = mention.text.strip().casefold()
-        if folded in self._folded or folded.removesuffix("s") in self._folded:  # "CCiNs"
-            return True
+        for form in (folded, folded.removesuffix("s"), folded.removesuffix("'s").removesuffix("’s")):
+            if form in self._folded:  # "CCiNs", "the Local Authority's"
+                return True
         return any(start <= mention.start and mention.end <= end for start, end in occurrences)

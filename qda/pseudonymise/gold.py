@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qda.errors import InputError
+from qda.pseudonymise.entities import TYPES as ENTITY_TYPES
 from qda.readers import document_id
 from qda.readers.decode import decode_bytes
 from qda.readers.txt import parse_txt
@@ -43,11 +44,9 @@ __all__ = [
     "score",
 ]
 
-#: Identifier types of the gold markup (docs/pseudonymisation-gold.md, "Types").
-TYPES: tuple[str, ...] = (
-    "PERSON", "PLACE", "STREET", "SCHOOL", "HEALTH", "ORG",
-    "DATE", "PHONE", "EMAIL", "URL", "POSTCODE", "NHS", "NI",
-)
+#: Identifier types of the gold markup (docs/pseudonymisation-gold.md, "Types"): the
+#: pseudonymiser's own types.
+TYPES: tuple[str, ...] = tuple(ENTITY_TYPES)
 
 #: Domain vocabulary the gold transcripts use freely and that must survive
 #: pseudonymisation untouched; a ready-made `allow_terms` for `score`.

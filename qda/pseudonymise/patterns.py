@@ -38,6 +38,8 @@ PATTERNS: dict[str, re.Pattern] = {
     "STREET": re.compile(
         rf"\b(?:\d{{1,4}}[a-z]?,?[ \t]+)?{_CAPS}[ \t]+(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Crescent|Close|"
         rf"Drive|Way|Grove|Gardens|Terrace|Place|Court|Walk|Row|Square|Mews|Rise|Hill|Parade|View)\b(?!')"
+        # Words that are streets only after a house number: "33 Cinder Bank", "4 Holly Fold".
+        rf"|\b\d{{1,4}}[a-z]?,?[ \t]+{_CAPS}[ \t]+(?:Bank|Green|Fold|Brow|Croft|Wharf|Gate|Side|Meadow|Park|Vale)\b"
     ),
     "SCHOOL": re.compile(
         rf"\b{_CAPS}[ \t]+(?:(?:Primary|Junior|Infant|Infants|Nursery|Secondary|High|Grammar|Community|"
@@ -46,12 +48,18 @@ PATTERNS: dict[str, re.Pattern] = {
     ),
     "ORG": re.compile(
         rf"\b{_CAPS}[ \t]+(?:Church|Chapel|Mosque|Masjid|Temple|Gurdwara|Synagogue|Football[ \t]+Club|FC|"
-        rf"Juniors|Rovers|United|Boxing[ \t]+Club|Youth[ \t]+Club|Housing|Homes)\b"
-        rf"|\b(?:Jamia[ \t]+)?(?:Masjid|Mosque|Church)[ \t]+{_CAP}(?:[ \t]+{_CAP})*"
+        rf"Juniors|Rovers|United|Boxing[ \t]+Club|Youth[ \t]+Club|Housing|Homes|Women's[ \t]+Aid|"
+        rf"Young[ \t]+Carers|Carers|Food[ \t]*[Bb]ank|Trust|Project|Partnership|Foundation|Prison)\b"
+        rf"|\b(?:Jamia[ \t]+)?(?:Masjid|Mosque|Church|HMP|HMYOI|HM[ \t]+Prison)[ \t]+{_CAP}(?:[ \t]+{_CAP})*"
+        # A saint's name is a school, church or hospital here: "St Mary's", "Overleigh St Mary's".
+        rf"|\b(?:[A-Z][a-z]+[ \t]+)?St\.?[ \t]+[A-Z][a-z]+['’]s\b"
     ),
     # A family's or person's name after a relation word: "mum, Ewa", "the baby, Summer",
     # "Dad's Will". NER misses many of these, and a name that is also a word ("Summer")
     # is found by nothing else.
+    "PHONE_SPOKEN": re.compile(
+        r"\b(?:(?:oh|zero|one|two|three|four|five|six|seven|eight|nine|double|treble|triple)[ ,\-]+){5,}"
+        r"(?:oh|zero|one|two|three|four|five|six|seven|eight|nine)\b", re.IGNORECASE),
     "PERSON": re.compile(
         r"\b(?:[Mm]um|[Mm]am|[Mm]om|[Dd]ad|mother|father|son|daughter|baby|brother|sister|partner|boyfriend|"
         r"girlfriend|husband|wife|[Nn]an|nana|gran|grandma|grandad|grandpa|auntie|aunt|uncle|cousin|stepdad|"
@@ -59,6 +67,8 @@ PATTERNS: dict[str, re.Pattern] = {
         r"(?:(?:Mr|Mrs|Ms|Miss|Dr)\.? )?(?!(?:The|A|An|And|But|So|He|She|They|We|I|It|Mum|Dad)\b)"
         r"(?P<name>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)\b"
         r"|\bthe (?P<family>[A-Z][a-z]+)s\b"  # a family by its name: "the Dawsons"
+        # A nickname: 'goes by "Maz"', "everyone calls me Sat", "known as Jojo".
+        r"|\b(?:goes by|known as|calls? (?:me|him|her|them)|called) [\"“']?(?P<nickname>[A-Z][a-z]+)\b"
     ),
     # A place after words that introduce one: "over to Longsight", "I cover Holmfirth",
     # "the Moorside estate".
@@ -82,7 +92,8 @@ def find_patterns(text: str) -> Iterator[Mention]:
 
     for kind, pattern in PATTERNS.items():
         for match in pattern.finditer(text):
-            group = next((g for g in ("name", "area", "family") if g in pattern.groupindex and match.group(g)), 0)
+            group = next((g for g in ("name", "area", "family", "nickname")
+                          if g in pattern.groupindex and match.group(g)), 0)
             start, end = match.span(group)
             found = text[start:end]
             if kind == "NHS" and not nhs_checksum_ok(found):
@@ -92,7 +103,7 @@ def find_patterns(text: str) -> Iterator[Mention]:
             # "the Dawsons": a family, unless the word is also used in lower case ("the Greens").
             if group == "family" and re.search(rf"\b{re.escape(found.lower())}s?\b", text):
                 continue
-            yield Mention(start, end, found, kind, "pattern")
+            yield Mention(start, end, found, kind.removesuffix("_SPOKEN"), "pattern")
 
 
 def nhs_checksum_ok(number: str) -> bool:

@@ -111,12 +111,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ("age", rf"\bturned\s+{_NUM}{_END}"),
         ("service_length", r"\bqualified\s+(?:in|since)\s+(?:19|20)\d\d\b"),
         ("rare_attribute", _word_list(_RARE)),
-        ("rare_attribute", rf"\bonly\s+(?:one\s+)?(?:[\w'’-]+\s+){{0,2}}?(?:{_PERSON})\b"
+        ("rare_attribute", rf"\bonly\s+(?:one\s+)?(?:[\w'’-]+\s+){{0,2}}(?:{_PERSON})\b"
                            r"|\bonly\s+one\s+(?:who|of\s+us)\b"),
         ("rare_attribute", r"\bthe\s+only\s+(?:[\w'’-]+\s+){1,3}?(?:in|on|at)\s+the\s+(?:team|office|valley"
                            r"|village|area|county|authority|service|estate|town|school)\b"),
         ("rare_attribute", rf"\bone\s+of\s+(?:only\s+)?(?:two|three|four|five|a\s+few|a\s+handful\s+of)"
-                           rf"\s+(?:[\w'’-]+\s+){{0,2}}?(?:{_PERSON})\b"),
+                           rf"\s+(?:[\w'’-]+\s+){{0,2}}(?:{_PERSON})\b"),
         ("rare_attribute", r"\b(?:black|white)\s+(?:british|african|caribbean|famil(?:y|ies)|mum|dad|mother"
                            r"|father|m[ae]n|wom[ae]n|boys?|girls?|child(?:ren)?|kids?|workers?|people)\b"),
         ("year", r"(?<!Act )\b(?:19|20)\d\d(?:['’]?s)?\b"),
@@ -183,8 +183,8 @@ class RiskReport:
         suffix = target.suffix.lower()
         if suffix not in (".md", ".csv"):
             raise OutputError(f"{target}: unknown report format {suffix or '(no extension)'!r}; use .md or .csv")
-        if not target.parent.is_dir():
-            raise OutputError(f"{target}: directory {target.parent} does not exist")
+        if not target.parent.is_dir() or target.is_dir():
+            raise OutputError(f"{target}: is a folder, or its folder {target.parent} does not exist")
         if suffix == ".md":
             _atomic_write(target, lambda tmp: tmp.write_text(self.format(), encoding="utf-8"))
         else:
@@ -208,9 +208,10 @@ def risk_report(corpus: Corpus, k: int = 3, attributes: Iterable[str] | None = N
                        "when fewer than k participants share it, and nothing is fewer than 1")
     present = list(dict.fromkeys(a for doc in corpus for a in doc.attributes))
     if attributes is None:
-        chosen = _describing(corpus, present, {e.casefold() for e in exclude})
+        excluded = {exclude} if isinstance(exclude, str) else set(exclude)
+        chosen = _describing(corpus, present, {e.casefold() for e in excluded})
     else:
-        chosen = list(dict.fromkeys(attributes))
+        chosen = list(dict.fromkeys([attributes] if isinstance(attributes, str) else attributes))
         unknown = [a for a in chosen if a not in present]
         if unknown:
             raise QdaError(f"no document has the attribute(s) {', '.join(unknown)}; "
@@ -280,7 +281,7 @@ def _text_findings(doc: Document, include_interviewer: bool) -> Iterator[dict]:
     turns = doc.turns or [Turn(0, None, 0, len(doc.text))]
     previous = ""
     for turn in turns:
-        prompt, previous = previous, doc.text[turn.start : turn.end]
+        prompt, previous = previous, doc.text[turn.start : turn.end] if doc.is_interviewer(turn) else ""
         if turn.end <= turn.start or (doc.is_interviewer(turn) and not include_interviewer):
             continue
         candidates = sorted(_matches(doc.text, turn.start, turn.end, prompt),
@@ -294,7 +295,8 @@ def _text_findings(doc: Document, include_interviewer: bool) -> Iterator[dict]:
 
 
 def _matches(text: str, start: int, end: int, prompt: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, kind) of every candidate in text[start:end]; `prompt` is the turn before."""
+    """(start, end, kind) of every candidate in text[start:end]. `prompt` is the interviewer's
+    turn before it, if any: the question that a short answer ("Nine years.") answers."""
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text, start, end):
             yield m.start(), m.end(), kind
