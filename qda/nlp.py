@@ -220,10 +220,22 @@ def is_english_word(word: str) -> bool:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     folded = word.casefold()
-    if folded in STOP_WORDS:
+    if folded in STOP_WORDS or folded in _TALK:
         return True
     words, lemmatizer = _lexicon()
-    return folded in words or lemmatizer.lemma(folded) in words
+    if folded in words or lemmatizer.lemma(folded) in words:
+        return True
+    # Adverbs are not in the tables: "honestly" -> "honest", "luckily" -> "lucky".
+    for suffix, base in (("ily", "y"), ("ly", ""), ("ly", "le")):
+        if folded.endswith(suffix) and folded[: -len(suffix)] + base in words:
+            return True
+    return False
+
+
+# Words of talk that no lexicon lists: hesitations, assent, greetings.
+_TALK = frozenset("erm er um uh uhm hmm mm mhm yeah yep yeh nah nope aye ok okay alright ah oh ooh eh och "
+                  "ta cheers hiya innit gonna wanna dunno int q everybody everyone anybody somebody nobody "
+                  "anyway anyways".split())
 
 
 def _split_final_period_after_mixed_case(nlp: Language) -> None:

@@ -37,6 +37,7 @@ _INSTITUTION_TAIL = re.compile(
 _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,] )([A-Z][\w'’\-]+)")
 # The end of the text before a word that starts a sentence, a line or a turn.
 _SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|:\s+|\n\s*|[\"“(]\s*)$")
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’]s)?(?:[ \t]+[A-Z][a-z]+(?:['’]s)?)*\b")
 _LEADING = frozenset("the mum mam mom dad baby nan nana gran grandma grandad auntie aunt uncle little big "
                      "young old poor".split())
 _PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
@@ -106,6 +107,7 @@ class Detector:
             if doc is not None:
                 entities = (_from_entity(ent, text, named) for ent in doc.ents)
                 mentions += [m for m in entities if m is not None]
+            mentions += _unknown_names(text, named)
             mentions = [m for m in mentions if not self.allow.keeps(m, allowed)]
             for mention in resolve(mentions):
                 self._add_entity(mention.text, mention.type, mention.source)
@@ -200,6 +202,29 @@ def _from_entity(ent, text: str, named: set[str]) -> Mention | None:
     if len(words) == 1 and _ordinary(span, start, text, named):
         return None
     return Mention(start, end, span, type_, "ner")
+
+
+def _unknown_names(text: str, named: set[str]) -> list[Mention]:
+    """Runs of capitalised words with a word no English lexicon knows ("Eccles", "Little
+    Hulton", "Kellogg's"): names of something, even where NER and the patterns saw
+    nothing. Guesses, so they only fill gaps (source "ner"), typed as places."""
+    found = []
+    for match in _CAPITALISED_RUN.finditer(text):
+        words = [(m.start(), m.group()) for m in re.finditer(r"\S+", match.group())]
+        while words and _ordinary(words[0][1], match.start() + words[0][0], text, named):
+            words.pop(0)  # "But Dr Sandhu" -> "Dr Sandhu"
+        while words and words[0][1].casefold().rstrip(".") in _TITLES | _LEADING:
+            words.pop(0)
+        bare = [w.removesuffix("'s").removesuffix("’s") for _, w in words]
+        if not words or all(is_english_word(w) for w in bare):
+            continue
+        start = match.start() + words[0][0]
+        end = match.start() + words[-1][0] + len(words[-1][1])
+        span = text[start:end]
+        if span.endswith(("'s", "’s")):
+            end, span = end - 2, span[:-2]
+        found.append(Mention(start, end, span, "PLACE", "ner"))
+    return found
 
 
 def _ordinary(word: str, start: int, text: str, named: set[str]) -> bool:
