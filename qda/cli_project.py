@@ -168,6 +168,21 @@ def memo_list(on: Optional[str] = typer.Option(None, help="Only memos on this ta
             print(f"{memo.id}\t{memo.created_at:%Y-%m-%d %H:%M}\t{memo.coder}\t{target}\t{memo.text}")
 
 
+@app.command("pseudonymise")
+def pseudonymise(
+    key: Path = typer.Option(..., "--key", "-k", help="Key CSV outside the project (reused and extended)."),
+    coder: str = CoderOption,
+    project: str = ProjectOption,
+    register: Optional[Path] = typer.Option(None, help="Your register CSV: original, pseudonym, type, aliases."),
+    style: str = typer.Option("names", help="People become made-up `names` or `tags` ([Person 1])."),
+    dates: str = typer.Option("month", help="Specific dates: keep, month, year or remove."),
+) -> None:
+    """Pseudonymise the project's documents in place; codings and memos move with the text."""
+    with Project.open(project) as p:
+        replaced = p.pseudonymise(key, coder, register=register, style=style, dates=dates)
+    _say(f"{replaced} replacements in {p.location}; key -> {key}")
+
+
 @app.command("export")
 def export(
     out: Path = typer.Option(..., "--out", "-o", help="Coded table: .csv, .xlsx or .parquet."),

@@ -92,3 +92,25 @@ def test_user_errors_exit_1_with_one_clear_line(qda, tmp_path, monkeypatch):
         assert code == 1 and message in err and "Traceback" not in err, (args, err)
     code, _, err = qda("project", "code", "interview_01", "0", "ten", "drift", "--coder", "Sam")
     assert code == 2  # a usage error, reported by the command-line parser
+
+
+def test_pseudonymise_and_risk_from_the_command_line(qda, tmp_path):
+    src = tmp_path / "raw"
+    src.mkdir()
+    (src / "amara.txt").write_text(
+        "---\nparticipant: Amara Nwosu\nrole: team manager\nteam: rural\n---\n"
+        "Interviewer: Hello.\nAmara: I manage the team at Hillside Academy, ring 07700 900123.\n", encoding="utf-8")
+    out, key = tmp_path / "shared", tmp_path / "private" / "key.csv"
+    code, _, err = qda("pseudonymise", src, "--out", out, "--key", key, "--dates", "year")
+    assert code == 0 and "key (" in err and (tmp_path / "shared.risk.md").exists()
+    text = (out / "amara.txt").read_text(encoding="utf-8")
+    assert "Amara" not in text and "Hillside" not in text and "[phone number]" in text
+    code, out_text, _ = qda("risk", out, "--k", "2")
+    assert code == 0 and "role=team manager" in out_text
+    code, _, _ = qda("pseudonymise", out, "--reverse", "--out", tmp_path / "back", "--key", key)
+    assert code == 0 and (tmp_path / "back" / "amara.txt").read_text(encoding="utf-8") == (src / "amara.txt").read_text(
+        encoding="utf-8")
+    code, _, err = qda("pseudonymise", src, "--out", out, "--key", out / "key.csv")
+    assert code == 1 and "must not lie inside the output folder" in err
+    code, _, err = qda("risk", src, "--k", "1")
+    assert code == 1 and "k" in err
