@@ -14,6 +14,7 @@ from qda.readers import read_document
 
 TRANSCRIPT = """---
 participant: Amara Nwosu
+interview_date: 2013-03-21
 role: social worker
 ---
 Interviewer: Can you tell me about the family?
@@ -212,6 +213,7 @@ def test_a_project_is_pseudonymised_in_place_with_codings_moved(study, tmp_path)
         assert table.loc[named, "text"] == liam and table.loc[named, "memo"] == f"{liam}'s mum was wary"
         corpus = project.corpus()
         assert corpus["amara"].attributes["participant"] != "Amara Nwosu"
+        assert corpus["amara"].attributes.get("interview_date", "March 2013") == "March 2013"
         assert {t.speaker for t in corpus["amara"].turns} - {"Interviewer"} == {
             read_key(tmp_path / "key.csv").get("PERSON", "Amara Nwosu").pseudonym.split()[0]}
         assert "Nwosu" not in corpus["ben"].text

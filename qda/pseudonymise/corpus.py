@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from qda.corpus import Corpus, Document
 from qda.pseudonymise.detect import Detector
 from qda.pseudonymise.key import Key
+from qda.pseudonymise.patterns import find_patterns
 from qda.pseudonymise.replace import Replacement, apply, offset_mapper
 
 
@@ -50,6 +51,6 @@ def pseudonymise_corpus(corpus: Corpus, detector: Detector, key: Key, dates: str
 
 
 def pseudonymise_string(text: str, detector: Detector, key: Key, dates: str) -> str:
-    """A short text (an attribute, a speaker, a memo, evidence) with known identifiers
-    replaced; NER is not run on it, so only entities already found are replaced."""
-    return apply(text, detector.find(text), key, dates)[0]
+    """A short text (an attribute, a speaker, a memo, evidence) with known identifiers and
+    pattern matches (dates, phone numbers...) replaced; NER is not run on it."""
+    return apply(text, detector.find(text, find_patterns(text)), key, dates)[0]
