@@ -63,7 +63,7 @@ def write_table(
     documents = None if documents is None else list(documents)
     codes = None if codes is None else list(codes)
     write = _WRITERS[target.suffix.lower()]
-    _atomic_write(target, lambda tmp: write(table, tmp, documents, codes))
+    atomic_write(target, lambda tmp: write(table, tmp, documents, codes))
     return target
 
 
@@ -196,17 +196,16 @@ _WRITERS: dict[str, Callable[[pd.DataFrame, Path, Any, Any], None]] = {
 # -- atomic replace -----------------------------------------------------------------------
 
 
-def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(target: Path, write: Callable[[Path], None], private: bool = False) -> None:
     """Run `write` on a temp file beside `target`, then rename it over `target`.
 
     The temp file lives in the target's directory so `os.replace` is a same-filesystem
     rename (atomic); it is removed on any failure, so the previous output survives.
+    `private` files (a pseudonym key) are readable by their owner only.
     """
     parent = target.parent  # exists: check_target ran first
     if target.is_dir():
-        raise OutputError(
-            f"{target} is a directory; give a file name ending in {', '.join(SUPPORTED)}"
-        )
+        raise OutputError(f"{target} is a directory; give a file name")
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     except OSError as exc:
@@ -217,7 +216,7 @@ def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
         write(tmp)
         with open(tmp, "rb+") as handle:  # on disk before the rename, not only in cache
             os.fsync(handle.fileno())
-        os.chmod(tmp, _mode_for(target))
+        os.chmod(tmp, 0o600 if private else _mode_for(target))
         os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):

@@ -136,6 +136,7 @@ def test_files_key_consistency_across_documents_and_runs_and_exact_reversal(stud
     out, key = tmp_path / "out", tmp_path / "private" / "key.csv"
     pseudonymise_files([study], out, key)
     amara = read_key(key).get("PERSON", "Amara Nwosu").pseudonym
+    assert key.stat().st_mode & 0o777 == 0o600  # the key is private
     ben_text = (out / "ben.txt").read_text(encoding="utf-8")
     assert amara in ben_text and "[School 1]" in ben_text and "Nwosu" not in ben_text
     first = (out / "amara.txt").read_text(encoding="utf-8")

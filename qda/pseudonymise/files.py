@@ -10,14 +10,13 @@ written back paragraph by paragraph; its author fields are cleared.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from qda import readers
 from qda.errors import QdaError
+from qda.writers import atomic_write
 from qda.pseudonymise.allow import AllowList
 from qda.pseudonymise.detect import Detector
 from qda.pseudonymise.key import MENTION_COLUMNS, Key, mentions_path, read_key, read_mentions, write_csv
@@ -73,7 +72,7 @@ def pseudonymise_files(
     # Everything is prepared before anything is written, so a failure leaves nothing half done.
     out_dir.mkdir(parents=True, exist_ok=True)
     for target, write in written:
-        _atomic(target, write)
+        atomic_write(target, write)
     key.save(key_path)
     write_csv(mentions_path(key_path), MENTION_COLUMNS,
               [(name, r.new_start, r.new_end, r.original, r.pseudonym) for name, r in records])
@@ -101,7 +100,7 @@ def reverse_files(paths: Iterable[str | Path], out_dir: str | Path, key_path: st
         result.outputs[out_dir / path.name] = len(recorded.get(path.name, []))
     out_dir.mkdir(parents=True, exist_ok=True)
     for target, write in written:
-        _atomic(target, write)
+        atomic_write(target, write)
     return result
 
 
@@ -179,14 +178,3 @@ def _writer(path: Path, text: str) -> Callable[[Path], None]:
         document.save(str(target))
 
     return write_docx
-
-
-def _atomic(target: Path, write: Callable[[Path], None]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from qda.errors import QdaError
+from qda.writers import atomic_write
 from qda.pseudonymise.entities import TYPES
 from qda.pseudonymise.names import person_names
 
@@ -138,15 +137,13 @@ def read_mentions(key_path: Path) -> dict[str, list[tuple[int, int, str, str]]]:
 
 
 def write_csv(path: Path, columns: Iterable[str], rows: Iterable[Iterable]) -> None:
-    """Write a CSV atomically (temp file in the same folder, then rename)."""
+    """Write a key file atomically (temp file, then rename), readable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(list(columns))
             writer.writerows(rows)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    atomic_write(path, write, private=True)

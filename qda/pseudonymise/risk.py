@@ -25,7 +25,7 @@ import pandas as pd
 
 from qda.corpus import Corpus, Document, Turn
 from qda.errors import OutputError, QdaError
-from qda.writers import _atomic_write, _write_csv
+from qda.writers import _write_csv, atomic_write
 
 __all__ = ["DEFAULT_EXCLUDED", "KINDS", "RiskReport", "risk_report"]
 
@@ -186,11 +186,11 @@ class RiskReport:
         if not target.parent.is_dir() or target.is_dir():
             raise OutputError(f"{target}: is a folder, or its folder {target.parent} does not exist")
         if suffix == ".md":
-            _atomic_write(target, lambda tmp: tmp.write_text(self.format(), encoding="utf-8"))
+            atomic_write(target, lambda tmp: tmp.write_text(self.format(), encoding="utf-8"))
         else:
-            _atomic_write(target, lambda tmp: _write_csv(self.text_findings, tmp, None, None))
+            atomic_write(target, lambda tmp: _write_csv(self.text_findings, tmp, None, None))
             groups = target.with_name(target.stem + ".groups.csv")
-            _atomic_write(groups, lambda tmp: _write_csv(self.small_groups, tmp, None, None))
+            atomic_write(groups, lambda tmp: _write_csv(self.small_groups, tmp, None, None))
         return target
 
 
