@@ -184,13 +184,14 @@ def load(name: str | None = None) -> Language:
 
 @lru_cache(maxsize=4)
 def load_ner(name: str | None = None) -> Language:
-    """The pipeline's named-entity recogniser alone (with the tok2vec it listens to): what
-    pseudonymisation needs, without the tagger, parser and lemmatizer it does not."""
+    """The pipeline's named-entity recogniser alone: what pseudonymisation needs. In the
+    English pipelines NER embeds its own token-to-vector layer, so the shared `tok2vec`
+    (which only the tagger and parser listen to) is left out too: a third of the time."""
     name = name or model_name()
     import spacy
 
     try:
-        nlp = spacy.load(name, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+        nlp = spacy.load(name, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "tok2vec"])
     except OSError as exc:
         raise ModelError(
             f"spaCy pipeline `{name}` cannot be loaded ({exc}); install it with pip or set "
@@ -199,6 +200,56 @@ def load_ner(name: str | None = None) -> Language:
     if "ner" not in nlp.pipe_names:
         raise ModelError(f"spaCy pipeline `{name}` has no named-entity recogniser; pseudonymisation needs one")
     return nlp
+
+
+#: An entity as plain data: its label and its words as (start, end, text), space excluded.
+Entity = tuple[str, list[tuple[int, int, str]]]
+
+# Below this many characters a second process costs more than it saves.
+_PARALLEL_MIN_CHARS = 4_000
+_worker_nlp: Language | None = None
+
+
+def entities(nlp: Language, texts: list[str], workers: int | None = None) -> list[list[Entity]]:
+    """Named entities of each text, shared out over `workers` processes (default: the CPU
+    count), this one included.
+
+    NER is most of pseudonymisation's cost and runs a sentence at a time, so it shares out
+    across cores well. Helper processes are forked once, holding the loaded model, and
+    reused; each takes a contiguous share of the texts while this process does the first.
+    """
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or sum(map(len, texts)) < _PARALLEL_MIN_CHARS or not hasattr(os, "fork"):
+        return _entities_of(nlp, texts)
+    size = -(-len(texts) // workers)
+    own, *others = [texts[i : i + size] for i in range(0, len(texts), size)]
+    pending = _pool(nlp, workers - 1).map_async(_entities_in_worker, others)
+    found = _entities_of(nlp, own)
+    return found + [entity for part in pending.get() for entity in part]
+
+
+def _entities_of(nlp: Language, texts: list[str]) -> list[list[Entity]]:
+    return [[(ent.label_, [(t.idx, t.idx + len(t.text), t.text) for t in ent if not t.is_space]) for ent in doc.ents]
+            for doc in nlp.pipe(texts, batch_size=64)]
+
+
+def _entities_in_worker(texts: list[str]) -> list[list[Entity]]:
+    return _entities_of(_worker_nlp, texts)
+
+
+_pools: dict[tuple[int, int], object] = {}
+
+
+def _pool(nlp: Language, workers: int):
+    """A process pool forked with `nlp` loaded, one per model and size, kept for reuse."""
+    global _worker_nlp
+    key = (id(nlp), workers)
+    if key not in _pools:
+        import multiprocessing
+
+        _worker_nlp = nlp  # inherited by the forked workers
+        _pools[key] = multiprocessing.get_context("fork").Pool(workers)
+    return _pools[key]
 
 
 @lru_cache(maxsize=1)

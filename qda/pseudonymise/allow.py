@@ -3,6 +3,7 @@ Protection" as an organisation and "Signs of Safety" as a work of art)."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
@@ -36,6 +37,8 @@ class AllowList:
     def __init__(self, terms: Iterable[str] = DEFAULT_ALLOW):
         self.terms = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
         self._folded = {t.casefold() for t in self.terms}
+        #: Every word of every term, case-folded.
+        self.words = {w for t in self._folded for w in t.split()}
         self._pattern = re.compile(
             r"(?<!\w)(?:" + "|".join(re.escape(t) for t in self.terms) + r")(?!\w)", re.IGNORECASE
         ) if self.terms else None
@@ -47,8 +50,11 @@ class AllowList:
         return [m.span() for m in self._pattern.finditer(text)] if self._pattern else []
 
     def keeps(self, mention: Mention, occurrences: list[tuple[int, int]]) -> bool:
+        """Whether the mention is an allowed term, or lies inside an occurrence of one
+        (`occurrences` as `occurrences()` returns them: sorted, not overlapping)."""
         folded = mention.text.strip().casefold()
         for form in (folded, folded.removesuffix("s"), folded.removesuffix("'s").removesuffix("’s")):
             if form in self._folded:  # "CCiNs", "the Local Authority's"
                 return True
-        return any(start <= mention.start and mention.end <= end for start, end in occurrences)
+        i = bisect.bisect_right(occurrences, (mention.start, float("inf"))) - 1
+        return i >= 0 and occurrences[i][1] >= mention.end

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 
 from qda.corpus import Document
-from qda.nlp import is_english_word
+from qda.nlp import entities, is_english_word
 from qda.pseudonymise.allow import AllowList
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.key import Key
@@ -31,12 +31,18 @@ PLACE_ATTRIBUTES = ("site", "location", "place", "town", "area", "district", "lo
 #: Institution words stripped to get the short form people also use ("St Anne's").
 _INSTITUTION_TAIL = re.compile(
     r"(?:[ \t]+(?:Primary|Junior|Infant|Infants|Nursery|Secondary|High|Grammar|Community|Catholic|"
-    r"C of E|RC|School|Academy|College|Medical|Health|Centre|Practice|Surgery|Clinic|Infirmary|Hospital))+$"
+    r"C of E|RC|School|Academy|College|Medical|Health|Centre|Practice|Surgery|Clinic|Infirmary|Hospital|"
+    r"General|District|Royal))+$"
 )
 # A capitalised word after a lower-case word (or comma) and a space: inside a sentence.
 _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,] )([A-Z][\w'’\-]+)")
 # The end of the text before a word that starts a sentence, a line or a turn.
-_SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|:\s+|\n\s*|[\"“(]\s*)$")
+_SENTENCE_START = re.compile(r"(?:^\s*|[.!?…]\s+|:\s+|\n\s*|[\"“(]\s*)$")
+# A sentence, roughly: up to a full stop, question or exclamation mark followed by a space
+# (so "St. Anne's" and "07700 900.123" hold together less often than not), or a line end.
+_SENTENCE = re.compile(r"[^\s][^\n]*?(?:[.!?]+(?=\s)|$)", re.MULTILINE)
+_CAPITALISED_WORD = re.compile(r"\b[A-Z](?:[a-z][\w\-]*|[A-Z]+\b)")  # not "I"
+_MULTIWORD_RUN = re.compile(r"\b[A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*)+")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’]s)?(?:[ \t]+[A-Z][a-z]+(?:['’]s)?)*\b")
 _LEADING = frozenset("the mum mam mom dad baby nan nana gran grandma grandad auntie aunt uncle little big "
                      "young old poor".split())
@@ -62,6 +68,7 @@ class Detector:
     allow: AllowList = field(default_factory=AllowList)
     ner: Language | None = None
     forms: dict[str, Form] = field(default_factory=dict)
+    _compiled: tuple[int, re.Pattern] | None = field(default=None, repr=False)
 
     def __post_init__(self):
         for entry in self.key.entries.values():
@@ -97,23 +104,59 @@ class Detector:
     def candidates(self, texts: list[str]) -> list[list[Mention]]:
         """Pattern and NER mentions of each text (allow-listed terms dropped), learning
         each entity and its short forms."""
-        ner_docs = self.ner.pipe(texts, batch_size=16) if self.ner is not None else (None for _ in texts)
         # Words written capitalised inside a sentence somewhere: names, whatever a lexicon says.
         named = {m.group(1) for text in texts for m in _MID_SENTENCE_CAPITAL.finditer(text)}
+        by_text = self._entities(texts, named)
         found = []
-        for text, doc in zip(texts, ner_docs):
+        for text, entities in zip(texts, by_text):
             allowed = self.allow.occurrences(text)
-            mentions = list(find_patterns(text))
-            if doc is not None:
-                entities = (_from_entity(ent, text, named) for ent in doc.ents)
-                mentions += [m for m in entities if m is not None]
-            mentions += _unknown_names(text, named)
+            mentions = list(find_patterns(text)) + entities + _unknown_names(text, named)
             mentions = [m for m in mentions if not self.allow.keeps(m, allowed)]
             for mention in resolve(mentions):
                 self._add_entity(mention.text, mention.type, mention.source)
             found.append(mentions)
         self.key.reserve(self.forms)
         return found
+
+    def _entities(self, texts: list[str], named: set[str]) -> list[list[Mention]]:
+        """NER mentions of each text, from as few sentences as will do: NER is most of the
+        cost of pseudonymising.
+
+        Capitalised words that are already known, allow-listed, or ordinary English words
+        starting a sentence need no NER. Of the rest, a first round reads one sentence
+        for each new word (every later occurrence of what NER finds there is caught by
+        its form in the second pass); a second round reads the sentences holding words
+        the first round's NER left untyped, since NER judges a word by its context and
+        may see a name in one sentence that it missed in another.
+        """
+        found: list[list[Mention]] = [[] for _ in texts]
+        if self.ner is None:
+            return found
+        sentences = [(i, m.start(), m.group()) for i, text in enumerate(texts) for m in _SENTENCE.finditer(text)]
+        known = {w for form in self.forms for w in form.split()} | self.allow.words
+        seen: set[str] = set(known)
+        first, rest = [], []
+        for sentence in sentences:
+            new = _new_capitals(sentence[2], named, seen)
+            (first if new else rest).append(sentence)
+            seen |= new
+        typed = self._read(first, named, found)
+        second = [s for s in rest if _new_capitals(s[2], named, known | typed)]
+        self._read(second, named, found)
+        return found
+
+    def _read(self, sentences: list[tuple[int, int, str]], named: set[str], found: list[list[Mention]]) -> set[str]:
+        """NER over sentences (text index, offset, sentence); mentions go into `found`.
+        Returns the words of the entities NER typed."""
+        typed: set[str] = set()
+        for (i, offset, line), ents in zip(sentences, entities(self.ner, [line for _, _, line in sentences])):
+            for label, words in ents:
+                typed.update(word for _, _, word in words)
+                mention = _from_entity(label, words, line, named)
+                if mention is not None:
+                    found[i].append(Mention(mention.start + offset, mention.end + offset, mention.text,
+                                            mention.type, mention.source))
+        return typed
 
     # -- pass 2 ------------------------------------------------------------------------
 
@@ -128,9 +171,8 @@ class Detector:
                 mentions.append(Mention(match.start(), match.end(), match.group(), form.type, form.source,
                                         form.original))
         allowed = self.allow.occurrences(text)
-        protected = self._protected(text)
-        kept = [m for m in mentions if not self.allow.keeps(m, allowed)
-                and not any(m.start < e and s < m.end for s, e in protected)]
+        protected = _covered(self._protected(text), len(text))
+        kept = [m for m in mentions if not self.allow.keeps(m, allowed) and not any(protected[m.start:m.end])]
         return [self._canonical(m) for m in resolve(kept)]
 
     def form(self, text: str) -> Form | None:
@@ -149,7 +191,7 @@ class Detector:
             words = [w for w in text.split() if w.casefold().rstrip(".") not in _TITLES]
             if len(words) >= 2:
                 short_forms += [words[0], words[-1]]
-        elif type_ in ("SCHOOL", "HEALTH"):
+        elif type_ in ("SCHOOL", "HEALTH", "ORG"):  # "Airedale General" -> "Airedale"
             short_forms.append(_INSTITUTION_TAIL.sub("", text))
         self.forms[text] = Form(text, type_, text, source)
         for form in short_forms:
@@ -157,11 +199,16 @@ class Detector:
                 self.forms[form] = Form(form, type_, text, source)
 
     def _forms_pattern(self) -> re.Pattern | None:
+        """One regular expression for every known form, rebuilt only when forms are added."""
         if not self.forms:
             return None
+        if self._compiled is not None and self._compiled[0] == len(self.forms):
+            return self._compiled[1]
         alternatives = sorted(self.forms, key=len, reverse=True)
         # A family name also matches in the plural ("the Dawsons"), the "s" left outside.
-        return re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, alternatives)) + r")(?=s\b|(?!\w))")
+        pattern = re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, alternatives)) + r")(?=s\b|(?!\w))")
+        self._compiled = (len(self.forms), pattern)
+        return pattern
 
     def _canonical(self, mention: Mention) -> Mention:
         """Name the entity a mention belongs to (a first name -> the full name)."""
@@ -171,8 +218,8 @@ class Detector:
         return Mention(mention.start, mention.end, mention.text, form.type, mention.source, form.original)
 
 
-def _from_entity(ent, text: str, named: set[str]) -> Mention | None:
-    """A spaCy entity as a mention, or None if it is not a name.
+def _from_entity(label: str, words: list[tuple[int, int, str]], text: str, named: set[str]) -> Mention | None:
+    """An entity (`qda.nlp.entities`) as a mention, or None if it is not a name.
 
     Trimmed of a leading "the", of relation words ("Mum Leanne" -> "Leanne") and, for
     people, of titles and a trailing "'s". Dropped: labels not taken, spans without a
@@ -181,10 +228,10 @@ def _from_entity(ent, text: str, named: set[str]) -> Mention | None:
     the documents never write capitalised mid-sentence. The small English model tags
     many of these, and each would become a false "person" in the key.
     """
-    type_ = NER_TYPES.get(ent.label_)
+    type_ = NER_TYPES.get(label)
     if type_ is None:
         return None
-    words = [(t.idx, t.idx + len(t.text), t.text) for t in ent if not t.is_space]
+    words = list(words)
     while len(words) > 1 and (
             words[0][2].casefold() in _LEADING or words[0][2].casefold().rstrip(".") in _TITLES
             or _ordinary(words[0][2], words[0][0], text, named)):
@@ -202,6 +249,25 @@ def _from_entity(ent, text: str, named: set[str]) -> Mention | None:
     if len(words) == 1 and _ordinary(span, start, text, named):
         return None
     return Mention(start, end, span, type_, "ner")
+
+
+def _covered(spans: list[tuple[int, int]], length: int) -> bytearray:
+    """A byte per character of the text, 1 where a span covers it."""
+    covered = bytearray(length)
+    for start, end in spans:
+        covered[start:end] = b"\x01" * (end - start)
+    return covered
+
+
+def _new_capitals(line: str, named: set[str], seen: set[str]) -> set[str]:
+    """The capitalised words of a line not in `seen` and not ordinary English words at the
+    start of a sentence, and its runs of several capitalised words not seen as a whole
+    ("Home-Start Craven" is new even when "Craven" is known)."""
+    words = {m.group() for m in _CAPITALISED_WORD.finditer(line)
+             if m.group() not in seen and m.group().casefold() not in seen
+             and not _ordinary(m.group(), m.start(), line, named)}
+    runs = {m.group() for m in _MULTIWORD_RUN.finditer(line) if m.group() not in seen}
+    return words | runs
 
 
 def _unknown_names(text: str, named: set[str]) -> list[Mention]:
