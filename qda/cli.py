@@ -33,20 +33,25 @@ def code(
     codebook: Path = typer.Option(..., "--codebook", "-c", help="Codebook YAML file."),
     out: Path = typer.Option(..., "--out", "-o", help="Coded table: .csv, .xlsx or .parquet."),
     unit: str = typer.Option("sentence", help="Coded passage: sentence or turn."),
-    coders: str = typer.Option("rules,metaphor", help="Comma-separated coders: rules, metaphor."),
+    coders: str = typer.Option("rules,metaphor", help="Comma-separated coders: rules, metaphor, semantic, learned."),
     include_interviewer: bool = typer.Option(False, "--include-interviewer", help="Also code interviewer turns."),
     min_confidence: float = typer.Option(0.5, help="Propose a coding only at or above this confidence."),
+    thresholds: Optional[Path] = typer.Option(None, help="Semantic coder thresholds from `qda calibrate`."),
+    model: Optional[Path] = typer.Option(None, help="Learned coder model from `qda train`."),
 ) -> None:
     """Code transcripts against a codebook and write the coded table."""
     from . import coding, readers, table, writers
     from .codebook import load_codebook
+    from .coders.semantic import read_thresholds
 
     writers.check_target(out)
     book = load_codebook(codebook)
     corpus = readers.read_corpus(paths)
     names = tuple(n.strip() for n in coders.split(",") if n.strip())
     coder = coding.AutoCoder(book, coders=names, unit=unit, include_interviewer=include_interviewer,
-                             min_confidence=min_confidence)
+                             min_confidence=min_confidence,
+                             semantic_thresholds=read_thresholds(thresholds) if thresholds else None,
+                             learned_model=model)
     total = sum(1 for _ in coder.codable_turns(corpus))
     with Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TextColumn("turns"),
                   TimeRemainingColumn(), console=err, transient=True,
@@ -83,6 +88,42 @@ def evaluate(
     gold_set = ev.read_gold(gold, known_codes=frozenset(codes) if codes else None)
     result = ev.evaluate(gold_set, ev.read_predictions(pred), codes=codes, unit=unit)
     print(result.format())
+
+
+@app.command()
+def train(
+    gold: List[Path] = typer.Option(..., "--gold", help="Gold CSV file(s) or folder to learn from."),
+    codebook: Path = typer.Option(..., "--codebook", "-c", help="Codebook YAML."),
+    out: Path = typer.Option(..., "--out", "-o", help="Model file to write."),
+) -> None:
+    """Train the learned coder on a gold set; prints cross-validated per-code kappa."""
+    from .codebook import load_codebook
+    from .learning import train_from_gold
+
+    book = load_codebook(codebook)
+    model = train_from_gold(gold, book)
+    model.save(out)
+    print(f"{'code':<24}{'threshold':>10}{'cv kappa':>10}")
+    for code in model.classifiers:
+        print(f"{code:<24}{model.thresholds.get(code, 0.5):>10.2f}{model.cv_kappa.get(code, float('nan')):>10.3f}")
+    print(f"trained on {model.trained_on} turns -> {out}", file=sys.stderr)
+
+
+@app.command()
+def calibrate(
+    gold: List[Path] = typer.Option(..., "--gold", help="Gold CSV file(s) or folder."),
+    codebook: Path = typer.Option(..., "--codebook", "-c", help="Codebook YAML."),
+    out: Path = typer.Option(..., "--out", "-o", help="Thresholds file (.json) to write."),
+) -> None:
+    """Calibrate the semantic coder's per-code thresholds on a gold set."""
+    from .codebook import load_codebook
+    from .learning import calibrate_from_gold, write_thresholds
+
+    book = load_codebook(codebook)
+    calibration = calibrate_from_gold(gold, book)
+    write_thresholds(calibration, book, out)
+    for code, threshold in calibration["thresholds"].items():
+        print(f"{code:<24}{threshold:>6.2f}  F1 {calibration['f1'][code]:.3f}")
 
 
 @app.command()

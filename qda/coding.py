@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from spacy.attrs import LEMMA, LOWER
@@ -22,13 +23,15 @@ from .corpus import Coding, Corpus, Document, Turn
 from .errors import QdaError
 
 UNITS = ("sentence", "turn")
-CODERS = ("rules", "metaphor")
-DEFAULT_CODERS = CODERS
+CODERS = ("rules", "metaphor", "semantic", "learned")
+DEFAULT_CODERS = ("rules", "metaphor")
 _CHUNK_TURNS = 256
 
 
-def make_coders(names: Iterable[str], codebook: Codebook, nlp: Language) -> list:
-    """Build the named coders; the metaphor coder needs the codebook's `up_down` code."""
+def make_coders(names: Iterable[str], codebook: Codebook, nlp: Language, *,
+                semantic_thresholds: dict[str, float] | None = None, learned_model=None) -> list:
+    """Build the named coders; the metaphor coder needs the codebook's `up_down` code, the
+    learned coder a model trained by `qda train`."""
     coders = []
     for name in names:
         if name == "rules":
@@ -40,6 +43,17 @@ def make_coders(names: Iterable[str], codebook: Codebook, nlp: Language) -> list
                     "does not define; add that code or leave `metaphor` out of --coders"
                 )
             coders.append(MetaphorCoder(nlp))
+        elif name == "semantic":
+            from .coders.semantic import SemanticCoder
+
+            coders.append(SemanticCoder(codebook, thresholds=semantic_thresholds))
+        elif name == "learned":
+            from .coders.learned import LearnedCoder, load_model
+
+            if learned_model is None:
+                raise QdaError("the learned coder needs a model: train one with `qda train` and pass it with --model")
+            coders.append(LearnedCoder(learned_model if not isinstance(learned_model, (str, Path))
+                                       else load_model(learned_model, codebook)))
         else:
             raise QdaError(f"unknown coder `{name}`; choose from {', '.join(CODERS)}")
     return coders
@@ -55,6 +69,10 @@ class AutoCoder:
     include_interviewer: bool = False
     min_confidence: float = 0.5
     nlp: Language | None = None
+    #: Per-code thresholds for the semantic coder (`qda calibrate`), and the learned
+    #: coder's model (a path or a loaded `LearnedModel`).
+    semantic_thresholds: dict[str, float] | None = None
+    learned_model: object = None
 
     def __post_init__(self):
         if not 0.0 <= self.min_confidence <= 1.0:
@@ -62,7 +80,8 @@ class AutoCoder:
         if self.unit not in UNITS:
             raise QdaError(f"unknown unit `{self.unit}`; choose sentence or turn")
         self.nlp = self.nlp or qnlp.load()
-        self._coders = make_coders(self.coders, self.codebook, self.nlp)
+        self._coders = make_coders(self.coders, self.codebook, self.nlp, semantic_thresholds=self.semantic_thresholds,
+                                   learned_model=self.learned_model)
 
     def codable_turns(self, corpus: Corpus) -> Iterator[tuple[Document, Turn]]:
         return corpus.codable_turns(self.include_interviewer)

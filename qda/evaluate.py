@@ -64,6 +64,17 @@ class GoldSet:
         """Every code id the gold uses, sorted."""
         return sorted({code for codes in self.units["codes"] for code in codes})
 
+    def labelled_turns(self, codes: Iterable[str]) -> tuple[list[str], dict[str, "np.ndarray"], list[str]]:
+        """Participant turns as training data: (texts, {code: is-coded per turn}, documents).
+        Interviewer turns are left out, as qda never codes them."""
+        import numpy as np
+
+        turns = self.of_unit("turn")
+        turns = turns[~turns["speaker"].fillna("").str.strip().str.casefold().isin(INTERVIEWER_LABELS)]
+        texts = turns["text"].astype(str).tolist()
+        labels = {code: np.array([code in c for c in turns["codes"]], dtype=bool) for code in codes}
+        return texts, labels, turns["document"].astype(str).tolist()
+
     def of_unit(self, unit: str) -> pd.DataFrame:
         """The turn units (no span) or the sentence units (with a span)."""
         if unit not in UNITS:

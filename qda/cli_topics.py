@@ -1,0 +1,64 @@
+"""`qda topics`: the command-line face of `qda.topics`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+#: Attributes with this many distinct values get a share table (ids and dates have more).
+_SHARE_VALUES = (2, 20)
+
+
+def topics(
+    paths: List[Path] = typer.Argument(..., help="Transcript files or folders (.txt .docx .vtt .srt .csv)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for topics.csv, assignments.csv, share tables and charts."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", "-c",
+                                            help="Also suggest a code per topic and flag new themes (topic_codes.csv)."),
+    unit: str = typer.Option("sentence", help="Segment: sentence or turn."),
+    min_topic_size: Optional[int] = typer.Option(None, help="Smallest topic in segments (default: max(8, segments/100))."),
+    seed: int = typer.Option(42, help="Random state: the same seed and input give the same topics."),
+) -> None:
+    """Find the topics participants talk about and, with a codebook, the codes they resemble."""
+    from . import readers, writers
+    from .codebook import load_codebook
+    from .errors import OutputError
+    from .topics import fit_topics, segments
+
+    book = load_codebook(codebook) if codebook is not None else None
+    corpus = readers.read_corpus(paths)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot create the output folder ({exc.strerror or exc})") from None
+    table = segments(corpus, unit=unit)
+    model = fit_topics(table, seed=seed, min_topic_size=min_topic_size)
+
+    writers.write_table(model.topics_table(), out / "topics.csv")
+    writers.write_table(model.assignments(), out / "assignments.csv")
+    low, high = _SHARE_VALUES
+    attributes = sorted({k for doc in corpus for k in doc.attributes})
+    for attribute in attributes:
+        values = {str(doc.attributes.get(attribute, "(missing)")) for doc in corpus}
+        if low <= len(values) <= high:
+            share = model.share_by(attribute, corpus).reset_index()
+            writers.write_table(share, out / f"share_by_{_file_part(attribute)}.csv")
+    model.charts(out)
+    new_themes = ""
+    if book is not None:
+        suggestions = model.suggest_codes(book)
+        writers.write_table(suggestions, out / "topic_codes.csv")
+        new = suggestions[suggestions["new_theme"]]
+        new_themes = f"; {len(new)} candidate new themes" + (
+            f" (topics {', '.join(str(t) for t in new['topic'])})" if len(new) else "")
+    n_topics = len([t for t in model.topic_ids if t != -1])
+    print(f"{n_topics} topics in {len(table)} {unit} segments from {len(corpus)} documents; outliers "
+          f"{model.outliers_before} before reduction, {model.outliers} after{new_themes} -> {out}", file=sys.stderr)
+
+
+def _file_part(name: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or "attribute"

@@ -1,0 +1,47 @@
+"""Fitting the semantic and learned coders to a gold set (what `qda calibrate` and
+`qda train` do): turn the gold's participant turns into training units, then calibrate
+thresholds or train classifiers, scoring held-out units sentence by sentence as the
+coders will code."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import nlp as qnlp
+from .codebook import Codebook
+from .coders.learned import LearnedModel, train
+from .coders.semantic import SemanticCoder, calibrate
+from .embeddings import Embedder
+from .evaluate import read_gold
+from .writers import atomic_write
+
+
+def _gold_units(gold: Iterable[str | Path], codebook: Codebook):
+    gold_set = read_gold(list(gold), known_codes=frozenset(codebook.codes))
+    texts, labels, documents = gold_set.labelled_turns(codebook.codes)
+    if not texts:
+        raise ValueError("the gold has no participant turns")
+    return texts, labels, documents
+
+
+def train_from_gold(gold: Iterable[str | Path], codebook: Codebook, embedder: Embedder | None = None) -> LearnedModel:
+    """A learned-coder model from gold files, with per-code thresholds and kappa from
+    5-fold cross-validation that holds out whole documents."""
+    texts, labels, documents = _gold_units(gold, codebook)
+    nlp = qnlp.load()
+    sentences = [[s.text for s in doc.sents if s.text.strip()] or [text]
+                 for text, doc in zip(texts, qnlp.lexical(nlp, texts))]
+    return train(texts, labels, codebook, embedder or Embedder(), groups=documents, sentences=sentences)
+
+
+def calibrate_from_gold(gold: Iterable[str | Path], codebook: Codebook, embedder: Embedder | None = None) -> dict:
+    """Semantic-coder thresholds (and the F1 each reaches) from gold files."""
+    texts, labels, _ = _gold_units(gold, codebook)
+    return calibrate(SemanticCoder(codebook, embedder), texts, labels, qnlp.load())
+
+
+def write_thresholds(calibration: dict, codebook: Codebook, path: str | Path) -> None:
+    data = {"codebook": f"{codebook.name} v{codebook.version}", **calibration}
+    atomic_write(Path(path), lambda tmp: tmp.write_text(json.dumps(data, indent=2), encoding="utf-8"))

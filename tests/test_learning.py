@@ -1,0 +1,76 @@
+"""Embeddings, the semantic coder and the learned coder, and fitting them to a gold set."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qda import ModelError, QdaError, load_codebook, read_corpus
+from qda.coders.learned import load_model
+from qda.coders.semantic import SemanticCoder
+from qda.coding import AutoCoder
+from qda.embeddings import Embedder
+from qda.learning import calibrate_from_gold, train_from_gold
+
+from conftest import CCIN, ROOT
+
+GOLD = sorted((ROOT / "gold" / "dev").glob("*.csv"))[:8]
+
+
+@pytest.fixture(scope="module")
+def embedder(tmp_path_factory):
+    return Embedder(cache=tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load_codebook(CCIN)
+
+
+def test_embeddings_are_unit_vectors_cached_by_text(embedder, tmp_path):
+    texts = ["We stepped it down to CiN.", "It went up to CP.", "We stepped it down to CiN."]
+    vectors = embedder(texts)
+    assert vectors.shape == (3, 384) and np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
+    assert np.array_equal(vectors[0], vectors[2])
+    again = Embedder(cache=embedder.cache_file.parent)
+    assert np.array_equal(again(texts[:2]), vectors[:2]) and again.computed == 0
+
+
+def test_a_missing_model_is_a_clear_error_not_a_download(monkeypatch, tmp_path):
+    monkeypatch.setenv("QDA_EMBEDDING_MODEL", str(tmp_path))
+    with pytest.raises(ModelError, match="not a local sentence-transformers model folder"):
+        Embedder()
+
+
+def test_semantic_coder_names_the_nearest_example(book, embedder, nlp, write_transcript):
+    example = book.codes["fear_coercion"].examples[0]
+    coder = SemanticCoder(book, embedder, thresholds={code: 0.9 for code in book.codes})
+    doc = next(iter(nlp.pipe([example])))
+    found = coder.find(list(doc.sents), None, {})
+    assert any(m.code == "fear_coercion" and example.startswith(m.words.rstrip("…")) for _, m in found)
+    assert all(m.confidence >= 0.5 and m.source == "semantic" for _, m in found)
+
+
+def test_calibration_and_training_on_gold(book, embedder, tmp_path):
+    calibration = calibrate_from_gold(GOLD, book, embedder)
+    assert set(calibration["thresholds"]) == set(book.codes)
+    assert all(0.2 <= t <= 0.85 for t in calibration["thresholds"].values())
+    model = train_from_gold(GOLD, book, embedder)
+    assert model.trained_on > 100 and set(model.cv_kappa) == set(model.classifiers)
+    assert all(-1 <= k <= 1 for k in model.cv_kappa.values())
+    model.save(tmp_path / "ccin.model")
+    loaded = load_model(tmp_path / "ccin.model", book)
+    corpus = read_corpus(ROOT / "transcripts_sample" / "interview_01.txt")
+    codings = AutoCoder(book, coders=("learned",), learned_model=loaded).predict(corpus)
+    assert codings and {c.source for c in codings} == {"learned"} and all(c.evidence.startswith('"p=') for c in codings)
+    smaller = type(book)(name="other", codes={k: v for k, v in book.codes.items() if k != "drift"})
+    with pytest.raises(ModelError, match="codes differ"):
+        load_model(tmp_path / "ccin.model", smaller)
+    (tmp_path / "junk.model").write_bytes(b"not a model")
+    with pytest.raises(ModelError, match="not a learned-coder model"):
+        load_model(tmp_path / "junk.model", book)
+
+
+def test_the_learned_coder_needs_a_model(book):
+    with pytest.raises(QdaError, match="qda train"):
+        AutoCoder(book, coders=("rules", "learned"))
