@@ -163,15 +163,7 @@ def _make_lookup_lemmas(nlp: Language, name: str) -> LookupLemmatizer:
 def load(name: str | None = None) -> Language:
     """The pipeline with qda's sentencizer first and lookup lemmas last (NER is not loaded)."""
     name = name or model_name()
-    import spacy
-
-    try:
-        nlp = spacy.load(name, exclude=["ner"])
-    except OSError as exc:
-        raise ModelError(
-            f"spaCy pipeline `{name}` cannot be loaded ({exc}); install it with pip or set "
-            f"{MODEL_ENV} to an installed pipeline"
-        ) from None
+    nlp = _spacy_load(name, exclude=["ner"])
     if "lemmatizer" not in nlp.pipe_names:
         raise ModelError(f"spaCy pipeline `{name}` has no lemmatizer; qda needs an English pipeline such as en_core_web_sm")
     _split_final_period_after_mixed_case(nlp)
@@ -188,18 +180,22 @@ def load_ner(name: str | None = None) -> Language:
     English pipelines NER embeds its own token-to-vector layer, so the shared `tok2vec`
     (which only the tagger and parser listen to) is left out too: a third of the time."""
     name = name or model_name()
+    nlp = _spacy_load(name, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "tok2vec"])
+    if "ner" not in nlp.pipe_names:
+        raise ModelError(f"spaCy pipeline `{name}` has no named-entity recogniser; pseudonymisation needs one")
+    return nlp
+
+
+def _spacy_load(name: str, exclude: list[str]) -> Language:
     import spacy
 
     try:
-        nlp = spacy.load(name, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "tok2vec"])
+        return spacy.load(name, exclude=exclude)
     except OSError as exc:
         raise ModelError(
             f"spaCy pipeline `{name}` cannot be loaded ({exc}); install it with pip or set "
             f"{MODEL_ENV} to an installed pipeline"
         ) from None
-    if "ner" not in nlp.pipe_names:
-        raise ModelError(f"spaCy pipeline `{name}` has no named-entity recogniser; pseudonymisation needs one")
-    return nlp
 
 
 #: An entity as plain data: its label and its words as (start, end, text), space excluded.
