@@ -9,6 +9,7 @@ lower-cased lookup lemmas, so a phrase or LEMMA pattern means the same thing on 
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
 from functools import lru_cache
@@ -244,7 +245,8 @@ def _pool(nlp: Language, workers: int):
         import multiprocessing
 
         _worker_nlp = nlp  # inherited by the forked workers
-        _pools[key] = multiprocessing.get_context("fork").Pool(workers)
+        _pools[key] = pool = multiprocessing.get_context("fork").Pool(workers)
+        atexit.register(pool.terminate)  # before interpreter teardown, not in Pool.__del__ after it
     return _pools[key]
 
 
