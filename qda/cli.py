@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from . import cli_privacy
+from . import cli_privacy, cli_topics
 from .cli_project import app as project_app
 from .errors import QdaError
 
@@ -21,6 +21,7 @@ app.add_typer(codebook_app, name="codebook")
 app.add_typer(project_app, name="project")
 app.command()(cli_privacy.pseudonymise)
 app.command()(cli_privacy.risk)
+app.command()(cli_topics.topics)
 err = Console(stderr=True)
 
 # Runs of fewer turns finish in about a second; a bar would only flicker.

@@ -8,7 +8,8 @@ from typing import List, Optional
 
 import typer
 
-#: Attributes with this many distinct values get a share table (ids and dates have more).
+#: Attributes with this many distinct values get a share table (ids and dates have more;
+#: an attribute with its own value in every document, such as the participant, gets none).
 _SHARE_VALUES = (2, 20)
 
 
@@ -42,7 +43,7 @@ def topics(
     attributes = sorted({k for doc in corpus for k in doc.attributes})
     for attribute in attributes:
         values = {str(doc.attributes.get(attribute, "(missing)")) for doc in corpus}
-        if low <= len(values) <= high:
+        if low <= len(values) <= high and len(values) < len(corpus):
             share = model.share_by(attribute, corpus).reset_index()
             writers.write_table(share, out / f"share_by_{_file_part(attribute)}.csv")
     model.charts(out)

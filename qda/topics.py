@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,14 +154,15 @@ def fit_topics(
     # min_df=2 over segments (words said once are names and slips). BERTopic fits its
     # vectorizer on one document per topic, where min_df=2 would instead drop every word
     # special to one topic, so the vocabulary is fixed here and handed over.
+    counted = dict(stop_words=words, token_pattern=TOKEN_PATTERN, ngram_range=(1, 2))
     try:
-        vocabulary = CountVectorizer(stop_words=words, token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), min_df=2).fit(docs).vocabulary_
+        vocabulary = CountVectorizer(**counted, min_df=2).fit(docs).vocabulary_
     except ValueError:  # no word said twice: fall back to every word
-        vocabulary = CountVectorizer(stop_words=words, token_pattern=TOKEN_PATTERN, ngram_range=(1, 2)).fit(docs).vocabulary_
-    vectorizer = CountVectorizer(stop_words=words, token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), vocabulary=sorted(vocabulary))
+        vocabulary = CountVectorizer(**counted).fit(docs).vocabulary_
+    vectorizer = CountVectorizer(**counted, vocabulary=sorted(vocabulary))
 
     umap_model = UMAP(n_neighbors=min(n_neighbors, n - 1), n_components=5, min_dist=0.0, metric="cosine",
-                      random_state=seed)
+                      random_state=seed, n_jobs=1)  # a seed makes UMAP single-threaded anyway
     hdbscan_model = HDBSCAN(min_cluster_size=size, metric="euclidean", cluster_selection_method="eom",
                             prediction_data=True)
     model = BERTopic(embedding_model=_backend(embedder), umap_model=umap_model, hdbscan_model=hdbscan_model,
@@ -171,6 +173,10 @@ def fit_topics(
         topics = model.reduce_outliers(docs, topics, strategy="embeddings", embeddings=embeddings)
         with _quiet("BERTopic"):  # its warning about custom topics is about later topic reduction
             model.update_topics(docs, topics=topics, vectorizer_model=vectorizer)
+        # update_topics re-derives topic vectors from embedded top words; put back the
+        # centroids of the topics' segments, as BERTopic's fit makes them (the distance map uses them).
+        model.topic_embeddings_ = np.vstack([embeddings[np.asarray(topics) == t].mean(axis=0)
+                                             for t in sorted(set(topics))])
     topics = np.asarray(topics, dtype=int)
     return TopicModel(segments=segments, embeddings=embeddings, topics=topics, model=model, embedder=embedder,
                       outliers_before=before, seed=seed, min_topic_size=size)
@@ -312,7 +318,9 @@ class TopicModel:
         """BERTopic's intertopic distance map, or (with too few topics for its UMAP) topic
         centroids reduced to 2D by PCA."""
         try:
-            return self.model.visualize_topics()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # UMAP's note that a seed means one thread
+                return self.model.visualize_topics()
         except Exception:  # noqa: BLE001 - UMAP fails in several ways on a handful of topics
             pass
         import plotly.graph_objects as go
@@ -349,7 +357,8 @@ class TopicModel:
             vectors[code.id] = mean / (np.linalg.norm(mean) or 1.0)
         return vectors
 
-    def suggest_codes(self, codebook: Codebook, embedder: Embedder | None = None, threshold: float = 0.45) -> pd.DataFrame:
+    def suggest_codes(self, codebook: Codebook, embedder: Embedder | None = None,
+                      threshold: float = 0.45) -> pd.DataFrame:
         """Per topic: the most and second most similar code (cosine of topic centroid and code
         vector) and `new_theme` when even the best is below `threshold`."""
         vectors = self.code_vectors(codebook, embedder)
