@@ -93,16 +93,26 @@ def evaluate(
 
 @app.command()
 def train(
-    gold: List[Path] = typer.Option(..., "--gold", help="Gold CSV file(s) or folder to learn from."),
-    codebook: Path = typer.Option(..., "--codebook", "-c", help="Codebook YAML."),
     out: Path = typer.Option(..., "--out", "-o", help="Model file to write."),
+    gold: Optional[List[Path]] = typer.Option(None, "--gold", help="Gold CSV file(s) or folder to learn from."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", "-c", help="Codebook YAML (with --gold)."),
+    project: Optional[str] = typer.Option(None, "--project", "-p", help="Learn from a project's accepted codings."),
 ) -> None:
-    """Train the learned coder on a gold set; prints cross-validated per-code kappa."""
+    """Train the learned coder on a gold set or on a project's accepted codings; prints
+    cross-validated per-code kappa."""
     from .codebook import load_codebook
     from .learning import train_from_gold
+    from .project import Project
 
-    book = load_codebook(codebook)
-    model = train_from_gold(gold, book)
+    if (project is None) == (gold is None):
+        raise QdaError("give either --gold (with --codebook) or --project")
+    if project is not None:
+        with Project.open(project) as p:
+            model = p.train()
+    else:
+        if codebook is None:
+            raise QdaError("--gold needs --codebook")
+        model = train_from_gold(gold, load_codebook(codebook))
     model.save(out)
     print(f"{'code':<24}{'threshold':>10}{'cv kappa':>10}")
     for code in model.classifiers:

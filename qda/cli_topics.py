@@ -21,14 +21,19 @@ def topics(
     unit: str = typer.Option("sentence", help="Segment: sentence or turn."),
     min_topic_size: Optional[int] = typer.Option(None, help="Smallest topic in segments (default: max(8, segments/100))."),
     seed: int = typer.Option(42, help="Random state: the same seed and input give the same topics."),
+    promote: Optional[List[str]] = typer.Option(
+        None, help="TOPIC=CODE_ID[:Name]: make a topic a new code (needs --codebook and --codebook-out)."),
+    codebook_out: Optional[Path] = typer.Option(None, help="Where to write the codebook with promoted topics."),
 ) -> None:
     """Find the topics participants talk about and, with a codebook, the codes they resemble."""
     from . import readers, writers
     from .codebook import load_codebook
-    from .errors import OutputError
-    from .topics import fit_topics, segments
+    from .errors import OutputError, QdaError
+    from .topics import add_code, fit_topics, segments
 
     book = load_codebook(codebook) if codebook is not None else None
+    if promote and (book is None or codebook_out is None):
+        raise QdaError("--promote needs --codebook (to extend) and --codebook-out (where to write it)")
     corpus = readers.read_corpus(paths)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -54,9 +59,23 @@ def topics(
         new = suggestions[suggestions["new_theme"]]
         new_themes = f"; {len(new)} candidate new themes" + (
             f" (topics {', '.join(str(t) for t in new['topic'])})" if len(new) else "")
+    for spec in promote or ():
+        topic, code_id, name = _promotion(spec)
+        add_code(codebook_out if codebook_out.exists() else codebook, model.promote(topic, code_id, name), codebook_out)
+        print(f"topic {topic} -> code {code_id} in {codebook_out}", file=sys.stderr)
     n_topics = len([t for t in model.topic_ids if t != -1])
     print(f"{n_topics} topics in {len(table)} {unit} segments from {len(corpus)} documents; outliers "
           f"{model.outliers_before} before reduction, {model.outliers} after{new_themes} -> {out}", file=sys.stderr)
+
+
+def _promotion(spec: str) -> tuple[int, str, str | None]:
+    from .errors import QdaError
+
+    topic, _, rest = spec.partition("=")
+    code_id, _, name = rest.partition(":")
+    if not topic.strip().lstrip("-").isdigit() or not code_id.strip():
+        raise QdaError(f"--promote {spec!r}: write TOPIC=CODE_ID or TOPIC=CODE_ID:Name, e.g. 14=paperwork:Paperwork")
+    return int(topic), code_id.strip(), name.strip() or None
 
 
 def _file_part(name: str) -> str:

@@ -10,7 +10,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import nlp as qnlp
+import numpy as np
+
 from .codebook import Codebook
+from .corpus import Corpus
 from .coders.learned import LearnedModel, train
 from .coders.semantic import SemanticCoder, calibrate
 from .embeddings import Embedder
@@ -27,13 +30,33 @@ def _gold_units(gold: Iterable[str | Path], codebook: Codebook):
 
 
 def train_from_gold(gold: Iterable[str | Path], codebook: Codebook, embedder: Embedder | None = None) -> LearnedModel:
-    """A learned-coder model from gold files, with per-code thresholds and kappa from
+    """A learned-coder model from gold files (see `train_on_turns`)."""
+    return train_on_turns(*_gold_units(gold, codebook), codebook, embedder)
+
+
+def train_on_turns(texts: list[str], labels: dict, documents: list[str], codebook: Codebook,
+                   embedder: Embedder | None = None) -> LearnedModel:
+    """A learned-coder model from coded turns, with per-code thresholds and kappa from
     5-fold cross-validation that holds out whole documents."""
-    texts, labels, documents = _gold_units(gold, codebook)
     nlp = qnlp.load()
     sentences = [[s.text for s in doc.sents if s.text.strip()] or [text]
                  for text, doc in zip(texts, qnlp.lexical(nlp, texts))]
     return train(texts, labels, codebook, embedder or Embedder(), groups=documents, sentences=sentences)
+
+
+def coded_turns(corpus: Corpus, codings: Iterable, codes: Iterable[str]):
+    """Turns with the codes people accepted on them, as training data: (texts, {code:
+    coded per turn}, documents). A turn carries a code if an accepted coding overlaps it."""
+    turns = list(corpus.codable_turns())
+    index = {(doc.id, turn.index): k for k, (doc, turn) in enumerate(turns)}
+    labels = {code: np.zeros(len(turns), dtype=bool) for code in codes}
+    for coding in codings:
+        doc = corpus[coding.document]
+        for turn in doc.turns:
+            key = (doc.id, turn.index)
+            if key in index and coding.code in labels and coding.start < turn.end and turn.start < coding.end:
+                labels[coding.code][index[key]] = True
+    return [doc.turn_text(turn) for doc, turn in turns], labels, [doc.id for doc, _ in turns]
 
 
 def calibrate_from_gold(gold: Iterable[str | Path], codebook: Codebook, embedder: Embedder | None = None) -> dict:

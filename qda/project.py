@@ -153,14 +153,15 @@ class Project:
 
     def autocode(self, coders: Iterable[str] = DEFAULT_CODERS, *, unit: str = "sentence",
                  include_interviewer: bool = False, min_confidence: float = 0.5,
-                 progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+                 progress: Callable[[int], None] | None = None, thresholds: dict[str, float] | None = None,
+                 model=None) -> tuple[int, int]:
         """Suggest codings with qda's coders; returns (suggestions added, old ones replaced).
 
         The coding runs outside any transaction (it can take minutes); only storing its
         result takes the write lock. Human decisions are never touched.
         """
-        auto = AutoCoder(self.codebook, coders=tuple(coders), unit=unit,
-                         include_interviewer=include_interviewer, min_confidence=min_confidence)
+        auto = AutoCoder(self.codebook, coders=tuple(coders), unit=unit, include_interviewer=include_interviewer,
+                         min_confidence=min_confidence, semantic_thresholds=thresholds, learned_model=model)
         suggested = auto.predict(self.corpus(), progress=progress)
         with self._write() as connection:
             return codings.replace_suggestions(connection, suggested)
@@ -264,6 +265,28 @@ class Project:
         with self._read() as connection:
             return pd.DataFrame(connection.execute(query).mappings().all(),
                                 columns=["id", "at", "coder", "action", "coding_id", "before", "after", "undoes"])
+
+    # -- learning and topics ----------------------------------------------------------
+
+    def train(self, embedder=None):
+        """A learned-coder model from the codings people accepted (qda.learning), in the
+        documents someone has reviewed (elsewhere an uncoded turn says nothing);
+        `model.save(path)` keeps it, `autocode(("learned",), model=...)` uses it."""
+        from qda.learning import coded_turns, train_on_turns
+
+        book = self.codebook
+        decided = self.codings(status=["accepted", "rejected"])
+        reviewed = sorted({c.document for c in decided})
+        if not reviewed:
+            raise QdaError("nothing reviewed yet: accept or code some passages before training")
+        accepted = [c for c in decided if c.status == "accepted"]
+        return train_on_turns(*coded_turns(self.corpus(reviewed), accepted, book.codes), book, embedder)
+
+    def topics(self, unit: str = "sentence", seed: int = 42, **options):
+        """BERTopic over the project's participant talk (qda.topics.fit_topics)."""
+        from qda.topics import fit_topics, segments
+
+        return fit_topics(segments(self.corpus(), unit=unit), seed=seed, **options)
 
     # -- privacy ----------------------------------------------------------------------
 

@@ -74,3 +74,38 @@ def test_calibration_and_training_on_gold(book, embedder, tmp_path):
 def test_the_learned_coder_needs_a_model(book):
     with pytest.raises(QdaError, match="qda train"):
         AutoCoder(book, coders=("rules", "learned"))
+
+
+def test_a_project_trains_on_the_codings_people_accepted(book, embedder, tmp_path):
+    from qda import Project
+
+    with Project.init(tmp_path / "p.qda", codebook=CCIN) as project:
+        with pytest.raises(QdaError, match="nothing reviewed"):
+            project.train(embedder)
+        project.import_files(sorted((ROOT / "transcripts_sample").glob("interview_0[1-6].txt")))
+        project.autocode()
+        for coding in project.codings():
+            (project.accept if coding.confidence >= 0.8 else project.reject)(coding.id, "Ruth")
+        model = project.train(embedder)
+        assert model.trained_on > 50 and model.classifiers
+        assert model.signature == __import__("qda.coders.learned", fromlist=["x"]).codebook_signature(book)
+        added, _ = project.autocode(("learned",), model=model)
+        assert added > 0 and {c.source for c in project.codings(status=["suggested"])} == {"learned"}
+
+
+def test_topics_can_be_promoted_to_codes_from_the_command_line(tmp_path, monkeypatch, capsys):
+    import sys
+
+    from qda.cli import main
+
+    monkeypatch.setenv("QDA_CACHE_DIR", str(tmp_path / "cache"))
+    files = [str(p) for p in sorted((ROOT / "transcripts_sample").glob("interview_0*.txt"))]
+    out, new_book = tmp_path / "topics", tmp_path / "ccin2.yaml"
+    monkeypatch.setattr(sys, "argv", ["qda", "topics", *files, "--out", str(out), "--codebook", str(CCIN),
+                                      "--promote", "0=theme_zero:Theme zero", "--codebook-out", str(new_book)])
+    with pytest.raises(SystemExit) as info:
+        main()
+    assert info.value.code in (0, None), capsys.readouterr().err
+    grown = load_codebook(new_book)
+    assert "theme_zero" in grown.codes and len(grown.codes["theme_zero"].examples) == 3
+    assert set(load_codebook(CCIN).codes) < set(grown.codes)
