@@ -66,7 +66,7 @@ class Corpus:
     """An ordered collection of documents with unique ids."""
 
     documents: list[Document] = field(default_factory=list)
-    _index: dict[str, Document] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _index: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __iter__(self) -> Iterator[Document]:
         return iter(self.documents)
@@ -84,14 +84,14 @@ class Corpus:
                     yield doc, turn
 
     def __getitem__(self, doc_id: str) -> Document:
-        # Indexed lazily and rebuilt when the list changes length, so lookups stay O(1)
-        # for table building over hundreds of thousands of codings.
-        if len(self._index) != len(self.documents):
-            self._index = {doc.id: doc for doc in self.documents}
-        doc = self._index.get(doc_id)
-        if doc is None:
-            raise KeyError(doc_id)
-        return doc
+        # Positions indexed lazily, so lookups stay O(1) for tables of hundreds of thousands
+        # of codings; checked on every use and rebuilt when the list has changed.
+        for _ in range(2):
+            position = self._index.get(doc_id)
+            if position is not None and position < len(self.documents) and self.documents[position].id == doc_id:
+                return self.documents[position]
+            self._index = {doc.id: i for i, doc in enumerate(self.documents)}
+        raise KeyError(doc_id)
 
 
 @dataclass(slots=True)
