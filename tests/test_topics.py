@@ -172,7 +172,8 @@ def test_cli_writes_its_files(cache, tmp_path, monkeypatch, capsys):
 
     monkeypatch.setenv("QDA_CACHE_DIR", str(cache))
     out = tmp_path / "topics"
-    topics(FILES, out=out, codebook=CCIN, unit="sentence", min_topic_size=None, seed=42)
+    topics(FILES, out=out, codebook=CCIN, unit="sentence", min_topic_size=None, seed=42, promote=None,
+           codebook_out=None)
     names = {p.name for p in out.iterdir()}
     assert {"topics.csv", "assignments.csv", "share_by_role.csv", "share_by_team.csv", "topics.html",
             "distances.html", "topic_codes.csv"} <= names
