@@ -161,10 +161,10 @@ def fit_topics(
         vocabulary = CountVectorizer(**counted).fit(docs).vocabulary_
     vectorizer = CountVectorizer(**counted, vocabulary=sorted(vocabulary))
 
-    umap_model = UMAP(n_neighbors=min(n_neighbors, n - 1), n_components=5, min_dist=0.0, metric="cosine",
-                      random_state=seed, n_jobs=1)  # a seed makes UMAP single-threaded anyway
+    umap_model = _DistinctUMAP(UMAP(n_neighbors=min(n_neighbors, n - 1), n_components=5, min_dist=0.0,
+                                    metric="cosine", random_state=seed, n_jobs=1))  # a seed makes UMAP single-threaded
     hdbscan_model = HDBSCAN(min_cluster_size=size, metric="euclidean", cluster_selection_method="eom",
-                            prediction_data=True)
+                            prediction_data=True, core_dist_n_jobs=1)
     model = BERTopic(embedding_model=_backend(embedder), umap_model=umap_model, hdbscan_model=hdbscan_model,
                      vectorizer_model=vectorizer, calculate_probabilities=False, top_n_words=10)
     topics, _ = model.fit_transform(docs, embeddings=embeddings)
@@ -180,6 +180,36 @@ def fit_topics(
     topics = np.asarray(topics, dtype=int)
     return TopicModel(segments=segments, embeddings=embeddings, topics=topics, model=model, embedder=embedder,
                       outliers_before=before, seed=seed, min_topic_size=size)
+
+
+class _DistinctUMAP:
+    """UMAP fitted on distinct embeddings only, duplicates mapped to their twin's point.
+
+    Repeated segments ("Yeah, exactly.", a resampled archive) make UMAP's neighbour search
+    both slow and, through ties, different from run to run despite a fixed seed; fitting on
+    distinct rows keeps topics repeatable and is several times faster on such input.
+    """
+
+    def __init__(self, umap):
+        self.umap = umap
+        self._fitted: tuple[np.ndarray, np.ndarray] | None = None
+
+    def fit(self, X, y=None):
+        distinct, inverse = np.unique(X, axis=0, return_inverse=True)
+        self.umap.fit(distinct)
+        self._fitted = (np.asarray(X), inverse.reshape(-1))
+        return self
+
+    def transform(self, X):
+        if self._fitted is not None and self._fitted[0].shape == np.shape(X) and np.array_equal(self._fitted[0], X):
+            return self.umap.embedding_[self._fitted[1]]
+        return self.umap.transform(X)
+
+    def fit_transform(self, X, y=None):
+        return self.fit(X, y).transform(X)
+
+    def __getattr__(self, name):  # what else BERTopic asks of its UMAP
+        return getattr(self.umap, name)
 
 
 @contextmanager
