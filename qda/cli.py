@@ -152,6 +152,36 @@ def agree(
         print(p.agreement(first, second, unit, codes=code).format())
 
 
+@codebook_app.command("export")
+def codebook_export(file: Path = typer.Argument(..., help="Codebook YAML."),
+                    out: Path = typer.Option(..., "--out", "-o", help="REFI-QDA codebook (.qdc) to write.")) -> None:
+    """Export a codebook as REFI-QDA .qdc (NVivo, ATLAS.ti, MAXQDA, QualCoder)."""
+    from .codebook import load_codebook
+    from .refi.codebook import write_qdc
+    from .refi.validate import validate as check
+
+    if out.suffix.lower() != ".qdc":
+        raise QdaError(f"{out}: a REFI-QDA codebook file must end in .qdc")
+    write_qdc(load_codebook(file), out)
+    problems = check(out)
+    if problems:  # a bug in qda, not in the user's codebook: say so loudly
+        raise QdaError("the exported codebook does not validate:\n" + "\n".join(problems))
+    print(f"{file} -> {out} (valid against the REFI-QDA Codebook.xsd)", file=sys.stderr)
+
+
+@app.command()
+def validate(file: Path = typer.Argument(..., help="A REFI-QDA .qdc codebook.")) -> None:
+    """Validate a REFI-QDA file against the official schema and qda's own checks."""
+    from .refi.validate import validate as check
+
+    problems = check(file)
+    for problem in problems:
+        print(problem)
+    if problems:
+        raise typer.Exit(1)
+    print(f"{file}: valid", file=sys.stderr)
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     # Plain print: user text (paths, codebook fields) must not be read as rich markup or wrapped.
     print(f"warning: {message}", file=sys.stderr)

@@ -1,0 +1,63 @@
+"""Codebooks as REFI-QDA `.qdc`: codes nested by hierarchy, with colour and description.
+
+GUIDs are derived from the codebook's name and each code's id (UUID 5), so exporting the
+same codebook twice gives the same GUIDs and another tool sees the same codes, not new ones.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from lxml import etree
+
+from qda.codebook import Code, Codebook
+from qda.writers import atomic_write
+
+NS = "urn:QDA-XML:codebook:1.0"
+# A fixed namespace for qda's GUIDs: the same object always gets the same GUID.
+_GUIDS = uuid.UUID("5f0c6a55-0b1e-4c8e-9d3a-7a51c0de0001")
+
+
+def guid(kind: str, *parts: str) -> str:
+    return str(uuid.uuid5(_GUIDS, "\x1f".join((kind, *parts))))
+
+
+def description(code: Code) -> str:
+    """The code's definition, when to use it and when not, and its examples, as one text:
+    the one place QDA-XML has for them."""
+    parts = [code.description.strip()]
+    if code.include.strip():
+        parts.append("Use when: " + code.include.strip())
+    if code.exclude.strip():
+        parts.append("Not when: " + code.exclude.strip())
+    parts += [f'Example: "{example}"' for example in code.examples]
+    return "\n\n".join(p for p in parts if p)
+
+
+def codebook_xml(codebook: Codebook) -> bytes:
+    """The `.qdc` document for a codebook."""
+    root = etree.Element(f"{{{NS}}}CodeBook", nsmap={None: NS}, origin="qda")
+    codes = etree.SubElement(root, f"{{{NS}}}Codes")
+
+    def add(parent, code: Code) -> None:
+        element = etree.SubElement(parent, f"{{{NS}}}Code", guid=guid("code", codebook.name, code.id),
+                                   name=code.name or code.id, isCodable="true")
+        if code.color:
+            element.set("color", code.color)
+        text = description(code)
+        if text:
+            etree.SubElement(element, f"{{{NS}}}Description").text = text
+        for child in codebook.children(code.id):
+            add(element, child)
+
+    for code in codebook.codes.values():
+        if code.parent is None:
+            add(codes, code)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def write_qdc(codebook: Codebook, path: str | Path) -> Path:
+    path = Path(path)
+    atomic_write(path, lambda tmp: tmp.write_bytes(codebook_xml(codebook)))
+    return path
