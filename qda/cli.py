@@ -170,7 +170,7 @@ def codebook_export(file: Path = typer.Argument(..., help="Codebook YAML."),
 
 
 @app.command()
-def validate(file: Path = typer.Argument(..., help="A REFI-QDA .qdc codebook.")) -> None:
+def validate(file: Path = typer.Argument(..., help="A REFI-QDA .qdc codebook or .qdpx project.")) -> None:
     """Validate a REFI-QDA file against the official schema and qda's own checks."""
     from .refi.validate import validate as check
 

@@ -336,7 +336,16 @@ class Project:
         return analysis.matrix_from_counts(counts, documents=[d.id for d in corpus], codes=list(book.codes))
 
     def export(self, out: str | Path, **filters) -> Path:
-        """Write the coded table as .csv, .xlsx or .parquet (filters as `codings()`)."""
+        """Write the coded table as .csv, .xlsx or .parquet, or the project as REFI-QDA
+        .qdpx (filters as `codings()`; for .qdpx the default is accepted codings only)."""
+        if Path(out).suffix.lower() == ".qdpx":
+            from qda.refi.project import write_qdpx
+
+            filters.setdefault("status", ["accepted"])
+            if filters["status"] is None:
+                filters["status"] = ["accepted"]
+            return write_qdpx(out, Path(self.location).stem, self.corpus(), self.codings(**filters), self.codebook,
+                              self.memos())
         writers.check_target(out)
         corpus, book = self.corpus(), self.codebook
         coded = self.coded_table(**filters)

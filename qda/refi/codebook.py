@@ -35,25 +35,40 @@ def description(code: Code) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def codebook_xml(codebook: Codebook) -> bytes:
-    """The `.qdc` document for a codebook."""
-    root = etree.Element(f"{{{NS}}}CodeBook", nsmap={None: NS}, origin="qda")
-    codes = etree.SubElement(root, f"{{{NS}}}Codes")
+def code_guid(codebook: Codebook, code_id: str) -> str:
+    return guid("code", codebook.name, code_id)
 
-    def add(parent, code: Code) -> None:
-        element = etree.SubElement(parent, f"{{{NS}}}Code", guid=guid("code", codebook.name, code.id),
+
+def add_codes(parent, codebook: Codebook, ns: str, notes: dict[str, list[str]] | None = None) -> dict[str, object]:
+    """`Code` elements under `parent`, nested by hierarchy, in namespace `ns` (the
+    codebook's or the project's); `notes` maps a code id to the GUIDs of notes on it.
+    Returns each code's element by id."""
+    elements: dict[str, object] = {}
+
+    def add(under, code: Code) -> None:
+        element = etree.SubElement(under, f"{{{ns}}}Code", guid=code_guid(codebook, code.id),
                                    name=code.name or code.id, isCodable="true")
         if code.color:
             element.set("color", code.color)
         text = description(code)
         if text:
-            etree.SubElement(element, f"{{{NS}}}Description").text = text
+            etree.SubElement(element, f"{{{ns}}}Description").text = text
+        for note in (notes or {}).get(code.id, ()):
+            etree.SubElement(element, f"{{{ns}}}NoteRef", targetGUID=note)
+        elements[code.id] = element
         for child in codebook.children(code.id):
             add(element, child)
 
     for code in codebook.codes.values():
         if code.parent is None:
-            add(codes, code)
+            add(parent, code)
+    return elements
+
+
+def codebook_xml(codebook: Codebook) -> bytes:
+    """The `.qdc` document for a codebook."""
+    root = etree.Element(f"{{{NS}}}CodeBook", nsmap={None: NS}, origin="qda")
+    add_codes(etree.SubElement(root, f"{{{NS}}}Codes"), codebook, NS)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
