@@ -169,6 +169,22 @@ def codebook_export(file: Path = typer.Argument(..., help="Codebook YAML."),
     print(f"{file} -> {out} (valid against the REFI-QDA Codebook.xsd)", file=sys.stderr)
 
 
+@codebook_app.command("import")
+def codebook_import(file: Path = typer.Argument(..., help="A REFI-QDA codebook (.qdc) from any tool."),
+                    out: Path = typer.Option(..., "--out", "-o", help="qda codebook YAML to write.")) -> None:
+    """Turn a REFI-QDA .qdc into a qda codebook YAML (codes, nesting, colours, descriptions)."""
+    from .codebook import code_entry, dump_codebook
+    from .refi.codebook import read_qdc
+    from .writers import atomic_write
+
+    if out.exists():
+        raise QdaError(f"{out}: already exists; choose a new file name")
+    codes = read_qdc(file)
+    text = dump_codebook({"name": file.stem, "version": "1", "codes": [code_entry(c) for c in codes]}, str(out))
+    atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    print(f"{file} -> {out} ({len(codes)} codes)", file=sys.stderr)
+
+
 @app.command()
 def validate(file: Path = typer.Argument(..., help="A REFI-QDA .qdc codebook or .qdpx project.")) -> None:
     """Validate a REFI-QDA file against the official schema and qda's own checks."""

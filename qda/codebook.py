@@ -87,6 +87,26 @@ _RULE_FIELDS = {"id", "exclusion", "negation", "confidence", *RULE_KINDS}
 _TOP_FIELDS = {"name", "version", "description", "codes"}
 
 
+def code_entry(code: Code) -> dict:
+    """A code as the YAML mapping a codebook file holds (rules left out: they are written
+    by people, not by qda)."""
+    entry: dict = {"id": code.id, "name": code.name}
+    for key, value in (("parent", code.parent), ("color", code.color), ("definition", code.description),
+                       ("include", code.include), ("exclude", code.exclude)):
+        if value:
+            entry[key] = value
+    if code.examples:
+        entry["examples"] = list(code.examples)
+    return entry
+
+
+def dump_codebook(data: dict, filename: str = "<codebook>") -> str:
+    """A codebook mapping as YAML text, validated (CodebookError) before anyone writes it."""
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    parse_codebook(text, filename)
+    return text
+
+
 def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a YAML codebook; raise CodebookError listing every problem."""
     path = Path(path)

@@ -440,7 +440,7 @@ def add_code(codebook_path: str | Path, code: Code, out: str | Path | None = Non
     place) atomically. The result is validated first; comments are not kept."""
     import yaml
 
-    from .codebook import parse_codebook
+    from .codebook import code_entry, dump_codebook
     from .writers import atomic_write
 
     source = Path(codebook_path)
@@ -449,20 +449,8 @@ def add_code(codebook_path: str | Path, code: Code, out: str | Path | None = Non
         data = yaml.safe_load(source.read_text(encoding="utf-8-sig")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise QdaError(f"{source}: cannot be read as YAML ({exc})") from None
-    entry: dict = {"id": code.id, "name": code.name}
-    if code.parent:
-        entry["parent"] = code.parent
-    if code.description:
-        entry["definition"] = code.description
-    if code.include:
-        entry["include"] = code.include
-    if code.exclude:
-        entry["exclude"] = code.exclude
-    if code.examples:
-        entry["examples"] = list(code.examples)
-    data.setdefault("codes", []).append(entry)
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    parse_codebook(text, str(target))  # raises CodebookError (e.g. a duplicate id) before writing
+    data.setdefault("codes", []).append(code_entry(code))
+    text = dump_codebook(data, str(target))  # raises CodebookError (e.g. a duplicate id) before writing
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return target

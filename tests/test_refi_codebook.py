@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from lxml import etree
 
 from qda import load_codebook, parse_codebook
@@ -64,3 +65,31 @@ def test_entity_expansion_is_refused(tmp_path):
                     encoding="utf-8")
     problems = validate(bomb)
     assert problems  # not expanded: the name stays an unresolved entity, or the file is refused
+
+
+def test_a_qdc_from_another_tool_becomes_a_qda_codebook(tmp_path):
+    from qda.refi.codebook import read_qdc
+
+    codes = read_qdc(FIXTURES / "spec-annexA1_codebook.qdc")
+    assert [c.name for c in codes] == ["Topics", "Economy", "Health care", "Values", "Conservatives", "Liberals"]
+    assert codes[1].id == "economy" and codes[1].color == "#ffff00"
+    assert codes[1].description == "Anything about jobs or taxes or business"
+
+
+def test_codebook_export_then_import_keeps_codes_nesting_and_colours(tmp_path, monkeypatch, capsys):
+    import sys
+
+    from qda.cli import main
+
+    nested = tmp_path / "nested.yaml"
+    nested.write_text("name: Nested\ncodes:\n  - id: a\n    name: Alpha\n    color: '#aabbcc'\n    definition: Top.\n"
+                      "  - id: b\n    name: Beta\n    parent: a\n    definition: Below.\n", encoding="utf-8")
+    for args in (["codebook", "export", str(nested), "--out", str(tmp_path / "n.qdc")],
+                 ["codebook", "import", str(tmp_path / "n.qdc"), "--out", str(tmp_path / "back.yaml")]):
+        monkeypatch.setattr(sys, "argv", ["qda", *args])
+        with pytest.raises(SystemExit) as info:
+            main()
+        assert info.value.code in (0, None), capsys.readouterr().err
+    back = load_codebook(tmp_path / "back.yaml")
+    assert [(c.id, c.name, c.parent) for c in back.codes.values()] == [("alpha", "Alpha", None), ("beta", "Beta", "alpha")]
+    assert back.codes["alpha"].color == "#aabbcc" and back.codes["beta"].description == "Below."

@@ -76,3 +76,39 @@ def write_qdc(codebook: Codebook, path: str | Path) -> Path:
     path = Path(path)
     atomic_write(path, lambda tmp: tmp.write_bytes(codebook_xml(codebook)))
     return path
+
+
+def read_qdc(path: str | Path) -> list[Code]:
+    """The codes of a `.qdc` from any tool, nesting kept as `parent`; ids are made from
+    names (unique, lower case). A file that fails the official schema is refused."""
+    import re
+
+    from qda.errors import QdaError
+    from qda.refi.validate import SAFE_PARSER, validate
+
+    problems = validate(path)
+    if problems:
+        raise QdaError(f"{path}: not a valid REFI-QDA codebook:\n" + "\n".join(problems[:10]))
+    root = etree.parse(str(path), SAFE_PARSER).getroot()
+    ns = etree.QName(root).namespace
+    codes: list[Code] = []
+    taken: set[str] = set()
+
+    def visit(element, parent: str | None) -> None:
+        for child in element.findall(f"{{{ns}}}Code"):
+            name = child.get("name", "").strip() or "code"
+            base = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "code"
+            code_id, n = base, 2
+            while code_id in taken:
+                code_id, n = f"{base}_{n}", n + 1
+            taken.add(code_id)
+            found = child.find(f"{{{ns}}}Description")
+            color = (child.get("color") or "").lower() or None
+            if color and len(color) == 4:  # "#rgb" -> "#rrggbb"
+                color = "#" + "".join(c * 2 for c in color[1:])
+            codes.append(Code(id=code_id, name=name, parent=parent, color=color,
+                              description=(found.text or "").strip() if found is not None else ""))
+            visit(child, code_id)
+
+    visit(root.find(f"{{{ns}}}Codes"), None)
+    return codes

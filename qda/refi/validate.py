@@ -11,7 +11,7 @@ from qda.errors import QdaError
 
 _SCHEMAS = Path(__file__).with_name("schemas")
 # Files from elsewhere: no DTDs, no entity expansion, no network (billion laughs, XXE).
-_SAFE = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
+SAFE_PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
 
 
 @lru_cache(maxsize=2)
@@ -37,7 +37,7 @@ def validate(path: str | Path) -> list[str]:
 
 def _check_xml(data: bytes, xsd: str, where: str):
     try:
-        document = etree.fromstring(data, _SAFE)
+        document = etree.fromstring(data, SAFE_PARSER)
     except Exception as exc:  # noqa: BLE001 - malformed or hostile XML fails in many ways
         return [f"{where}: not well-formed, safe XML ({type(exc).__name__}: {exc})"], None
     checker = schema(xsd)
