@@ -115,19 +115,21 @@ def review_list(
 @review_app.command("accept")
 def accept(ids: List[int], coder: str = CoderOption, project: str = ProjectOption) -> None:
     """Accept codings."""
-    with Project.open(project) as p:
-        for coding_id in ids:
-            p.accept(coding_id, coder)
-    _say(f"{len(ids)} accepted by {coder}")
+    _decide(project, ids, coder, "accepted")
 
 
 @review_app.command("reject")
 def reject(ids: List[int], coder: str = CoderOption, project: str = ProjectOption) -> None:
     """Reject codings."""
+    _decide(project, ids, coder, "rejected")
+
+
+def _decide(project: str, ids: list[int], coder: str, status: str) -> None:
     with Project.open(project) as p:
+        decide = p.accept if status == "accepted" else p.reject
         for coding_id in ids:
-            p.reject(coding_id, coder)
-    _say(f"{len(ids)} rejected by {coder}")
+            decide(coding_id, coder)
+    _say(f"{len(ids)} {status} by {coder}")
 
 
 @review_app.command("recode")

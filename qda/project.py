@@ -322,9 +322,14 @@ class Project:
 
     def coded_table(self, **filters) -> pd.DataFrame:
         """The coded table (qda.table) of the project's codings, filtered as `codings()`."""
+        return self._coded(filters)[2]
+
+    def _coded(self, filters: dict) -> tuple[Corpus, Codebook, pd.DataFrame]:
+        """Corpus, codebook and coded table from one read of the store."""
         with _paused_gc(), self._read() as connection:
             found = codings.select_codings_frame(connection, **filters)
-            return table.coded_table(documents.load_corpus(connection), found, self._codebook(connection))
+            corpus, book = documents.load_corpus(connection), self._codebook(connection)
+            return corpus, book, table.coded_table(corpus, found, book)
 
     def code_document_matrix(self, **filters) -> pd.DataFrame:
         """Codings per code (rows, codebook order) and document (columns, import order),
@@ -341,14 +346,12 @@ class Project:
         if Path(out).suffix.lower() == ".qdpx":
             from qda.refi.project import write_qdpx
 
-            filters.setdefault("status", ["accepted"])
-            if filters["status"] is None:
+            if filters.get("status") is None:
                 filters["status"] = ["accepted"]
             return write_qdpx(out, Path(self.location).stem, self.corpus(), self.codings(**filters), self.codebook,
                               self.memos())
         writers.check_target(out)
-        corpus, book = self.corpus(), self.codebook
-        coded = self.coded_table(**filters)
+        corpus, book, coded = self._coded(filters)
         return writers.write_table(coded, out, documents=[d.id for d in corpus], codes=list(book.codes))
 
     # -- helpers ----------------------------------------------------------------------

@@ -69,6 +69,7 @@ class Detector:
     ner: Language | None = None
     forms: dict[str, Form] = field(default_factory=dict)
     _compiled: tuple[int, re.Pattern] | None = field(default=None, repr=False)
+    _given: tuple[int, re.Pattern | None] | None = field(default=None, repr=False)
 
     def __post_init__(self):
         for entry in self.key.entries.values():
@@ -77,13 +78,13 @@ class Detector:
     def _protected(self, text: str) -> list[tuple[int, int]]:
         """Spans never replaced: placeholders ("[School 1]") and pseudonyms already given
         (a second run over pseudonymised text must not pseudonymise the pseudonyms)."""
-        words = {w for e in self.key.entries.values() if not e.pseudonym.startswith("[")
-                 for w in (e.pseudonym, *e.pseudonym.split())}
         spans = [m.span() for m in _PLACEHOLDER.finditer(text)]
-        if words:
-            pattern = re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-                                 + r")(?!\w)")
-            spans += [m.span() for m in pattern.finditer(text)]
+        if self._given is None or self._given[0] != len(self.key.entries):  # rebuilt only as the key grows
+            words = {w for e in self.key.entries.values() if not e.pseudonym.startswith("[")
+                     for w in (e.pseudonym, *e.pseudonym.split())}
+            self._given = (len(self.key.entries), _alternatives(words) if words else None)
+        if self._given[1] is not None:
+            spans += [m.span() for m in self._given[1].finditer(text)]
         return spans
 
     # -- pass 1 ------------------------------------------------------------------------
@@ -204,9 +205,8 @@ class Detector:
             return None
         if self._compiled is not None and self._compiled[0] == len(self.forms):
             return self._compiled[1]
-        alternatives = sorted(self.forms, key=len, reverse=True)
         # A family name also matches in the plural ("the Dawsons"), the "s" left outside.
-        pattern = re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, alternatives)) + r")(?=s\b|(?!\w))")
+        pattern = _alternatives(self.forms, plural=True)
         self._compiled = (len(self.forms), pattern)
         return pattern
 
@@ -249,6 +249,13 @@ def _from_entity(label: str, words: list[tuple[int, int, str]], text: str, named
     if len(words) == 1 and _ordinary(span, start, text, named):
         return None
     return Mention(start, end, span, type_, "ner")
+
+
+def _alternatives(words, plural: bool = False) -> re.Pattern:
+    """One expression matching any of `words` as whole words, longest first; with `plural`,
+    also followed by an "s" that is left out of the match."""
+    body = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    return re.compile(r"(?<![\w'’])(?:" + body + (r")(?=s\b|(?!\w))" if plural else r")(?!\w)"))
 
 
 def _covered(spans: list[tuple[int, int]], length: int) -> bytearray:

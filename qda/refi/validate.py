@@ -92,8 +92,7 @@ def _check_qdpx(data: bytes, where: str) -> list[str]:
         if inline is not None:
             text = inline.text or ""
         elif path.startswith("internal://"):
-            member = next((n for n in archive.namelist() if n.lower() in
-                           (f"sources/{path[11:]}".lower(),)), None)
+            member = names.get(f"sources/{path.removeprefix('internal://')}".lower())
             if member is None:
                 problems.append(f"{where}: {path} is not in the archive's sources/ folder")
                 continue
