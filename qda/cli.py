@@ -32,7 +32,8 @@ _PROGRESS_MIN_TURNS = 500
 def code(
     paths: List[Path] = typer.Argument(..., help="Transcript files or folders (.txt .docx .vtt .srt .csv)."),
     codebook: Path = typer.Option(..., "--codebook", "-c", help="Codebook YAML file."),
-    out: Path = typer.Option(..., "--out", "-o", help="Coded table: .csv, .xlsx or .parquet."),
+    out: Path = typer.Option(..., "--out", "-o", help="Coded table (.csv, .xlsx, .parquet) or REFI-QDA project "
+                                                     "(.qdpx, every coding marked suggested)."),
     unit: str = typer.Option("sentence", help="Coded passage: sentence or turn."),
     coders: str = typer.Option("rules,metaphor", help="Comma-separated coders: rules, metaphor, semantic, learned."),
     include_interviewer: bool = typer.Option(False, "--include-interviewer", help="Also code interviewer turns."),
@@ -41,11 +42,11 @@ def code(
     model: Optional[Path] = typer.Option(None, help="Learned coder model from `qda train`."),
 ) -> None:
     """Code transcripts against a codebook and write the coded table."""
-    from . import coding, readers, table, writers
+    from . import coding, readers, writers
     from .codebook import load_codebook
     from .coders.semantic import read_thresholds
 
-    writers.check_target(out)
+    writers.check_target(out, exchange=True)
     book = load_codebook(codebook)
     corpus = readers.read_corpus(paths)
     names = tuple(n.strip() for n in coders.split(",") if n.strip())
@@ -59,8 +60,7 @@ def code(
                   disable=total < _PROGRESS_MIN_TURNS) as progress:
         task = progress.add_task("coding", total=total)
         codings = coder.predict(corpus, progress=lambda n: progress.advance(task, n))
-    coded = table.coded_table(corpus, codings, book)
-    writers.write_table(coded, out, documents=[d.id for d in corpus], codes=list(book.codes))
+    writers.write_coded(out, corpus, codings, book)
     print(f"{len(codings)} codings in {len(corpus)} documents -> {out}", file=sys.stderr)
 
 
@@ -179,10 +179,11 @@ def codebook_import(file: Path = typer.Argument(..., help="A REFI-QDA codebook (
 
     if out.exists():
         raise QdaError(f"{out}: already exists; choose a new file name")
-    codes = read_qdc(file)
-    text = dump_codebook({"name": file.stem, "version": "1", "codes": [code_entry(c) for c in codes]}, str(out))
+    book = read_qdc(file)
+    text = dump_codebook({"name": book.name, "version": book.version,
+                          "codes": [code_entry(c, rules=True) for c in book.codes.values()]}, str(out))
     atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    print(f"{file} -> {out} ({len(codes)} codes)", file=sys.stderr)
+    print(f"{file} -> {out} ({len(book.codes)} codes)", file=sys.stderr)
 
 
 @app.command()

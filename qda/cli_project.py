@@ -8,6 +8,7 @@ from typing import List, Optional
 
 import typer
 
+from .errors import QdaError
 from .project import Project
 
 app = typer.Typer(no_args_is_help=True, help="Work in a persistent project (SQLite file or PostgreSQL URL).")
@@ -51,14 +52,29 @@ def set_codebook(file: Path = typer.Argument(..., help="Codebook YAML."), projec
 
 
 @app.command("import")
-def import_(paths: List[Path] = typer.Argument(..., help="Transcript files or folders."),
+def import_(paths: List[Path] = typer.Argument(..., help="Transcript files or folders, or a REFI-QDA .qdpx."),
             project: str = ProjectOption) -> None:
-    """Import transcripts; files already in the project (same text) are skipped."""
+    """Import transcripts, or another tool's REFI-QDA project (.qdpx) with its codes,
+    codings, memos and attributes; texts already in the project are matched, not duplicated."""
+    exchange = [path for path in paths if path.suffix.lower() == ".qdpx"]
+    if exchange and len(paths) > 1:
+        raise QdaError("import one .qdpx at a time, on its own (each is a whole project)")
     with Project.open(project) as p:
-        report = p.import_files(paths)
+        if exchange:
+            result = p.import_qdpx(exchange[0])
+            report = result.documents
+        else:
+            report = p.import_files(paths)
     for given, existing in report.duplicates:
         _say(f"skipped {given}: same text as {existing}, already in the project")
+    for given, stored in report.renamed:
+        _say(f"{given} stored as {stored}: the project has another document with that id")
     _say(f"{len(report.added)} documents imported")
+    if exchange:
+        _say(f"{result.codes_added} codes added to the codebook, {result.codings_added} codings added "
+             f"({result.codings_present} already present), {result.memos_added} memos")
+        for what in result.skipped:
+            _say(f"not imported: {what}")
 
 
 @app.command("documents")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -87,9 +87,9 @@ _RULE_FIELDS = {"id", "exclusion", "negation", "confidence", *RULE_KINDS}
 _TOP_FIELDS = {"name", "version", "description", "codes"}
 
 
-def code_entry(code: Code) -> dict:
-    """A code as the YAML mapping a codebook file holds (rules left out: they are written
-    by people, not by qda)."""
+def code_entry(code: Code, rules: bool = False) -> dict:
+    """A code as the YAML mapping a codebook file holds; its rules too if asked (a code
+    proposed by qda has none; one carried through another tool keeps them)."""
     entry: dict = {"id": code.id, "name": code.name}
     for key, value in (("parent", code.parent), ("color", code.color), ("definition", code.description),
                        ("include", code.include), ("exclude", code.exclude)):
@@ -97,7 +97,51 @@ def code_entry(code: Code) -> dict:
             entry[key] = value
     if code.examples:
         entry["examples"] = list(code.examples)
+    if rules and code.rules:
+        entry["rules"] = [rule_entry(rule) for rule in code.rules]
     return entry
+
+
+def rule_entry(rule: Rule) -> dict:
+    """A rule as the YAML mapping it was loaded from (normalised)."""
+    value = list(rule.value) if isinstance(rule.value, tuple) else rule.value
+    entry: dict = {"id": rule.id, rule.kind: value}
+    if rule.exclusion:
+        entry["exclusion"] = True
+    if rule.negation != "keep":
+        entry["negation"] = rule.negation
+    entry["confidence"] = rule.confidence
+    return entry
+
+
+def merge_codebooks(base: Codebook | None, incoming: Codebook) -> tuple[Codebook, dict[str, str]]:
+    """`base` with the codes of `incoming` it lacks, and each incoming id -> its id in the
+    result. An incoming code is the base's code with the same id, else with the same name
+    (case-insensitive); the base's wording wins. New codes keep their nesting, get an id
+    no base code has, and keep only rules whose ids are free."""
+    if base is None:
+        return incoming, {code_id: code_id for code_id in incoming.codes}
+    by_name = {code.name.casefold(): code.id for code in base.codes.values()}
+    mapping: dict[str, str] = {}
+    added: dict[str, Code] = {}
+    taken = set(base.codes)
+    rule_ids = {rule.id for code in base.codes.values() for rule in code.rules}
+    for code in incoming.codes.values():  # parents come before their children
+        same = code.id if code.id in base.codes else by_name.get(code.name.casefold())
+        if same is not None:
+            mapping[code.id] = same
+            continue
+        new_id, n = code.id, 2
+        while new_id in taken:
+            new_id, n = f"{code.id}_{n}", n + 1
+        taken.add(new_id)
+        mapping[code.id] = new_id
+        rules = tuple(rule for rule in code.rules if rule.id not in rule_ids)
+        rule_ids.update(rule.id for rule in rules)
+        added[new_id] = replace(code, id=new_id, parent=mapping.get(code.parent), rules=rules)
+    if not added:
+        return base, mapping
+    return replace(base, codes={**base.codes, **added}, path=None), mapping
 
 
 def dump_codebook(data: dict, filename: str = "<codebook>") -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +26,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from qda import agreement, analysis, readers, table, writers
 from qda.agreement import Agreement
-from qda.codebook import Codebook, load_codebook
+from qda.codebook import Codebook, load_codebook, merge_codebooks
 from qda.coding import DEFAULT_CODERS, AutoCoder
 from qda.corpus import Coding, Corpus
 from qda.errors import QdaError
@@ -36,6 +37,18 @@ from qda.store.memos import Memo
 
 #: The coder imports are attributed to.
 IMPORTER = coders.machine_name("import")
+
+
+@dataclass
+class QdpxImport:
+    """What importing a .qdpx did."""
+
+    documents: ImportReport
+    codes_added: int
+    codings_added: int
+    codings_present: int  # already in the project, not added again
+    memos_added: int
+    skipped: list[str] = field(default_factory=list)
 
 
 class Project:
@@ -117,6 +130,36 @@ class Project:
     def import_corpus(self, corpus: Corpus) -> ImportReport:
         with self._write() as connection:
             return documents.import_corpus(connection, corpus, coders.coder_id(connection, IMPORTER))
+
+    def import_qdpx(self, path: str | Path, limits=None) -> QdpxImport:
+        """Bring in a REFI-QDA project from any tool (qda.refi.read), all or nothing:
+        documents (a text already here is matched, not duplicated), codes (matched by id,
+        then name; new ones added to the codebook), codings by their users as coders,
+        memos, attributes. Codings and memos already in the project are not added twice,
+        so importing the same file again changes nothing."""
+        from qda.refi.archive import Limits
+        from qda.refi.read import read_qdpx
+
+        refi = read_qdpx(path, limits or Limits())
+        with self._write() as connection:
+            current = codebooks.current_codebook_id(connection)
+            base = codebooks.load_codebook(connection, current) if current is not None else None
+            book, code_ids = merge_codebooks(base, refi.codebook)
+            if book is not base and book.codes:
+                codebooks.save_codebook(connection, book)
+            report = documents.import_corpus(connection, refi.corpus, coders.coder_id(connection, IMPORTER),
+                                             rename=True)
+            doc_ids = report.ids()
+            incoming = [replace(c, document=doc_ids[c.document], code=code_ids[c.code]) for c in refi.codings]
+            coding_ids, added = codings.insert_new(connection, incoming, "import")
+            memo_count = 0
+            for memo in refi.memos:
+                target = {"coding": lambda t: str(coding_ids[int(t)]), "document": doc_ids.get,
+                          "code": code_ids.get}.get(memo.kind, lambda t: t)(memo.target)
+                memo_count += memos.add_memo_once(connection, coders.coder_id(connection, memo.coder), memo.kind,
+                                                  target, memo.text, memo.created_at)
+        return QdpxImport(report, len(book.codes) - len(base.codes) if base else len(book.codes), added,
+                          len(incoming) - added, memo_count, refi.skipped)
 
     def corpus(self, ids: Iterable[str] | None = None) -> Corpus:
         with self._read() as connection:
@@ -343,13 +386,10 @@ class Project:
     def export(self, out: str | Path, **filters) -> Path:
         """Write the coded table as .csv, .xlsx or .parquet, or the project as REFI-QDA
         .qdpx (filters as `codings()`; for .qdpx the default is accepted codings only)."""
-        if Path(out).suffix.lower() == ".qdpx":
-            from qda.refi.project import write_qdpx
-
+        if Path(out).suffix.lower() in writers.EXCHANGE:
             if filters.get("status") is None:
                 filters["status"] = ["accepted"]
-            return write_qdpx(out, Path(self.location).stem, self.corpus(), self.codings(**filters), self.codebook,
-                              self.memos())
+            return writers.write_coded(out, self.corpus(), self.codings(**filters), self.codebook, self.memos())
         writers.check_target(out)
         corpus, book, coded = self._coded(filters)
         return writers.write_table(coded, out, documents=[d.id for d in corpus], codes=list(book.codes))

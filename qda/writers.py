@@ -28,6 +28,8 @@ from qda.analysis import attribute_names, code_document_matrix, code_frequencies
 from qda.errors import OutputError
 
 SUPPORTED = (".csv", ".xlsx", ".parquet")
+#: Whole projects for other QDA tools (REFI-QDA), beside the coded-table formats.
+EXCHANGE = (".qdpx",)
 
 #: Leading characters a spreadsheet may treat as the start of a formula (OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -67,14 +69,30 @@ def write_table(
     return target
 
 
-def check_target(path: str | os.PathLike[str]) -> Path:
-    """Fail early, before hours of coding, if `path` cannot take a coded table."""
+def write_coded(path: str | os.PathLike[str], corpus, codings, codebook, memos=()) -> Path:
+    """Codings of a corpus as the coded table (.csv .xlsx .parquet) or as a REFI-QDA
+    project (.qdpx, with `memos`), by the extension."""
+    target = check_target(path, exchange=True)
+    if target.suffix.lower() in EXCHANGE:
+        from qda.refi.project import write_qdpx
+
+        return write_qdpx(target, target.stem, corpus, list(codings), codebook, memos)
+    from qda.table import coded_table
+
+    return write_table(coded_table(corpus, codings, codebook), target, documents=[d.id for d in corpus],
+                       codes=list(codebook.codes))
+
+
+def check_target(path: str | os.PathLike[str], exchange: bool = False) -> Path:
+    """Fail early, before hours of coding, if `path` cannot take a coded table (or, with
+    `exchange`, a .qdpx project)."""
     target = Path(path)
     suffix = target.suffix.lower()
-    if suffix not in SUPPORTED:
+    formats = SUPPORTED + EXCHANGE if exchange else SUPPORTED
+    if suffix not in formats:
         raise OutputError(
             f"{target}: unknown output format {suffix or '(no extension)'!r}; "
-            f"use one of {', '.join(SUPPORTED)}"
+            f"use one of {', '.join(formats)}"
         )
     if not target.parent.is_dir():
         raise OutputError(

@@ -114,3 +114,20 @@ def test_pseudonymise_and_risk_from_the_command_line(qda, tmp_path):
     assert code == 1 and "must not lie inside the output folder" in err
     code, _, err = qda("risk", src, "--k", "1")
     assert code == 1 and "k" in err
+
+
+def test_a_coded_run_goes_to_qdpx_and_into_a_project(qda, tmp_path):
+    """`qda code --out X.qdpx` (every coding a suggestion), then `qda project import X.qdpx`."""
+    run = tmp_path / "run.qdpx"
+    code, _, err = qda("code", SAMPLE / "interview_01.txt", "--codebook", CCIN, "--out", run)
+    assert code == 0, err
+    assert qda("validate", run)[0] == 0
+    study = tmp_path / "study.qda"
+    qda("project", "init", study)
+    code, _, err = qda("project", "import", run, "-p", study)
+    assert code == 0, err
+    assert "1 documents imported" in err and "9 codes added" in err
+    code, out, _ = qda("project", "review", "list", "-p", study)
+    assert code == 0 and out.count("\tsuggested\t") > 5
+    code, _, err = qda("project", "import", run, SAMPLE / "interview_02.txt", "-p", study)
+    assert code == 1 and "one .qdpx at a time" in err

@@ -70,7 +70,7 @@ def test_entity_expansion_is_refused(tmp_path):
 def test_a_qdc_from_another_tool_becomes_a_qda_codebook(tmp_path):
     from qda.refi.codebook import read_qdc
 
-    codes = read_qdc(FIXTURES / "spec-annexA1_codebook.qdc")
+    codes = list(read_qdc(FIXTURES / "spec-annexA1_codebook.qdc").codes.values())
     assert [c.name for c in codes] == ["Topics", "Economy", "Health care", "Values", "Conservatives", "Liberals"]
     assert codes[1].id == "economy" and codes[1].color == "#ffff00"
     assert codes[1].description == "Anything about jobs or taxes or business"
@@ -91,5 +91,26 @@ def test_codebook_export_then_import_keeps_codes_nesting_and_colours(tmp_path, m
             main()
         assert info.value.code in (0, None), capsys.readouterr().err
     back = load_codebook(tmp_path / "back.yaml")
-    assert [(c.id, c.name, c.parent) for c in back.codes.values()] == [("alpha", "Alpha", None), ("beta", "Beta", "alpha")]
-    assert back.codes["alpha"].color == "#aabbcc" and back.codes["beta"].description == "Below."
+    assert [(c.id, c.name, c.parent) for c in back.codes.values()] == [("a", "Alpha", None), ("b", "Beta", "a")]
+    assert back.codes["a"].color == "#aabbcc" and back.codes["b"].description == "Below."
+
+
+def test_the_sample_codebook_survives_a_qdc_round_trip_whole_rules_included(tmp_path):
+    from qda.refi.codebook import read_qdc
+
+    book = load_codebook(CCIN)
+    back = read_qdc(write_qdc(book, tmp_path / "ccin.qdc"))
+    assert back.codes == book.codes
+    assert sum(len(c.rules) for c in back.codes.values()) > 20
+
+
+def test_descriptions_edited_in_another_tool_are_read_as_edited():
+    from qda.refi.codebook import description, read_description
+
+    code = load_codebook(CCIN).codes["up_down"]
+    edited = description(code).replace(code.description.strip(), "A shorter definition.")
+    fields, block = read_description(edited.replace("\n", "\r\n"))
+    assert fields["definition"] == "A shorter definition." and fields["include"] == code.include.strip()
+    assert fields["examples"] == list(code.examples) and block["id"] == "up_down"
+    assert read_description("Just a note from NVivo.\n\nSecond paragraph.") == (
+        {"definition": "Just a note from NVivo.\n\nSecond paragraph."}, None)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from qda.errors import InputError
 
-__all__ = ["EncodingWarning", "decode_bytes", "normalise_newlines"]
+__all__ = ["EncodingWarning", "decode_bytes", "decode_raw", "normalise_newlines"]
 
 BINARY = "looks like a binary file, not a transcript"
 EMPTY = "file is empty"
@@ -46,7 +46,7 @@ def decode_bytes(data: bytes, path: str | Path) -> str:
     """Decode a text transcript to canonical text, or raise InputError naming `path`."""
     if not data:
         raise InputError(path, EMPTY)
-    text = _decode(data, path)
+    text = decode_raw(data, path)
     # Old DOS tools end files with Ctrl-Z; it is an end marker, not content.
     text = text.removesuffix("\x1a")
     if any(unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in text):
@@ -56,7 +56,9 @@ def decode_bytes(data: bytes, path: str | Path) -> str:
     return normalise_newlines(text)
 
 
-def _decode(data: bytes, path: str | Path) -> str:
+def decode_raw(data: bytes, path: str | Path) -> str:
+    """The text of `data` as it is (BOM removed, line ends untouched), or InputError.
+    For callers that must map positions counted in the raw text (REFI-QDA sources)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:

@@ -1,42 +1,124 @@
 """Codebooks as REFI-QDA `.qdc`: codes nested by hierarchy, with colour and description.
 
-GUIDs are derived from the codebook's name and each code's id (UUID 5), so exporting the
-same codebook twice gives the same GUIDs and another tool sees the same codes, not new ones.
+QDA-XML has one `Description` per code. qda writes the definition, "Use when:", "Not
+when:" and the examples there as readable paragraphs, then a `[qda]` block (YAML) with
+what other tools have no place for: the code's id and its rules. Reading a description
+back inverts this, so a codebook survives a trip through NVivo or ATLAS.ti; a description
+without the block (any other tool's) is the definition.
+
+GUIDs are UUID 5 of each code's id, so exporting twice gives the same GUIDs and another
+tool sees the same codes again, not new ones.
 """
 
 from __future__ import annotations
 
+import json
+import re
+import unicodedata
 import uuid
+from functools import lru_cache
+import warnings
 from pathlib import Path
 
+import yaml
 from lxml import etree
 
-from qda.codebook import Code, Codebook
+from qda.codebook import Code, Codebook, code_entry, parse_codebook, rule_entry
+from qda.errors import CodebookError, QdaError
+from qda.readers.decode import normalise_newlines
 from qda.writers import atomic_write
 
 NS = "urn:QDA-XML:codebook:1.0"
 # A fixed namespace for qda's GUIDs: the same object always gets the same GUID.
 _GUIDS = uuid.UUID("5f0c6a55-0b1e-4c8e-9d3a-7a51c0de0001")
+BLOCK = "[qda]"
+_FIELDS = (("include", "Use when: "), ("exclude", "Not when: "))
+_EXAMPLE = "Example: "
 
 
 def guid(kind: str, *parts: str) -> str:
     return str(uuid.uuid5(_GUIDS, "\x1f".join((kind, *parts))))
 
 
+@lru_cache(maxsize=4096)  # a few codes, GUIDs asked for once per coding
+def code_guid(code_id: str) -> str:
+    return guid("code", code_id)
+
+
+def guid_key(value: str) -> str:
+    """GUIDs compare without braces and case (vendors differ in both)."""
+    return value.strip().strip("{}").lower()
+
+
 def description(code: Code) -> str:
-    """The code's definition, when to use it and when not, and its examples, as one text:
-    the one place QDA-XML has for them."""
+    """The code's definition, when to use it and when not, its examples, and the `[qda]`
+    block, as one text: the one place QDA-XML has for them."""
     parts = [code.description.strip()]
-    if code.include.strip():
-        parts.append("Use when: " + code.include.strip())
-    if code.exclude.strip():
-        parts.append("Not when: " + code.exclude.strip())
-    parts += [f'Example: "{example}"' for example in code.examples]
+    parts += [prefix + getattr(code, field).strip() for field, prefix in _FIELDS if getattr(code, field).strip()]
+    parts += [f'{_EXAMPLE}"{example}"' for example in code.examples]
+    block = {"id": code.id}
+    if code.rules:
+        block["rules"] = [rule_entry(rule) for rule in code.rules]
+    parts.append(dump_block(block))
     return "\n\n".join(p for p in parts if p)
 
 
-def code_guid(codebook: Codebook, code_id: str) -> str:
-    return guid("code", codebook.name, code_id)
+def read_description(text: str) -> tuple[dict, dict | None]:
+    """(fields, block) from a Description: fields are `definition`, `include`, `exclude`,
+    `examples` (a `[qda]` description split back into them, any other the definition),
+    block the `[qda]` mapping or None."""
+    text = normalise_newlines(text or "").strip()
+    head, marker, tail = text.rpartition("\n\n" + BLOCK + "\n") if not text.startswith(BLOCK + "\n") \
+        else ("", BLOCK, text[len(BLOCK) + 1:])
+    block = load_block(tail) if marker else None
+    if not isinstance(block, dict):
+        return {"definition": text}, None
+    fields: dict = {"definition": [], "include": [], "exclude": [], "examples": []}
+    current = fields["definition"]
+    for paragraph in head.split("\n\n") if head else ():
+        for field, prefix in _FIELDS:
+            if paragraph.startswith(prefix):
+                current = fields[field]
+                paragraph = paragraph[len(prefix):]
+                break
+        else:
+            if paragraph.startswith(_EXAMPLE):
+                fields["examples"].append(paragraph[len(_EXAMPLE):].strip().removeprefix('"').removesuffix('"'))
+                continue
+        current.append(paragraph)
+    found = {field: "\n\n".join(parts).strip() for field, parts in fields.items() if field != "examples"}
+    found["examples"] = fields["examples"]
+    return found, block
+
+
+def dump_block(facts: dict) -> str:
+    """A `[qda]` block: YAML, written as flat `key: value` lines (strings JSON-quoted,
+    which YAML reads the same) when it can be, since a large project has one per coding."""
+    if all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in facts.values()):
+        lines = [f"{k}: {json.dumps(v, ensure_ascii=False) if isinstance(v, str) else v}" for k, v in facts.items()]
+        return "\n".join([BLOCK, *lines])
+    return BLOCK + "\n" + yaml.safe_dump(facts, sort_keys=False, allow_unicode=True, width=100).rstrip()
+
+
+def load_block(text: str) -> dict | None:
+    """The mapping of a `[qda]` block's body, or None if it is not one: flat `key: value`
+    lines read directly, anything else (a code's rules) by the YAML parser."""
+    facts: dict = {}
+    for line in text.split("\n"):
+        key, sep, value = line.partition(": ")
+        if not sep or not key.isidentifier():
+            break
+        try:
+            facts[key] = json.loads(value) if value[:1] in '"-0123456789' else value
+        except ValueError:
+            break
+    else:
+        return facts or None
+    try:
+        found = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def add_codes(parent, codebook: Codebook, ns: str, notes: dict[str, list[str]] | None = None) -> dict[str, object]:
@@ -46,13 +128,11 @@ def add_codes(parent, codebook: Codebook, ns: str, notes: dict[str, list[str]] |
     elements: dict[str, object] = {}
 
     def add(under, code: Code) -> None:
-        element = etree.SubElement(under, f"{{{ns}}}Code", guid=code_guid(codebook, code.id),
+        element = etree.SubElement(under, f"{{{ns}}}Code", guid=code_guid(code.id),
                                    name=code.name or code.id, isCodable="true")
         if code.color:
             element.set("color", code.color)
-        text = description(code)
-        if text:
-            etree.SubElement(element, f"{{{ns}}}Description").text = text
+        etree.SubElement(element, f"{{{ns}}}Description").text = description(code)
         for note in (notes or {}).get(code.id, ()):
             etree.SubElement(element, f"{{{ns}}}NoteRef", targetGUID=note)
         elements[code.id] = element
@@ -78,37 +158,94 @@ def write_qdc(codebook: Codebook, path: str | Path) -> Path:
     return path
 
 
-def read_qdc(path: str | Path) -> list[Code]:
-    """The codes of a `.qdc` from any tool, nesting kept as `parent`; ids are made from
-    names (unique, lower case). A file that fails the official schema is refused."""
-    import re
+def read_codes(codes_element, name: str, origin: str | None = None) -> tuple[Codebook, dict[str, str]]:
+    """The codebook held by a `Codes` element of any tool's .qdc or .qdpx, and each code's
+    GUID (`guid_key`) -> code id.
 
-    from qda.errors import QdaError
-    from qda.refi.validate import SAFE_PARSER, validate
-
-    problems = validate(path)
-    if problems:
-        raise QdaError(f"{path}: not a valid REFI-QDA codebook:\n" + "\n".join(problems[:10]))
-    root = etree.parse(str(path), SAFE_PARSER).getroot()
-    ns = etree.QName(root).namespace
-    codes: list[Code] = []
+    Nesting becomes `parent`; ATLAS.ti 8's flattened names (`Coke::diet Coke`) are nested
+    again. Ids come from `[qda]` blocks, else from names (lower case, unique). Rules in
+    a block that no longer validate are dropped with a warning, not the whole codebook.
+    """
+    ns = etree.QName(codes_element).namespace
+    entries: list[dict] = []
+    guids: dict[str, str] = {}
     taken: set[str] = set()
 
     def visit(element, parent: str | None) -> None:
         for child in element.findall(f"{{{ns}}}Code"):
-            name = child.get("name", "").strip() or "code"
-            base = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "code"
-            code_id, n = base, 2
-            while code_id in taken:
-                code_id, n = f"{base}_{n}", n + 1
-            taken.add(code_id)
+            label = (child.get("name") or "").strip() or "code"
             found = child.find(f"{{{ns}}}Description")
-            color = (child.get("color") or "").lower() or None
-            if color and len(color) == 4:  # "#rgb" -> "#rrggbb"
-                color = "#" + "".join(c * 2 for c in color[1:])
-            codes.append(Code(id=code_id, name=name, parent=parent, color=color,
-                              description=(found.text or "").strip() if found is not None else ""))
+            fields, block = read_description(found.text if found is not None else "")
+            wanted = block.get("id") if block else None
+            code_id = unique_id(wanted if isinstance(wanted, str) and wanted not in taken else label, taken)
+            entry = {"id": code_id, "name": label, "parent": parent, "color": _colour(child.get("color"))}
+            entry.update({k: v for k, v in fields.items() if v})
+            if block and block.get("rules"):
+                entry["rules"] = block["rules"]
+            entries.append({k: v for k, v in entry.items() if v is not None})
+            guids[guid_key(child.get("guid", ""))] = code_id
             visit(child, code_id)
 
-    visit(root.find(f"{{{ns}}}Codes"), None)
-    return codes
+    visit(codes_element, None)
+    if origin and origin.startswith("ATLAS.ti"):
+        _nest_flattened(entries)
+    return _codebook(name, entries), guids
+
+
+def unique_id(label: str, taken: set[str]) -> str:
+    """A codebook id (lower-case letters, digits, `_`, starting with a letter) from a
+    name, not in `taken` (which it joins)."""
+    folded = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_") or "code"
+    if not base[0].isalpha():
+        base = "code_" + base
+    code_id, n = base, 2
+    while code_id in taken:
+        code_id, n = f"{base}_{n}", n + 1
+    taken.add(code_id)
+    return code_id
+
+
+def _colour(value: str | None) -> str | None:
+    color = (value or "").strip().lower() or None
+    if color and len(color) == 4:  # "#rgb" -> "#rrggbb"
+        color = "#" + "".join(c * 2 for c in color[1:])
+    return color
+
+
+def _nest_flattened(entries: list[dict]) -> None:
+    by_name = {e["name"]: e for e in entries if "parent" not in e}
+    for entry in entries:
+        head, sep, tail = entry["name"].rpartition("::")
+        if sep and "parent" not in entry and head in by_name and tail.strip():
+            entry["parent"], entry["name"] = by_name[head]["id"], tail.strip()
+
+
+def _codebook(name: str, entries: list[dict]) -> Codebook:
+    data = {"name": name or "imported", "version": "1", "codes": entries}
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    try:
+        return parse_codebook(text, name)
+    except CodebookError as exc:
+        if not any("rules" in e for e in entries):
+            raise
+        warnings.warn(f"{name}: rules carried in code descriptions no longer validate and were dropped:\n{exc}",
+                      stacklevel=3)
+        return _codebook(name, [{k: v for k, v in e.items() if k != "rules"} for e in entries])
+
+
+def read_qdc(path: str | Path) -> Codebook:
+    """The codebook of a `.qdc` from any tool (named after the file). A file that fails
+    the official schema is refused."""
+    from qda.refi.validate import parse_xml, validate
+
+    problems = validate(path)
+    if problems:
+        raise QdaError(f"{path}: not a valid REFI-QDA codebook:\n" + "\n".join(problems[:10]))
+    root = parse_xml(Path(path).read_bytes(), str(path))
+    codes = root.find(f"{{{etree.QName(root).namespace}}}Codes")
+    return read_codes(codes, Path(path).stem, root.get("origin"))[0]
+
+
+__all__ = ["NS", "add_codes", "code_guid", "codebook_xml", "description", "guid", "guid_key",
+           "read_codes", "read_description", "read_qdc", "unique_id", "write_qdc"]

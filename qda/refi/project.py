@@ -4,14 +4,18 @@ Sources are written as `sources/<guid>.txt` (UTF-8, no BOM, LF line ends: qda's 
 text), so code-point offsets mean the same to every reader. Codings become
 PlainTextSelections carrying a Coding and its CodeRef, the coder a User; memos become
 Notes referenced where they belong; document attributes become Variables and one Case per
-document. Only accepted codings are exported unless asked: REFI-QDA has no status for a
-coding, and another tool would take a suggestion for a decision. GUIDs are UUID 5 of what
-each object is, so they are the same on every export.
+document. Each selection's Description holds a `[qda]` block with the coding's status,
+source, confidence and evidence: REFI-QDA has no place for them, and another tool's user
+can read there that a coding was only suggested. Only accepted codings are exported unless
+asked. GUIDs are UUID 5 of what each object is (a coding's document, span, code and coder;
+a memo's target, author and text), so they are the same on every export and after a
+round trip through another project.
 """
 
 from __future__ import annotations
 
 import zipfile
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,7 +23,7 @@ from lxml import etree
 
 from qda.codebook import Codebook
 from qda.corpus import Coding, Corpus
-from qda.refi.codebook import add_codes, code_guid, guid
+from qda.refi.codebook import add_codes, code_guid, dump_block, guid
 from qda.writers import atomic_write
 
 NS = "urn:QDA-XML:project:1.0"
@@ -29,19 +33,61 @@ def _e(parent, tag: str, **attributes):
     return etree.SubElement(parent, f"{{{NS}}}{tag}", {k: str(v) for k, v in attributes.items() if v is not None})
 
 
+def stamp(moment: datetime | None = None) -> str:
+    """An xsd:dateTime in UTC with `Z` and whole seconds, as every vendor writes them."""
+    moment = moment or datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def coding_block(coding: Coding) -> str:
+    """The `[qda]` block of a selection: what REFI-QDA has no attribute for."""
+    facts = {"status": coding.status, "source": coding.source, "confidence": round(float(coding.confidence), 6)}
+    if coding.evidence:
+        facts["evidence"] = coding.evidence
+    return dump_block(facts)
+
+
+def coding_guids(codings: list[Coding]) -> dict[int, str]:
+    """Each coding's GUID (by position in `codings`), from what it is; the same coding
+    twice (same document, span, code and coder) is told apart by its rank."""
+    seen: Counter = Counter()
+    guids = {}
+    for i in sorted(range(len(codings)), key=lambda i: _order(codings[i])):
+        c = codings[i]
+        key = (c.document, str(c.start), str(c.end), c.code, c.coder)
+        seen[key] += 1
+        guids[i] = guid("coding", *key, str(seen[key]))
+    return guids
+
+
+def _order(coding: Coding) -> tuple:
+    return (coding.start, coding.end, coding.code, coding.coder, coding.status, coding.id or 0)
+
+
 def project_xml(name: str, corpus: Corpus, codings: list[Coding], codebook: Codebook, memos=()) -> bytes:
     """The `project.qde` document; `memos` are `qda.store.memos.Memo`s."""
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS}, name=name, origin="qda",
-                         creationDateTime=stamp)
-    users = sorted({c.coder for c in codings} | {c.reviewer for c in codings if c.reviewer} | {m.coder for m in memos})
+    guids = coding_guids(codings)
+    by_id = {c.id: guids[i] for i, c in enumerate(codings) if c.id is not None}
+    # A memo on a coding left out of this export would be a note about nothing.
+    memos = [m for m in memos if m.target_kind != "coding" or int(m.target) in by_id]
+    root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS}, name=name, origin="qda", creationDateTime=stamp())
+    users = {name: guid("user", name) for name in sorted(
+        {c.coder for c in codings} | {c.reviewer for c in codings if c.reviewer} | {m.coder for m in memos})}
     if users:
         wrapper = _e(root, "Users")
-        for user in users:
-            _e(wrapper, "User", guid=guid("user", user), name=user)
+        for name, user in users.items():
+            _e(wrapper, "User", guid=user, name=name)
     notes_on: dict[tuple[str, str | None], list[str]] = {}
+    note_guids = []
+    seen: Counter = Counter()
     for memo in memos:
-        notes_on.setdefault((memo.target_kind, memo.target), []).append(guid("note", str(memo.id)))
+        target = by_id.get(int(memo.target)) if memo.target_kind == "coding" else memo.target
+        key = (memo.target_kind, target or "", memo.coder, memo.text)
+        seen[key] += 1
+        note_guids.append(guid("note", *key, str(seen[key])))
+        notes_on.setdefault((memo.target_kind, target), []).append(note_guids[-1])
     book = _e(root, "CodeBook")
     add_codes(_e(book, "Codes"), codebook, NS, {target: g for (kind, target), g in notes_on.items() if kind == "code"})
     attributes = list(dict.fromkeys(k for doc in corpus for k in doc.attributes))
@@ -57,30 +103,31 @@ def project_xml(name: str, corpus: Corpus, codings: list[Coding], codebook: Code
                 _e(entry, "VariableRef", targetGUID=guid("variable", attribute))
                 etree.SubElement(entry, f"{{{NS}}}TextValue").text = str(value)
             _e(case, "SourceRef", targetGUID=source_guid(doc.id))
-    by_document: dict[str, list[Coding]] = {}
-    for coding in codings:
-        by_document.setdefault(coding.document, []).append(coding)
+    by_document: dict[str, list[int]] = {}
+    for i, coding in enumerate(codings):
+        by_document.setdefault(coding.document, []).append(i)
     if len(corpus):
         sources = _e(root, "Sources")
         for doc in corpus:
             source = _e(sources, "TextSource", guid=source_guid(doc.id), name=doc.name,
                         plainTextPath=f"internal://{source_guid(doc.id)}.txt")
-            for coding in sorted(by_document.get(doc.id, []), key=lambda c: (c.start, c.end, c.code)):
-                key = str(coding.id) if coding.id is not None else f"{doc.id}:{coding.start}:{coding.end}:{coding.code}"
-                selection = _e(source, "PlainTextSelection", guid=guid("selection", key),
+            for i in sorted(by_document.get(doc.id, []), key=lambda i: _order(codings[i])):
+                coding = codings[i]
+                selection = _e(source, "PlainTextSelection", guid=guid("selection", guids[i]),
                                name=doc.text[coding.start:coding.end][:100], startPosition=coding.start,
-                               endPosition=coding.end, creatingUser=guid("user", coding.coder))
-                mark = _e(selection, "Coding", guid=guid("coding", key), creatingUser=guid("user", coding.reviewer or coding.coder))
-                _e(mark, "CodeRef", targetGUID=code_guid(codebook, coding.code))
-                for note in notes_on.get(("coding", str(coding.id)), ()):
+                               endPosition=coding.end, creatingUser=users[coding.coder])
+                etree.SubElement(selection, f"{{{NS}}}Description").text = coding_block(coding)
+                mark = _e(selection, "Coding", guid=guids[i], creatingUser=users[coding.reviewer or coding.coder])
+                _e(mark, "CodeRef", targetGUID=code_guid(coding.code))
+                for note in notes_on.get(("coding", guids[i]), ()):
                     _e(mark, "NoteRef", targetGUID=note)
             for note in notes_on.get(("document", doc.id), ()):
                 _e(source, "NoteRef", targetGUID=note)
     if memos:
         notes = _e(root, "Notes")
-        for memo in memos:
-            note = _e(notes, "Note", guid=guid("note", str(memo.id)), name=f"memo {memo.id}",
-                      creatingUser=guid("user", memo.coder))
+        for memo, note_guid in zip(memos, note_guids):
+            note = _e(notes, "Note", guid=note_guid, name=memo.text.strip().split("\n")[0][:100],
+                      creatingUser=users[memo.coder], creationDateTime=stamp(memo.created_at))
             etree.SubElement(note, f"{{{NS}}}PlainTextContent").text = memo.text
     for note in notes_on.get(("project", None), ()):
         _e(root, "NoteRef", targetGUID=note)

@@ -4,14 +4,56 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
+import defusedxml
+import defusedxml.ElementTree
 from lxml import etree
 
 from qda.errors import QdaError
+from qda.refi.archive import Archive
+from qda.refi.codebook import guid_key
 
 _SCHEMAS = Path(__file__).with_name("schemas")
 # Files from elsewhere: no DTDs, no entity expansion, no network (billion laughs, XXE).
 SAFE_PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
+_NO_ENTITIES = ("REFI-QDA files have none, and entities are how XML bombs and external-file attacks work; "
+                "refusing it")
+
+
+class _Discard:
+    def close(self) -> None:
+        return None
+
+
+def parse_xml(data: bytes, where: str) -> etree._Element:
+    """The root of XML from elsewhere, or QdaError naming `where`.
+
+    defusedxml refuses any DTD, entity or external reference first (lxml's own switches
+    only stop expansion, and quietly keep the declarations); lxml then builds the tree
+    that schema validation and the rest of qda use."""
+    # The gate builds no tree (a target with no start/end handlers): a large project's
+    # XML is not held twice.
+    gate = defusedxml.ElementTree.DefusedXMLParser(target=_Discard(), forbid_dtd=True, forbid_entities=True,
+                                                   forbid_external=True)
+    try:
+        gate.feed(data)
+        gate.close()
+    except defusedxml.DTDForbidden:
+        raise QdaError(f"{where}: contains a DTD (<!DOCTYPE ...>) and so can declare entities; "
+                       f"{_NO_ENTITIES}") from None
+    except defusedxml.EntitiesForbidden:
+        raise QdaError(f"{where}: contains entity declarations; {_NO_ENTITIES}") from None
+    except defusedxml.ExternalReferenceForbidden:
+        raise QdaError(f"{where}: refers to an external file or URL; {_NO_ENTITIES}") from None
+    except ParseError as exc:
+        raise QdaError(f"{where}: not well-formed XML ({exc}); it is damaged or not REFI-QDA, "
+                       "export it again") from None
+    try:
+        return etree.fromstring(data, SAFE_PARSER)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise QdaError(f"{where}: not well-formed XML ({exc}); it is damaged or not REFI-QDA, "
+                       "export it again") from None
 
 
 @lru_cache(maxsize=2)
@@ -27,19 +69,19 @@ def validate(path: str | Path) -> list[str]:
     if suffix not in (".qdc", ".qdpx"):
         raise QdaError(f"{path}: qda validates .qdc codebooks and .qdpx projects (got {suffix or 'no extension'})")
     try:
-        data = path.read_bytes()
+        if suffix == ".qdc":
+            return _check_xml(path.read_bytes(), "Codebook.xsd", str(path))[0]
+        path.open("rb").close()  # an unreadable file is the caller's error, not a problem in it
     except OSError as exc:
         raise QdaError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if suffix == ".qdc":
-        return _check_xml(data, "Codebook.xsd", str(path))[0]
-    return _check_qdpx(data, str(path))
+    return _check_qdpx(path, str(path))
 
 
 def _check_xml(data: bytes, xsd: str, where: str):
     try:
-        document = etree.fromstring(data, SAFE_PARSER)
-    except Exception as exc:  # noqa: BLE001 - malformed or hostile XML fails in many ways
-        return [f"{where}: not well-formed, safe XML ({type(exc).__name__}: {exc})"], None
+        document = parse_xml(data, where)
+    except QdaError as exc:  # hostile or malformed: a problem to report, not a crash
+        return [str(exc)], None
     checker = schema(xsd)
     problems = [f"{where}, line {e.line}: {e.message}" for e in checker.error_log] \
         if not checker.validate(document) else []
@@ -50,37 +92,30 @@ def _check_xml(data: bytes, xsd: str, where: str):
         value = element.get("guid") if isinstance(element.tag, str) else None
         if value is None:
             continue
-        key = (etree.QName(element).localname, _key(value))
+        key = (etree.QName(element).localname, guid_key(value))
         if key in seen:
             problems.append(f"{where}: GUID {value} is used by more than one {key[0]}")
         seen.add(key)
     return problems, document
 
 
-def _key(value: str) -> str:
-    return value.strip().strip("{}").lower()
-
-
-def _check_qdpx(data: bytes, where: str) -> list[str]:
-    import io
-    import zipfile
-
+def _check_qdpx(path: Path, where: str) -> list[str]:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        return [f"{where}: not a zip archive (.qdpx files are zips)"]
-    names = {name.lower(): name for name in archive.namelist()}
-    qde = names.get("project.qde") or next((n for n in archive.namelist() if n.lower().endswith(".qde")), None)
-    if qde is None:
-        return [f"{where}: no project.qde inside"]
-    problems, document = _check_xml(archive.read(qde), "Project-mrt2019.xsd", f"{where}:{qde}")
+        with Archive(path) as archive:
+            return _check_project(archive, where)
+    except QdaError as exc:  # the archive is refused (hostile, damaged): that is the one problem
+        return [str(exc)]
+
+
+def _check_project(archive: Archive, where: str) -> list[str]:
+    problems, document = _check_xml(archive.project_xml(), "Project-mrt2019.xsd", f"{where}:{archive.qde}")
     if document is None:
         return problems
     ns = "{urn:QDA-XML:project:1.0}"
-    guids = {_key(e.get("guid")) for e in document.iter() if isinstance(e.tag, str) and e.get("guid")}
+    guids = {guid_key(e.get("guid")) for e in document.iter() if isinstance(e.tag, str) and e.get("guid")}
     for element in document.iter():
         target = element.get("targetGUID") if isinstance(element.tag, str) else None
-        if target is not None and _key(target) not in guids:
+        if target is not None and guid_key(target) not in guids:
             problems.append(f"{where}: {etree.QName(element).localname} points to GUID {target}, which nothing has")
     for source in document.iter(f"{ns}TextSource"):
         inline = source.find(f"{ns}PlainTextContent")
@@ -92,15 +127,17 @@ def _check_qdpx(data: bytes, where: str) -> list[str]:
         if inline is not None:
             text = inline.text or ""
         elif path.startswith("internal://"):
-            member = names.get(f"sources/{path.removeprefix('internal://')}".lower())
-            if member is None:
+            if archive.member_for(path) is None:
                 problems.append(f"{where}: {path} is not in the archive's sources/ folder")
                 continue
-            text = archive.read(member).decode("utf-8-sig", errors="replace")
+            text = archive.read_source(path).decode("utf-8-sig", errors="replace")
         else:
             continue  # relative or absolute paths point outside the archive
         for selection in source.iter(f"{ns}PlainTextSelection"):
-            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            try:
+                start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            except (TypeError, ValueError):
+                continue  # missing or not an integer: the XSD check has reported it already
             if not 0 <= start <= end <= len(text):
                 problems.append(f"{where}: selection {selection.get('guid')} spans {start}..{end} outside "
                                 f"{source.get('name')!r} ({len(text)} code points)")

@@ -90,6 +90,30 @@ def bulk_insert(connection: Connection, codings: Iterable[Coding], action: str, 
     return count
 
 
+def insert_new(connection: Connection, incoming: list[Coding], action: str) -> tuple[list[int], int]:
+    """Insert the codings not already in the project (same document, span, code and
+    coder; a repeated one counts once per copy); returns each incoming coding's id in the
+    project, new or found, and how many were added."""
+    c, k = schema.codings, schema.coders
+    found: dict[tuple, list[int]] = {}
+    documents = sorted({x.document for x in incoming})
+    query = (select(c.c.id, c.c.document_id, c.c.start, c.c.end, c.c.code, k.c.name)
+             .join(k, k.c.id == c.c.coder_id).where(c.c.document_id.in_(documents)).order_by(c.c.id))
+    for row in connection.execute(query):
+        found.setdefault(tuple(row[1:]), []).append(row.id)
+    ids: list[int | None] = []
+    new: list[Coding] = []
+    for coding in incoming:
+        same = found.get((coding.document, coding.start, coding.end, coding.code, coding.coder))
+        ids.append(same.pop(0) if same else None)
+        if ids[-1] is None:
+            new.append(coding)
+    before = connection.execute(select(func.coalesce(func.max(c.c.id), 0))).scalar_one()
+    bulk_insert(connection, new, action)
+    fresh = iter(connection.execute(select(c.c.id).where(c.c.id > before).order_by(c.c.id)).scalars())
+    return [i if i is not None else next(fresh) for i in ids], len(new)
+
+
 _BULK_COLUMNS = ("document_id", "start", "end", "code", "source", "coder_id", "confidence", "evidence",
                  "status", "reviewer_id", "reviewed_at", "created_at")
 

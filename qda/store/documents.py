@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Connection, func, insert, select
 
@@ -20,18 +20,26 @@ class ImportReport:
     added: list[str] = field(default_factory=list)
     # (document id as read, id of the document in the project with the same text)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
+    # (document id as read, the id it was stored under), when asked to rename on a clash
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+
+    def ids(self) -> dict[str, str]:
+        """Each document id as read -> its id in the project."""
+        return {**{doc: doc for doc in self.added}, **dict(self.duplicates), **dict(self.renamed)}
 
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def import_corpus(connection: Connection, corpus: Corpus, coder_id: int) -> ImportReport:
+def import_corpus(connection: Connection, corpus: Corpus, coder_id: int, rename: bool = False) -> ImportReport:
     """Add the corpus's new documents in the caller's transaction; all or nothing.
 
     A document whose text is already in the project (under any name) is skipped, not
     duplicated. A new text under an id the project already uses is refused before
-    anything is written: silently renaming it would split one participant in two.
+    anything is written (silently renaming a transcript file would split one participant
+    in two), unless `rename`: documents from another tool's project have ids qda made up
+    from their names, and get `-2`, `-3`... instead.
     """
     known = dict(connection.execute(select(schema.documents.c.content_hash, schema.documents.c.id)).all())
     taken = set(known.values())
@@ -42,6 +50,12 @@ def import_corpus(connection: Connection, corpus: Corpus, coder_id: int) -> Impo
         if digest in known:
             report.duplicates.append((doc.id, known[digest]))
             continue
+        if doc.id in taken and rename:
+            given, n = doc.id, 2
+            while f"{given}-{n}" in taken:
+                n += 1
+            doc = replace(doc, id=f"{given}-{n}")
+            report.renamed.append((given, doc.id))
         if doc.id in taken:
             raise QdaError(
                 f"{doc.path or doc.id}: the project already has a different document with id "

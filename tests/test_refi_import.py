@@ -1,0 +1,321 @@
+"""Importing REFI-QDA projects (.qdpx) from other tools and from qda itself, and round trips."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from qda import Project
+from qda.errors import QdaError
+from qda.refi.archive import Limits
+
+from conftest import CCIN, ROOT, SAMPLE
+
+FIXTURES = ROOT / "tests" / "fixtures" / "refi"
+NVIVO = Path("/work/shared/refi-qda/examples/nvivo-mac15_qualitative-coding.qdpx")
+NS = "{urn:QDA-XML:project:1.0}"
+ALL = ["accepted", "suggested", "rejected"]
+
+
+def comparable(path: Path) -> tuple[str, dict[str, bytes]]:
+    """A .qdpx's project XML without what names the export itself (project name, time),
+    and its other members."""
+    archive = zipfile.ZipFile(path)
+    xml = archive.read("project.qde").decode("utf-8")
+    head, rest = xml.split("<Users>", 1) if "<Users>" in xml else (xml, "")
+    head = re.sub(r' (name|creationDateTime)="[^"]*"', "", head)
+    return head + rest, {n: archive.read(n) for n in archive.namelist() if n != "project.qde"}
+
+
+@pytest.fixture
+def coded(tmp_path):
+    """A reviewed project: suggestions accepted and rejected, a person's own coding, memos."""
+    with Project.init(tmp_path / "study.qda", codebook=CCIN) as p:
+        p.import_files(sorted(SAMPLE.glob("interview_0[1-3].txt")))
+        p.autocode()
+        codings = p.codings()
+        for coding in codings[:8]:
+            p.accept(coding.id, "Ruth")
+        p.reject(codings[8].id, "Ruth")
+        own = p.code("interview_02", 5, 60, "drift", "Sam")
+        p.memo("Worth a closer look", "Ruth", on=f"coding:{codings[0].id}")
+        p.memo("Sam's own reading", "Sam", on=f"coding:{own}")
+        p.memo("Drift shows in the rural team", "Sam", on="code:drift")
+        p.memo("Interviews done in spring\nsecond line", "Sam")
+        p.memo("Long pause here", "Ruth", on="document:interview_03")
+        yield p
+
+
+def _state(project: Project) -> dict:
+    """Everything a round trip must keep, without store ids."""
+    codings = project.codings()
+    ids = {c.id: (c.document, c.start, c.end, c.code, c.coder) for c in codings}
+    return {
+        "documents": [(d.id, d.name, d.text, d.attributes, [(t.speaker, t.start, t.end) for t in d.turns])
+                      for d in project.corpus()],
+        "codes": project.codebook.codes,
+        "codings": sorted((c.document, c.start, c.end, c.code, c.source, c.coder, c.reviewer, c.status,
+                           round(c.confidence, 6), c.evidence) for c in codings),
+        "memos": sorted((m.target_kind, ids.get(int(m.target)) if m.target_kind == "coding" else m.target,
+                         m.coder, m.text) for m in project.memos()),
+    }
+
+
+def test_export_import_export_keeps_everything(coded, tmp_path):
+    first = coded.export(tmp_path / "first.qdpx", status=ALL)
+    with Project.init(tmp_path / "copy.qda") as copy:
+        result = copy.import_qdpx(first)
+        assert result.skipped == [] and result.codings_present == 0
+        assert result.codings_added == len(coded.codings()) and result.memos_added == 5
+        assert _state(copy) == _state(coded)
+        second = copy.export(tmp_path / "second.qdpx", status=ALL)
+    assert comparable(second) == comparable(first)
+
+
+def test_importing_the_same_file_again_adds_nothing(coded, tmp_path):
+    out = coded.export(tmp_path / "study.qdpx", status=ALL)
+    before = _state(coded)
+    again = coded.import_qdpx(out)
+    assert (again.codes_added, again.codings_added, again.memos_added, again.documents.added) == (0, 0, 0, [])
+    assert again.codings_present == len(coded.codings())
+    assert _state(coded) == before
+
+
+def test_accepted_only_export_keeps_status_and_who_decided(coded, tmp_path):
+    out = coded.export(tmp_path / "accepted.qdpx")
+    with Project.init(tmp_path / "copy.qda") as copy:
+        copy.import_qdpx(out)
+        got = copy.codings()
+        assert {c.status for c in got} == {"accepted"}
+        assert {(c.coder, c.reviewer) for c in got} == {(c.coder, c.reviewer) for c in coded.codings(status=["accepted"])}
+        assert {c.source for c in got} >= {"human"} and any(c.source != "human" for c in got)
+
+
+def _atlas_qdpx(target: Path, qde: Path = FIXTURES / "spec-annexA2_atlasti8_project.qde",
+                sources: bool = True) -> Path:
+    """The spec's ATLAS.ti 8 example (a bare project.qde) as a .qdpx: its text files are
+    not published, so each is made up to fit its selections, with a selection's text in
+    place wherever its name is the whole passage."""
+    data = qde.read_bytes()
+    files: dict[str, str] = {}
+    root = etree.fromstring(data)
+    for source in root.iter(f"{NS}TextSource", f"{NS}Representation", f"{NS}Transcript"):
+        path = source.get("plainTextPath")
+        if not path:
+            continue
+        selections = source.findall(f"{NS}PlainTextSelection")
+        length = max([int(s.get("endPosition")) for s in selections] + [40]) + 20
+        text = list(("lorem ipsum dolor sit amet " * (length // 27 + 2))[:length])
+        for s in selections:
+            start, end, name = int(s.get("startPosition")), int(s.get("endPosition")), s.get("name")
+            if len(name) == end - start:
+                text[start:end] = name
+        key = path.removeprefix("internal://")
+        if len(text) > len(files.get(key, "")):
+            files[key] = "".join(text)
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr("project.qde", data)
+        for name, text in files.items() if sources else ():
+            archive.writestr(f"Sources/{name}", text.encode("utf-8"))
+    return target
+
+
+def test_the_specs_atlas_ti_example_imports(tmp_path):
+    with Project.init(tmp_path / "atlas.qda") as project:
+        result = project.import_qdpx(_atlas_qdpx(tmp_path / "atlas.qdpx"))
+        book = project.codebook
+        assert len(book.codes) == 14
+        diet = next(c for c in book.codes.values() if c.name == "diet Coke")
+        assert book.codes[diet.parent].name == "Coke"  # "Coke::diet Coke" nested again
+        assert book.codes["feelings"].description == "thoughts about breakfast foods"
+        corpus = project.corpus()
+        # Names as the tool wrote them (this one in decomposed form: e + combining accent).
+        assert {unicodedata.normalize("NFC", d.name) for d in corpus} >= {"Mabel.txt", "Simon.docx", "Mabêl 2ième.txt"}
+        simon = corpus["simon"]
+        assert simon.attributes["gender"] == "male" and simon.attributes["age"] == "67"
+        codings = project.codings()
+        # Text selections only: the picture, audio and video codings have no text to hold.
+        assert len(codings) == 9 and {c.coder for c in codings} == {"Friedrich Markgraf"}
+        passages = {corpus[c.document].text[c.start:c.end] for c in codings}
+        assert {"granola", "I did try the gluten free bread, but it was always so soggy,",
+                "Oh, that was great. See you tomorrow? Eleven thirty. Mm."} <= passages
+        assert any("picture source" in s for s in result.skipped)
+        memos = project.memos()
+        assert any(m.target_kind == "project" and m.text.startswith("Research Plan") for m in memos)
+        assert any(m.target_kind == "coding" and "Simon feel the need" in m.text for m in memos)
+        assert any(m.target_kind == "document" and "Coke for breakfast" in m.text for m in memos)
+
+
+def test_a_tools_codes_join_the_projects_codebook(tmp_path):
+    with Project.init(tmp_path / "study.qda", codebook=CCIN) as project:
+        project.import_qdpx(_atlas_qdpx(tmp_path / "atlas.qdpx"))
+        book = project.codebook
+        assert {"threshold", "up_down", "happiness", "coke"} <= set(book.codes)
+        assert book.codes["up_down"].rules  # the project's own codes keep their rules
+
+
+@pytest.mark.parametrize("origin", ["NVivo for Windows 12.6", "Some converter 2.0"])
+def test_nvivo_utf16_and_crlf_positions_become_code_points(tmp_path, origin):
+    # With another origin, the selection's name (its opening words) tells the units apart.
+    text = "Interviewer: Hi 😀 there\r\nAmara: We stepped it down to CiN 👍🏽 last week.\r\n"
+    raw = "\ufeff" + text
+    passage = "stepped it down to CiN"
+    start = len(text[: text.index(passage)].encode("utf-16-le")) // 2
+    end = start + len(passage.encode("utf-16-le")) // 2
+    qde = f"""<?xml version="1.0" encoding="UTF-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="nv" origin="{origin}">
+ <Users><User guid="11111111-1111-1111-1111-111111111111" name="chrisp"/></Users>
+ <CodeBook><Codes><Code guid="22222222-2222-2222-2222-222222222222" name="Up or down" isCodable="true"/></Codes></CodeBook>
+ <Sources><TextSource guid="33333333-3333-3333-3333-333333333333" name="Amara" plainTextPath="internal://33333333-3333-3333-3333-333333333333.txt">
+  <PlainTextSelection guid="44444444-4444-4444-4444-444444444444" name="{passage}" startPosition="{start}" endPosition="{end}" creatingUser="11111111-1111-1111-1111-111111111111">
+   <Coding guid="55555555-5555-5555-5555-555555555555" creatingUser="11111111-1111-1111-1111-111111111111"><CodeRef targetGUID="22222222-2222-2222-2222-222222222222"/></Coding>
+  </PlainTextSelection></TextSource></Sources>
+</Project>"""
+    path = tmp_path / "nvivo.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+        archive.writestr("Sources/33333333-3333-3333-3333-333333333333.txt", raw.encode("utf-8"))
+    with Project.init(tmp_path / "nv.qda") as project:
+        project.import_qdpx(path)
+        doc = project.corpus()["amara"]
+        assert "\r" not in doc.text and doc.text.startswith("Interviewer: Hi 😀")
+        [coding] = project.codings()
+        assert doc.text[coding.start:coding.end] == passage
+        assert (coding.code, coding.coder, coding.status) == ("up_or_down", "chrisp", "accepted")
+        assert [t.speaker for t in doc.turns] == ["Interviewer", "Amara"]
+
+
+@pytest.mark.skipif(not NVIVO.is_file(), reason="the NVivo example (AGPL) is read from ../shared only")
+def test_the_nvivo_example_imports(tmp_path):
+    with Project.init(tmp_path / "nvivo.qda") as project:
+        result = project.import_qdpx(NVIVO)
+        book = project.codebook
+        assert len(book.codes) > 200
+        programming = [c for c in book.codes.values() if c.name == "programming"]
+        assert len(programming) == 2 and len({c.parent for c in programming}) == 2
+        # Both sources hold the same (empty) text: one document, the other matched to it.
+        assert len(result.documents.added) == 1 and len(result.documents.duplicates) == 1
+
+
+def _project_files(project: Project) -> dict:
+    return {"documents": [(d.id, d.text) for d in project.corpus()], "codings": len(project.codings()),
+            "log": len(project.log()), "memos": len(project.memos()), "codes": list(project.codebook.codes)}
+
+
+@pytest.mark.parametrize("case", ["zip-slip", "bomb", "entities", "missing source", "mismatched source",
+                                  "outside source", "unknown code"])
+def test_hostile_or_broken_files_are_refused_and_nothing_is_written(coded, tmp_path, case):
+    good = coded.export(tmp_path / "good.qdpx", status=ALL)
+    members = {n: zipfile.ZipFile(good).read(n) for n in zipfile.ZipFile(good).namelist()}
+    qde = members.pop("project.qde").decode("utf-8")
+    limits = None
+    if case == "zip-slip":
+        members["../../evil.txt"] = b"x"
+    elif case == "bomb":
+        members["sources/padding.txt"] = b"\0" * (4 * 2**20)
+        limits = Limits(ratio=100)
+    elif case == "entities":
+        qde = qde.replace("<?xml version='1.0' encoding='UTF-8'?>",
+                          '<?xml version="1.0"?><!DOCTYPE Project [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>')
+    elif case == "missing source":
+        members.pop(next(n for n in members if n.startswith("sources/")))
+    elif case == "mismatched source":
+        name = next(n for n in members if n.startswith("sources/"))
+        members[name] = members[name][:200]
+    elif case == "outside source":
+        qde = qde.replace('plainTextPath="internal://', 'plainTextPath="relative:///../', 1)
+    elif case == "unknown code":
+        qde = re.sub(r'(<CodeRef targetGUID=")[^"]+', r"\g<1>" + "{" + "9" * 8 + "-9999-9999-9999-" + "9" * 12 + "}",
+                     qde, count=1)
+    bad = tmp_path / "bad.qdpx"
+    with zipfile.ZipFile(bad, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", qde)
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with Project.init(tmp_path / "target.qda", codebook=CCIN) as target:
+        before = _project_files(target)
+        with pytest.raises(QdaError) as info:
+            target.import_qdpx(bad, limits)
+        assert str(bad) in str(info.value)
+        assert _project_files(target) == before
+
+
+# -- round trip, property-based ---------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from qda.codebook import parse_codebook  # noqa: E402
+from qda.corpus import Coding  # noqa: E402
+
+# Letters with accents precomposed and combining, emoji (astral, with skin tone and ZWJ),
+# CJK, quotes and XML's own special characters.
+_WORDS = st.lists(st.sampled_from(list("abcdefghij KLM,.'\"<>&") + ["e\u0301", "é", "😀", "👍🏽", "👩‍👩‍👧", "中文",
+                                                                   "\u00a0", "\t"]),
+                  min_size=1, max_size=12).map("".join).map(str.strip).filter(bool)
+
+
+@st.composite
+def _projects(draw):
+    documents = []
+    for n in range(draw(st.integers(1, 3))):
+        lines = [f"{draw(st.sampled_from(['Interviewer', 'Amara', 'Zoë']))}: {draw(_WORDS)} {n}"
+                 for _ in range(draw(st.integers(1, 5)))]
+        attributes = {"role": draw(_WORDS), "team": draw(st.sampled_from(["rural", "urban 😀"]))}
+        front = "".join(f'{k}: "{v.replace(chr(92), "")}"\n' for k, v in attributes.items() if '"' not in v)
+        newline = draw(st.sampled_from(["\n", "\r\n"]))
+        documents.append((f"doc {n} {draw(st.sampled_from(['a', 'é', '😀']))}.txt",
+                          newline.join(["---", front.rstrip("\n") or "id: x", "---", *lines]) + newline))
+    codes = []
+    for i in range(draw(st.integers(1, 4))):
+        code = {"id": f"c{i}", "name": draw(_WORDS), "definition": draw(_WORDS) + "\n\n" + draw(_WORDS)}
+        if i and draw(st.booleans()):
+            code["parent"] = f"c{draw(st.integers(0, i - 1))}"
+        if draw(st.booleans()):
+            code["examples"] = draw(st.lists(_WORDS, max_size=2))
+        codes.append(code)
+    return documents, codes, draw(st.randoms(use_true_random=False))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_projects())
+def test_round_trip_property(tmp_path_factory, generated):
+    import yaml
+
+    documents, codes, rng = generated
+    folder = tmp_path_factory.mktemp("rt")
+    for name, text in documents:
+        (folder / name).write_bytes(text.encode("utf-8"))
+    book = parse_codebook(yaml.safe_dump({"name": "Generated", "codes": codes}, allow_unicode=True))
+    with Project.init(folder / "a.qda", codebook=book) as first:
+        first.import_files(sorted(folder.glob("*.txt")))
+        corpus = first.corpus()
+        made = []
+        for doc in corpus:
+            for _ in range(rng.randint(0, 4)):
+                start = rng.randint(0, len(doc.text))
+                end = rng.randint(start, len(doc.text))
+                made.append(Coding(doc.id, start, end, rng.choice(list(book.codes)), "rule", "qda:rules",
+                                   confidence=round(rng.random(), 3), evidence=f"rule {rng.randint(1, 9)}"))
+        first.add_codings(made)
+        for coding in first.codings():
+            choice = rng.choice(["keep", "accept", "reject"])
+            if choice != "keep":
+                getattr(first, choice)(coding.id, rng.choice(["Ruth", "Zoë 😀"]))
+        doc = rng.choice(corpus.documents)
+        own = first.code(doc.id, 0, len(doc.text) // 2, rng.choice(list(book.codes)), "Sam")
+        first.memo("On this 😀\r\nsecond line & <b>", "Sam", on=f"coding:{own}")
+        first.memo("Code memo e\u0301", "Ruth", on=f"code:{rng.choice(list(book.codes))}")
+        first.memo("Document memo", "Ruth", on=f"document:{doc.id}")
+        first.memo("Project memo", "Sam")
+        exported = first.export(folder / "a.qdpx", status=ALL)
+        with Project.init(folder / "b.qda") as second:
+            second.import_qdpx(exported)
+            assert _state(second) == _state(first)
+            again = second.export(folder / "b.qdpx", status=ALL)
+    assert comparable(again) == comparable(exported)
