@@ -152,14 +152,15 @@ class Project:
             doc_ids = report.ids()
             incoming = [replace(c, document=doc_ids[c.document], code=code_ids[c.code]) for c in refi.codings]
             coding_ids, added = codings.insert_new(connection, incoming, "import")
-            memo_count = 0
-            for memo in refi.memos:
-                target = {"coding": lambda t: str(coding_ids[int(t)]), "document": doc_ids.get,
-                          "code": code_ids.get}.get(memo.kind, lambda t: t)(memo.target)
-                memo_count += memos.add_memo_once(connection, coders.coder_id(connection, memo.coder), memo.kind,
-                                                  target, memo.text, memo.created_at)
-        return QdpxImport(report, len(book.codes) - len(base.codes) if base else len(book.codes), added,
-                          len(incoming) - added, memo_count, refi.skipped)
+            # Memo targets as read (a document or code id, a coding's position) -> as stored.
+            targets = {"document": doc_ids, "code": code_ids,
+                       "coding": {str(i): str(coding_id) for i, coding_id in enumerate(coding_ids)}}
+            memo_count = sum(memos.add_memo_once(
+                connection, coders.coder_id(connection, memo.coder), memo.kind,
+                targets[memo.kind][memo.target] if memo.kind in targets else None, memo.text, memo.created_at)
+                for memo in refi.memos)
+        codes_added = len(book.codes) - (len(base.codes) if base else 0)
+        return QdpxImport(report, codes_added, added, len(incoming) - added, memo_count, refi.skipped)
 
     def corpus(self, ids: Iterable[str] | None = None) -> Corpus:
         with self._read() as connection:

@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from qda import Project
-from qda.refi.validate import _check_xml, validate
+from qda.refi.validate import check_xml, validate
 
 from conftest import CCIN, ROOT, SAMPLE
 
@@ -94,7 +94,7 @@ def test_checks_beyond_the_schema(project, tmp_path):
 
 
 def test_the_specs_atlas_ti_example_validates_against_the_project_schema():
-    problems, _ = _check_xml((ROOT / "tests" / "fixtures" / "refi" / "spec-annexA2_atlasti8_project.qde").read_bytes(),
+    problems, _ = check_xml((ROOT / "tests" / "fixtures" / "refi" / "spec-annexA2_atlasti8_project.qde").read_bytes(),
                              "Project-mrt2019.xsd", "A2")
     assert problems == []
 

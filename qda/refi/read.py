@@ -29,7 +29,7 @@ from qda.readers.txt import parse_turns
 from qda.refi.archive import Archive, Limits
 from qda.refi.codebook import guid_key, read_codes, read_description
 from qda.refi.offsets import PositionMap, choose_unit
-from qda.refi.validate import parse_xml, schema
+from qda.refi.validate import check_xml
 
 NS = "{urn:QDA-XML:project:1.0}"
 _VALUES = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue", "DateTimeValue")
@@ -64,12 +64,13 @@ def read_qdpx(path: str | Path, limits: Limits = Limits()) -> RefiProject:
     path = Path(path)
     with Archive(path, limits) as archive:
         where = f"{path}:{archive.qde}"
-        root = parse_xml(archive.project_xml(), where)
-        checker = schema("Project-mrt2019.xsd")
-        if not checker.validate(root):
-            problems = "\n".join(f"  line {e.line}: {e.message}" for e in list(checker.error_log)[:5])
+        problems, root = check_xml(archive.project_xml(), "Project-mrt2019.xsd", where)
+        if root is None:  # hostile or malformed XML: the one problem says which
+            raise QdaError(problems[0])
+        if problems:
             raise QdaError(f"{where}: does not follow the REFI-QDA project schema, so it cannot be imported "
-                           f"safely; re-export it from the tool that made it:\n{problems}")
+                           "safely; re-export it from the tool that made it:\n"
+                           + "\n".join(f"  {p}" for p in problems[:5]))
         return _Reader(archive, root, str(path)).read()
 
 

@@ -70,14 +70,16 @@ def validate(path: str | Path) -> list[str]:
         raise QdaError(f"{path}: qda validates .qdc codebooks and .qdpx projects (got {suffix or 'no extension'})")
     try:
         if suffix == ".qdc":
-            return _check_xml(path.read_bytes(), "Codebook.xsd", str(path))[0]
+            return check_xml(path.read_bytes(), "Codebook.xsd", str(path))[0]
         path.open("rb").close()  # an unreadable file is the caller's error, not a problem in it
     except OSError as exc:
         raise QdaError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     return _check_qdpx(path, str(path))
 
 
-def _check_xml(data: bytes, xsd: str, where: str):
+def check_xml(data: bytes, xsd: str, where: str) -> tuple[list[str], etree._Element | None]:
+    """(problems, root) of XML from elsewhere against the official schema `xsd`, with
+    GUIDs unique per kind of object; root is None if the XML could not be parsed safely."""
     try:
         document = parse_xml(data, where)
     except QdaError as exc:  # hostile or malformed: a problem to report, not a crash
@@ -108,7 +110,7 @@ def _check_qdpx(path: Path, where: str) -> list[str]:
 
 
 def _check_project(archive: Archive, where: str) -> list[str]:
-    problems, document = _check_xml(archive.project_xml(), "Project-mrt2019.xsd", f"{where}:{archive.qde}")
+    problems, document = check_xml(archive.project_xml(), "Project-mrt2019.xsd", f"{where}:{archive.qde}")
     if document is None:
         return problems
     ns = "{urn:QDA-XML:project:1.0}"
