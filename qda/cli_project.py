@@ -52,14 +52,18 @@ def set_codebook(file: Path = typer.Argument(..., help="Codebook YAML."), projec
 
 
 @app.command("import")
-def import_(paths: List[Path] = typer.Argument(..., help="Transcript files or folders, or a REFI-QDA .qdpx."),
+def import_(paths: List[Path] = typer.Argument(..., help="Transcript files or folders, or a REFI-QDA .qdpx or .qdc."),
             project: str = ProjectOption) -> None:
-    """Import transcripts, or another tool's REFI-QDA project (.qdpx) with its codes,
-    codings, memos and attributes; texts already in the project are matched, not duplicated."""
-    exchange = [path for path in paths if path.suffix.lower() == ".qdpx"]
+    """Import transcripts, or another tool's REFI-QDA project (.qdpx: codes, codings, memos,
+    attributes) or codebook (.qdc: its new codes); texts already in the project are matched,
+    not duplicated."""
+    exchange = [path for path in paths if path.suffix.lower() in (".qdpx", ".qdc")]
     if exchange and len(paths) > 1:
-        raise QdaError("import one .qdpx at a time, on its own (each is a whole project)")
+        raise QdaError("import one .qdpx or .qdc at a time, on its own")
     with Project.open(project) as p:
+        if exchange and exchange[0].suffix.lower() == ".qdc":
+            _say(f"{p.import_qdc(exchange[0])} codes added to the codebook")
+            return
         if exchange:
             result = p.import_qdpx(exchange[0])
             report = result.documents

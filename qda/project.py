@@ -131,6 +131,15 @@ class Project:
         with self._write() as connection:
             return documents.import_corpus(connection, corpus, coders.coder_id(connection, IMPORTER))
 
+    def import_qdc(self, path: str | Path) -> int:
+        """Add the codes of another tool's REFI-QDA codebook (.qdc) to the project's
+        codebook (matched by id, then name, as in `import_qdpx`); returns how many were new."""
+        from qda.refi.codebook import read_qdc
+
+        incoming = read_qdc(path)
+        with self._write() as connection:
+            return self._merge_codebook(connection, incoming)[1]
+
     def import_qdpx(self, path: str | Path, limits=None) -> QdpxImport:
         """Bring in a REFI-QDA project from any tool (qda.refi.read), all or nothing:
         documents (a text already here is matched, not duplicated), codes (matched by id,
@@ -142,11 +151,7 @@ class Project:
 
         refi = read_qdpx(path, limits or Limits())
         with self._write() as connection:
-            current = codebooks.current_codebook_id(connection)
-            base = codebooks.load_codebook(connection, current) if current is not None else None
-            book, code_ids = merge_codebooks(base, refi.codebook)
-            if book is not base and book.codes:
-                codebooks.save_codebook(connection, book)
+            code_ids, codes_added = self._merge_codebook(connection, refi.codebook)
             report = documents.import_corpus(connection, refi.corpus, coders.coder_id(connection, IMPORTER),
                                              rename=True)
             doc_ids = report.ids()
@@ -159,8 +164,17 @@ class Project:
                 connection, coders.coder_id(connection, memo.coder), memo.kind,
                 targets[memo.kind][memo.target] if memo.kind in targets else None, memo.text, memo.created_at)
                 for memo in refi.memos)
-        codes_added = len(book.codes) - (len(base.codes) if base else 0)
         return QdpxImport(report, codes_added, added, len(incoming) - added, memo_count, refi.skipped)
+
+    def _merge_codebook(self, connection: Connection, incoming: Codebook) -> tuple[dict[str, str], int]:
+        """Add `incoming`'s new codes to the current codebook (a new version) or make it the
+        codebook; returns each incoming code id -> the project's, and how many were added."""
+        current = codebooks.current_codebook_id(connection)
+        base = codebooks.load_codebook(connection, current) if current is not None else None
+        book, code_ids = merge_codebooks(base, incoming)
+        if book is not base and book.codes:
+            codebooks.save_codebook(connection, book)
+        return code_ids, len(book.codes) - (len(base.codes) if base else 0)
 
     def corpus(self, ids: Iterable[str] | None = None) -> Corpus:
         with self._read() as connection:

@@ -10,7 +10,7 @@ import pytest
 
 from qda.cli import main
 
-from conftest import CCIN, SAMPLE
+from conftest import CCIN, ROOT, SAMPLE
 
 
 @pytest.fixture
@@ -130,4 +130,10 @@ def test_a_coded_run_goes_to_qdpx_and_into_a_project(qda, tmp_path):
     code, out, _ = qda("project", "review", "list", "-p", study)
     assert code == 0 and out.count("\tsuggested\t") > 5
     code, _, err = qda("project", "import", run, SAMPLE / "interview_02.txt", "-p", study)
-    assert code == 1 and "one .qdpx at a time" in err
+    assert code == 1 and "one .qdpx or .qdc at a time" in err
+    qdc = tmp_path / "atlas.qdc"
+    qdc.write_bytes((ROOT / "tests" / "fixtures" / "refi" / "spec-annexA1_codebook.qdc").read_bytes())
+    code, _, err = qda("project", "import", qdc, "-p", study)
+    assert code == 0 and "6 codes added" in err
+    code, _, err = qda("project", "import", qdc, "-p", study)
+    assert code == 0 and "0 codes added" in err
