@@ -204,11 +204,7 @@ def sentence_units(corpus: Corpus, nlp: Language | None = None, include_intervie
     turns = list(codable_turns(corpus, include_interviewer))
     spans: list[Span] = []
     for (doc, turn), parsed in zip(turns, qnlp.lexical(nlp, (doc.turn_text(turn) for doc, turn in turns))):
-        for sent in parsed.sents:
-            text = parsed.text[sent.start_char : sent.end_char]
-            start = turn.start + sent.start_char + len(text) - len(text.lstrip())
-            if text.strip():
-                spans.append((doc.id, start, start + len(text.strip())))
+        spans.extend((doc.id, turn.start + start, turn.start + end) for start, end in qnlp.sentence_spans(parsed))
     return Units("sentence", spans)
 
 

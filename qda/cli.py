@@ -173,15 +173,14 @@ def codebook_export(file: Path = typer.Argument(..., help="Codebook YAML."),
 def codebook_import(file: Path = typer.Argument(..., help="A REFI-QDA codebook (.qdc) from any tool."),
                     out: Path = typer.Option(..., "--out", "-o", help="qda codebook YAML to write.")) -> None:
     """Turn a REFI-QDA .qdc into a qda codebook YAML (codes, nesting, colours, descriptions)."""
-    from .codebook import code_entry, dump_codebook
+    from .codebook import codebook_yaml
     from .refi.codebook import read_qdc
     from .writers import atomic_write
 
     if out.exists():
         raise QdaError(f"{out}: already exists; choose a new file name")
     book = read_qdc(file)
-    text = dump_codebook({"name": book.name, "version": book.version,
-                          "codes": [code_entry(c, rules=True) for c in book.codes.values()]}, str(out))
+    text = codebook_yaml(book)
     atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     print(f"{file} -> {out} ({len(book.codes)} codes)", file=sys.stderr)
 

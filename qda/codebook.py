@@ -144,6 +144,13 @@ def merge_codebooks(base: Codebook | None, incoming: Codebook) -> tuple[Codebook
     return replace(base, codes={**base.codes, **added}, path=None), mapping
 
 
+def codebook_yaml(book: Codebook) -> str:
+    """A whole codebook as codebook YAML (rules included), validated."""
+    data = {"name": book.name, "version": book.version,
+            "codes": [code_entry(code, rules=True) for code in book.codes.values()]}
+    return dump_codebook(data, book.path or book.name)
+
+
 def dump_codebook(data: dict, filename: str = "<codebook>") -> str:
     """A codebook mapping as YAML text, validated (CodebookError) before anyone writes it."""
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

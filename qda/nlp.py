@@ -308,3 +308,15 @@ def parse(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator
     # overwritten by the lookup lemmas, so neither runs.
     skip = ["qda_sentencizer", "lemmatizer", "attribute_ruler"]
     return nlp.pipe(texts, disable=[p for p in skip if p in nlp.pipe_names], batch_size=batch_size)
+
+
+def sentence_spans(parsed: Doc) -> list[tuple[int, int]]:
+    """(start, end) in `parsed.text` of each sentence, whitespace around it left out and a
+    sentence of only whitespace skipped: the sentences qda codes with unit="sentence"."""
+    spans = []
+    for sent in parsed.sents:
+        text = parsed.text[sent.start_char : sent.end_char]
+        if text.strip():
+            start = sent.start_char + len(text) - len(text.lstrip())
+            spans.append((start, start + len(text.strip())))
+    return spans

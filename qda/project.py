@@ -21,12 +21,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy import Connection, Engine, func, inspect, select
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from qda import agreement, analysis, readers, table, writers
 from qda.agreement import Agreement
-from qda.codebook import Codebook, load_codebook, merge_codebooks
+from qda.codebook import Code, Codebook, load_codebook, merge_codebooks
 from qda.coding import DEFAULT_CODERS, AutoCoder
 from qda.corpus import Coding, Corpus
 from qda.errors import QdaError
@@ -176,6 +176,23 @@ class Project:
             codebooks.save_codebook(connection, book)
         return code_ids, len(book.codes) - (len(base.codes) if base else 0)
 
+    def add_codes(self, codes: Iterable[Code]) -> int:
+        """Add codes (e.g. promoted topics) to the project's codebook as a new version;
+        codes it already has (same id or name) are left as they are. Returns how many were new."""
+        codes = list(codes)
+        with self._write() as connection:
+            book = Codebook(name="added", codes={code.id: code for code in codes})
+            return self._merge_codebook(connection, book)[1]
+
+    def revision(self) -> tuple[int, int, int]:
+        """Changes when anything in the project changes (the latest action, codebook
+        version and document), for caches such as the browser app's."""
+        with self._read() as connection:
+            return tuple(connection.execute(select(
+                select(func.coalesce(func.max(schema.log.c.id), 0)).scalar_subquery(),
+                select(func.coalesce(func.max(schema.codebooks.c.id), 0)).scalar_subquery(),
+                select(func.count()).select_from(schema.documents).scalar_subquery())).one())
+
     def corpus(self, ids: Iterable[str] | None = None) -> Corpus:
         with self._read() as connection:
             return documents.load_corpus(connection, None if ids is None else list(ids))
@@ -280,6 +297,20 @@ class Project:
                   codes: Iterable[str] | None = None, include_interviewer: bool = False) -> Agreement:
         """Agreement between two coders (`machine` for qda's suggestions) on the project's
         turns, sentences or characters, per code and pooled (docs/agreement.md)."""
+        views, units, codes = self._compared(first, second, unit, codes, include_interviewer)
+        return agreement.agreement(*views, units, codes=codes, names=(first, second))
+
+    def disagreements(self, first: str, second: str, unit: str = "turn", *,
+                      codes: Iterable[str] | None = None, include_interviewer: bool = False) -> pd.DataFrame:
+        """Each unit only one of the two coders applied a code to (qda.agreement.disagreements),
+        with the passage in a `text` column, for showing the excerpts side by side."""
+        views, units, codes = self._compared(first, second, unit, codes, include_interviewer)
+        found = agreement.disagreements(*views, units, codes=codes, names=(first, second))
+        corpus = self.corpus(set(found["document"]))
+        found["text"] = [corpus[d].text[s:e] for d, s, e in zip(found["document"], found["start"], found["end"])]
+        return found
+
+    def _compared(self, first: str, second: str, unit: str, codes, include_interviewer: bool):
         makers = {"turn": agreement.turn_units, "sentence": agreement.sentence_units,
                   "character": agreement.character_units}
         if unit not in makers:
@@ -291,7 +322,7 @@ class Project:
                     raise QdaError(f"no coder {name!r} in this project; coders: {', '.join(sorted(known))}")
             views = [codings.coder_view(connection, name) for name in (first, second)]
         units = makers[unit](self.corpus(), include_interviewer=include_interviewer)
-        return agreement.agreement(*views, units, codes=list(codes or self.codebook.codes), names=(first, second))
+        return views, units, list(codes or self.codebook.codes)
 
     # -- memos and log ----------------------------------------------------------------
 
@@ -355,18 +386,9 @@ class Project:
         (or extended) at `key`, outside the project. Turns, codings and memos move with
         the text, so coding and pseudonymising can happen in either order. Returns the
         number of replacements."""
-        from qda import nlp
-        from qda.pseudonymise import AllowList, Detector, read_key
         from qda.pseudonymise.corpus import pseudonymise_corpus, pseudonymise_string
-        from qda.pseudonymise.files import check_options
 
-        check_options(style, dates)
-        key = Path(key)
-        the_key = read_key(key, style=style)
-        if register is not None:
-            for entry in read_key(Path(register), style=style, must_exist=True).entries.values():
-                the_key.add(entry)
-        detector = Detector(the_key, AllowList().extended(allow), nlp.load_ner() if ner else None)
+        the_key, detector = self._pseudonymiser(key, register, style, dates, allow, ner)
         rewrites = pseudonymise_corpus(self.corpus(), detector, the_key, dates)
         with self._write() as connection:
             person = self._person(connection, coder)
@@ -375,6 +397,33 @@ class Project:
             store_rewrite.rewrite_notes(connection, lambda text: pseudonymise_string(text, detector, the_key, dates))
             the_key.save(key)  # last, inside the transaction: a failed save rolls the project back
         return sum(r.replacements for r in rewrites)
+
+    def pseudonymise_preview(self, key: str | Path | None = None, *, register: str | Path | None = None,
+                             style: str = "names", dates: str = "month", allow: Iterable[str] = (),
+                             ner: bool = True) -> pd.DataFrame:
+        """What `pseudonymise` would replace, changing nothing (the key is read, not
+        written): document, start, end, original, pseudonym."""
+        from qda.pseudonymise.corpus import pseudonymise_texts
+
+        the_key, detector = self._pseudonymiser(key, register, style, dates, allow, ner)
+        corpus = self.corpus()
+        done = pseudonymise_texts([doc.text for doc in corpus], corpus, detector, the_key, dates)
+        rows = [(doc.id, r.old_start, r.old_end, r.original, r.pseudonym)
+                for doc, (_, replacements) in zip(corpus, done) for r in replacements]
+        return pd.DataFrame(rows, columns=["document", "start", "end", "original", "pseudonym"])
+
+    def _pseudonymiser(self, key, register, style: str, dates: str, allow: Iterable[str], ner: bool):
+        """The key (read from `key`, extended by `register`) and a detector using it."""
+        from qda import nlp
+        from qda.pseudonymise import AllowList, Detector, Key, read_key
+        from qda.pseudonymise.files import check_options
+
+        check_options(style, dates)
+        the_key = read_key(Path(key), style=style) if key is not None else Key(style=style)
+        if register is not None:
+            for entry in read_key(Path(register), style=style, must_exist=True).entries.values():
+                the_key.add(entry)
+        return the_key, Detector(the_key, AllowList().extended(allow), nlp.load_ner() if ner else None)
 
     # -- output -----------------------------------------------------------------------
 

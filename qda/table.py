@@ -192,3 +192,29 @@ def _turns(corpus: Corpus, docs: np.ndarray, starts: np.ndarray) -> tuple[pd.arr
         turn[rows[inside]] = [doc.turns[k].index for k in i[inside]]
         speaker[rows[inside]] = [doc.turns[k].speaker for k in i[inside]]
     return pd.arrays.IntegerArray(turn, mask=turn < 0), speaker
+
+
+def filter_table(table: pd.DataFrame, *, codes=None, statuses=None, coders=None, sources=None, speakers=None,
+                 documents=None, attribute: tuple[str, Iterable[str]] | None = None,
+                 search: str = "") -> pd.DataFrame:
+    """The rows of a coded table that pass every filter given (None or empty: no filter).
+
+    `coders` matches who made or who reviewed a coding, and `machine` stands for every qda
+    coder, as `Project.codings` does; `attribute` is (column, values); `search` finds text
+    in the passage, case-insensitively. The same filters the app's Review page offers."""
+    keep = pd.Series(True, index=table.index)
+    for column, wanted in (("code", codes), ("status", statuses), ("source", sources), ("speaker", speakers),
+                           ("document", documents)):
+        if wanted:
+            keep &= table[column].isin(list(wanted)).fillna(False)
+    if coders:
+        names = set(coders)
+        made = table["coder"].isin(names) | table["reviewer"].isin(names)
+        if "machine" in names:
+            made |= table["coder"].str.startswith("qda:")
+        keep &= made.fillna(False)
+    if attribute and attribute[0] in table.columns and list(attribute[1]):
+        keep &= table[attribute[0]].isin(list(attribute[1])).fillna(False)
+    if search.strip():
+        keep &= table["text"].str.contains(search.strip(), case=False, regex=False).fillna(False)
+    return table[keep]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable
 from hashlib import sha1
 from pathlib import Path
@@ -25,7 +26,7 @@ from qda.readers.docx import parse_docx
 from qda.readers.subtitles import parse_srt, parse_vtt
 from qda.readers.txt import parse_txt
 
-__all__ = ["SUPPORTED_EXTENSIONS", "document_id", "read_corpus", "read_document"]
+__all__ = ["SUPPORTED_EXTENSIONS", "document_id", "read_corpus", "read_document", "read_each"]
 
 _Parsed = tuple[str, list[Turn], dict[str, str]]
 
@@ -131,6 +132,28 @@ def read_corpus(paths: str | Path | Iterable[str | Path]) -> Corpus:
         owners[doc_id] = file
         unique.append(file)
     return Corpus([read_document(file) for file in unique])
+
+
+def read_each(paths: Iterable[str | Path]) -> tuple[Corpus, list[tuple[str, str]]]:
+    """Read files one by one, for a user who uploads many at once: the documents that
+    could be read, and (file name, problem) for each file that could not or that read
+    with a warning (e.g. not UTF-8). Ids clashing within the batch are problems too."""
+    documents: list[Document] = []
+    problems: list[tuple[str, str]] = []
+    for path in map(Path, paths):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                doc = read_document(path)
+            except InputError as exc:
+                problems.append((path.name, exc.reason))
+                continue
+        problems.extend((path.name, str(w.message).removeprefix(f"{path}: ")) for w in caught)
+        if any(d.id == doc.id for d in documents):
+            problems.append((path.name, f"has the same document id '{doc.id}' as another file; rename one"))
+            continue
+        documents.append(doc)
+    return Corpus(documents), problems
 
 
 def _transcripts_in(folder: Path) -> list[Path]:

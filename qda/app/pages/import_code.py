@@ -1,0 +1,78 @@
+"""Import & auto-code: upload transcripts (or a .qdpx), see each file's problems, run coders."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from qda.app import state
+from qda.readers import SUPPORTED_EXTENSIONS, read_each
+
+st.title("Import & auto-code")
+project = state.require_project()
+
+st.subheader("Bring in transcripts")
+uploads = st.file_uploader("Transcripts (.txt .docx .vtt .srt .csv) or a REFI-QDA project (.qdpx)",
+                           type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS] + ["qdpx"], accept_multiple_files=True)
+if uploads and st.button("Import", type="primary", icon=":material/upload:"):
+    with tempfile.TemporaryDirectory(prefix="qda-upload-") as folder:
+        paths = []
+        for upload in uploads:
+            path = Path(folder) / Path(upload.name).name  # a bare name: nothing escapes the folder
+            path.write_bytes(upload.getvalue())
+            paths.append(path)
+        exchange = [p for p in paths if p.suffix.lower() == ".qdpx"]
+        for path in exchange:
+            result = state.act(project.import_qdpx, path)
+            if result:
+                st.success(f"{path.name}: {len(result.documents.added)} documents, {result.codes_added} new codes, "
+                           f"{result.codings_added} codings, {result.memos_added} memos")
+                for what in result.skipped:
+                    st.caption(f"not imported: {what}")
+        transcripts = [p for p in paths if p not in exchange]
+        if transcripts:
+            corpus, problems = read_each(transcripts)
+            for name, problem in problems:
+                st.warning(f"**{name}**: {problem}")
+            if len(corpus):
+                report = state.act(project.import_corpus, corpus)
+                if report:
+                    st.success(f"{len(report.added)} documents imported")
+                    for given, existing in report.duplicates:
+                        st.info(f"{given}: same text as {existing}, already in the project")
+
+st.subheader("Suggest codes")
+corpus = state.corpus(project)
+if not len(corpus):
+    st.info("Import some transcripts first.")
+    st.stop()
+coders = st.multiselect("Coders", ["rules", "metaphor", "semantic", "learned"], default=["rules", "metaphor"],
+                        help="rules and metaphor read the codebook's rules and the parse; semantic compares "
+                             "with each code's examples; learned learns from the codings people accepted here.")
+unit = st.radio("Coded passage", ["sentence", "turn"], horizontal=True)
+include_interviewer = st.checkbox("Also code interviewer turns")
+min_confidence = st.slider("Suggest at or above this confidence", 0.0, 1.0, 0.5, 0.05)
+st.caption("Suggestions nobody has decided are replaced; accepted and rejected codings are never touched.")
+if st.button("Run coders", type="primary", icon=":material/play_arrow:", disabled=not coders):
+    state.require_coder()
+    total = sum(1 for _ in corpus.codable_turns(include_interviewer)) or 1
+    bar = st.progress(0.0, text="coding…")
+    done = [0]
+
+    def advance(n: int) -> None:
+        done[0] += n
+        bar.progress(min(1.0, done[0] / total), text=f"coded {done[0]:,} of {total:,} turns")
+
+    model = None
+    if "learned" in coders:
+        with st.spinner("Learning from accepted codings…"):
+            model = state.act(project.train)
+        if model is None:
+            st.stop()
+    result = state.act(project.autocode, coders, unit=unit, include_interviewer=include_interviewer,
+                       min_confidence=min_confidence, progress=advance, model=model)
+    if result:
+        bar.progress(1.0, text="done")
+        st.success(f"{result[0]:,} suggestions added, {result[1]:,} undecided earlier suggestions replaced")
