@@ -185,6 +185,20 @@ def codebook_import(file: Path = typer.Argument(..., help="A REFI-QDA codebook (
     print(f"{file} -> {out} ({len(book.codes)} codes)", file=sys.stderr)
 
 
+@app.command("app-password")
+def app_password() -> None:
+    """Make a password hash for serving the browser app to a team (docs/app.md): put the
+    printed line in .streamlit/secrets.toml under [qda]."""
+    from .app.auth import hash_password
+
+    password = typer.prompt("Password for the app", hide_input=True, confirmation_prompt=True)
+    try:
+        stored = hash_password(password)
+    except ValueError as exc:
+        raise QdaError(str(exc)) from None
+    print(f'password_hash = "{stored}"')
+
+
 @app.command()
 def validate(file: Path = typer.Argument(..., help="A REFI-QDA .qdc codebook or .qdpx project.")) -> None:
     """Validate a REFI-QDA file against the official schema and qda's own checks."""

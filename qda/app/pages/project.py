@@ -31,8 +31,9 @@ with left:
 
 with right:
     st.subheader("Your project")
+    st.session_state.setdefault("location", st.session_state.get("project", ""))
     location = st.text_input(
-        "Project file or PostgreSQL URL", value=st.session_state.get("project", ""),
+        "Project file or PostgreSQL URL", key="location",
         placeholder=str(state.home() / "my-study.qda"),
         help="A .qda file (SQLite) on this machine, or postgresql://user@host/db for a team.")
     codebook = st.file_uploader("Codebook for a new project (YAML, optional)", type=["yaml", "yml"])

@@ -19,8 +19,8 @@ if not len(corpus):
     st.stop()
 
 default_key = state.home() / f"{Path(project.location).stem if not is_url(project.location) else 'project'}.key.csv"
-key = Path(st.text_input("Key file (kept outside the project; reused and extended on later runs)",
-                         value=str(default_key)))
+st.session_state.setdefault("key_file", str(default_key))
+key = Path(st.text_input("Key file (kept outside the project; reused and extended on later runs)", key="key_file"))
 a, b = st.columns(2)
 style = a.radio("Pseudonyms", ["names", "tags"], horizontal=True, help="names: made-up names; tags: [Person 3]")
 dates = b.radio("Dates", ["month", "year", "keep", "remove"], horizontal=True)
