@@ -51,8 +51,8 @@ def matrix_from_counts(
 ) -> pd.DataFrame:
     """The code x document matrix from counts already made (columns code, document, n,
     in table order), e.g. by a database; indexes as `code_document_matrix`."""
-    rows = _index(codes, counts["code"], sort=True)
-    cols = _index(documents, counts["document"], sort=False)
+    rows = axis(codes, counts["code"], sort=True)
+    cols = axis(documents, counts["document"], sort=False)
     pivot = counts.pivot_table(index="code", columns="document", values="n", aggfunc="sum", fill_value=0)
     matrix = pivot.reindex(index=rows, columns=cols, fill_value=0).astype("int64")
     matrix.index.name = "code"
@@ -79,7 +79,7 @@ def code_frequencies(
     present = sorted(v for v in values.unique() if v != MISSING)
     if (values == MISSING).any():
         present.append(MISSING)
-    rows = _index(codes, table["code"], sort=True)
+    rows = axis(codes, table["code"], sort=True)
     freq = counts.reindex(index=rows, columns=present, fill_value=0).astype("int64")
     total = freq.sum(axis=1).astype("int64")
     # A real value called "total" must not be overwritten by the row sum.
@@ -90,7 +90,7 @@ def code_frequencies(
     return freq
 
 
-def _index(given: Iterable[str] | None, found: pd.Series, *, sort: bool) -> list[str]:
+def axis(given: Iterable[str] | None, found: pd.Series, *, sort: bool) -> list[str]:
     """The given ids in order, then ids found in the data but not given."""
     seen = pd.unique(found.dropna().astype(str).to_numpy(dtype=object)).tolist()
     index = [] if given is None else list(dict.fromkeys(given))

@@ -280,3 +280,50 @@ def test_served_beyond_localhost_without_a_password_opens_nothing(home):
     finally:
         config.set_option("server.address", before)
     assert "no password is configured" in at.error[0].value and not at.title
+
+
+# -- Explore --------------------------------------------------------------------------------
+
+
+def test_explore_tabs_and_downloads(home, study):
+    at = page(app(home, study), "explore")
+    at.text_input(key="kwic").set_value("escalat*").run()
+    assert not at.exception
+    lines = at.dataframe[0].value
+    assert len(lines) > 0 and lines["match"].str.lower().str.startswith("escalat").all()
+    labels = [d.label for d in at.get("download_button")]
+    assert "Concordance (CSV)" in labels and labels.count("Chart (HTML)") == 4  # four charts, each downloadable
+    at.selectbox(key="freq_by").set_value("team").run()
+    at.radio(key="co_unit").set_value("document").run()
+    assert not at.exception and len(at.get("plotly_chart")) == 4
+
+
+def test_no_page_ever_runs_a_coder_on_a_rerun(home, study, monkeypatch):
+    from qda.coding import AutoCoder
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a coder ran during a rerun")
+
+    monkeypatch.setattr(AutoCoder, "predict", refuse)
+    monkeypatch.setattr(AutoCoder, "stream", refuse)
+    at = app(home, study)
+    for name in ("review", "explore", "codebook", "agreement", "export", "review"):
+        at = page(at, name)
+        at.run()
+
+
+def test_topics_suggest_codes_and_a_topic_becomes_a_code(home, tmp_path):
+    path = tmp_path / "topics.qda"
+    with Project.init(path, codebook=CCIN) as project:
+        project.import_files(sorted(SAMPLE.glob("interview_0*.txt")))
+    at = page(app(home, path), "explore")
+    button(at, "Find topics").click().run()
+    assert not at.exception and not at.error
+    topics = at.dataframe[0].value
+    assert len(topics) >= 2
+    assert {"topic"} <= set(at.dataframe[1].value.columns)  # topic -> code suggestions
+    next(t for t in at.text_input if t.label.startswith("New code id")).set_value("paperwork")
+    button(at, "Promote to code").click().run()
+    assert "Code paperwork added" in at.success[0].value
+    with Project.open(path) as project:
+        assert project.codebook.codes["paperwork"].examples

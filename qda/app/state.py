@@ -76,13 +76,15 @@ def risk(project: Project, k: int):
 
 
 @st.cache_resource(show_spinner="Finding topics with BERTopic (a minute on a large project)…", max_entries=2)
-def _topics(location: str, revision: tuple, unit: str):
+def _topics(location: str, texts: int, unit: str):
     return open_project(location).topics(unit=unit)
 
 
 def topics(project: Project, unit: str):
-    """The project's topic model, fitted once per revision and unit."""
-    return _topics(project.location, project.revision(), unit)
+    """The project's topic model, fitted once per unit and set of texts: reviewing or
+    promoting a topic to a code does not refit it."""
+    texts = hash(tuple(doc.text for doc in corpus(project)))  # str hashes are cached: cheap
+    return _topics(project.location, texts, unit)
 
 
 def corpus(project: Project) -> Corpus:

@@ -47,7 +47,8 @@ with freq_tab:
     attributes = analysis.attribute_names(counted)
     by = st.selectbox("Attribute", [*attributes, "speaker", "status", "source"], key="freq_by")
     frequencies = analysis.code_frequencies(counted, by, codes=list(book.codes))
-    downloads(charts.frequency_bars(frequencies), frequencies, f"codes-by-{by}")
+    names = {code.id: code.name for code in book.codes.values()}
+    downloads(charts.frequency_bars(frequencies, labels=names), frequencies, f"codes-by-{by}")
 
 with co_tab:
     unit = st.radio("Together in the same", ["turn", "document"], horizontal=True, key="co_unit")
@@ -66,7 +67,7 @@ with updown_tab:
         by = st.selectbox("Direction by", ["category", *[a for a in analysis.attribute_names(counted)]],
                           key="updown_by")
         summary = explore.updown_summary(view, by=[by])
-        downloads(charts.updown_bars(summary), summary, f"updown-by-{by}")
+        downloads(charts.updown_bars(summary, by=by), summary, f"updown-by-{by}")
         st.dataframe(view, hide_index=True, width="stretch")
 
 with topic_tab:
