@@ -116,15 +116,19 @@ class AutoCoder:
         # Each sentence that any coder needs parsed is parsed once, for all of them.
         todo = [i for i, w in enumerate(words) if any(c.needs_parse(w) for c in self._coders)]
         parses = dict(zip(todo, qnlp.parse(self.nlp, (texts[i] for i in todo))))
+        # One coding per passage and code, whichever coders found it: two coders agreeing
+        # (a rule and the metaphor coder on "escalated") is corroboration, not two codings
+        # to review. The source is the most confident coder's; the evidence is everyone's.
         merged: dict[tuple, list[Match]] = {}
         for coder in self._coders:
             for i, match in coder.find(sentences, words, parses):
                 start, end = units[i]
-                merged.setdefault((owners[i], start, end, match.code, match.source), []).append(match)
+                merged.setdefault((owners[i], start, end, match.code), []).append(match)
         codings = []
-        for (doc_id, start, end, code, source), matches in merged.items():
+        for (doc_id, start, end, code), matches in merged.items():
             evidence = list(dict.fromkeys(m.evidence() for m in sorted(_distinct(matches), key=lambda m: m.start)))
             confidence = combined_confidence(matches)
+            source = max(matches, key=lambda m: m.confidence).source
             if confidence >= self.min_confidence:
                 codings.append(Coding(
                     document=doc_id, start=start, end=end, code=code, source=source,

@@ -26,6 +26,13 @@ include_interviewer = st.checkbox("Count interviewer turns as units")
 if first == second:
     st.warning("Choose two different coders.")
     st.stop()
+documents = coded["document"].nunique() or 1
+for name in (first, second):
+    if name != "machine":
+        touched = coded.loc[(coded["coder"] == name) | (coded["reviewer"] == name), "document"].nunique()
+        if touched < documents:
+            st.info(f"{name} has coded or reviewed in {touched} of {documents} documents; every unit elsewhere "
+                    f"counts as {name} applying no code there. Compare on documents both have worked through.")
 result = state.act(project.agreement, first, second, unit, include_interviewer=include_interviewer)
 if result is None:
     st.stop()

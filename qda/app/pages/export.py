@@ -33,7 +33,12 @@ if kind == ".qdpx":
     st.caption("Another tool takes every coding for a decision: each selection's description says its status "
                "(docs/refi-qda.md).")
 
+# A prepared file belongs to the choices it was made from; change one and it is gone.
+choice = (scope, kind, repr(filters), project.revision())
+if st.session_state.get("export_choice") != choice:
+    st.session_state.pop("export_file", None)
 if st.button("Prepare the file", type="primary", icon=":material/build:"):
+    st.session_state["export_choice"] = choice
     name = Path(project.location).stem if not project.location.startswith("postgresql") else "project"
     with tempfile.TemporaryDirectory(prefix="qda-export-") as folder:
         target = Path(folder) / f"{name}{kind}"
@@ -48,5 +53,6 @@ if st.button("Prepare the file", type="primary", icon=":material/build:"):
         st.session_state["export_file"] = (target.name, target.read_bytes())
 if "export_file" in st.session_state:
     file_name, data = st.session_state["export_file"]
-    st.download_button(f"Download {file_name} ({len(data) / 1e6:.1f} MB)", data, file_name=file_name,
+    size = f"{len(data) / 1e6:.1f} MB" if len(data) >= 100_000 else f"{max(1, round(len(data) / 1e3))} KB"
+    st.download_button(f"Download {file_name} ({size})", data, file_name=file_name,
                        icon=":material/download:", type="primary")

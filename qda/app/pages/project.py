@@ -26,7 +26,8 @@ with left:
                 st.error(str(exc))
             else:
                 sample.close()
-                st.session_state["project"] = str(state.home() / "sample-study.qda")
+                # Set before the location box below is drawn, so it shows the sample's path.
+                st.session_state["project"] = st.session_state["location"] = str(state.home() / "sample-study.qda")
                 st.rerun()
 
 with right:
@@ -72,4 +73,4 @@ if project is not None:
         c.metric("Suggestions to review", int((coded["status"] == "suggested").sum()))
         d.metric("Accepted codings", int((coded["status"] == "accepted").sum()))
     st.caption("Recent actions")
-    st.dataframe(project.log(limit=10), hide_index=True, width="stretch")
+    st.dataframe(project.log(limit=10)[["at", "coder", "action", "coding_id"]], hide_index=True, width="stretch")

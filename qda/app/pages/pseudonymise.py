@@ -63,6 +63,9 @@ k = st.number_input("Small group: fewer than k participants", min_value=2, value
 report = state.risk(project, int(k))
 for line in report.headlines():
     st.error(line)
-st.dataframe(report.small_groups, hide_index=True, width="stretch")
+if report.small_groups.empty:
+    st.success(f"No attribute value or role is held by fewer than {int(k)} participants.")
+else:
+    st.dataframe(report.small_groups, hide_index=True, width="stretch")
 st.caption("Quasi-identifiers left in the text")
 st.dataframe(report.text_findings.drop(columns=["context"], errors="ignore"), hide_index=True, width="stretch")
