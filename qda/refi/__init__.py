@@ -1,3 +1,5 @@
-"""REFI-QDA exchange (QDA-XML 1.0): codebooks as .qdc that NVivo, ATLAS.ti, MAXQDA and
-QualCoder open, validated against the official schemas shipped in `schemas/` (MIT, REFI;
-licence headers kept). See docs/refi-qda.md."""
+"""REFI-QDA exchange (QDA-XML 1.0) with NVivo, ATLAS.ti, MAXQDA and QualCoder: `.qdc`
+codebooks (`codebook`) and `.qdpx` projects (`project` writes, `read` reads, through the
+safe `archive` reader and the `offsets` conversion of other tools' positions), validated
+against the official schemas shipped in `schemas/` (MIT, REFI; licence headers kept) by
+`validate`. See docs/refi-qda.md."""
