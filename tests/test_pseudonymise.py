@@ -51,7 +51,9 @@ def test_patterns(text, expected):
 def test_nhs_numbers_need_a_valid_check_digit():
     assert nhs_checksum_ok("943 476 5919")
     assert not nhs_checksum_ok("943 476 5918")
-    assert shapes("NHS 943 476 5918") == []
+    assert shapes("ref 943 476 5918") == []
+    # ... unless the words before it say it is one: a misheard digit does not make it anyone else's.
+    assert shapes("NHS 943 476 5918") == [("NHS", "943 476 5918")]
 
 
 @pytest.fixture(scope="module")
@@ -239,6 +241,6 @@ def test_accuracy_on_the_development_gold(ner):
     done = pseudonymise_texts([g.raw for g in gold], documents, Detector(key, AllowList(), ner), key, "month")
     result = score(gold, {g.name: [(r.old_start, r.old_end) for r in records] for g, (_, records) in zip(gold, done)},
                    [*DOMAIN_TERMS, *AllowList().terms])
-    assert result.entity_recall >= 0.98 and result.mention_recall >= 0.99
+    assert result.entity_recall >= 0.99 and result.mention_recall >= 0.995
     assert result.precision >= 0.98
     assert not result.allow_violations

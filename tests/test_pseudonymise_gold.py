@@ -261,10 +261,9 @@ def _gold_docs() -> list[GoldDocument]:
     return read_gold(GOLD / "dev") + read_gold(GOLD / "heldout")
 
 
-def test_gold_split_is_six_dev_and_four_held_out():
-    assert [d.name for d in read_gold(GOLD / "dev")] == [f"p0{i}.txt" for i in range(1, 7)]
-    assert [d.name for d in read_gold(GOLD / "heldout")] == ["p07.txt", "p08.txt", "p09.txt",
-                                                             "p10.txt"]
+def test_gold_split_is_ten_dev_and_six_held_out():
+    assert [d.name for d in read_gold(GOLD / "dev")] == [f"p{i:02d}.txt" for i in range(1, 11)]
+    assert [d.name for d in read_gold(GOLD / "heldout")] == [f"p{i}.txt" for i in range(11, 17)]
 
 
 @pytest.mark.parametrize("doc", _gold_docs(), ids=lambda d: d.name)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 
 from qda.pseudonymise.entities import Mention
+from qda.pseudonymise.regex import trie
 
 DEFAULT_ALLOW: tuple[str, ...] = (
     "Child Protection", "Child Protection Plan", "CP", "CP plan", "Child in Need", "CiN",
@@ -40,14 +41,19 @@ class AllowList:
         #: Every word of every term, case-folded.
         self.words = {w for t in self._folded for w in t.split()}
         self._pattern = re.compile(
-            r"(?<!\w)(?:" + "|".join(re.escape(t) for t in self.terms) + r")(?!\w)", re.IGNORECASE
+            r"(?<!\w)(?:" + trie(self.terms, ignore_case=True) + r")(?!\w)", re.IGNORECASE
         ) if self.terms else None
+        self._last: tuple[str, list[tuple[int, int]]] | None = None
 
     def extended(self, terms: Iterable[str]) -> AllowList:
         return AllowList([*self.terms, *terms])
 
     def occurrences(self, text: str) -> list[tuple[int, int]]:
-        return [m.span() for m in self._pattern.finditer(text)] if self._pattern else []
+        if self._last is not None and self._last[0] is text:  # asked twice for one text in a row
+            return self._last[1]
+        found = [m.span() for m in self._pattern.finditer(text)] if self._pattern else []
+        self._last = (text, found)
+        return found
 
     def keeps(self, mention: Mention, occurrences: list[tuple[int, int]]) -> bool:
         """Whether the mention is an allowed term, or lies inside an occurrence of one

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,9 +42,11 @@ class Key:
     #: for one person must not be read as the real Kerry of another transcript).
     reserved: set[str] = field(default_factory=set)
     _names: Iterator[str] | None = None
+    _reserved_entries: int = 0
 
     def reserve(self, words: Iterable[str]) -> None:
-        self.reserved.update(w.casefold() for text in words for w in text.split())
+        # "Thackeray-Bell" reserves "Thackeray" and "Bell" too.
+        self.reserved.update(w.casefold() for text in words for w in re.split(r"[\s\-]+", text) if w)
 
     @staticmethod
     def _id(type_: str, original: str) -> tuple[str, str]:
@@ -68,7 +71,10 @@ class Key:
         if type_ == "PERSON" and self.style == "names":
             if self._names is None:
                 self._names = person_names()
-            self.reserve(w for e in self.entries.values() for w in (e.original, *e.aliases))
+            if self._reserved_entries != len(self.entries):  # only the originals added since
+                self.reserve(w for e in list(self.entries.values())[self._reserved_entries:]
+                             for w in (e.original, *e.aliases))
+                self._reserved_entries = len(self.entries)
             taken = {e.pseudonym for e in self.entries.values()}
             return next(n for n in self._names
                         if n not in taken and not any(w.casefold() in self.reserved for w in n.split()))

@@ -1,10 +1,23 @@
-"""Pattern recognisers for identifiers with a recognisable shape.
+"""Pattern recognisers for identifiers with a recognisable shape or a telling context.
 
-Regular expressions, each for one type, tuned to UK material: emails, URLs, phone
-numbers, postcodes, NHS numbers (checksum-validated), National Insurance numbers,
-specific calendar dates, streets ("14 Mill Lane", "Larch Crescent") and institutions
-("St Anne's Primary School", "Brookfield Medical Centre"). They find what NER misses
-(numbers, codes) and type institutions better than NER's generic ORG.
+Regular expressions, each for one type, tuned to UK interview material:
+
+- shapes: emails (also spelt out: "j dot smith at example dot org"), URLs, phone numbers
+  (any UK grouping, or read out in words), postcodes (full, or just the district: "LS9"),
+  NHS numbers (checksum-validated, or named as one), National Insurance numbers, calendar dates (numeric,
+  "14th of March", "the twenty-third of May", "4th March '13");
+- institutions by their generic words: streets ("14 Mill Lane", "Flat 3, 27 Foo Road"),
+  schools and nurseries, GP practices, clinics, hospitals and wards, churches, mosques,
+  community and family centres, housing associations, charities, clubs, pubs, prisons;
+- context: people after titles ("DC Smith", "Cllr Patel"), relation and role words
+  ("mum, Ewa", "his teacher, Miss Lowe"), naming phrases ("a lad called Jase", "Isla,
+  she's called", "Tilly, who's six"), families in the plural ("the Dawsons"); places after
+  words that introduce one ("over to Longsight", "the Moorside estate"); employers ("works
+  at Morrisons") and institutions after the generic noun ("the nursery, Little Acorns").
+
+They find what NER misses (numbers, codes, names that are also words) and type
+institutions better than NER's generic ORG. No pattern holds a proper name: the lists are
+of generic words (street and institution suffixes, relation words, postcode areas).
 """
 
 from __future__ import annotations
@@ -13,97 +26,435 @@ import re
 from collections.abc import Iterator
 
 from qda.pseudonymise.entities import Mention
+from qda.pseudonymise.regex import phrases, trie
 
+# -- building blocks ---------------------------------------------------------------------
+
+#: One capitalised name word: "Amara", "McAllister", "O'Hare", "Kerry-Ann", "DeShawn".
+_UP = "A-ZÀ-ÖØ-ÞĀĄĆČĎĘĚŁŃŇŌŐŒŘŚŠŤŪŮŰŹŻŽ"
+_LOW = r"a-zß-öø-ÿāąćčďęěłńňōőœřśšťūůűźżž"
+NAME_WORD = rf"[{_UP}](?:[{_LOW}]+(?:[{_UP}][{_LOW}]+)?|['’][{_UP}][{_LOW}]+)(?:-[{_UP}][{_LOW}]+)*"
 _CAP = r"(?:St\.?|Saint|[A-Z][\w'’\-]*)"  # a capitalised word (names, "St")
-_CAPS = rf"{_CAP}(?:[ \t]+(?:{_CAP}|of|the))*?"  # a run of them, lazily
+_CAPS = rf"{_CAP}(?:[ \t]+(?:{_CAP}|of|the|and|&))*?"  # a run of them, lazily
+_OF = rf"(?:[ \t]+of(?:[ \t]+the)?[ \t]+{_CAP}(?:[ \t]+{_CAP})*)?"  # "... Church of God"
 
-_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
-           "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+_MONTH_NAMES = ("January February March April May June July August September October November December "
+                "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec").split()
+_MONTHS = trie(_MONTH_NAMES)
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_SPOKEN_DIGIT = "(?:" + trie("oh zero nought one two three four five six seven eight nine".split(),
+                              ignore_case=True) + ")"
+_UNITS = "first second third fourth fifth sixth seventh eighth ninth".split()
+_ORDINAL_WORDS = [*_UNITS, *(f"{tens}{sep}{unit}" for tens in ("twenty", "thirty") for sep in "- " for unit in _UNITS),
+                  *("tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+                    "nineteenth twentieth thirtieth").split()]
+_ORDINAL_WORD = "(?:" + trie(_ORDINAL_WORDS, ignore_case=True) + ")"
+_UNIT_WORDS = "(?:one|two|three|four|five|six|seven|eight|nine)"
+_SPOKEN_NUMBER = (rf"(?:{_UNIT_WORDS}|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
+                  rf"nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ]{_UNIT_WORDS})?)")
+# A year: "2013", "'13", "13" (after a month), "twenty thirteen", "two thousand and twelve".
+_YEAR = (rf"(?:,?[ \t]+(?:\d{{4}}|['’]\d{{2}}|\d{{2}}(?![\d:])(?![ \t]+[a-z])|"
+         rf"(?:twenty|two thousand(?: and)?|nineteen)[ \t\-]+(?:oh[ \t\-]+)?{_SPOKEN_NUMBER})\b)")
 
-PATTERNS: dict[str, re.Pattern] = {
-    "EMAIL": re.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b"
-                        r"|\b[\w.+\-]+ at [\w\-]+(?: dot [a-z]{2,6})+\b"),  # spelt out on the phone
-    "URL": re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]"),
-    "PHONE": re.compile(r"(?<![\w+])(?:\+44[ \t]?\(?0?\)?[ \t]?|\(?0)\d{2,4}\)?(?:[ \t\-]?\d{3,4}){2}(?!\w)"),
-    "POSTCODE": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}\b"),
-    "NHS": re.compile(r"(?<!\d)\d{3}[ \t\-]?\d{3}[ \t\-]?\d{4}(?!\d)"),
-    "NI": re.compile(r"\b[A-Z]{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[A-D]\b"),
-    "DATE": re.compile(
-        rf"\b(?:{_DAY}[ \t]+(?:of[ \t]+)?(?:{_MONTHS})\b(?:,?[ \t]+\d{{4}})?"
-        rf"|(?:{_MONTHS})[ \t]+{_DAY}(?:,?[ \t]+\d{{4}})?\b"
+#: Postcode areas (the letters before the district number), from the Royal Mail's list.
+POSTCODE_AREAS = frozenset((
+    "AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC "
+    "EH EN EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA LD LE LL LN LS LU "
+    "M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM SN SO SP SR SS ST "
+    "SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE").split())
+
+#: Words that name someone's relation to a person, or their role, just before the name:
+#: "mum, Ewa", "the baby, Summer", "her fella Dwayne", "the head, Mrs Lowe".
+RELATION_WORDS = (
+    "mum mam mom mummy mother dad daddy father son sons daughter daughters baby babies brother brothers "
+    "sister sisters bro sis twin twins partner boyfriend girlfriend husband wife fella fellow bloke ex "
+    "ex-partner ex-husband ex-wife fiance fiancé fiancee fiancée nan nana nanna nanny gran granny grandma "
+    "grandmother grandad granddad grandpa grandfather grandson granddaughter auntie aunty aunt uncle "
+    "cousin stepdad stepmum stepfather stepmother stepson stepdaughter stepbrother stepsister godmother "
+    "godfather niece nephew eldest oldest youngest little lad lass girl boy kid kids child "
+    "children bairn bairns our friend mate pal neighbour neighbours landlord landlady lodger carer "
+    "childminder manager boss colleague supervisor senior worker teacher head headteacher deputy nurse "
+    "midwife doctor consultant paediatrician psychiatrist psychologist therapist counsellor "
+    "officer sergeant inspector detective solicitor lawyer barrister magistrate judge chair pastor "
+    "vicar priest imam rabbi mentor tutor student volunteer advocate interpreter keyworker"
+).split()
+# Also capitalised ("Mum, Leanne", "Our Jean", "Team Manager, Paula"), but for "Little".
+_RELATION = "|".join(sorted({*RELATION_WORDS, *(w.capitalize() for w in RELATION_WORDS if w != "little"),
+                             "GP", "CPN", "SENCO", "DSL"}, key=len, reverse=True))
+#: Titles before a name (kept outside the mention): "Mrs Okafor", "DC Hanratty", "Cllr Bashir".
+TITLES = (
+    "Mr Mrs Ms Miss Mx Master Dr Doctor Prof Professor Sir Dame Lady Lord DC DS DI DCI DSI DSU PC PCSO "
+    "WPC Sgt Sergeant Insp Inspector Cllr Councillor Rev Revd Reverend Pastor Imam Father Fr Sister Nurse "
+    "Judge Canon Bishop Rabbi Sheikh Uncle Auntie Aunty Aunt Nan Nana Grandma Grandad"
+).split()
+_TITLE = r"(?:" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")\.?"
+# Capitalised words that never start a name after a cue word.
+_NOT_NAME = (r"(?!(?:The|A|An|And|But|So|Or|If|He|She|They|We|I|It|You|Me|Him|Us|Them|Myself|His|Her|Their|Our|My|"
+             r"Your|This|That|"
+             r"There|Then|When|What|Who|Yes|No|Not|Mum|Dad|Nan|Gran|Oh|Well|Also|Even|Just|Like|Because|Lady|"
+             r"Lord|God|Christmas|Easter|Ramadan|Eid|Practice|Surgery|School|Hospital|Team|Service|Services|"
+             r"Centre|Unit|Court|Police|Council|Social|Health|Housing|Education|Manager|Worker|Officer|"
+             r"Practitioner|Plan|Meeting|Conference|Review|Panel|Board|Office|Department|Ward|Clinic|Nursery|"
+             r"Academy|College|University|Church|Mosque|Group|Club|Project|Trust|Home|House|Street|Road|Lane|"
+             r"Year|Reception|Section|Level|Stage|Tier|Early|Family|Child|Children|Young|Youth|Adult|Mental|"
+             r"Safeguarding|Local|National|Universal|Head|Deputy|Senior|Principal|Assistant|Acting|Constable|Detective|"
+             r"Superintendent|Chief|Sister|Staff|Charge|Student|Trainee|Newly|Qualified)\b)"
+             r"(?!" + _TITLE + r"[ \t])")
+# After a title almost any capitalised word is a surname ("Mrs Young", "Dr House").
+_NOT_NAME_AFTER_TITLE = (r"(?!(?:The|A|An|And|But|So|Or|If|He|She|They|We|I|It|You|His|Her|Their|Our|My|Your|"
+                         r"This|That|There|Then|When|What|Who|Yes|No|Not|Oh|Well|Christmas|Practitioner|Manager|"
+                         r"Worker|Officer|Lead|Assistant)\b)")
+_NUMBER_WORD = (r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|[a-z]+teen|newborn|[a-z]+ months?)")
+
+_STREET_WORDS = phrases((
+    "Road Rd Street St Lane Ln Avenue Ave Crescent Close Drive Way Grove Gardens Terrace Place Court Walk Row "
+    "Square Mews Rise Hill Parade View Approach Boulevard Chase Wynd Brae Vale Broadway Circus Gate").split())
+# Words that are streets only after a house number: "33 Cinder Bank", "4 Holly Fold".
+_NUMBERED_STREET_WORDS = phrases((
+    "Bank Green Fold Brow Croft Wharf Side Meadow Meadows Park Garth Mount Heights Nook Lea Hey Villas Cottages "
+    "Buildings Yard Fields Field End Top Bottom Edge Moor Farm Loan Gait Hollow Dale Dene Ridge Quay Reach Link "
+    "Path Circle Oval Crest Orchard Drove Holt Paddock Pastures Spinney Towers House Flats Estate Precinct "
+    "Common Wood Woods Gardens Passage Cross").split())
+_HOUSE = r"(?:(?:Flat|Apartment|Apt|Unit|Room)[ \t]+\d{1,3}[A-Za-z]?,?[ \t]+)?\d{1,4}[a-zA-Z]?,?[ \t]+"
+_HOUSE_SHORT = r"(?:(?:Flat|Apartment|Apt|Unit|Room)[ \t]+\d{1,3}[A-Za-z]?,?[ \t]+)?\d{1,3}[a-zA-Z]?,?[ \t]+"  # no year
+
+_SCHOOL_KIND = phrases([
+    "Primary", "Junior", "Infant", "Infants", "Nursery", "Secondary", "High", "Grammar", "Community", "C of E",
+    "CE", "Catholic", "RC", "Church of England", "Methodist", "Free", "Special", "Village", "Church",
+    "Sixth Form", "Day", "Pre-School", "Preschool"])
+_SCHOOL_WORDS = phrases([
+    "School", "Academy", "College", "Nursery", "Pre-School", "Pre-school", "Preschool", "Playgroup",
+    "Kindergarten", "Montessori", "Sixth Form", "University", "PRU", "Pupil Referral Unit", "Children's Centre"])
+_HEALTH_WORDS = phrases([
+    "Medical Centre", "Health Centre", "Medical Practice", "Family Practice", "Medical Group", "Health Practice",
+    "Surgery", "Clinic", "Infirmary", "Hospital", "Hospice", "Practice", "Health Park", "Walk-in Centre",
+    "Walk-In Centre", "Treatment Centre", "Maternity Unit", "Birth Centre", "Dental Practice", "Pharmacy",
+    "Chemist", "Chemists", "Children's Hospital", "Mental Health Unit", "Psychiatric Unit"])
+_ORG_WORDS = phrases([
+    "Church", "Chapel", "Cathedral", "Abbey", "Minster", "Tabernacle", "Kingdom Hall", "Gospel Hall", "Mosque",
+    "Masjid", "Temple", "Gurdwara", "Mandir", "Synagogue", "Baptist", "Methodist", "Pentecostal", "Fellowship",
+    "Ministries", "Assembly", "Mission", "Parish", "Chaplaincy", "Football Club", "Rugby Club", "Cricket Club",
+    "Boxing Club", "Youth Club",
+    "Social Club", "Working Men's Club", "Club", "FC", "AFC", "ABC", "RFC", "Juniors", "Rovers", "United",
+    "Athletic", "Wanderers", "Housing", "Housing Association", "Housing Trust", "Housing Group", "Homes",
+    "Living", "Women's Aid", "Young Carers", "Carers", "Food Bank", "Foodbank", "Food bank", "Trust", "Project",
+    "Partnership", "Foundation", "Prison", "Association", "Society", "Charity", "Network", "Alliance", "Forum",
+    "Hub", "Collective", "Co-op", "Cooperative", "Centre", "Center", "Library", "Arms", "Inn", "Tavern",
+    "Hotel", "Ltd", "Limited", "PLC", "plc", "& Sons", "and Sons", "Solicitors", "Garage", "Motors", "Feeds",
+    "Foods", "Logistics", "Haulage", "Builders", "Construction", "Cleaning", "Care Home", "Nursing Home", "Hall"])
+# A generic noun for a place or institution, followed by its name: "the nursery, Little Acorns".
+_INSTITUTION_NOUNS = phrases([
+    "school", "nursery", "pre-school", "playgroup", "academy", "college", "surgery", "practice", "GP", "GPs",
+    "hospital", "clinic", "church", "chapel", "mosque", "temple", "gurdwara", "pub", "club", "charity",
+    "centre", "ward", "employer", "company", "firm", "factory", "warehouse", "shop", "project", "association",
+    "hostel", "refuge", "prison", "care home", "housing association", "primary", "secondary", "high school",
+    "football team", "youth club"])
+
+_LEFT = r"(?<![\w'’\-])"  # a word starts here
+
+
+def _c(pattern: str, flags: int = 0) -> re.Pattern:
+    return re.compile(pattern, flags)
+
+
+# Roles after a name in apposition.
+_ROLE = phrases([
+    "Head of Service", "Head", "Team Manager", "manager", "Service Manager", "boss", "social worker", "health visitor",
+    "school nurse", "nurse", "midwife", "GP", "doctor", "consultant", "paediatrician", "teacher", "head teacher",
+    "headteacher", "deputy head", "deputy", "SENCO", "DSL", "senior", "senior practitioner", "practitioner",
+    "worker", "family support worker", "youth worker", "key worker", "keyworker", "support worker", "CPN",
+    "IRO", "chair", "colleague", "supervisor", "mentor", "tutor", "officer", "police officer", "PC", "DC",
+    "detective", "sergeant", "solicitor", "interpreter", "advocate", "volunteer", "pastor", "vicar", "imam",
+    "priest", "neighbour", "friend", "landlord", "landlady", "childminder", "foster carer", "carer", "partner",
+    "mum", "dad", "nan", "gran", "sister", "brother", "son", "daughter", "cousin", "aunt", "auntie", "uncle",
+    "eldest", "youngest", "baby", "lad", "lass", "fella", "husband", "wife", "boyfriend", "girlfriend"])
+# Roles written capitalised, as titles, after a name with no "our": "Alan, Head of Service,".
+_ROLE_TITLE = phrases(["Head of Service", "Team Manager", "Service Manager", "Senior Practitioner",
+                       "Deputy Head", "Head Teacher", "Headteacher", "Practice Manager", "Team Leader"])
+# Nouns after "the Wells" that make it a place or an institution, not a family.
+_PLACE_NOUNS = ("(?:estate|area|end|way|side|road|street|lane|school|academy|surgery|practice|centre|hospital|"
+                "church|pub|club|estates|flats|park|shop|shops|office|ward|village|town)")
+
+#: (type, expression). A named group starting with "v" is the mention, when present (the
+#: context around it stays outside); otherwise the whole match.
+PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("EMAIL", _c(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b")),
+    # Spelt out on the phone: "natalieh1989 at example dot com", "j dot smith at x dot gov dot uk".
+    ("EMAIL", _c(r"\b[\w+\-]+(?:(?:\.| dot | underscore | hyphen | dash )[\w+\-]+)* at [\w\-]+"
+                 r"(?: dot [\w\-]+)*(?: dot (?:com|org|net|uk|gov|nhs|ac|co|edu|info|biz|me|io|police|sch))\b")),
+    ("URL", _c(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]"
+               r"|\b[\w\-]+(?:\.[\w\-]+)*\.(?:org|com|net|gov|nhs|ac|sch|co)(?:\.uk)?/"
+               r"[^\s<>\"')\]]*[^\s<>\"')\].,;:!?]")),
+    ("PHONE", _c(r"(?<![\w+])(?:\+44[ \t]?(?:\(0\)[ \t]?)?|\(0|0)\d{1,4}\)?(?:[ \t\-.]?\d{2,4}){1,4}(?![\w])"
+                 r"(?:,?[ \t]*(?:ext\.?|extension|x)[ \t]*\d{2,5}\b)?")),
+    ("PHONE_SPOKEN", _c(
+        rf"\b(?:(?:{_SPOKEN_DIGIT}|double|treble|triple|\d{{1,5}})(?:[ \t]*[,\-]?[ \t]+|-))"
+        rf"{{5,}}(?:{_SPOKEN_DIGIT}|\d{{1,5}})\b", re.IGNORECASE)),
+    ("POSTCODE", _c(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}\b")),
+    # Just the district ("LS9", "OL10", "M22"): checked against the areas and its context.
+    ("POSTCODE_DISTRICT", _c(r"(?<![\w\-/])(?P<v>[A-Z]{1,2})\d{1,2}[A-Z]?(?![\w\-/:])(?![ \t]?\d[A-Z]{2}\b)")),
+    ("NHS", _c(r"(?<!\d)\d{3}[ \t\-]?\d{3}[ \t\-]?\d{4}(?!\d)")),
+    ("NI", _c(r"\b[A-Z]{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[A-D]\b")),
+    ("DATE", _c(
+        rf"\b(?:{_DAY}[ \t]+(?:of[ \t]+)?(?:{_MONTHS})\b{_YEAR}?"
+        rf"|(?:{_MONTHS})[ \t]+(?:the[ \t]+)?{_DAY}\b{_YEAR}?"
+        rf"|(?i:{_ORDINAL_WORD})[ \t]+(?:of[ \t]+)?(?:{_MONTHS})\b{_YEAR}?"
+        rf"|(?:{_MONTHS})[ \t]+the[ \t]+(?i:{_ORDINAL_WORD})\b{_YEAR}?"
         rf"|[0-3]?\d[/.][01]?\d[/.](?:\d{{4}}|\d{{2}})\b"
+        rf"|[0-3]?\d-[01]?\d-(?:\d{{4}}|\d{{2}})\b"
         rf"|\d{{4}}-[01]\d-[0-3]\d\b)"
-    ),
-    "STREET": re.compile(
-        rf"\b(?:\d{{1,4}}[a-z]?,?[ \t]+)?{_CAPS}[ \t]+(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Crescent|Close|"
-        rf"Drive|Way|Grove|Gardens|Terrace|Place|Court|Walk|Row|Square|Mews|Rise|Hill|Parade|View)\b(?!')"
-        # Words that are streets only after a house number: "33 Cinder Bank", "4 Holly Fold".
-        rf"|\b\d{{1,4}}[a-z]?,?[ \t]+{_CAPS}[ \t]+(?:Bank|Green|Fold|Brow|Croft|Wharf|Gate|Side|Meadow|Park|Vale)\b"
-    ),
-    "SCHOOL": re.compile(
-        rf"\b{_CAPS}[ \t]+(?:(?:Primary|Junior|Infant|Infants|Nursery|Secondary|High|Grammar|Community|"
-        rf"C of E|Catholic|RC)[ \t]+)*(?:School|Academy|College|Nursery)\b"
-        rf"|\b{_CAPS}[ \t]+(?:Primary|Juniors|Infants|High)\b"
-    ),
-    "ORG": re.compile(
-        rf"\b{_CAPS}[ \t]+(?:Church|Chapel|Mosque|Masjid|Temple|Gurdwara|Synagogue|Football[ \t]+Club|FC|"
-        rf"Juniors|Rovers|United|Boxing[ \t]+Club|Youth[ \t]+Club|Housing|Homes|Women's[ \t]+Aid|"
-        rf"Young[ \t]+Carers|Carers|Food[ \t]*[Bb]ank|Trust|Project|Partnership|Foundation|Prison)\b"
-        rf"|\b(?:Jamia[ \t]+)?(?:Masjid|Mosque|Church|HMP|HMYOI|HM[ \t]+Prison)[ \t]+{_CAP}(?:[ \t]+{_CAP})*"
-        # A saint's name is a school, church or hospital here: "St Mary's", "Overleigh St Mary's".
-        rf"|\b(?:[A-Z][a-z]+[ \t]+)?St\.?[ \t]+[A-Z][a-z]+['’]s\b"
-    ),
-    # A family's or person's name after a relation word: "mum, Ewa", "the baby, Summer",
-    # "Dad's Will". NER misses many of these, and a name that is also a word ("Summer")
-    # is found by nothing else.
-    "PHONE_SPOKEN": re.compile(
-        r"\b(?:(?:oh|zero|one|two|three|four|five|six|seven|eight|nine|double|treble|triple)[ ,\-]+){5,}"
-        r"(?:oh|zero|one|two|three|four|five|six|seven|eight|nine)\b", re.IGNORECASE),
-    "PERSON": re.compile(
-        r"\b(?:[Mm]um|[Mm]am|[Mm]om|[Dd]ad|mother|father|son|daughter|baby|brother|sister|partner|boyfriend|"
-        r"girlfriend|husband|wife|[Nn]an|nana|gran|grandma|grandad|grandpa|auntie|aunt|uncle|cousin|stepdad|"
-        r"stepmum|[Ee]ldest|[Yy]oungest|middle one|little one|niece|nephew)(?:'s|’s)?,? "
-        r"(?:(?:Mr|Mrs|Ms|Miss|Dr)\.? )?(?!(?:The|A|An|And|But|So|He|She|They|We|I|It|Mum|Dad)\b)"
-        r"(?P<name>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)\b"
-        r"|\bthe (?P<family>[A-Z][a-z]+)s\b"  # a family by its name: "the Dawsons"
-        # A nickname: 'goes by "Maz"', "everyone calls me Sat", "known as Jojo".
-        r"|\b(?:goes by|known as|calls? (?:me|him|her|them)|called) [\"“']?(?P<nickname>[A-Z][a-z]+)\b"
-    ),
+    )),
+    ("STREET", _c(
+        rf"\b(?:{_HOUSE})?{_CAPS}[ \t]+(?:{_STREET_WORDS})\b(?!['’])"
+        rf"|\b{_HOUSE}{_CAPS}[ \t]+(?:{_NUMBERED_STREET_WORDS})\b"
+    )),
+    # Any two capitalised words after a house number: "12 Cuil Brae", "9 Foundry Approach".
+    ("STREET_NUMBERED", _c(rf"(?<![\d:.,/£$])\b{_HOUSE_SHORT}(?P<vname>{NAME_WORD}[ \t]+{NAME_WORD})\b(?!['’])")),
+    ("SCHOOL", _c(
+        rf"\b{_CAPS}[ \t]+(?:{_SCHOOL_KIND}[ \t]+)*{_SCHOOL_WORDS}\b{_OF}"
+        rf"|\b{_CAPS}[ \t]+(?:Primary|Juniors|Infants|High|Tots|Tiddlers|Day[ \t]+Nursery)\b"
+        rf"|\bYsgol[ \t]+{_CAP}(?:[ \t]+{_CAP})*"
+    )),
+    ("HEALTH", _c(
+        rf"\b{_CAPS}[ \t]+{_HEALTH_WORDS}\b{_OF}"
+        r"|\b[Ww]ard[ \t]+\d{1,3}[A-Za-z]?\b"
+        # The name before a lower-case generic word: "the Cairnview surgery".
+        rf"|\b(?:the|at|to|from)[ \t]+(?P<v1>{NAME_WORD}(?:[ \t]+{NAME_WORD})*[ \t]+"
+        r"(?:surgery|practice|medical centre|health centre|clinic|hospital|infirmary|hospice))\b"
+    )),
+    ("ORG", _c(
+        rf"\b{_CAPS}[ \t]+{_ORG_WORDS}\b{_OF}"
+        rf"|\b(?:Jamia[ \t]+)?(?:Masjid|Mosque|Church|HMP|HMYOI|HM[ \t]+Prison|Kingdom[ \t]+Hall)[ \t]+{_CAP}"
+        rf"(?:[ \t]+{_CAP})*"
+        # A saint's name is a school, church or hospital here: "St Mary's", "Overleigh St Mary's",
+        # "St Peter and St Paul".
+        r"|\b(?:[A-Z][a-z]+[ \t]+)?St\.?[ \t]+[A-Z][a-z]+['’]s\b"
+        r"|\bSt\.?[ \t]+[A-Z][a-z]+[ \t]+(?:and|&)[ \t]+St\.?[ \t]+[A-Z][a-z]+(?:['’]s)?\b"
+        # A pub and the like: "the Dog and Gun", "the Rose & Crown".
+        rf"|(?<=\bthe )(?P<v1>{NAME_WORD}[ \t]+(?:and|&)[ \t]+{NAME_WORD})\b"
+        # An employer: "works at Morrisons", "a job at Sainsbury's", "shifts for Amazon".
+        rf"|\b(?:works?|worked|working|job|jobs|shifts?|employed|placement|apprenticeship)"
+        rf"[ \t]+(?:at|for)[ \t]+(?:the[ \t]+)?{_NOT_NAME}(?P<v2>{NAME_WORD}(?:['’]s)?(?:[ \t]+{NAME_WORD})*)"
+    )),
+    ("PERSON", _c(
+        # A family by its name: "the Dawsons", "the McAllisters", "the Joneses".
+        # ... or with a word for a family: "the Hollis family", "the Hollis lot".
+        rf"\b[Tt]he[ \t]+(?P<v7>{NAME_WORD})(?=[ \t]+(?:family|families|lot|household|clan|kids|children|boys|"
+        rf"girls|brothers|sisters|twins|case)\b)"
+        rf"|\b[Tt]he[ \t]+(?P<vfamily>{NAME_WORD})e?s\b(?![ \t]+(?:{_CAP}|{_PLACE_NOUNS}\b))"
+        # A name introduced: 'goes by "Maz"', "everyone calls me Sat", "known as Jojo".
+        rf"|\b(?:goes by|known as|calls? (?:me|him|her|them|us)|name's|name is|by the name of)[ \t]+[\"“'‘]?"
+        rf"(?P<v3>{NAME_WORD})\b"
+        # The name first: "Isla, she's called", "Tilly, who's six", "Rio (4)", "Rio, aged nine".
+        rf"|\b(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)(?:(?:['’]s)?,[ \t]+(?:she|he)['’]s[ \t]+called\b"
+        rf"|,?[ \t]+(?:who['’]s|who[ \t]+is|who[ \t]+was|who[ \t]+turned|aged|age)[ \t]+{_NUMBER_WORD}\b"
+        rf"|[ \t]+\(\d{{1,2}}\)"
+        # ... or a role after it: "Yvette, our Head of Service", "Olu, the social worker".
+        rf"|,[ \t]+(?:(?:our|my|the|their|his|her|your)[ \t]+(?:new[ \t]+|old[ \t]+|own[ \t]+)?{_ROLE}"
+        rf"|(?:{_ROLE_TITLE})|one[ \t]+of[ \t]+(?:my|our|the|his|her|their)[ \t]+[a-z]+)[,.;])"
+    )),
     # A place after words that introduce one: "over to Longsight", "I cover Holmfirth",
-    # "the Moorside estate".
-    "PLACE": re.compile(
-        r"\b(?:from|to|near|in|around|cover|covers|covering|towards|outside|past) "
-        r"(?!(?:The|A|An|And|But|So|He|She|They|We|I|It|Court|School|Hospital|Care)\b)"
-        r"(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\b"
-        r"(?![ \t]+(?:Road|Street|Lane|School|Primary|Academy|Hospital|Surgery))"
-        r"|\bthe (?P<area>[A-Z][a-z]+)(?= (?:estate|area|valley|end|side of town))"
-    ),
-    "HEALTH": re.compile(
-        rf"\b{_CAPS}[ \t]+(?:Medical[ \t]+Centre|Health[ \t]+Centre|Medical[ \t]+Practice|Surgery|Clinic|"
-        rf"Infirmary|Hospital|Practice)\b"
-    ),
-}
+    # "the Moorside estate", "up Bretton way".
+    ("PLACE", _c(
+        r"\b(?:from|to|near|in|around|round|cover|covers|covering|towards|outside|past|across|beyond|via|"
+        r"village of|town of)[ \t]+"
+        r"(?!(?:The|A|An|And|But|So|He|She|They|We|I|It|Court|School|Hospital|Care|Year|Reception|Nursery)\b)"
+        rf"(?P<v1>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)\b"
+        r"(?![ \t]+(?:Road|Street|Lane|School|Primary|Academy|Hospital|Surgery|[A-Z]))(?!['’]s)"
+        rf"|\bthe[ \t]+(?P<v2>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)(?=[ \t]+(?:estate|area|valley|end|side of town|"
+        r"flats|village|district|towers|precinct)\b)"
+        rf"|\b(?:up|down|out|over|round|across)[ \t]+(?P<v3>{NAME_WORD})[ \t]+way\b"
+        rf"|\b(?:village|town|estate|area|suburb|city)(?:,| called| named)[ \t]+"
+        rf"(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)"
+    )),
+    # An institution after its generic noun: "the nursery, Little Owls"; "her church, Zion".
+    ("ORG_NAMED", _c(
+        rf"\b(?:the|his|her|their|our|my|your|a|local|{NAME_WORD}['’]s)[ \t]+{_INSTITUTION_NOUNS}(?:['’]s)?"
+        rf"(?:,| called| named|"
+        rf" is| was)[ \t]+(?:the[ \t]+)?{_NOT_NAME}"
+        rf"(?P<v>{NAME_WORD}(?:['’]s)?(?:[ \t]+(?:(?:of|the|of the|and|&)[ \t]+)?{NAME_WORD}(?:['’]s)?)*)"
+    )),
+]
+# A word, then (after an optional "'s" and comma) a capitalised word or "is"/"called": where
+# a title, relation or role word may introduce a name. The name is read by _AFTER_CUE.
+_CUE = re.compile(r"(?<![\w'’\-])(?P<cue>[A-Za-z][A-Za-z\-]*)(?P<poss>['’]s)?(?P<comma>,)?[ \t]+"
+                  r"(?=[A-Z]|(?:is|was|called|named|nicknamed|being)[ \t])")
+_AFTER_CUE = re.compile(rf"(?:(?:is|was|called|named|nicknamed|being)[ \t]+)?(?:{_TITLE}[ \t]+)?[\"“'‘]?"
+                        rf"(?P<v>{NAME_WORD}(?:[ \t]+{NAME_WORD})?|[A-Z]{{2}}(?![\w'’&]))")  # "her son, AJ"
+_TITLE_SET = frozenset(TITLES)
+# Two capitals after a cue that are a term, not initials: "the GP", "mum, OK".
+_TWO_LETTER_TERMS = frozenset("GP PC DC DS DI HV SW TA OT PA OK UK EU TV IT PE RE NI ID CV DJ MP HR AA".split())
+_RELATION_SET = frozenset(_RELATION.split("|")) | {"called", "named", "nicknamed"}
+_NOT_NAME_SET = frozenset(re.findall(r"[A-Za-z]+", _NOT_NAME.split("(?!" + _TITLE)[0]))
+_NOT_AFTER_TITLE_SET = frozenset(re.findall(r"[A-Za-z]+", _NOT_NAME_AFTER_TITLE))
+
+
+def _cued_people(text: str) -> Iterator[tuple[int, int]]:
+    """People after a title ("Mrs Okafor", "DC Hanratty", "Dr Amir Khan"), a relation or
+    role word ("mum, Ewa", "her fella, Dwayne", "our Jean", "the head, Mrs Lowe") or a
+    naming word ("a lad called Jase")."""
+    for match in _CUE.finditer(text):
+        cue = match.group("cue")
+        if cue.rstrip(".") in _TITLE_SET and not match.group("poss") and not match.group("comma"):
+            name = re.compile(rf"{NAME_WORD}(?:[ \t]+{NAME_WORD})?").match(text, match.end())
+            if name is None or name.group().split()[0] in _NOT_AFTER_TITLE_SET:
+                continue
+            yield name.span()
+        elif cue in _RELATION_SET:
+            after = _AFTER_CUE.match(text, match.end())
+            if after is None or after.group("v").split()[0] in _NOT_NAME_SET | _TITLE_SET | _TWO_LETTER_TERMS:
+                continue
+            yield after.span("v")
+
+
+_DIGITS = {"oh": "0", "o": "0", "zero": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+           "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+#: The type each pattern's matches get.
+_KIND = {"PHONE_SPOKEN": "PHONE", "POSTCODE_DISTRICT": "POSTCODE", "STREET_NUMBERED": "STREET",
+         "ORG_NAMED": "ORG"}
+# Words before a district-like code that make it something else: "the M62", "vitamin B12",
+# "an S47", "Year 6"; and words after it.
+_NOT_DISTRICT_BEFORE = frozenset("the a an on off via vitamin section junction form version level stage type tier "
+                                 "room flat unit ward bay bus route number no year class grade band key".split())
+_NOT_DISTRICT_AFTER = re.compile(
+    r"[ \t]+(?:motorway|toll|junction|injections?|jabs?|tablets?|deficiency|enquir(?:y|ies)|inquir(?:y|ies)|"
+    r"investigations?|strategy|meetings?|forms?|checks?|plans?|assessments?|levels?|stages?)\b", re.IGNORECASE)
+_DISTRICT_CONTEXT = re.compile(r"[ \t]*(?:,|and|or|/)?[ \t]*(?:area|postcode|post code|side|end|patch|district|"
+                               r"way|bit)\b")
+_SUFFIX_WORDS = frozenset(re.findall(r"[A-Z][a-z]+", _STREET_WORDS + _NUMBERED_STREET_WORDS + _SCHOOL_WORDS
+                                     + _HEALTH_WORDS + _ORG_WORDS + "Primary Juniors Infants High"))
+_SENTENCE_ADVERBS = frozenset((
+    "honestly sadly luckily unluckily unfortunately fortunately obviously basically actually apparently hopefully "
+    "thankfully frankly clearly personally generally usually normally typically ideally really literally seriously "
+    "surprisingly interestingly weirdly funnily naturally certainly definitely probably possibly originally "
+    "initially eventually finally essentially technically ultimately unsurprisingly understandably admittedly "
+    "arguably crucially importantly mainly mostly sometimes anyway also however meanwhile otherwise so well "
+    "right okay yes no yeah sorry oh look listen again still"
+).split())
+_AND = re.compile(r"[ \t]+(?:and|&)[ \t]+")
+_NHS_BEFORE = re.compile(r"\b(?:NHS|nhs|CHI|hospital)(?:[ \t]+no\.?|[ \t]+number)?\b")
+_INSTITUTIONS = frozenset({"STREET", "SCHOOL", "HEALTH", "ORG"})
+# Words that start a sentence, not a name, before an institution: "And the Virtual School".
+_LEADING_WORDS = re.compile(r"(?:(?:And|But|So|Or|Then|Because|Also|Even|Just|Like|Well|Yes|No|Oh|Only|When|If|"
+                            r"The|This|That|At|In|To|From|With|For|On|By)[ \t]+)+"
+                            r"(?:the[ \t]+)?(?=[A-Z0-9])")
+_CALENDAR_WORDS = frozenset(("January February March April May June July August September October November "
+                             "December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday "
+                             "Thursday Friday Saturday Sunday").split())
 
 
 def find_patterns(text: str) -> Iterator[Mention]:
     """Every pattern match in `text` (overlaps are resolved by the caller)."""
     from qda.nlp import is_english_word
 
-    for kind, pattern in PATTERNS.items():
+    seen: set[tuple[int, int]] = set()
+    for kind, pattern in PATTERNS:
         for match in pattern.finditer(text):
-            group = next((g for g in ("name", "area", "family", "nickname")
-                          if g in pattern.groupindex and match.group(g)), 0)
+            group = next((g for g, v in match.groupdict().items() if v and g.startswith("v")), 0)
             start, end = match.span(group)
             found = text[start:end]
-            if kind == "NHS" and not nhs_checksum_ok(found):
+            # A ten-digit number is an NHS number if its check digit says so, or the words
+            # before it do ("her NHS number, 943 476 5918": a misheard digit is still hers).
+            if kind == "NHS" and not nhs_checksum_ok(found) and not _NHS_BEFORE.search(text, max(0, start - 60), start):
                 continue
+            if kind == "PHONE" and not _phone_digits_ok(found):
+                continue
+            if kind == "PHONE_SPOKEN" and not _spoken_phone_ok(found):
+                continue
+            if kind == "POSTCODE_DISTRICT":
+                if not _district_ok(text, match.group("v"), match.start(), match.end()):
+                    continue
+                start, end, found = match.start(), match.end(), match.group()
+            if kind == "STREET_NUMBERED":
+                if found.split()[0] in _CALENDAR_WORDS or found.split()[-1] in _CALENDAR_WORDS:
+                    continue
+                start, end, found = match.start(), match.end(), match.group()
             if kind == "PLACE" and all(is_english_word(w) for w in found.split()):
                 continue
-            # "the Dawsons": a family, unless the word is also used in lower case ("the Greens").
-            if group == "family" and re.search(rf"\b{re.escape(found.lower())}s?\b", text):
+            if group == "v4" and found.split()[0] in _NOT_NAME_SET:
                 continue
-            yield Mention(start, end, found, kind.removesuffix("_SPOKEN"), "pattern")
+            if group == "v4" and text.startswith(",", end) and _adverb(found):
+                continue  # "Sadly, our manager, ..."
+            # "the Dawsons": a family, unless the word is also used in lower case ("the Greens").
+            if group == "vfamily" and (re.search(rf"\b{re.escape(found.lower())}(?:e?s)?\b", text)
+                                       or (found.endswith("s") and not text.startswith("es", end))):
+                continue  # "the Greens" (also "greens"), "the Duchess" (no family "Duches")
+            if found.endswith(("'s", "’s")) and kind in ("ORG", "ORG_NAMED") and group:
+                end, found = end - 2, found[:-2]
+            if kind in _INSTITUTIONS:
+                # "Sickle Cell and Thalassaemia Centre" is one; "Hillside Academy and Royal
+                # Infirmary" are two (what comes before "and" is an institution already).
+                for joint in reversed(list(_AND.finditer(found))):
+                    if found[:joint.start()].split()[-1] in _SUFFIX_WORDS:
+                        start, found = start + joint.end(), found[joint.end():]
+                        break
+            if kind in _INSTITUTIONS:  # "And the Virtual School", "Even Lewisham Hospital"
+                lead = _LEADING_WORDS.match(found)
+                if lead:
+                    start, found = start + lead.end(), found[lead.end():]
+                    if " " not in found:  # "At St" was no street
+                        continue
+            # A word followed by "'t" is a contraction ("Doesn't"), not a name.
+            if text.startswith(("'t", "’t"), end):
+                continue
+            if (start, end) not in seen:  # the first pattern to find a span types it
+                seen.add((start, end))
+                yield Mention(start, end, found, _KIND.get(kind, kind), "pattern")
+    for start, end in _cued_people(text):
+        if not text.startswith(("'t", "’t"), end) and (start, end) not in seen:
+            seen.add((start, end))
+            yield Mention(start, end, text[start:end], "PERSON", "pattern")
+
+
+def _adverb(word: str) -> bool:
+    """A sentence adverb ("Sadly", "Honestly"), not a name ending so ("Holly", "Emily")."""
+    return word.casefold() in _SENTENCE_ADVERBS
+
+
+def _phone_digits_ok(number: str) -> bool:
+    """A UK number: 10 or 11 digits from the leading 0 (9 or 10 after +44)."""
+    number = re.split(r",?[ \t]*(?:ext|x)", number)[0]  # an extension is not part of the number
+    digits = re.sub(r"\D", "", number)
+    if number.lstrip().startswith("+44"):
+        digits = digits[2:]
+        if "(0)" in number:
+            digits = digits[1:]
+        return 9 <= len(digits) <= 10
+    return 10 <= len(digits) <= 12  # a digit too many is still someone's number, mistyped
+
+
+def _spoken_phone_ok(words: str) -> bool:
+    """A number read out: at least seven digits, starting with a nought or saying "double"."""
+    digits = ""
+    repeat = 1
+    folded = words.casefold()
+    for word in re.findall(r"[a-z]+|\d+", folded):
+        if word == "double":
+            repeat = 2
+        elif word in ("treble", "triple"):
+            repeat = 3
+        else:
+            digits += _DIGITS.get(word, word) * repeat
+            repeat = 1
+    # A nought first (a UK number), "double", or ten digits or more (an NHS number read out).
+    words_only = re.search(r"\d", folded) is None
+    return len(digits) >= 7 and (digits.startswith("0") or (len(digits) >= 10 and words_only)
+                                 or re.search(r"\b(?:double|treble|triple)\b", folded) is not None)
+
+
+def _district_ok(text: str, area: str, start: int, end: int) -> bool:
+    """A postcode district ("LS9", "M22") rather than a motorway, a vitamin or a section."""
+    if area not in POSTCODE_AREAS or text[start:end] in ("S17", "S47"):  # sections of the Children Act
+        return False
+    before = text[max(0, start - 20):start].split()
+    previous = before[-1].casefold().strip(",(") if before else ""
+    context = _DISTRICT_CONTEXT.match(text, end) is not None
+    if previous in ("postcode", "postcodes", "code", "district"):
+        return True
+    if previous in _NOT_DISTRICT_BEFORE:
+        return context
+    return _NOT_DISTRICT_AFTER.match(text, end) is None
 
 
 def nhs_checksum_ok(number: str) -> bool:

@@ -17,6 +17,8 @@ STYLES = ("names", "tags")
 _YEAR = re.compile(r"\b(\d{4})\b")
 _MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
                     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b", re.IGNORECASE)
+# A two-digit year: "'13" anywhere, or after a day and a month ("14 Aug 13"; "June 13" is a day).
+_SHORT_YEAR = re.compile(r"['’](\d{2})$|^\d{1,2}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?[A-Za-z]+\.?[ \t]+(\d{2})$")
 _NUMERIC = re.compile(r"([0-3]?\d)[/.]([01]?\d)[/.](\d{4}|\d{2})|(\d{4})-([01]\d)-([0-3]\d)")
 
 
@@ -83,7 +85,13 @@ def _month_year(text: str) -> tuple[str | None, str | None]:
     if named:
         month = datetime.strptime(named.group(1)[:3].title(), "%b").strftime("%B")
     year = _YEAR.search(text)
-    return month, year.group(1) if year else None
+    if year:
+        return month, year.group(1)
+    short = _SHORT_YEAR.search(text) if named else None  # "4th March '13", "14 Aug 13"
+    if short is None:
+        return month, None
+    digits = short.group(1) or short.group(2)
+    return month, ("20" if int(digits) < 50 else "19") + digits
 
 
 def apply(text: str, mentions: list[Mention], key: Key, dates: str) -> tuple[str, list[Replacement]]:

@@ -1,0 +1,373 @@
+"""Pseudonymisation: the recognisers one by one (patterns, context cues, guesses, linking),
+each on made-up sentences of its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from qda.corpus import Document
+from qda.pseudonymise import AllowList, Detector, Key
+from qda.pseudonymise.detect import _english, _starts_sentence
+from qda.pseudonymise.patterns import find_patterns
+from qda.pseudonymise.regex import trie
+from qda.readers.txt import parse_txt
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return sorted((m.type, m.text) for m in find_patterns(text))
+
+
+def texts_of(text: str) -> set[str]:
+    return {m.text for m in find_patterns(text)}
+
+
+@pytest.fixture(scope="module")
+def ner():
+    from qda import nlp
+
+    return nlp.load_ner()
+
+
+def detect(ner, *transcripts: str, allow: AllowList | None = None) -> tuple[Detector, list[list]]:
+    """Each transcript's mentions, after both passes over all of them."""
+    detector = Detector(Key(), allow or AllowList(), ner)
+    for i, text in enumerate(transcripts):
+        body, turns, attributes = parse_txt(text, f"t{i}.txt")
+        detector.learn_document(Document(f"t{i}", f"t{i}", body, attributes, turns))
+    candidates = detector.candidates(list(transcripts))
+    return detector, [detector.find(text, c) for text, c in zip(transcripts, candidates)]
+
+
+def replaced(ner, *transcripts: str, allow: AllowList | None = None) -> list[set[str]]:
+    return [{m.text for m in mentions} for mentions in detect(ner, *transcripts, allow=allow)[1]]
+
+
+# -- shapes ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I cover BD3 and BD7, mostly.", [("POSTCODE", "BD3"), ("POSTCODE", "BD7")]),
+    ("the M41 area and the postcode N7", [("POSTCODE", "M41"), ("POSTCODE", "N7")]),
+    ("stuck on the M62 again", []),
+    ("her vitamin B12 injections", []),
+    ("an S47 enquiry, then the S17 plan", []),
+    ("the full one, WF10 4QT, is on file", [("POSTCODE", "WF10 4QT")]),
+])
+def test_postcode_districts_need_a_real_area_and_no_telling_context(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text, number", [
+    ("ring 07700 90 01 23 today", "07700 90 01 23"),
+    ("the office, (0113) 496 0555, any time", "(0113) 496 0555"),
+    ("from abroad +44 (0)113 496 0555 works", "+44 (0)113 496 0555"),
+    ("it's oh one one three, four nine six, treble oh two, I think", "oh one one three, four nine six, treble oh two"),
+    ("zero seven seven double oh, nine double oh, one two three",
+     "zero seven seven double oh, nine double oh, one two three"),
+])
+def test_phone_numbers_in_any_grouping_or_read_out(text, number):
+    assert ("PHONE", number) in found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "we counted one, two, three, four, five, six of them",
+    "the years 2011, 2012, 2013, 2014, 2015, 2016 were hard",
+    "call 0113 496 then",
+])
+def test_numbers_that_are_not_phone_numbers(text):
+    assert not [m for m in find_patterns(text) if m.type == "PHONE"]
+
+
+def test_email_and_url_spelt_out_or_without_www():
+    assert ("EMAIL", "p dot okoye at example dot co dot uk") in found("it's p dot okoye at example dot co dot uk, yeah")
+    assert ("URL", "example.org/family-hub/leaflet") in found("see example.org/family-hub/leaflet.")
+
+
+@pytest.mark.parametrize("text, date", [
+    ("on the twenty-first of June it moved", "twenty-first of June"),
+    ("on the Third of March, anyway", "Third of March"),
+    ("the review's May the ninth", "May the ninth"),
+    ("rang on 4th March '13 about it", "4th March '13"),
+    ("next review 14 Aug 13.", "14 Aug 13"),
+    ("born 3-4-2011 in", "3-4-2011"),
+    ("on the 12th of May two thousand and twelve.", "12th of May two thousand and twelve"),
+])
+def test_dates_in_words_and_short_years(text, date):
+    assert ("DATE", date) in found(text)
+
+
+def test_a_number_after_a_date_is_no_year():
+    assert found("on 3 March 12 families came") == [("DATE", "3 March")]
+
+
+# -- institutions ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, name", [
+    ("they moved to 9 Tanner Approach last week", "9 Tanner Approach"),
+    ("she's at 14 Glebe Wynd now", "14 Glebe Wynd"),
+    ("the flat, Flat 2, 31 Orchard Road, is damp", "Flat 2, 31 Orchard Road"),
+    ("his nan lives at 6 Kestrel Garth", "6 Kestrel Garth"),
+    ("it's 40 Pinfold Nook, the end one", "40 Pinfold Nook"),
+])
+def test_streets_with_more_suffixes_and_any_numbered_name(text, name):
+    assert ("STREET", name) in found(text)
+
+
+def test_a_numbered_date_is_no_street():
+    assert not [m for m in find_patterns("On 14 March Shona rang") if m.type == "STREET"]
+
+
+@pytest.mark.parametrize("text, kind, name", [
+    ("a group at the Fernlea Family Centre on Tuesdays", "ORG", "Fernlea Family Centre"),
+    ("the mums' group at Brackenhall Community Centre", "ORG", "Brackenhall Community Centre"),
+    ("a flat from Pennine Vale Housing Association", "ORG", "Pennine Vale Housing Association"),
+    ("he drinks in the Fox and Hounds most nights", "ORG", "Fox and Hounds"),
+    ("the Redeemed Church of Zion on the corner", "ORG", "Redeemed Church of Zion"),
+    ("married at St Luke and St John last year", "ORG", "St Luke and St John"),
+    ("she's on Ward 32 now", "HEALTH", "Ward 32"),
+    ("the GP at the Oakdene surgery said", "HEALTH", "Oakdene surgery"),
+    ("the baby's at Tiny Steps Nursery", "SCHOOL", "Tiny Steps Nursery"),
+    ("her eldest is at Ysgol Bryn Teg", "SCHOOL", "Ysgol Bryn Teg"),
+    ("Dad works at Morrisons on nights", "ORG", "Morrisons"),
+    ("the nursery, Little Owls, rang me", "ORG", "Little Owls"),
+    ("Kian's school, Christ the King, rang", "ORG", "Christ the King"),
+])
+def test_institutions_by_their_generic_words_or_context(text, kind, name):
+    assert (kind, name) in found(text)
+
+
+# -- people and places by context -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, name", [
+    ("DC Varley took the statement", "Varley"),
+    ("then PC Okafor-Bryce came out", "Okafor-Bryce"),
+    ("Cllr Dhaliwal had a word", "Dhaliwal"),
+    ("Sgt McCreadie was on shift", "McCreadie"),
+    ("Mrs Young said no", "Young"),
+    ("her son, Tyrese, is six", "Tyrese"),
+    ("our Shannelle says hello", "Shannelle"),
+    ("Nan Hilda came round", "Hilda"),
+    ("my manager, Siân Pryderi, chaired it", "Siân Pryderi"),
+    ("a lad named Jaxon, apparently", "Jaxon"),
+    ("everyone calls him Deano", "Deano"),
+    ("Isla, she's called, is lovely", "Isla"),
+    ("there's Tilly, who's six, and", "Tilly"),
+    ("and Rio (4) was there", "Rio"),
+    ("the Okoyes were in", "Okoye"),
+    ("the Brennan family moved", "Brennan"),
+    ("the Bankses next door", "Banks"),
+])
+def test_people_after_titles_relation_words_and_naming_phrases(text, name):
+    assert any(name in t for t in texts_of(text))
+
+
+@pytest.mark.parametrize("text", [
+    "The Little Acorn group meets",
+    "the Greens were good, and the greens too",
+    "she went to see the Duchess",
+    "the head there, Mrs",
+])
+def test_cues_that_introduce_no_name(text):
+    assert not [m for m in find_patterns(text) if m.type == "PERSON"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("over to Thornaby, then", "Thornaby"),
+    ("the Brackley estate is rough", "Brackley"),
+    ("up Shevington way", "Shevington"),
+    ("a village called Aldwark, tiny", "Aldwark"),
+])
+def test_places_after_words_that_introduce_one(text, name):
+    assert ("PLACE", name) in found(text)
+
+
+# -- the detector: guesses, linking, filters ----------------------------------------------------
+
+
+def test_capitalised_names_inside_a_sentence_are_found_even_when_they_are_words(ner):
+    text = ("Interviewer: Go on.\nAbi: He came in his Wickes overalls, and we drove to the Duchess of Kent, "
+            "and the Duchess rang me after. Honestly, the Riverbank lot were kind.\n")
+    found_ = replaced(ner, text)[0]
+    assert {"Wickes", "Duchess of Kent", "Duchess"} <= found_
+
+
+def test_ordinary_words_starting_a_sentence_are_not_names(ner):
+    text = ("Interviewer: Anything you'd change?\nAbi: Caseloads. [laughs] Shall I go on? (laughs) No, that's "
+            "unfair. Depends who you ask. Gatekeeping, mostly.\n")
+    assert replaced(ner, text)[0] == {"Abi"}
+
+
+def test_names_listed_with_a_known_one_share_its_type(ner):
+    text = ("Interviewer: Where do you cover?\nAbi: Sale and Altrincham mostly. Her three: Noah, Isaac and "
+            "little Hope.\n")
+    assert {"Sale", "Altrincham", "Noah", "Isaac", "Hope"} <= replaced(ner, text)[0]
+
+
+def test_an_institution_is_known_by_its_initials_and_its_head(ner):
+    text = ("Interviewer: And health?\nAbi: He was in Pinderfields General Hospital for a week. The PGH rang "
+            "me, and the QEH never did.\n")
+    found_ = replaced(ner, text)[0]
+    assert {"Pinderfields General Hospital", "PGH", "QEH"} <= found_
+
+
+def test_acronyms_that_name_an_organisation_but_not_a_trade(ner):
+    text = "Interviewer: Who helped?\nAbi: The CPN came, and a volunteer from the ZEBRA group.\n"
+    found_ = replaced(ner, text)[0]
+    assert "ZEBRA" in found_ and "CPN" not in found_
+
+
+def test_lower_case_and_capital_variants_of_a_name(ner):
+    text = ("---\nparticipant: Abi Kowalczyk\n---\nInterviewer: Hello.\nABI: Hi. Ms Kowalczyk is me, "
+            "kowalczyk in the notes. I go twice a week. Twice, really.\n")
+    detector, (mentions,) = detect(ner, text)
+    texts = [m.text for m in mentions]
+    assert texts.count("ABI") == 1 and "kowalczyk" in texts and "twice" not in texts
+    assert {m.entity for m in mentions if m.text in ("ABI", "kowalczyk", "Kowalczyk")} == {"Abi Kowalczyk"}
+
+
+def test_a_word_known_as_a_name_stays_a_word_where_it_is_one(ner):
+    text = ("Interviewer: Who came?\nAbi: Her dad, Bill, came. Bill was angry. Bill them for it, I said. "
+            "Hope rang me.\nHope: Yes. Hope you don't mind.\n")
+    mentions = detect(ner, text)[1][0]
+    starts = {text[m.start:m.start + 12] for m in mentions if m.text in ("Bill", "Hope")}
+    assert "Bill was ang" in starts and "Bill them fo" not in starts
+    assert "Hope rang me" in starts and "Hope you don" not in starts
+
+
+def test_front_matter_values_are_names_without_their_roles(ner):
+    text = ("---\nparticipant: Jo Brightwell (family support worker)\ninterviewer: Kit Oduya, Ros Penhale\n"
+            "school: Moorfoot Primary\ninterview_date: Tuesday 9th April 2013\n---\n"
+            "Interviewer: Hello.\nJo: Hi, Kit. Ros said Moorfoot was fine.\n")
+    detector, (mentions,) = detect(ner, text)
+    texts = {m.text for m in mentions}
+    assert {"Jo Brightwell", "Kit Oduya", "Ros Penhale", "Moorfoot Primary", "9th April 2013", "Jo", "Kit",
+            "Ros", "Moorfoot"} <= texts
+    assert not any("worker" in t or "Tuesday" in t for t in texts)
+
+
+def test_a_hyphenated_surname_is_replaced_even_when_a_pseudonym_shares_a_part(ner):
+    from qda.pseudonymise.names import SURNAMES
+
+    part = SURNAMES[0]
+    text = f"---\ninterviewer: Ola {part}-Vance\n---\nOla: Hello.\nInterviewer: Hi.\n"
+    key = Key()
+    key.reserve([f"Ola {part}-Vance"])
+    assert part.casefold() in key.reserved and "vance" in key.reserved
+    assert f"Ola {part}-Vance" in replaced(ner, text)[0]
+
+
+def test_generic_institutions_and_allow_listed_terms_stay(ner):
+    text = ("Interviewer: Who was there?\nAbi: The Early Help Hub, the Community Centre and the Family Support "
+            "Project. The Town Hall, too, and Signs of Safety.\n")
+    assert replaced(ner, text)[0] == {"Abi"}
+
+
+def test_a_name_around_a_known_place_is_one_name(ner):
+    text = "Interviewer: Where?\nAbi: In Wrenfield, at the Wrenfield Lido, and then Wrenfield again.\n"
+    found_ = replaced(ner, text)[0]
+    assert "Wrenfield Lido" in found_ and "Wrenfield" in found_
+
+
+def test_helpers():
+    assert _english("Nowt") and _english("twice") and _english("basically") and not _english("Kowalczyk")
+    text = "Abi: her three: Noah and Isaac. [laughs] Sat down."
+    assert _starts_sentence(text, text.index("her")) and not _starts_sentence(text, text.index("Noah"))
+    assert _starts_sentence(text, text.index("Sat"))
+    import re
+
+    pattern = re.compile(r"(?<!\w)(?:" + trie(["Pia", "Paula", "Paula Fenwick-Oyo", "P.", "St Ebba's"]) + r")(?!\w)")
+    assert [m.group() for m in pattern.finditer("Paula Fenwick-Oyo, Paula, Pia, Piaget, St Ebba's")] == [
+        "Paula Fenwick-Oyo", "Paula", "Pia", "St Ebba's"]
+
+
+def test_more_shapes_and_cues():
+    assert ("PHONE", "0113 496 0732 ext 2231") in found("ring 0113 496 0732 ext 2231 please")
+    assert ("PHONE", "nine nine nine, four zero one, nine one six three") in found(
+        "her NHS number, nine nine nine, four zero one, nine one six three, is on it")
+    assert ("PERSON", "AJ") in found("her son, AJ, was there") and not found("the GP, OK, fine")
+
+
+def test_name_particles_joined_names_naming_titles_and_methods(ner):
+    text = ("---\ninterviewer: Interviewer\n---\nInterviewer: Go on.\nYas: Mr Tariq al-Qasimi came, "
+            "and a worker from Places for People. They go to Lady Ashworth's on a Sunday. They did the "
+            "Caring Parents Programme too.\n")
+    found_ = replaced(ner, text)[0]
+    assert {"Yas", "Tariq al-Qasimi", "Places for People", "Lady Ashworth's"} <= found_
+    assert not any("Programme" in t for t in found_)
+
+
+def test_names_in_capitals_in_labels_and_front_matter(ner):
+    text = ("---\nparticipant: Mairead MCCRAE\n---\nInterviewer: Hello.\nMAIREAD: Hi. Ms McCrae's my mum, "
+            "mind, so call me Mairead.\n")
+    detector, (mentions,) = detect(ner, text)
+    texts = [m.text for m in mentions]
+    assert {"Mairead MCCRAE", "MAIREAD", "McCrae", "Mairead"} <= set(texts)
+    assert {m.entity for m in mentions} == {"Mairead Mccrae"}
+
+
+def test_short_years_are_kept_when_dates_are_cut_to_the_month():
+    from qda.pseudonymise.replace import coarsen_date
+
+    assert coarsen_date("4th March '13", "month") == "March 2013"
+    assert coarsen_date("14 Aug 13", "year") == "2013"
+    assert coarsen_date("June 13", "month") == "June"  # the 13th of June, no year
+
+
+@pytest.mark.parametrize("text, name", [
+    ("I chair them. Hazel, our Head of Service, wants more.", "Hazel"),
+    ("no plan at all. Ffion Parry, Head of Service, wanted one", "Ffion Parry"),
+    ("by the back door. Paris, one of my seniors, says so", "Paris"),
+])
+def test_people_named_before_their_role(text, name):
+    assert ("PERSON", name) in found(text)
+
+
+@pytest.mark.parametrize("text", ["Honestly, the manager said no.", "Sadly, our manager, left."])
+def test_words_before_a_role_that_are_no_names(text):
+    assert not [m for m in find_patterns(text) if m.type == "PERSON"]
+
+
+def test_family_plurals_are_not_places():
+    assert not [m for m in find_patterns("up on the Wells estate, and the Brooks end") if m.type == "PERSON"]
+
+
+def test_a_first_name_and_the_word_after_it_starting_a_sentence_are_a_full_name(ner):
+    text = "Interviewer: Who?\nAbi: It's Ivy's family. Ivy Ward. She's got two lads.\n"
+    assert "Ivy Ward" in replaced(ner, text)[0]
+
+
+def test_talk_starting_a_turn_stays_even_when_it_is_a_known_name(ner):
+    text = ("Interviewer: Who came?\nAbi: The Wells estate lot. Her dad, Well, no, her uncle. Right Hope came.\n"
+            "Interviewer: And?\nAbi: Well, that's it. Right, yes.\n")
+    mentions = detect(ner, text)[1][0]
+    starts = {text[m.start:m.start + 6] for m in mentions}
+    assert "Well, " not in starts and "Right," not in starts
+
+
+def test_places_after_a_preposition_starting_a_sentence(ner):
+    text = "Interviewer: Where?\nAbi: Two of us. From Street up to Sale and out to the dales.\n"
+    assert {"Street", "Sale"} <= replaced(ner, text)[0]
+
+
+def test_a_capitalised_phrase_around_an_allow_listed_term_is_not_a_name(ner):
+    text = "Interviewer: Who?\nAbi: And the Health Visiting service came, and the Sure Start Longsight worker.\n"
+    found_ = replaced(ner, text)[0]
+    assert not any("Visiting" in t for t in found_) and "Sure Start Longsight" in found_
+
+
+def test_names_in_webvtt_voice_tags_keep_the_tags(tmp_path):
+    from qda.pseudonymise import pseudonymise_files
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.vtt").write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Interviewer>Who came?\n\n00:00:04.500 --> 00:00:09.000\n"
+        "<v Kerys Llwyd>Mum's Tamsin. They live at 4 Gorse Approach.\n\n00:00:09.500 --> 00:00:12.000\n"
+        "<v Kerys Llwyd>Ring 07700 900 331 any time.\n", encoding="utf-8")
+    pseudonymise_files([tmp_path / "in"], tmp_path / "out", tmp_path / "key.csv")
+    text = (tmp_path / "out" / "a.vtt").read_text(encoding="utf-8")
+    import re
+
+    assert len(re.findall(r"<v [^<>\n]+>", text)) == 3 and ">Ring [phone number] any time." in text
+    assert not any(word in text for word in ("Kerys", "Llwyd", "Tamsin", "Gorse"))
