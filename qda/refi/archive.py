@@ -5,7 +5,7 @@ A `.qdpx` is a zip of the project XML (`project.qde`) and a flat `sources/` fold
 duplicate or encrypted entries. `Archive` checks the whole central directory before
 anything is read, and caps every read, so callers only ever see plain bytes. Vendor
 naming quirks (`Sources/`, `<ProjectName>.qde`, GUID case) are settled here, in one place
-(see /work/shared/refi-qda/NOTES.md, section 1).
+(docs/refi-qda.md, "Folder and file quirks").
 """
 
 from __future__ import annotations

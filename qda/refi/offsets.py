@@ -3,7 +3,7 @@
 qda's canonical text has no BOM and `\\n` line ends only (`normalise_newlines`); offsets
 are code points into it, end exclusive. A `.qdpx` from another tool counts positions
 against its raw source .txt (BOM stripped, CRLF and CR intact) in one of three units
-(docs: /work/shared/refi-qda/NOTES.md section 4):
+(docs/refi-qda.md, "Positions"):
 
 - `codepoints`: code points, CRLF counts 2. The standard; QualCoder, qda itself.
 - `utf16`: UTF-16 code units (an emoji counts 2), CRLF counts 2. NVivo.
