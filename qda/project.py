@@ -109,6 +109,14 @@ class Project:
     def __repr__(self) -> str:
         return f"Project({self.location!r})"
 
+    @property
+    def name(self) -> str:
+        """A short name for files made from the project: the file's stem, or the
+        database's name on a server."""
+        if engine.is_url(self.location):
+            return self.location.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or "project"
+        return Path(self.location).stem
+
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         with self.engine.begin() as connection:

@@ -11,6 +11,7 @@ import defusedxml.ElementTree
 from lxml import etree
 
 from qda.errors import QdaError
+from qda.readers.decode import decode_raw
 from qda.refi.archive import Archive
 from qda.refi.codebook import guid_key
 
@@ -132,7 +133,11 @@ def _check_project(archive: Archive, where: str) -> list[str]:
             if archive.member_for(path) is None:
                 problems.append(f"{where}: {path} is not in the archive's sources/ folder")
                 continue
-            text = archive.read_source(path).decode("utf-8-sig", errors="replace")
+            try:  # decoded as import decodes it (BOM dropped, UTF-16 understood)
+                text = decode_raw(archive.read_source(path), f"{where}: {path}")
+            except QdaError as exc:
+                problems.append(str(exc))
+                continue
         else:
             continue  # relative or absolute paths point outside the archive
         for selection in source.iter(f"{ns}PlainTextSelection"):

@@ -39,9 +39,8 @@ if st.session_state.get("export_choice") != choice:
     st.session_state.pop("export_file", None)
 if st.button("Prepare the file", type="primary", icon=":material/build:"):
     st.session_state["export_choice"] = choice
-    name = Path(project.location).stem if not project.location.startswith("postgresql") else "project"
     with tempfile.TemporaryDirectory(prefix="qda-export-") as folder:
-        target = Path(folder) / f"{name}{kind}"
+        target = Path(folder) / f"{project.name}{kind}"
         if kind == ".qdc":
             target.write_bytes(codebook_xml(book))
         elif kind == ".qdpx":

@@ -9,7 +9,6 @@ from pathlib import Path
 import streamlit as st
 
 from qda.app import state
-from qda.store.engine import is_url
 
 st.title("Pseudonymise")
 project = state.require_project()
@@ -18,7 +17,7 @@ if not len(corpus):
     st.info("Import some transcripts first.")
     st.stop()
 
-default_key = state.home() / f"{Path(project.location).stem if not is_url(project.location) else 'project'}.key.csv"
+default_key = state.home() / f"{project.name}.key.csv"
 st.session_state.setdefault("key_file", str(default_key))
 key = Path(st.text_input("Key file (kept outside the project; reused and extended on later runs)", key="key_file"))
 a, b = st.columns(2)
