@@ -371,3 +371,38 @@ def test_names_in_webvtt_voice_tags_keep_the_tags(tmp_path):
 
     assert len(re.findall(r"<v [^<>\n]+>", text)) == 3 and ">Ring [phone number] any time." in text
     assert not any(word in text for word in ("Kerys", "Llwyd", "Tamsin", "Gorse"))
+
+
+# -- forms found on the p11-p16 gold (general shapes, made-up words here) -----------------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("the review is on the 19th, and then", [("DATE", "19th")]),
+    ("all booked in by the fourteenth.", [("DATE", "fourteenth")]),
+    ("her room on the 3rd floor", []),
+    ("on the second visit she", []),
+    ("moved them to 7 Pen-y-Graig, LL55 4TH. Warm", [("POSTCODE", "LL55 4TH"), ("STREET", "7 Pen-y-Graig")]),
+    ("a caravan on Cae Mawr Farm, past", [("ORG", "Cae Mawr Farm")]),
+    ("admitted to the Eastfield General in May", [("HEALTH", "Eastfield General")]),
+    ("The Bălănescu family moved", [("PERSON", "Bălănescu")]),
+    ("I've worked in the Wolds ten years", [("PLACE", "Wolds")]),
+    ("I see the Hartleys on Monday", [("PERSON", "Hartley")]),
+])
+def test_dates_streets_institutions_and_names_of_new_shapes(text, expected):
+    assert found(text) == expected
+
+
+def test_a_number_read_out_with_hundreds_is_a_phone_number():
+    assert found("ring her on oh seven seven zero zero, nine hundred, three four one, any time") == [
+        ("PHONE", "oh seven seven zero zero, nine hundred, three four one")]
+
+
+def test_possessive_places_acronyms_and_compass_names_are_guessed_and_kinship_is_not(ner):
+    text = ("---\nparticipant: Ffion\n---\n"
+            "Ffion: The consultant at Cuthbert's, Dr Obi, kept him in. He went to the QE in Hexley after.\n"
+            "Interviewer: And then?\n"
+            "Ffion: Then the QE lost the notes. South Brackley had them all along.\n"
+            "Ffion: I sat with Ffion's mum and Granny, and at Mum's it was calmer.\n")
+    names = replaced(ner, text)[0]
+    assert {"Cuthbert's", "QE", "South Brackley"} <= names
+    assert not {"Granny", "Mum's", "Mum"} & names

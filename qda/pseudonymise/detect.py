@@ -81,6 +81,14 @@ _LEADING = frozenset("the mum mam mom mummy dad daddy baby nan nana nanna nanny 
                      "grandpa auntie aunty aunt uncle our".split())
 _NAMING_TITLES = frozenset("lady sir dame lord bishop canon saint st queen king prince princess cardinal".split())
 _LEADING_ADJECTIVES = frozenset("little big young old poor".split())  # part of a name when capitalised
+# Ordinary words that start place names ("North Cambs", "Upper Wharfedale"): kept with the
+# name after them when that is no English word, even at the start of a sentence.
+_PLACE_PREFIXES = frozenset("North South East West Upper Lower Great Little Nether Old New High Long".split())
+# A lone possessive where a place stands: "the consultant at Jimmy's,", "round at Beryl's
+# and" (not "at Mum's": relations are in _LEADING).
+_POSSESSIVE_PLACE = re.compile(
+    rf"\b(?:at|to|from|into|outside)[ \t]+(?P<v>{NAME_WORD}['’]s)(?=[ \t]*[,.;:!?)]|[ \t]+(?:and|or|in|on|for|with|"
+    r"till|until|where|when|because|but|yesterday|today|tonight|every|last|this|that)\b)")
 _PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
 _TITLES = frozenset(t.casefold() for t in TITLES) | frozenset("mr mrs ms miss dr prof sir dame mx".split())
 # Words before a name that say it is a place.
@@ -100,9 +108,10 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 _FRONT_DATE = re.compile(r"^[ \t]*[\w \-]*date[\w \-]*:[ \t]*(?P<v>[^\n]*\d[^\n]*?)[ \t]*$",
                          re.MULTILINE | re.IGNORECASE)
 _WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+(?:the[ \t]+)?")
-# An acronym standing alone after "the" that names a hospital: "the LGI", "the QEH"; and
+# An acronym standing alone after "the" that names a hospital: "the LGI", "the QEH", "the
+# QE in King's Lynn"; and
 # one where an organisation stands: "the IDAS group", "from YSS".
-_HOSPITAL_ACRONYM = re.compile(r"(?<=\bthe )[A-Z]{2,4}(?<=[HI])\b(?![’'-])")
+_HOSPITAL_ACRONYM = re.compile(r"(?<=\bthe )(?:[A-Z]{2,4}(?<=[HI])\b(?![’'-])|[A-Z]{2,4}(?=[ \t]+in[ \t]+[A-Z]))")
 _ACRONYM = re.compile(r"\b(?:the|at|from|with|via|called|named|by|to)[ \t]+(?P<v>[A-Z]{3,6})s?\b(?![’'\-&])")
 # A list of names: "Bradford, Leeds and Wakefield", "Noah and Hope".
 _LIST = re.compile(rf"(?<![\w'’\-])(?:{_NAME}(?:[ \t]+{_NAME})?,[ \t]+)*{_NAME}(?:[ \t]+{_NAME})?,?[ \t]+"
@@ -202,7 +211,7 @@ class Detector:
         by_text = self._entities(texts, named, patterns)
         found = []
         for text, occurrences, matched, entities_ in zip(texts, allowed, patterns, by_text):
-            guessed = _guesses(text, named) + _hospital_acronyms(text)
+            guessed = _guesses(text, named) + _hospital_acronyms(text) + _possessive_places(text)
             mentions = matched + self._keep(entities_ + guessed, text, occurrences)
             chosen = resolve(mentions)
             linked = self._keep(_coordinated(text, chosen) + self._full_names(text, chosen), text, occurrences)
@@ -245,7 +254,9 @@ class Detector:
                         continue
                 light = mention.type == "PERSON" and mention.source not in ("guess", "ner")
                 institution = mention.type in ("SCHOOL", "HEALTH", "ORG") and mention.source == "pattern"
-                if not self._distinctive(mention.text, light, institution):
+                # "the Northern General" is a hospital's name, all its words generic.
+                general = institution and mention.text.endswith(" General") and not mention.text.startswith("District")
+                if not general and not self._distinctive(mention.text, light, institution):
                     continue
                 if mention.source in ("ner", "guess") and _method(mention.text):
                     continue  # "Freedom Programme", "Graded Care Profile"
@@ -578,7 +589,7 @@ def _from_entity(label: str, words: list[tuple[int, int, str]], text: str, named
         words.pop(0)
     if type_ == "PERSON" and len(words) > 1 and words[-1][2] in ("'s", "’s"):
         words.pop()
-    if not words:
+    if not words or (len(words) == 1 and words[0][2].casefold() in _LEADING):  # "sat with Bridie and Granny"
         return None
     start, end = words[0][0], words[-1][1]
     span = text[start:end]
@@ -637,7 +648,8 @@ def _guesses(text: str, named: set[str]) -> list[Mention]:
         at_start = _starts_sentence(text, words[0][0])
         if at_start:
             while words and (_ordinary(words[0][1], words[0][0], text, named)
-                             or words[0][1].casefold() in _LEADING | _LEADING_ADJECTIVES):
+                             or words[0][1].casefold() in _LEADING | _LEADING_ADJECTIVES) and not (
+                    words[0][1] in _PLACE_PREFIXES and len(words) > 1 and not _english(words[1][1])):
                 # "But Dr Sandhu" -> "Dr Sandhu"; "Mum Leanne" -> "Leanne". After a small
                 # word ("From Street up to...", "It's Ivy's") the rest stands inside the
                 # sentence; after an article or a word of content ("The Independent
@@ -725,11 +737,19 @@ def _hospital_acronyms(text: str) -> list[Mention]:
     """"the LGI", "the QEH": an acronym after "the" ending in I(nfirmary) or H(ospital);
     "the IDAS group", "from YSS": an acronym that names no trade, role or service, where
     an organisation stands."""
-    found = [Mention(m.start(), m.end(), m.group(), "HEALTH", "guess") for m in _HOSPITAL_ACRONYM.finditer(text)]
+    found = [Mention(m.start(), m.end(), m.group(), "HEALTH", "guess") for m in _HOSPITAL_ACRONYM.finditer(text)
+             if m.group() not in GENERIC_ACRONYMS]
     for m in _ACRONYM.finditer(text):
         if m.group("v") not in GENERIC_ACRONYMS and m.group("v") not in NOT_IDENTIFYING:
             found.append(Mention(m.start("v"), m.end("v"), m.group("v"), "ORG", "guess"))
     return found
+
+
+def _possessive_places(text: str) -> list[Mention]:
+    """"at Jimmy's,": a name in the possessive standing for a place (a hospital, a shop, a
+    friend's house), typed as an organisation; a guess, so a known person keeps the name."""
+    return [Mention(m.start("v"), m.end("v"), m.group("v"), "ORG", "guess") for m in _POSSESSIVE_PLACE.finditer(text)
+            if m.group("v")[:-2].casefold() not in _LEADING and m.group("v")[:-2] not in NOT_IDENTIFYING]
 
 
 def _coordinated(text: str, chosen: list[Mention]) -> list[Mention]:
@@ -752,8 +772,8 @@ def _coordinated(text: str, chosen: list[Mention]) -> list[Mention]:
             span = text[start:end]
             if span.endswith(("'s", "’s")):
                 end, span = end - 2, span[:-2]
-            if any(taken[start:end]) or span in NOT_IDENTIFYING:
-                continue
+            if any(taken[start:end]) or span in NOT_IDENTIFYING or span.casefold() in _LEADING:
+                continue  # "Bridie and Granny"
             found.append(Mention(start, end, span, type_, "guess"))
     return found
 

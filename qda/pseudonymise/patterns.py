@@ -31,8 +31,10 @@ from qda.pseudonymise.regex import phrases, trie
 # -- building blocks ---------------------------------------------------------------------
 
 #: One capitalised name word: "Amara", "McAllister", "O'Hare", "Kerry-Ann", "DeShawn".
-_UP = "A-ZÀ-ÖØ-ÞĀĄĆČĎĘĚŁŃŇŌŐŒŘŚŠŤŪŮŰŹŻŽ"
-_LOW = r"a-zß-öø-ÿāąćčďęěłńňōőœřśšťūůűźżž"
+# Latin letters with the diacritics of names spoken in UK interviews (Polish, Czech,
+# Romanian, Turkish, Hungarian, Baltic): "Lăcătuș", "Wiśniewska", "Öztürk".
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽȘȚ"
+_LOW = r"a-zß-öø-ÿāăąćčďēėęěğģīįıķĺļľłńņňōőœŕřśşšţťūůűųźżžșț"
 NAME_WORD = rf"[{_UP}](?:[{_LOW}]+(?:[{_UP}][{_LOW}]+)?|['’][{_UP}][{_LOW}]+)(?:-[{_UP}][{_LOW}]+)*"
 _CAP = r"(?:St\.?|Saint|[A-Z][\w'’\-]*)"  # a capitalised word (names, "St")
 _CAPS = rf"{_CAP}(?:[ \t]+(?:{_CAP}|of|the|and|&))*?"  # a run of them, lazily
@@ -141,7 +143,7 @@ _ORG_WORDS = phrases([
     "Living", "Women's Aid", "Young Carers", "Carers", "Food Bank", "Foodbank", "Food bank", "Trust", "Project",
     "Partnership", "Foundation", "Prison", "Association", "Society", "Charity", "Network", "Alliance", "Forum",
     "Hub", "Collective", "Co-op", "Cooperative", "Centre", "Center", "Library", "Arms", "Inn", "Tavern",
-    "Hotel", "Ltd", "Limited", "PLC", "plc", "& Sons", "and Sons", "Solicitors", "Garage", "Motors", "Feeds",
+    "Farm", "Farms", "Hotel", "Ltd", "Limited", "PLC", "plc", "& Sons", "and Sons", "Solicitors", "Garage", "Motors", "Feeds",
     "Foods", "Logistics", "Haulage", "Builders", "Construction", "Cleaning", "Care Home", "Nursing Home", "Hall"])
 # A generic noun for a place or institution, followed by its name: "the nursery, Little Acorns".
 _INSTITUTION_NOUNS = phrases([
@@ -189,8 +191,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("PHONE", _c(r"(?<![\w+])(?:\+44[ \t]?(?:\(0\)[ \t]?)?|\(0|0)\d{1,4}\)?(?:[ \t\-.]?\d{2,4}){1,4}(?![\w])"
                  r"(?:,?[ \t]*(?:ext\.?|extension|x)[ \t]*\d{2,5}\b)?")),
     ("PHONE_SPOKEN", _c(
-        rf"\b(?:(?:{_SPOKEN_DIGIT}|double|treble|triple|\d{{1,5}})(?:[ \t]*[,\-]?[ \t]+|-))"
-        rf"{{5,}}(?:{_SPOKEN_DIGIT}|\d{{1,5}})\b", re.IGNORECASE)),
+        rf"\b(?:(?:{_SPOKEN_DIGIT}|double|treble|triple|hundred|thousand|\d{{1,5}})(?:[ \t]*[,\-]?[ \t]+|-))"
+        rf"{{5,}}(?:{_SPOKEN_DIGIT}|hundred|thousand|\d{{1,5}})\b", re.IGNORECASE)),
     ("POSTCODE", _c(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}\b")),
     # Just the district ("LS9", "OL10", "M22"): checked against the areas and its context.
     ("POSTCODE_DISTRICT", _c(r"(?<![\w\-/])(?P<v>[A-Z]{1,2})\d{1,2}[A-Z]?(?![\w\-/:])(?![ \t]?\d[A-Z]{2}\b)")),
@@ -205,10 +207,22 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|[0-3]?\d-[01]?\d-(?:\d{{4}}|\d{{2}})\b"
         rf"|\d{{4}}-[01]\d-[0-3]\d\b)"
     )),
+    # A day of the month on its own, where the month is understood: "on the 22nd", "by the
+    # fourteenth." - a date, unless a noun follows ("on the 3rd floor", "the second visit").
+    ("DATE", _c(
+        r"\b(?:(?:on|by|from|until|till|til|before|after|since|for|of)[ \t]+the[ \t]+(?P<v1>(?:[12]?\d|3[01])"
+        r"(?:st|nd|rd|th))"
+        rf"|(?:on|by|until|till|before|after|since)[ \t]+the[ \t]+(?P<v2>(?i:{_ORDINAL_WORD})))"
+        r"(?=[ \t]*(?:[.,;:!?)]|$)|[ \t]+(?:and|or|at|in|when|but|so|which|because|there|we|i|he|she|they|it|"
+        r"was|is|then)\b)"
+    )),
     ("STREET", _c(
         rf"\b(?:{_HOUSE})?{_CAPS}[ \t]+(?:{_STREET_WORDS})\b(?!['’])"
         rf"|\b{_HOUSE}{_CAPS}[ \t]+(?:{_NUMBERED_STREET_WORDS})\b"
     )),
+    # One word after a house number, then the postcode: "2 Tan-y-Fron, SY17 5RB".
+    ("STREET_NUMBERED", _c(rf"(?<![\d:.,/£$])\b{_HOUSE_SHORT}{NAME_WORD}(?:-(?:[a-z]{{1,3}}-)+[A-Z][a-z]+)?"
+                           r"(?=,?[ \t]+[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}\b)")),
     # Any two capitalised words after a house number: "12 Cuil Brae", "9 Foundry Approach".
     ("STREET_NUMBERED", _c(rf"(?<![\d:.,/£$])\b{_HOUSE_SHORT}(?P<vname>{NAME_WORD}[ \t]+{NAME_WORD})\b(?!['’])")),
     ("SCHOOL", _c(
@@ -222,6 +236,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # The name before a lower-case generic word: "the Cairnview surgery".
         rf"|\b(?:the|at|to|from)[ \t]+(?P<v1>{NAME_WORD}(?:[ \t]+{NAME_WORD})*[ \t]+"
         r"(?:surgery|practice|medical centre|health centre|clinic|hospital|infirmary|hospice))\b"
+        # A general hospital by its first name: "the Northern General", "at the Leeds General".
+        rf"|(?<=\bthe )(?P<v2>{NAME_WORD}[ \t]+General)\b(?![ \t]+[A-Z])"
     )),
     ("ORG", _c(
         rf"\b{_CAPS}[ \t]+{_ORG_WORDS}\b{_OF}"
@@ -309,7 +325,8 @@ def _cued_people(text: str) -> Iterator[tuple[int, int]]:
 
 
 _DIGITS = {"oh": "0", "o": "0", "zero": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
-           "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+           "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9", "hundred": "00",
+           "thousand": "000"}  # "nine hundred": 900
 #: The type each pattern's matches get.
 _KIND = {"PHONE_SPOKEN": "PHONE", "POSTCODE_DISTRICT": "POSTCODE", "STREET_NUMBERED": "STREET",
          "ORG_NAMED": "ORG"}
@@ -339,6 +356,8 @@ _INSTITUTIONS = frozenset({"STREET", "SCHOOL", "HEALTH", "ORG"})
 _LEADING_WORDS = re.compile(r"(?:(?:And|But|So|Or|Then|Because|Also|Even|Just|Like|Well|Yes|No|Oh|Only|When|If|"
                             r"The|This|That|At|In|To|From|With|For|On|By)[ \t]+)+"
                             r"(?:the[ \t]+)?(?=[A-Z0-9])")
+# Prepositions of being within an area, before "the": "in the Fens", "across the Dales".
+_AREA_BEFORE = re.compile(r"\b(?:in|into|across|around|throughout|round)[ \t]+[Tt]he[ \t]+$")
 _CALENDAR_WORDS = frozenset(("January February March April May June July August September October November "
                              "December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday "
                              "Thursday Friday Saturday Sunday").split())
@@ -380,6 +399,13 @@ def find_patterns(text: str) -> Iterator[Mention]:
             if group == "vfamily" and (re.search(rf"\b{re.escape(found.lower())}(?:e?s)?\b", text)
                                        or (found.endswith("s") and not text.startswith("es", end))):
                 continue  # "the Greens" (also "greens"), "the Duchess" (no family "Duches")
+            if group == "vfamily" and _AREA_BEFORE.search(text, max(0, start - 20), start):
+                # "been in the Fens", "across the Dales": a region in the plural, not a family.
+                end = match.end()
+                found = text[start:end]
+                yield Mention(start, end, found, "PLACE", "pattern")
+                seen.add((start, end))
+                continue
             if found.endswith(("'s", "’s")) and kind in ("ORG", "ORG_NAMED") and group:
                 end, found = end - 2, found[:-2]
             if kind in _INSTITUTIONS:
