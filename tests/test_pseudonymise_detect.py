@@ -406,3 +406,16 @@ def test_possessive_places_acronyms_and_compass_names_are_guessed_and_kinship_is
     names = replaced(ner, text)[0]
     assert {"Cuthbert's", "QE", "South Brackley"} <= names
     assert not {"Granny", "Mum's", "Mum"} & names
+
+
+def test_numbered_pseudonyms_do_not_shield_numbers_in_real_identifiers():
+    """Once the made-up names run out people become "Person 13"; that "13" must not keep
+    a real date or phone number from being replaced (it did, across a large corpus)."""
+    from qda.pseudonymise.key import Entry
+
+    key = Key()
+    key.add(Entry("Carol Dyer", "Person 13", "PERSON"))
+    detector = Detector(key, AllowList(), None)
+    text = "She came in on 22/02/13 and rang 0161 496 0713 after. Person 13 was there."
+    mentions = detector.find(text, find_patterns(text))
+    assert {m.text for m in mentions} == {"22/02/13", "0161 496 0713"}

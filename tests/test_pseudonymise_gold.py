@@ -261,9 +261,12 @@ def _gold_docs() -> list[GoldDocument]:
     return read_gold(GOLD / "dev") + read_gold(GOLD / "heldout")
 
 
-def test_gold_split_is_ten_dev_and_six_held_out():
-    assert [d.name for d in read_gold(GOLD / "dev")] == [f"p{i:02d}.txt" for i in range(1, 11)]
-    assert [d.name for d in read_gold(GOLD / "heldout")] == [f"p{i}.txt" for i in range(11, 17)]
+def test_gold_split_is_numbered_on_with_the_latest_six_held_out():
+    """Held-out files move to dev once rules are tuned on them, and new ones follow."""
+    dev = [d.name for d in read_gold(GOLD / "dev")]
+    held_out = [d.name for d in read_gold(GOLD / "heldout")]
+    assert len(dev) >= 10 and len(held_out) == 6
+    assert dev + held_out == [f"p{i:02d}.txt" for i in range(1, len(dev) + 7)]
 
 
 @pytest.mark.parametrize("doc", _gold_docs(), ids=lambda d: d.name)
@@ -296,8 +299,8 @@ def test_gold_file_marks_every_name_label_and_front_matter_name(doc):
     attributes = parse_front_matter(front.strip().strip("-"), doc.path)
     for key in ("participant", "interviewer"):
         value = attributes[key]
-        if value.casefold() not in INTERVIEWER_LABELS:
-            assert any(m.text == value and m.end <= doc.body_start for m in doc.mentions), key
+        if value.casefold() not in INTERVIEWER_LABELS:  # the name marked, a title outside: "Dr {{Rachel Hughes}}"
+            assert any(value.endswith(m.text) and m.end <= doc.body_start for m in doc.mentions), key
 
 
 @pytest.mark.parametrize("doc", _gold_docs(), ids=lambda d: d.name)
@@ -326,7 +329,7 @@ def test_gold_identifiers_have_their_real_shapes(doc):
         elif m.type == "NI":
             assert re.fullmatch(r"QQ ?\d\d ?\d\d ?\d\d ?[A-D]", m.text), m.text
         elif m.type == "POSTCODE":
-            assert re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}", m.text), m.text
+            assert re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]?(?: \d[A-Z]{2})?", m.text), m.text  # or a district: "BT9"
         elif m.type == "PHONE" and digits:  # one is spoken ("oh seven seven double oh ...")
             assert len(digits) in (11, 12), m.text
         elif m.type == "EMAIL" and "@" in m.text:  # one is spoken ("... at example dot com")

@@ -25,6 +25,8 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "Social Care", "Health", "Education", "Housing", "Probation", "Council", "the Council",
     "Head of Service", "Head of Children's Services", "MARAC", "MAPPA", "DWP", "Universal Credit",
     "Child Benefit", "Jobcentre", "Citizens Advice", "Women's Aid", "NSPCC", "Barnardo's", "Home-Start",
+    "National Insurance", "West African", "East African", "North African", "South African", "West Indian",
+    "Eastern European", "Central European", "South Asian", "East Asian", "South East Asian", "Middle Eastern",
     "Cafcass", "England", "Wales", "Scotland", "Northern Ireland", "Britain", "Great Britain", "UK",
     "Christmas", "Easter", "English", "Welsh", "Scottish", "Irish", "British", "Polish", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
     "Saturday", "Sunday",

@@ -25,7 +25,7 @@ from qda.pseudonymise.allow import AllowList
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.key import Key
 from qda.pseudonymise.regex import trie
-from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TITLES, find_patterns
+from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TITLES, TWO_LETTER_TERMS, find_patterns
 from qda.pseudonymise.words import (CALENDAR, GENERIC, GENERIC_ACRONYMS, INSTITUTION_TAIL_WORDS, METHOD_TAIL,
                                     NOT_IDENTIFYING, PEOPLES, TALK)
 
@@ -67,15 +67,15 @@ _SENTENCE = re.compile(r"[^\s][^\n]*?(?:[.!?]+(?=\s)|$)", re.MULTILINE)
 _CAPITALISED_WORD = re.compile(r"\b[A-Z](?:[a-z][\w\-]*|[A-Z]+\b)")  # not "I"
 _MULTIWORD_RUN = re.compile(r"\b[A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*)+")
 # A run of capitalised words, with the small words names hold ("Duchess of Kent",
-# "Newcastle upon Tyne", "Ursula von der Leyen"); hyphens with small words inside a word
+# "Newcastle upon Tyne", "Ursula von der Leyen", "Comhairle nan Eilean Siar", "Pont y Gof"); hyphens with small words inside a word
 # ("Stoke-on-Trent").
 _NAME = rf"{NAME_WORD}(?:-(?:[a-z]{{1,3}}-)+[A-Z][a-z]+)?(?:['’]s)?"
 _CAPITALISED_RUN = re.compile(
     rf"(?<![\w'’\-]){_NAME}(?:[ \t]+(?:(?:of|of the|the|for|upon|under|de|da|du|del|der|van|von|la|le|bin|binti|"
-    rf"ibn|ap)[ \t]+|(?:al|el|ul|ud|ad)-)?{_NAME})*"
+    rf"ibn|ap|y|yr|an|na|nan)[ \t]+|(?:al|el|ul|ud|ad)-)?{_NAME})*"
     r"(?![\w'’\-])")
 _WORD = re.compile(r"[^\W\d_]+(?:[\-'’][^\W\d_]+)*")
-_SMALL_WORDS = frozenset("of the for upon under de da du del der van von la le bin binti ibn ap".split())
+_SMALL_WORDS = frozenset("of the for upon under de da du del der van von la le bin binti ibn ap y yr an na nan".split())
 _RELATIONS = frozenset(w.casefold() for w in RELATION_WORDS)
 _LEADING = frozenset("the mum mam mom mummy dad daddy baby nan nana nanna nanny gran granny grandma grandad granddad "
                      "grandpa auntie aunty aunt uncle our".split())
@@ -155,8 +155,10 @@ class Detector:
         (a second run over pseudonymised text must not pseudonymise the pseudonyms)."""
         spans = [m.span() for m in _PLACEHOLDER.finditer(text)]
         if self._given is None or self._given[0] != len(self.key.entries):  # rebuilt only as the key grows
+            # Whole pseudonyms, and their words that are words: "Person 13" must not shield
+            # the "13" of a real date or phone number.
             words = {w for e in self.key.entries.values() if not e.pseudonym.startswith("[")
-                     for w in (e.pseudonym, *e.pseudonym.split())}
+                     for w in (e.pseudonym, *(p for p in e.pseudonym.split() if p.isalpha()))}
             self._given = (len(self.key.entries), _alternatives(words, hyphen=True) if words else None)
         if self._given[1] is not None:
             spans += [m.span() for m in self._given[1].finditer(text)]
@@ -455,6 +457,12 @@ class Detector:
                      and not re.fullmatch(r"\w\.?", w)]  # "Mrs Begum" -> "Begum"; "S. Mehra" -> "Mehra"
             if len(words) >= 2 or (words and len(words) < len(text.split())):
                 short_forms += [words[0], words[-1]]
+            # "KW said" after "Karen Wray": initials, unless they are a term or a word ("GP", "AS").
+            initials = "".join(w[0] for w in words)
+            if (len(words) in (2, 3) and initials.isupper() and initials not in TWO_LETTER_TERMS
+                    and initials not in GENERIC_ACRONYMS and initials.lower() not in STOP_WORDS
+                    and not _english(initials.lower())):
+                short_forms.append(initials)
         elif type_ in ("SCHOOL", "HEALTH", "ORG"):
             short_forms.append(_INSTITUTION_TAIL.sub("", text))
             words = [w for w in re.split(r"[ \t]+", text) if w not in ("of", "the", "and", "&", "upon")]

@@ -25,8 +25,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.regex import phrases, trie
+from qda.pseudonymise.words import GENERIC_ACRONYMS
 
 # -- building blocks ---------------------------------------------------------------------
 
@@ -144,7 +147,7 @@ _ORG_WORDS = phrases([
     "Partnership", "Foundation", "Prison", "Association", "Society", "Charity", "Network", "Alliance", "Forum",
     "Hub", "Collective", "Co-op", "Cooperative", "Centre", "Center", "Library", "Arms", "Inn", "Tavern",
     "Farm", "Farms", "Hotel", "Ltd", "Limited", "PLC", "plc", "& Sons", "and Sons", "Solicitors", "Garage", "Motors", "Feeds",
-    "Foods", "Logistics", "Haulage", "Builders", "Construction", "Cleaning", "Care Home", "Nursing Home", "Hall"])
+    "Foods", "CAMHS", "Link", "Logistics", "Haulage", "Builders", "Construction", "Cleaning", "Care Home", "Nursing Home", "Hall"])
 # A generic noun for a place or institution, followed by its name: "the nursery, Little Acorns".
 _INSTITUTION_NOUNS = phrases([
     "school", "nursery", "pre-school", "playgroup", "academy", "college", "surgery", "practice", "GP", "GPs",
@@ -217,7 +220,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"was|is|then)\b)"
     )),
     ("STREET", _c(
-        rf"\b(?:{_HOUSE})?{_CAPS}[ \t]+(?:{_STREET_WORDS})\b(?!['’])"
+        rf"\b(?:{_HOUSE})?{_CAPS}(?:[ \t]+(?:{_STREET_WORDS})\b)+(?!['’])"  # "Fen View Close" whole
         rf"|\b{_HOUSE}{_CAPS}[ \t]+(?:{_NUMBERED_STREET_WORDS})\b"
     )),
     # One word after a house number, then the postcode: "2 Tan-y-Fron, SY17 5RB".
@@ -228,7 +231,10 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("SCHOOL", _c(
         rf"\b{_CAPS}[ \t]+(?:{_SCHOOL_KIND}[ \t]+)*{_SCHOOL_WORDS}\b{_OF}"
         rf"|\b{_CAPS}[ \t]+(?:Primary|Juniors|Infants|High|Tots|Tiddlers|Day[ \t]+Nursery)\b"
-        rf"|\bYsgol[ \t]+{_CAP}(?:[ \t]+{_CAP})*"
+        # Schools named in Welsh, Gaelic, Irish, Polish...: "Ysgol Gymraeg y Garreg", "Szkoła
+        # Polska im. Jana Pawła II".
+        rf"|\b(?:Ysgol|Sgoil|Scoil|Bunscoil|Gaelscoil|Gaelcholáiste|Szkoła|École|Escuela|Okulu)"
+        rf"(?:[ \t]+(?:(?:y|yr|an|na|nan|nam|im\.|de|la|du)[ \t]+)?{_CAP})+"
     )),
     ("HEALTH", _c(
         rf"\b{_CAPS}[ \t]+{_HEALTH_WORDS}\b{_OF}"
@@ -240,7 +246,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|(?<=\bthe )(?P<v2>{NAME_WORD}[ \t]+General)\b(?![ \t]+[A-Z])"
     )),
     ("ORG", _c(
-        rf"\b{_CAPS}[ \t]+{_ORG_WORDS}\b{_OF}"
+        rf"\b{_CAPS}(?:[ \t]+{_ORG_WORDS}\b)+{_OF}"  # "Hebridean Housing Partnership" whole
         rf"|\b(?:Jamia[ \t]+)?(?:Masjid|Mosque|Church|HMP|HMYOI|HM[ \t]+Prison|Kingdom[ \t]+Hall)[ \t]+{_CAP}"
         rf"(?:[ \t]+{_CAP})*"
         # A saint's name is a school, church or hospital here: "St Mary's", "Overleigh St Mary's",
@@ -259,6 +265,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"\b[Tt]he[ \t]+(?P<v7>{NAME_WORD})(?=[ \t]+(?:family|families|lot|household|clan|kids|children|boys|"
         rf"girls|brothers|sisters|twins|case)\b)"
         rf"|\b[Tt]he[ \t]+(?P<vfamily>{NAME_WORD})e?s\b(?![ \t]+(?:{_CAP}|{_PLACE_NOUNS}\b))"
+        # Initials as a person, saying or doing something: "JB said", "AK rang me".
+        rf"|\b(?P<vinitials>[A-Z]{{2,3}})(?=[ \t]+(?:said|says|told|asked|rang|phoned|emailed|texted|thinks|thought|"
+        r"reckons|reckoned|wanted|agreed|chaired|came)\b)"
         # A name introduced: 'goes by "Maz"', "everyone calls me Sat", "known as Jojo".
         rf"|\b(?:goes by|known as|calls? (?:me|him|her|them|us)|name's|name is|by the name of)[ \t]+[\"“'‘]?"
         rf"(?P<v3>{NAME_WORD})\b"
@@ -299,8 +308,8 @@ _CUE = re.compile(r"(?<![\w'’\-])(?P<cue>[A-Za-z][A-Za-z\-]*)(?P<poss>['’]s)
 _AFTER_CUE = re.compile(rf"(?:(?:is|was|called|named|nicknamed|being)[ \t]+)?(?:{_TITLE}[ \t]+)?[\"“'‘]?"
                         rf"(?P<v>{NAME_WORD}(?:[ \t]+{NAME_WORD})?|[A-Z]{{2}}(?![\w'’&]))")  # "her son, AJ"
 _TITLE_SET = frozenset(TITLES)
-# Two capitals after a cue that are a term, not initials: "the GP", "mum, OK".
-_TWO_LETTER_TERMS = frozenset("GP PC DC DS DI HV SW TA OT PA OK UK EU TV IT PE RE NI ID CV DJ MP HR AA".split())
+#: Two capitals that are a term, not someone's initials: "the GP", "mum, OK".
+TWO_LETTER_TERMS = frozenset("GP PC DC DS DI HV SW TA OT PA OK UK EU TV IT PE RE NI ID CV DJ MP HR AA".split())
 _RELATION_SET = frozenset(_RELATION.split("|")) | {"called", "named", "nicknamed"}
 _NOT_NAME_SET = frozenset(re.findall(r"[A-Za-z]+", _NOT_NAME.split("(?!" + _TITLE)[0]))
 _NOT_AFTER_TITLE_SET = frozenset(re.findall(r"[A-Za-z]+", _NOT_NAME_AFTER_TITLE))
@@ -319,7 +328,7 @@ def _cued_people(text: str) -> Iterator[tuple[int, int]]:
             yield name.span()
         elif cue in _RELATION_SET:
             after = _AFTER_CUE.match(text, match.end())
-            if after is None or after.group("v").split()[0] in _NOT_NAME_SET | _TITLE_SET | _TWO_LETTER_TERMS:
+            if after is None or after.group("v").split()[0] in _NOT_NAME_SET | _TITLE_SET | TWO_LETTER_TERMS:
                 continue
             yield after.span("v")
 
@@ -391,6 +400,9 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 start, end, found = match.start(), match.end(), match.group()
             if kind == "PLACE" and all(is_english_word(w) for w in found.split()):
                 continue
+            if group == "vinitials" and (found in TWO_LETTER_TERMS or found in GENERIC_ACRONYMS
+                                         or found.lower() in STOP_WORDS or found in ("AM", "PM")):
+                continue  # "GP said", "IT said" (the department), "WE said" shouted
             if group == "v4" and found.split()[0] in _NOT_NAME_SET:
                 continue
             if group == "v4" and text.startswith(",", end) and _adverb(found):

@@ -25,7 +25,7 @@ _COUNTRIES = (
     "Tibet Britain England Scotland Wales UK EU"
 )
 _PEOPLES = (
-    "English Welsh Scottish Scots Irish British Brits Polish Pole Poles Romanian Romanians Roma Slovak "
+    "English Welsh Scottish Scots Irish British Brits Polish Pole Poles Romanian Romanians Roma Romany Slovak "
     "Slovakian Czech Lithuanian Latvian Estonian Bulgarian Hungarian Russian Ukrainian Albanian Kosovan "
     "Turkish Kurdish Kurd Kurds Iranian Iraqi Syrian Afghan Afghani Pakistani Pakistanis Indian Indians "
     "Bangladeshi Bangladeshis Bengali Sri Lankan Tamil Nepali Chinese Vietnamese Filipino Japanese Korean "
