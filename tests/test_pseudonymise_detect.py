@@ -419,3 +419,19 @@ def test_numbered_pseudonyms_do_not_shield_numbers_in_real_identifiers():
     text = "She came in on 22/02/13 and rang 0161 496 0713 after. Person 13 was there."
     mentions = detector.find(text, find_patterns(text))
     assert {m.text for m in mentions} == {"22/02/13", "0161 496 0713"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("he was a welder at Garrow and Pike. Then", [("ORG", "Garrow and Pike")]),
+    ("she works at Tesco and Jo said", [("ORG", "Tesco")]),
+    ("hurling at Naomh Colm GAC on Fridays", [("ORG", "Naomh Colm GAC")]),
+    ("out at the Brig, as they call it, most nights", [("PLACE", "Brig")]),
+])
+def test_employers_clubs_and_nicknamed_places(text, expected):
+    assert found(text) == expected
+
+
+def test_a_name_possessing_an_allowed_term_stops_at_the_possessive(ner):
+    text = ("---\nparticipant: Carys\n---\n"
+            "Carys: I had to get Kerry-Ann's National Insurance number for the form.\n")
+    assert replaced(ner, text)[0] == {"Carys", "Kerry-Ann"}

@@ -244,6 +244,7 @@ class Detector:
             if mention.type not in _SHAPES:
                 if text.startswith(("'t", "’t"), mention.end):  # "Doesn't"
                     continue
+                mention = _before_possessed_term(mention, text, occurrences)
                 # A guessed run around an allow-listed term is one name, the largest ("Sure
                 # Start Dingle"), if a word outside the term is no English word; otherwise it
                 # is the term in a phrase ("the Health Visiting service").
@@ -751,6 +752,19 @@ def _hospital_acronyms(text: str) -> list[Mention]:
         if m.group("v") not in GENERIC_ACRONYMS and m.group("v") not in NOT_IDENTIFYING:
             found.append(Mention(m.start("v"), m.end("v"), m.group("v"), "ORG", "guess"))
     return found
+
+
+def _before_possessed_term(mention: Mention, text: str, occurrences: list[tuple[int, int]]) -> Mention:
+    """A run that goes on from a name's "'s" into an allow-listed term ends before the "'s":
+    "Kerry-Ann's National Insurance" is Kerry-Ann's number, not a name."""
+    for start, end in occurrences:
+        if mention.start < start < mention.end:
+            before = text[mention.start:start].rstrip()
+            if before.endswith(("'s", "’s")) and len(before) > 2:
+                cut = mention.start + len(before) - 2
+                return Mention(mention.start, cut, text[mention.start:cut], mention.type, mention.source,
+                               mention.original)
+    return mention
 
 
 def _possessive_places(text: str) -> list[Mention]:

@@ -147,7 +147,7 @@ _ORG_WORDS = phrases([
     "Partnership", "Foundation", "Prison", "Association", "Society", "Charity", "Network", "Alliance", "Forum",
     "Hub", "Collective", "Co-op", "Cooperative", "Centre", "Center", "Library", "Arms", "Inn", "Tavern",
     "Farm", "Farms", "Hotel", "Ltd", "Limited", "PLC", "plc", "& Sons", "and Sons", "Solicitors", "Garage", "Motors", "Feeds",
-    "Foods", "CAMHS", "Link", "Logistics", "Haulage", "Builders", "Construction", "Cleaning", "Care Home", "Nursing Home", "Hall"])
+    "Foods", "CAMHS", "Link", "GAC", "GAA", "Logistics", "Haulage", "Builders", "Construction", "Cleaning", "Care Home", "Nursing Home", "Hall"])
 # A generic noun for a place or institution, followed by its name: "the nursery, Little Acorns".
 _INSTITUTION_NOUNS = phrases([
     "school", "nursery", "pre-school", "playgroup", "academy", "college", "surgery", "practice", "GP", "GPs",
@@ -157,6 +157,11 @@ _INSTITUTION_NOUNS = phrases([
     "football team", "youth club"])
 
 _LEFT = r"(?<![\w'’\-])"  # a word starts here
+# Trades before "at" an employer: "a welder at Harland and Wolff", "a packer at Bakkavor".
+_TRADES = phrases((
+    "welder fitter joiner labourer packer picker driver cleaner porter chef cook waiter waitress barmaid barman "
+    "mechanic electrician plumber engineer apprentice operative supervisor receptionist cashier "
+    "shelf-stacker warehouseman machinist").split())
 
 
 def _c(pattern: str, flags: int = 0) -> re.Pattern:
@@ -256,8 +261,11 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # A pub and the like: "the Dog and Gun", "the Rose & Crown".
         rf"|(?<=\bthe )(?P<v1>{NAME_WORD}[ \t]+(?:and|&)[ \t]+{NAME_WORD})\b"
         # An employer: "works at Morrisons", "a job at Sainsbury's", "shifts for Amazon".
-        rf"|\b(?:works?|worked|working|job|jobs|shifts?|employed|placement|apprenticeship)"
-        rf"[ \t]+(?:at|for)[ \t]+(?:the[ \t]+)?{_NOT_NAME}(?P<v2>{NAME_WORD}(?:['’]s)?(?:[ \t]+{NAME_WORD})*)"
+        rf"|\b(?:works?|worked|working|job|jobs|shifts?|employed|placement|apprenticeship|{_TRADES})"
+        rf"[ \t]+(?:at|for)[ \t]+(?:the[ \t]+)?{_NOT_NAME}(?P<v2>{NAME_WORD}(?:['’]s)?(?:[ \t]+{NAME_WORD})*"
+        # ... "Harland and Wolff", "Marks & Spencer", where the sentence goes on past it.
+        rf"(?:[ \t]+(?:and|&)[ \t]+{NAME_WORD}(?=[ \t]*[.,;:!?)]|[ \t]+(?:in|on|for|at|as|until|till|since|"
+        r"when|but|so|because|then|now|before|after)\b))?)"
     )),
     ("PERSON", _c(
         # A family by its name: "the Dawsons", "the McAllisters", "the Joneses".
@@ -290,6 +298,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\bthe[ \t]+(?P<v2>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)(?=[ \t]+(?:estate|area|valley|end|side of town|"
         r"flats|village|district|towers|precinct)\b)"
         rf"|\b(?:up|down|out|over|round|across)[ \t]+(?P<v3>{NAME_WORD})[ \t]+way\b"
+        # A nickname given as such: "the Drum, as he calls it".
+        rf"|\b(?P<v5>{NAME_WORD})(?=,?[ \t]+as[ \t]+(?:he|she|they|we|you|everyone|people|folk|locals|the kids)"
+        r"[ \t]+calls?[ \t]+it\b)"
         rf"|\b(?:village|town|estate|area|suburb|city)(?:,| called| named)[ \t]+"
         rf"(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)"
     )),
@@ -398,7 +409,7 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 if found.split()[0] in _CALENDAR_WORDS or found.split()[-1] in _CALENDAR_WORDS:
                     continue
                 start, end, found = match.start(), match.end(), match.group()
-            if kind == "PLACE" and all(is_english_word(w) for w in found.split()):
+            if kind == "PLACE" and group != "v5" and all(is_english_word(w) for w in found.split()):
                 continue
             if group == "vinitials" and (found in TWO_LETTER_TERMS or found in GENERIC_ACRONYMS
                                          or found.lower() in STOP_WORDS or found in ("AM", "PM")):

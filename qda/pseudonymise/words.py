@@ -37,7 +37,12 @@ _PEOPLES = (
     "Scouser Brummie Mancunian Muslim Muslims Islam Islamic Christian Christians "
     "Christianity Catholic Catholics Protestant Anglican Methodist Baptist Pentecostal Evangelical Orthodox "
     "Hindu Hindus Sikh Sikhs Jewish Jew Jews Buddhist Rastafarian Traveller Travellers Gypsy Gypsies "
-    "Western"
+    "Western Kashmiri Kashmiris Yemeni Yemenis Fijian Fijians Sudanese Libyan Moroccan Algerian Egyptian "
+    "Palestinian Jordanian Lebanese Saudi Omani Sri Lankans Tamils Gujaratis Punjabis Sylheti Bengalis Roma "
+    "Moldovan Belarusian Serbian Croatian Bosnian Slovenian Macedonian Georgian Armenian Azerbaijani Uzbek "
+    "Cameroonian Senegalese Gambian Malawian Zambian Rwandan Burundian Angolan Mozambican Tanzanian "
+    "Filipina Filipinos Brazilian Colombian Venezuelan Peruvian Chilean Argentinian Mexican Cuban Trinidadian "
+    "Barbadian Bajan Guyanese Grenadian Vincentian Montserratian Irish-Traveller Hebridean Orcadian Shetlander"
 )
 _CALENDAR = (
     "January February March April May June July August September October November December Monday Tuesday "
