@@ -40,6 +40,9 @@ FIGURATIVE = [
     "Things crept back up over the summer.",
     "It went back down to CiN in March.",
     "She came down to CiN last year.",
+    "The CP work goes to the top, because it has to.",
+    "Cases just move up a rung and down a rung, and we call it progress.",
+    "It was a step-down from a plan, really.",
 ]
 
 LITERAL = [
@@ -63,6 +66,10 @@ LITERAL = [
     "He was standing at the top of the stairs.",
     "I went down to the kitchen.",
     "Mum brought up the plan at the meeting.",
+    "The CP workers are the grown-ups in this office.",
+    "I've signed it, it's somewhere under that pile on my desk.",
+    "I chair them, on top of the child protection work and supervision.",
+    "She came in for a check-up about the plan.",
 ]
 
 

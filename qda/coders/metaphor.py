@@ -39,11 +39,14 @@ DOMAIN = frozenset(
         "service", "services", "universal", "intervention", "status", "bar", "intensity",
         "severity", "seriousness", "escalation", "line", "order", "criterion", "criteria",
         "red", "amber", "green", "child-in-need", "pecking", "complex", "tray", "in-tray",
-        "inbox", "queue", "priorities", "ordinary",
+        "inbox", "queue", "priorities", "ordinary", "rung",
     }
 )
 # Ordered things whose top and bottom are priority: "near the top" when one is named.
 SCALES = frozenset({"ladder", "list", "pile", "heap", "scale", "queue", "agenda", "caseload", "priority", "priorities", "tray", "in-tray"})
+# Heaps of paper: figurative only as "the pile" ("bottom of the pile"), not "that pile" on
+# a desk or "a pile of forms".
+PAPER = frozenset({"pile", "heap", "tray", "in-tray", "inbox"})
 # Domain words that only count after above/below/over/under ("above the line"); after
 # up/down they are idioms of time ("further down the line").
 POSITION_ONLY = frozenset({"line", "bar", "radar"})
@@ -123,7 +126,7 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
         return _judge_direction(token)
     if lemma in POSITIONS:
         for target in _position_objects(token):
-            if _is_domain(target, position=True):
+            if _is_domain(target, position=True) and not _literal_paper(target):
                 return "metaphor.position", [token, target], 0.9
         return None
     if lemma in VERTICAL_VERBS and token.pos_ == "VERB":
@@ -134,24 +137,53 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
     if lemma in LEVELS or token.lower_ in LEVELS:
         return _judge_level(token)
     if lemma in ENDS:
-        of = next((c for c in token.children if c.lower_ == "of"), None)
-        target = _object_of(of) if of is not None else None
-        if target is not None and _is_domain(target):
-            return "metaphor.end", [token, of, target], 0.9
-        scale = next((t for t in token.sent if t.lemma_ in SCALES), None)
-        if of is None and scale is not None:
-            return "metaphor.end", [scale, token], 0.8  # "the ladder of concern ... near the top"
+        return _judge_end(token)
     return None
 
 
+def _judge_end(token: Token) -> tuple[str, list[Token], float] | None:
+    of = next((c for c in token.children if c.lower_ == "of"), None)
+    target = _object_of(of) if of is not None else None
+    if target is not None and _is_domain(target) and not _literal_paper(target):
+        if token.head.lower_ == "on" and target.lemma_ not in SCALES:
+            return None  # "on top of the CP work": in addition to it
+        return "metaphor.end", [token, of, target], 0.9
+    if of is not None:
+        return None
+    scale = next((t for t in token.sent if t.lemma_ in SCALES), None)
+    if scale is not None:
+        return "metaphor.end", [scale, token], 0.8  # "the ladder of concern ... near the top"
+    # "the CP work goes to the top", "CAF at the bottom, then CiN...": the top or bottom of
+    # a ranking, where a category or case is put.
+    preposition = token.head if token.dep_ == "pobj" and token.head.lower_ in ("to", "at") else None
+    if preposition is not None:
+        holder = preposition.head
+        around = [holder, *(c for c in holder.children if c.dep_ in ("nsubj", "nsubjpass", "dobj"))]
+        domain = next((t for t in around if _is_domain(t)), None)
+        if domain is not None:
+            return "metaphor.end", [domain, preposition, token], 0.8
+    return None
+
+
+def _literal_paper(noun: Token) -> bool:
+    """"that pile", "a pile of forms": paper on a desk, not a ranking."""
+    if noun.lemma_ not in PAPER:
+        return False
+    return any(c.dep_ == "det" and c.lower_ != "the" for c in noun.children) or any(
+        c.lower_ == "of" for c in noun.children)
+
+
 def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
-    if _up_and_down(token):
-        return None  # jumping/pacing up and down: agitation, not degree
+    compound = _hyphen_partner(token)
+    if compound is not None:  # "grown-ups", "check-up"; but "a step-down", "step-up"
+        return ("metaphor.step", [compound, token], 0.85) if compound.lemma_ in STEP_VERBS else None
     verb = token.head if token.dep_ != "ROOT" else token
     targets = _targets(token, verb)
     domain = [t for t in targets if _is_domain(t)]
-    if domain:
+    if domain:  # even coordinated: "up a rung and down a rung"
         return "metaphor.direction", [verb, token, domain[0]], 0.95
+    if _up_and_down(token):
+        return None  # jumping/pacing up and down: agitation, not degree
     literal_object = token.dep_ == "prep" and _object_of(token) is not None
     if literal_object:
         return None
@@ -251,6 +283,18 @@ def _in_up_and_down(token: Token) -> bool:
     doc = token.doc
     window = doc[max(token.i - 2, 0) : token.i + 3].text.lower()
     return "up and down" in window
+
+
+def _hyphen_partner(token: Token) -> Token | None:
+    """The other word of a hyphenated compound the token is part of ("grown" in "grown-ups")."""
+    doc = token.doc
+    if token.i >= 2 and doc[token.i - 1].text == "-" and not doc[token.i - 2].whitespace_ \
+            and not doc[token.i - 1].whitespace_:
+        return doc[token.i - 2]
+    if token.i + 2 < len(doc) and doc[token.i + 1].text == "-" and not token.whitespace_ \
+            and not doc[token.i + 1].whitespace_:
+        return doc[token.i + 2]
+    return None
 
 
 def _covering(doc, tokens: list[Token]) -> Span:
