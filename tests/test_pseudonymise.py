@@ -102,6 +102,18 @@ def test_allow_list_terms_are_never_replaced_and_can_be_extended(ner):
     assert all(m.text not in ("LSCB", "Children's Services", "Thornbury Cross") for m in mentions)
 
 
+def test_when_made_up_names_run_out_people_are_numbered_whatever_the_originals_say():
+    """Past the name lists people become "Person N", even when an original holds the word
+    "Person" (a Scottish "Named Person"): that once made the key search for ever."""
+    from qda.pseudonymise.names import FIRST
+
+    key = Key()
+    key.pseudonym("ORG", "Named Person Service")
+    pseudonyms = [key.pseudonym("PERSON", f"Original {i}").pseudonym for i in range(len(FIRST) + 3)]
+    assert len(set(pseudonyms)) == len(pseudonyms)
+    assert pseudonyms[-1].startswith("Person ")
+
+
 def test_dates_are_kept_coarsened_or_removed():
     assert coarsen_date("14 March 2013", "month") == "March 2013"
     assert coarsen_date("3/5/12", "month") == "May 2012"

@@ -18,7 +18,7 @@ from pathlib import Path
 from qda.errors import QdaError
 from qda.writers import atomic_write
 from qda.pseudonymise.entities import TYPES
-from qda.pseudonymise.names import person_names
+from qda.pseudonymise.names import FALLBACK, person_names
 
 KEY_COLUMNS = ("original", "pseudonym", "type", "aliases")
 MENTION_COLUMNS = ("file", "start", "end", "original", "pseudonym")
@@ -76,8 +76,10 @@ class Key:
                              for w in (e.original, *e.aliases))
                 self._reserved_entries = len(self.entries)
             taken = {e.pseudonym for e in self.entries.values()}
-            return next(n for n in self._names
-                        if n not in taken and not any(w.casefold() in self.reserved for w in n.split()))
+            # Made-up names share no word with any original; "Person N", once they run out,
+            # is a tag (an original holding "Person", like a "Named Person", must not stop it).
+            return next(n for n in self._names if n not in taken and (
+                n.startswith(FALLBACK) or not any(w.casefold() in self.reserved for w in n.split())))
         if not numbered:
             return f"[{label}]"
         used = sum(1 for e in self.entries.values() if e.type == type_)

@@ -35,6 +35,10 @@ SURNAMES = (
 ).split()
 
 
+#: The pseudonyms after the lists run out: "Person 1", "Person 2"...
+FALLBACK = "Person "
+
+
 def person_names(seed: int = 0) -> Iterator[str]:
     """Endless pseudonyms ("Jordan Hale", ...); the caller skips those it cannot use."""
     firsts, surnames = list(FIRST), list(SURNAMES)
@@ -44,5 +48,5 @@ def person_names(seed: int = 0) -> Iterator[str]:
     yield from (f"{first} {surname}" for first, surname in zip(firsts, surnames))
     n = 1
     while True:
-        yield f"Person {n}"
+        yield f"{FALLBACK}{n}"
         n += 1

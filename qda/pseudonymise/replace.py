@@ -11,6 +11,7 @@ from datetime import datetime
 
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.key import Key
+from qda.pseudonymise.names import FALLBACK
 
 DATE_MODES = ("keep", "month", "year", "remove")
 STYLES = ("names", "tags")
@@ -53,7 +54,7 @@ def pseudonym_for(mention: Mention, key: Key, dates: str) -> str | None:
 def _name_parts(pseudonym: str) -> tuple[str | None, str | None]:
     """(given, family) of a made-up "Given Family" name; (None, None) for tags."""
     words = pseudonym.split()
-    if len(words) != 2 or pseudonym.startswith(("[", "Person ")):
+    if len(words) != 2 or pseudonym.startswith(("[", FALLBACK)):
         return None, None
     return words[0], words[1]
 
