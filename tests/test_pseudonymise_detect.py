@@ -435,3 +435,31 @@ def test_a_name_possessing_an_allowed_term_stops_at_the_possessive(ner):
     text = ("---\nparticipant: Carys\n---\n"
             "Carys: I had to get Kerry-Ann's National Insurance number for the form.\n")
     assert replaced(ner, text)[0] == {"Carys", "Kerry-Ann"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("and the head, Mr ap Gwilym, came", [("PERSON", "ap Gwilym")]),
+    ("She got a solicitor, Hale and Drummond, and", [("ORG", "Hale and Drummond"), ("PERSON", "Hale")]),
+    ('He signed it as "Spud", because', [("PERSON", "Spud")]),
+    ("in a flat, 3F2, 14 Rowan Avenue, and", [("STREET", "14 Rowan Avenue"), ("STREET", "3F2, 14 Rowan Avenue")]),
+    ("renting at 7 Heol y Bryn in", [("STREET", "7 Heol y Bryn")]),
+    ("goes to Bun-sgoil Loch Eil, and", [("SCHOOL", "Bun-sgoil Loch Eil")]),
+    ("meant to be the 19th and it moved", [("DATE", "19th")]),
+    ('down as "TW, housing", and "B.K., chair".', [("PERSON", "B.K."), ("PERSON", "TW")]),
+    ("it's just JM and KB in the notes", [("PERSON", "JM"), ("PERSON", "KB")]),
+    ("a cottage in Barton-le-Clay, which", [("PLACE", "Barton-le-Clay")]),
+    ("came via the Netherlands", []),
+    ("the GP, health and the U.K. rules", []),
+])
+def test_particles_law_firms_nicknames_flats_welsh_streets_and_initials(text, expected):
+    assert found(text) == expected
+
+
+def test_hospital_acronyms_and_thanks_in_other_languages(ner):
+    text = ("---\nparticipant: Ffion\n---\n"
+            "Ffion: The baby was in the L&D, then at the JR, then RMCH had him. Furness General was first, "
+            "and the FGH letter went astray.\n"
+            "Interviewer: Thank you.\nFfion: Diolch. Vinaka, as she says.\n")
+    names = replaced(ner, text)[0]
+    assert {"L&D", "JR", "RMCH", "Furness General", "FGH"} <= names
+    assert not {"Diolch", "Vinaka"} & names

@@ -109,9 +109,12 @@ _FRONT_DATE = re.compile(r"^[ \t]*[\w \-]*date[\w \-]*:[ \t]*(?P<v>[^\n]*\d[^\n]
                          re.MULTILINE | re.IGNORECASE)
 _WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+(?:the[ \t]+)?")
 # An acronym standing alone after "the" that names a hospital: "the LGI", "the QEH", "the
-# QE in King's Lynn"; and
+# QE in King's Lynn", "the L&D", "at the JR"; and
 # one where an organisation stands: "the IDAS group", "from YSS".
-_HOSPITAL_ACRONYM = re.compile(r"(?<=\bthe )(?:[A-Z]{2,4}(?<=[HI])\b(?![’'-])|[A-Z]{2,4}(?=[ \t]+in[ \t]+[A-Z]))")
+_HOSPITAL_ACRONYM = re.compile(
+    r"(?<=\b[Tt]he )(?:[A-Z]{2,4}(?<=[HI])\b(?![’'-])|[A-Z]{2,4}(?=[ \t]+in[ \t]+[A-Z])|[A-Z]&[A-Z]\b)"
+    r"|(?<=\bat the )[A-Z]{2,4}\b(?![’'&-])"  # "cleans at the JR"
+    r"|\b[A-Z]{2,4}H\b(?![’'&-])")  # "RMCH", "NGH": an acronym ending in H(ospital)
 _ACRONYM = re.compile(r"\b(?:the|at|from|with|via|called|named|by|to)[ \t]+(?P<v>[A-Z]{3,6})s?\b(?![’'\-&])")
 # A list of names: "Bradford, Leeds and Wakefield", "Noah and Hope".
 _LIST = re.compile(rf"(?<![\w'’\-])(?:{_NAME}(?:[ \t]+{_NAME})?,[ \t]+)*{_NAME}(?:[ \t]+{_NAME})?,?[ \t]+"
@@ -288,7 +291,10 @@ class Detector:
         count against it (surnames are often generic words: "Mrs Hall", "Mr Ward").
         `institution`, for a name with an institution's word: a people's name counts for
         it ("Roma Support Hub"), unless allow-listed ("Polish")."""
-        for word in re.split(r"[ \t]+", name):
+        words = [w for w in re.split(r"[ \t]+", name) if w.casefold() not in ("and", "&")]
+        if all(w in PEOPLES for w in words):
+            return False  # "the Gypsy and Traveller church"
+        for word in words:
             bare = word.removesuffix("'s").removesuffix("’s")
             if not bare:
                 continue
@@ -331,7 +337,7 @@ class Detector:
                 return None
         while start < end and not text[start].isalnum():
             start += 1
-        while end > start and not text[end - 1].isalnum():
+        while end > start and not text[end - 1].isalnum() and not _initial_dot(text, start, end):
             end -= 1
         words = text[start:end].split()
         while words and words[-1].casefold() in _SMALL_WORDS | {"and", "&"}:
@@ -470,6 +476,8 @@ class Detector:
             initials = "".join(w[0] for w in words if w[:1].isupper())
             if len(words) >= 3 and len(initials) == len(words) and initials.casefold() not in self.allow.words:
                 short_forms.append(initials)
+            elif len(words) == 2 and words[-1] == "General" and len(initials) == 2:
+                short_forms.append(initials + "H")  # "Furness General" -> "FGH"
         if type_ in ("SCHOOL", "HEALTH", "ORG", "PLACE"):
             head = text.split(" of ")[0]
             if " of " in text and head[:1].isupper() and head.split()[-1] not in GENERIC | INSTITUTION_TAIL_WORDS:
@@ -747,11 +755,18 @@ def _hospital_acronyms(text: str) -> list[Mention]:
     "the IDAS group", "from YSS": an acronym that names no trade, role or service, where
     an organisation stands."""
     found = [Mention(m.start(), m.end(), m.group(), "HEALTH", "guess") for m in _HOSPITAL_ACRONYM.finditer(text)
-             if m.group() not in GENERIC_ACRONYMS]
+             if m.group() not in GENERIC_ACRONYMS and m.group() not in TWO_LETTER_TERMS
+             and m.group() not in NOT_IDENTIFYING]
     for m in _ACRONYM.finditer(text):
         if m.group("v") not in GENERIC_ACRONYMS and m.group("v") not in NOT_IDENTIFYING:
             found.append(Mention(m.start("v"), m.end("v"), m.group("v"), "ORG", "guess"))
     return found
+
+
+def _initial_dot(text: str, start: int, end: int) -> bool:
+    """Whether the span ends in an initial's full stop ("G.D."), which is part of it."""
+    return text[end - 1] == "." and end - 2 >= start and text[end - 2].isupper() and (
+        end - 3 < start or not text[end - 3].isalpha())
 
 
 def _before_possessed_term(mention: Mention, text: str, occurrences: list[tuple[int, int]]) -> Mention:

@@ -38,7 +38,8 @@ from qda.pseudonymise.words import GENERIC_ACRONYMS
 # Romanian, Turkish, Hungarian, Baltic): "Lăcătuș", "Wiśniewska", "Öztürk".
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽȘȚ"
 _LOW = r"a-zß-öø-ÿāăąćčďēėęěğģīįıķĺļľłńņňōőœŕřśşšţťūůűųźżžșț"
-NAME_WORD = rf"[{_UP}](?:[{_LOW}]+(?:[{_UP}][{_LOW}]+)?|['’][{_UP}][{_LOW}]+)(?:-[{_UP}][{_LOW}]+)*"
+NAME_WORD = (rf"[{_UP}](?:[{_LOW}]+(?:[{_UP}][{_LOW}]+)?|['’][{_UP}][{_LOW}]+)(?:-[{_UP}][{_LOW}]+)*"
+             rf"(?:-(?:[a-z]{{1,3}}-)+[{_UP}][{_LOW}]+)?")  # "Broughton-in-Furness", "Stoke-on-Trent"
 _CAP = r"(?:St\.?|Saint|[A-Z][\w'’\-]*)"  # a capitalised word (names, "St")
 _CAPS = rf"{_CAP}(?:[ \t]+(?:{_CAP}|of|the|and|&))*?"  # a run of them, lazily
 _OF = rf"(?:[ \t]+of(?:[ \t]+the)?[ \t]+{_CAP}(?:[ \t]+{_CAP})*)?"  # "... Church of God"
@@ -121,7 +122,9 @@ _NUMBERED_STREET_WORDS = phrases((
     "Buildings Yard Fields Field End Top Bottom Edge Moor Farm Loan Gait Hollow Dale Dene Ridge Quay Reach Link "
     "Path Circle Oval Crest Orchard Drove Holt Paddock Pastures Spinney Towers House Flats Estate Precinct "
     "Common Wood Woods Gardens Passage Cross").split())
-_HOUSE = r"(?:(?:Flat|Apartment|Apt|Unit|Room)[ \t]+\d{1,3}[A-Za-z]?,?[ \t]+)?\d{1,4}[a-zA-Z]?,?[ \t]+"
+# "Flat 3, 27 ...", and Scottish flat positions: "2F1, 9 ..." (second floor, first door).
+_HOUSE = (r"(?:(?:(?:Flat|Apartment|Apt|Unit|Room)[ \t]+\d{1,3}[A-Za-z]?|\d{1,2}F\d{1,2}|[PG]F\d?),?[ \t]+)?"
+          r"\d{1,4}[a-zA-Z]?,?[ \t]+")
 _HOUSE_SHORT = r"(?:(?:Flat|Apartment|Apt|Unit|Room)[ \t]+\d{1,3}[A-Za-z]?,?[ \t]+)?\d{1,3}[a-zA-Z]?,?[ \t]+"  # no year
 
 _SCHOOL_KIND = phrases([
@@ -153,7 +156,7 @@ _INSTITUTION_NOUNS = phrases([
     "school", "nursery", "pre-school", "playgroup", "academy", "college", "surgery", "practice", "GP", "GPs",
     "hospital", "clinic", "church", "chapel", "mosque", "temple", "gurdwara", "pub", "club", "charity",
     "centre", "ward", "employer", "company", "firm", "factory", "warehouse", "shop", "project", "association",
-    "hostel", "refuge", "prison", "care home", "housing association", "primary", "secondary", "high school",
+    "hostel", "refuge", "prison", "solicitor", "solicitors", "firm", "law firm", "care home", "housing association", "primary", "secondary", "high school",
     "football team", "youth club"])
 
 _LEFT = r"(?<![\w'’\-])"  # a word starts here
@@ -218,7 +221,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     # A day of the month on its own, where the month is understood: "on the 22nd", "by the
     # fourteenth." - a date, unless a noun follows ("on the 3rd floor", "the second visit").
     ("DATE", _c(
-        r"\b(?:(?:on|by|from|until|till|til|before|after|since|for|of)[ \t]+the[ \t]+(?P<v1>(?:[12]?\d|3[01])"
+        r"\b(?:(?:on|by|from|until|till|til|before|after|since|for|of|be|was|is|it's)[ \t]+the[ \t]+(?P<v1>(?:[12]?\d|3[01])"
         r"(?:st|nd|rd|th))"
         rf"|(?:on|by|until|till|before|after|since)[ \t]+the[ \t]+(?P<v2>(?i:{_ORDINAL_WORD})))"
         r"(?=[ \t]*(?:[.,;:!?)]|$)|[ \t]+(?:and|or|at|in|when|but|so|which|because|there|we|i|he|she|they|it|"
@@ -228,6 +231,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"\b(?:{_HOUSE})?{_CAPS}(?:[ \t]+(?:{_STREET_WORDS})\b)+(?!['’])"  # "Fen View Close" whole
         rf"|\b{_HOUSE}{_CAPS}[ \t]+(?:{_NUMBERED_STREET_WORDS})\b"
     )),
+    # Streets named in Welsh, the road word first: "12 Heol y Nant", "Ffordd yr Orsaf".
+    ("STREET", _c(rf"\b(?:{_HOUSE})?(?:Heol|Ffordd|Stryd|Lôn|Rhodfa|Teras|Cilgant)(?:[ \t]+(?:(?:y|yr|ar|a|'r)[ \t]+)?{_CAP})+")),
     # One word after a house number, then the postcode: "2 Tan-y-Fron, SY17 5RB".
     ("STREET_NUMBERED", _c(rf"(?<![\d:.,/£$])\b{_HOUSE_SHORT}{NAME_WORD}(?:-(?:[a-z]{{1,3}}-)+[A-Z][a-z]+)?"
                            r"(?=,?[ \t]+[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}\b)")),
@@ -238,7 +243,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\b{_CAPS}[ \t]+(?:Primary|Juniors|Infants|High|Tots|Tiddlers|Day[ \t]+Nursery)\b"
         # Schools named in Welsh, Gaelic, Irish, Polish...: "Ysgol Gymraeg y Garreg", "Szkoła
         # Polska im. Jana Pawła II".
-        rf"|\b(?:Ysgol|Sgoil|Scoil|Bunscoil|Gaelscoil|Gaelcholáiste|Szkoła|École|Escuela|Okulu)"
+        rf"|\b(?:{_CAP}[ \t]+)?(?:Ysgol|Sgoil|Bun-sgoil|Bunsgoil|Scoil|Bunscoil|Gaelscoil|Gaelcholáiste|Szkoła|École|"
+        rf"Escuela|Okulu)"
         rf"(?:[ \t]+(?:(?:y|yr|an|na|nan|nam|im\.|de|la|du)[ \t]+)?{_CAP})+"
     )),
     ("HEALTH", _c(
@@ -276,8 +282,13 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # Initials as a person, saying or doing something: "JB said", "AK rang me".
         rf"|\b(?P<vinitials>[A-Z]{{2,3}})(?=[ \t]+(?:said|says|told|asked|rang|phoned|emailed|texted|thinks|thought|"
         r"reckons|reckoned|wanted|agreed|chaired|came)\b)"
+        # ... "G.D., chair", "LM, housing", "KR and SR" in the notes.
+        r"|\b(?P<vdotted>[A-Z]\.[ \t]?[A-Z]\.)(?![A-Za-z])"
+        rf"|\b(?P<vinitrole>[A-Z]{{2,3}})(?=,[ \t]+(?:{_ROLE}|housing|health|education|police|school)\b)"
+        r"|\b(?P<vinitpair>[A-Z]{2})(?=[ \t]+and[ \t]+[A-Z]{2}\b)|(?<=\b[A-Z]{2} and )(?P<vinitpair2>[A-Z]{2})\b"
         # A name introduced: 'goes by "Maz"', "everyone calls me Sat", "known as Jojo".
-        rf"|\b(?:goes by|known as|calls? (?:me|him|her|them|us)|name's|name is|by the name of)[ \t]+[\"“'‘]?"
+        rf"|\b(?:goes by|known as|calls? (?:me|him|her|them|us)|name's|name is|by the name of|signs? (?:it|himself|"
+        rf"herself) as|signed (?:it|himself|herself) as)[ \t]+[\"“'‘]?"
         rf"(?P<v3>{NAME_WORD})\b"
         # The name first: "Isla, she's called", "Tilly, who's six", "Rio (4)", "Rio, aged nine".
         rf"|\b(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)(?:(?:['’]s)?,[ \t]+(?:she|he)['’]s[ \t]+called\b"
@@ -315,10 +326,13 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
 # A word, then (after an optional "'s" and comma) a capitalised word or "is"/"called": where
 # a title, relation or role word may introduce a name. The name is read by _AFTER_CUE.
 _CUE = re.compile(r"(?<![\w'’\-])(?P<cue>[A-Za-z][A-Za-z\-]*)(?P<poss>['’]s)?(?P<comma>,)?[ \t]+"
-                  r"(?=[A-Z]|(?:is|was|called|named|nicknamed|being)[ \t])")
+                  r"(?=[A-Z]|(?:is|was|called|named|nicknamed|being)[ \t]|(?:ap|ab|van|von|de|da|di|del|le|la)[ \t]+[A-Z])")
 _AFTER_CUE = re.compile(rf"(?:(?:is|was|called|named|nicknamed|being)[ \t]+)?(?:{_TITLE}[ \t]+)?[\"“'‘]?"
                         rf"(?P<v>{NAME_WORD}(?:[ \t]+{NAME_WORD})?|[A-Z]{{2}}(?![\w'’&]))")  # "her son, AJ"
+# A surname after a title, with its particle: "Mr ap Dafydd", "Dr van Rooyen".
+_AFTER_TITLE = re.compile(rf"(?:(?:ap|ab|van|von|de|da|di|del|le|la)[ \t]+)?{NAME_WORD}(?:[ \t]+{NAME_WORD})?")
 _TITLE_SET = frozenset(TITLES)
+_DOTTED_TERMS = frozenset("U.K. U.S. E.U. A.M. P.M. N.B. I.T. P.S. Q.C. G.P. P.E. R.E. T.V.".split())
 #: Two capitals that are a term, not someone's initials: "the GP", "mum, OK".
 TWO_LETTER_TERMS = frozenset("GP PC DC DS DI HV SW TA OT PA OK UK EU TV IT PE RE NI ID CV DJ MP HR AA".split())
 _RELATION_SET = frozenset(_RELATION.split("|")) | {"called", "named", "nicknamed"}
@@ -333,7 +347,7 @@ def _cued_people(text: str) -> Iterator[tuple[int, int]]:
     for match in _CUE.finditer(text):
         cue = match.group("cue")
         if cue.rstrip(".") in _TITLE_SET and not match.group("poss") and not match.group("comma"):
-            name = re.compile(rf"{NAME_WORD}(?:[ \t]+{NAME_WORD})?").match(text, match.end())
+            name = _AFTER_TITLE.match(text, match.end())
             if name is None or name.group().split()[0] in _NOT_AFTER_TITLE_SET:
                 continue
             yield name.span()
@@ -377,7 +391,9 @@ _LEADING_WORDS = re.compile(r"(?:(?:And|But|So|Or|Then|Because|Also|Even|Just|Li
                             r"The|This|That|At|In|To|From|With|For|On|By)[ \t]+)+"
                             r"(?:the[ \t]+)?(?=[A-Z0-9])")
 # Prepositions of being within an area, before "the": "in the Fens", "across the Dales".
-_AREA_BEFORE = re.compile(r"\b(?:in|into|across|around|throughout|round)[ \t]+[Tt]he[ \t]+$")
+_AREA_BEFORE = re.compile(r"\b(?:in|into|across|around|throughout|round|out to)[ \t]+[Tt]he[ \t]+$")
+# Plural names after "the" that are countries, not families.
+_NOT_A_FAMILY = frozenset("Netherlands Philippines Bahamas Maldives Seychelles Comoros Americas Midlands".split())
 _CALENDAR_WORDS = frozenset(("January February March April May June July August September October November "
                              "December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday "
                              "Thursday Friday Saturday Sunday").split())
@@ -411,9 +427,11 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 start, end, found = match.start(), match.end(), match.group()
             if kind == "PLACE" and group != "v5" and all(is_english_word(w) for w in found.split()):
                 continue
-            if group == "vinitials" and (found in TWO_LETTER_TERMS or found in GENERIC_ACRONYMS
-                                         or found.lower() in STOP_WORDS or found in ("AM", "PM")):
+            if str(group).startswith("vinit") and (found in TWO_LETTER_TERMS or found in GENERIC_ACRONYMS
+                                              or found.lower() in STOP_WORDS or found in ("AM", "PM")):
                 continue  # "GP said", "IT said" (the department), "WE said" shouted
+            if group == "vdotted" and found.replace(" ", "") in _DOTTED_TERMS:
+                continue
             if group == "v4" and found.split()[0] in _NOT_NAME_SET:
                 continue
             if group == "v4" and text.startswith(",", end) and _adverb(found):
@@ -422,6 +440,8 @@ def find_patterns(text: str) -> Iterator[Mention]:
             if group == "vfamily" and (re.search(rf"\b{re.escape(found.lower())}(?:e?s)?\b", text)
                                        or (found.endswith("s") and not text.startswith("es", end))):
                 continue  # "the Greens" (also "greens"), "the Duchess" (no family "Duches")
+            if group == "vfamily" and text[start:match.end()] in _NOT_A_FAMILY:
+                continue  # "the Netherlands"
             if group == "vfamily" and _AREA_BEFORE.search(text, max(0, start - 20), start):
                 # "been in the Fens", "across the Dales": a region in the plural, not a family.
                 end = match.end()

@@ -116,7 +116,11 @@ TALK: frozenset[str] = frozenset((
     "jeez yeah yep nope nah erm er um uh hmm mm mhm ooh aah eh croeso iawn hwyl shwmae bore da nos "
     "mun tidy cwtch lush bach fach duw mam gwan sound boss sorted proper mint dead our kid innit bruv "
     "fam wagwan blud shall ought whichever whomever albeit unto amid amidst betwixt versus coz cos til "
-    "yup righto hey aha ouch oops phew ugh shh yikes dammit heck basically seldom"
+    "yup righto hey aha ouch oops phew ugh shh yikes dammit heck basically seldom "
+    # thanks and greetings in the languages families speak: "Diolch", "Vinaka", "Shukran"
+    "diolch vinaka shukran dziękuję dziekuje mulţumesc multumesc merci gracias obrigado grazie danke "
+    "asante teşekkürler tesekkurler spasibo dhanyavaad shukriya mahadsanid salaam salam inshallah mashallah "
+    "knackering knackered gutted chuffed mardy skint shattered"
 ).split())
 
 #: Acronyms of trades, roles, services, plans, laws and things that name no particular
