@@ -227,6 +227,8 @@ class Detector:
             # is the small model's slip: a person, so "Wood" alone is linked to her too.
             people = {(m.start, m.end) for m in mentions if m.source == "guess" and m.type == "PERSON"}
             for mention in chosen:
+                if mention.type == "DATE":
+                    continue  # found by its shape wherever it is; as a form "22nd" would be everywhere
                 type_ = mention.type
                 if mention.source == "ner" and type_ == "ORG" and (mention.start, mention.end) in people:
                     type_ = "PERSON"

@@ -218,14 +218,15 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|[0-3]?\d-[01]?\d-(?:\d{{4}}|\d{{2}})\b"
         rf"|\d{{4}}-[01]\d-[0-3]\d\b)"
     )),
-    # A day of the month on its own, where the month is understood: "on the 22nd", "by the
-    # fourteenth." - a date, unless a noun follows ("on the 3rd floor", "the second visit").
+    # A day of the month on its own, where the month is understood: "on the 22nd", "Monday
+    # the 10th", "the 14th of this month" - a date, unless a noun follows ("on the 3rd
+    # floor"). In words ("by the third") it is too often a meeting or a visit.
     ("DATE", _c(
-        r"\b(?:(?:on|by|from|until|till|til|before|after|since|for|of|be|was|is|it's)[ \t]+the[ \t]+(?P<v1>(?:[12]?\d|3[01])"
-        r"(?:st|nd|rd|th))"
-        rf"|(?:on|by|until|till|before|after|since)[ \t]+the[ \t]+(?P<v2>(?i:{_ORDINAL_WORD})))"
+        r"\b(?:on|by|from|until|till|til|before|after|since|for|of|be|was|is|it's|[A-Za-z]*day)[ \t]+the[ \t]+"
+        r"(?P<v1>(?:[12]?\d|3[01])(?:st|nd|rd|th))"
         r"(?=[ \t]*(?:[.,;:!?)]|$)|[ \t]+(?:and|or|at|in|when|but|so|which|because|there|we|i|he|she|they|it|"
         r"was|is|then)\b)"
+        r"|\bthe[ \t]+(?P<v2>(?:[12]?\d|3[01])(?:st|nd|rd|th))(?=[ \t]+of[ \t]+(?:this|next|last|that|the)[ \t]+month\b)"
     )),
     ("STREET", _c(
         rf"\b(?:{_HOUSE})?{_CAPS}(?:[ \t]+(?:{_STREET_WORDS})\b)+(?!['’])"  # "Fen View Close" whole
