@@ -77,7 +77,7 @@ def codebook_check(file: Path = typer.Argument(..., help="Codebook YAML file."))
 @app.command()
 def evaluate(
     gold: List[Path] = typer.Option(..., "--gold", help="Gold CSV file(s) or folder (docs/evaluation.md)."),
-    pred: Path = typer.Option(..., "--pred", help="Coded table written by `qda code`."),
+    pred: Path = typer.Option(..., "--pred", help="Coded table written by `qda code`, or another coder's gold CSV or folder."),
     unit: str = typer.Option("turn", help="Unit of agreement: turn or sentence."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Report the codebook's codes in its order."),
 ) -> None:

@@ -64,6 +64,13 @@ class GoldSet:
         """Every code id the gold uses, sorted."""
         return sorted({code for codes in self.units["codes"] for code in codes})
 
+    def as_codings(self) -> pd.DataFrame:
+        """One row per (unit, code), shaped like a coded table, so that one hand coding can
+        be scored against another (a second coder's agreement with the first)."""
+        rows = [(u.document, u.turn, u.start, u.end, code)
+                for u in self.units.itertuples(index=False) for code in u.codes]
+        return pd.DataFrame(rows, columns=list(PREDICTION_COLUMNS))
+
     def labelled_turns(self, codes: Iterable[str]) -> tuple[list[str], dict[str, "np.ndarray"], list[str]]:
         """Participant turns as training data: (texts, {code: is-coded per turn}, documents).
         Interviewer turns are left out, as qda never codes them."""
@@ -259,7 +266,8 @@ def _listing(items: list[str], limit: int = 12) -> str:
 
 
 def read_predictions(path: PathLike) -> pd.DataFrame:
-    """Read a coded table from .csv, .xlsx (sheet `codings`) or .parquet.
+    """Read a coded table from .csv, .xlsx (sheet `codings`) or .parquet; or, from a folder
+    or a CSV in the gold format (a `codes` column), another coder's hand coding.
 
     qda's writers prefix `'` to spreadsheet cells that could run as formulas (see
     qda.writers); that prefix is removed again from CSV and XLSX text so a document id or
@@ -267,6 +275,8 @@ def read_predictions(path: PathLike) -> pd.DataFrame:
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_dir() or (suffix == ".csv" and path.is_file() and _gold_header(path)):
+        return _normalise_predictions(read_gold(path).as_codings(), path)
     if suffix not in (".csv", ".xlsx", ".parquet"):
         raise InputError(path, f"unknown format {suffix or '(no extension)'!r}; give a .csv, .xlsx or .parquet coded table")
     if not path.is_file():
@@ -290,6 +300,17 @@ def read_predictions(path: PathLike) -> pd.DataFrame:
             if not pd.api.types.is_numeric_dtype(frame[column]):
                 frame[column] = frame[column].map(_unneutralise, na_action="ignore")
     return _normalise_predictions(frame, path)
+
+
+def _gold_header(path: Path) -> bool:
+    """Whether a CSV's header is the gold format's (`codes`, no `code`)."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError):
+        return False  # read_csv below reports it
+    names = {h.strip() for h in header}
+    return "codes" in names and "code" not in names
 
 
 def _unneutralise(value):

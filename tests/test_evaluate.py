@@ -419,3 +419,18 @@ def test_evaluate_from_files(tmp_path):
     worked_predictions().to_parquet(coded, index=False)
     result = evaluate(gold, coded)
     assert result.macro["kappa"] == pytest.approx(0.4619, abs=1e-4)
+
+
+def test_a_second_coders_gold_is_scored_against_the_first(tmp_path):
+    """Inter-coder reliability at turn level: `--pred` may be another hand coding."""
+    first = gold_csv(tmp_path / "first.csv", [
+        ("d", 0, "Interviewer", "", "q"), ("d", 1, "Kelly", "x;y", "a"), ("d", 2, "Kelly", "x", "b"),
+        ("d", 3, "Kelly", "", "c")])
+    (tmp_path / "second").mkdir()
+    gold_csv(tmp_path / "second" / "d.csv", [
+        ("d", 0, "Interviewer", "", "q"), ("d", 1, "Kelly", "x", "a"), ("d", 2, "Kelly", "x", "b"),
+        ("d", 3, "Kelly", "y", "c")])
+    for second in (tmp_path / "second", tmp_path / "second" / "d.csv"):
+        table = evaluate(read_gold(first), read_predictions(second)).table.set_index("code")
+        assert (table.loc["x", "tp"], table.loc["x", "fp"], table.loc["x", "fn"]) == (2, 0, 0)
+        assert (table.loc["y", "tp"], table.loc["y", "fp"], table.loc["y", "fn"]) == (0, 1, 1)

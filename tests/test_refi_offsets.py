@@ -5,7 +5,6 @@ against a deliberately slow, obvious encoder written here."""
 from __future__ import annotations
 
 import codecs
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -138,17 +137,15 @@ def test_unknown_unit_raises():
         PositionMap("abc", "bytes")
 
 
-def test_large_text_is_fast():
+def test_large_text_maps_correctly():
+    """A 5 MB transcript maps right at the far end too (speed is bench/bench_refi.py's job)."""
     line = "Interviewer: So how did that go? 😀 It was fine, 日本 café e\u0301.\r\n"
     raw = line * (5_000_000 // len(line.encode("utf-8")))
     canonical = normalise_newlines(raw)
     per_line = len(line.encode("utf-16-le")) // 2
-    began = time.perf_counter()
     m = PositionMap(raw, "utf16")
     spans = [m.span(i * per_line, i * per_line + 11) for i in range(0, 60_000)]
-    elapsed = time.perf_counter() - began
     assert all(canonical[s:e] == "Interviewer" for s, e in spans[::997])
-    assert elapsed < 5, elapsed
 
 
 # --- round-trip property ---------------------------------------------------------------
