@@ -11,6 +11,7 @@ known form in every document, whichever document introduced it.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -514,9 +515,12 @@ class Detector:
 
     def _folded_forms(self) -> dict[str, Form]:
         """Forms by their case-folded text, rebuilt only when forms are added."""
-        if self._by_fold is None or self._by_fold[0] != len(self.forms):
-            self._by_fold = (len(self.forms), {f.casefold(): form for f, form in self.forms.items()})
-        return self._by_fold[1]
+        # Forms are only ever added, so only those added since the last call are indexed.
+        done, index = self._by_fold or (0, {})
+        if done != len(self.forms):
+            index.update((f.casefold(), form) for f, form in itertools.islice(self.forms.items(), done, None))
+            self._by_fold = (len(self.forms), index)
+        return index
 
     def _canonical(self, mention: Mention) -> Mention:
         """Name the entity a mention belongs to (a first name -> the full name)."""
