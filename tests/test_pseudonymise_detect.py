@@ -464,3 +464,28 @@ def test_hospital_acronyms_and_thanks_in_other_languages(ner):
     names = replaced(ner, text)[0]
     assert {"L&D", "JR", "RMCH", "Furness General", "FGH"} <= names
     assert not {"Diolch", "Vinaka"} & names
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("he's in HMP Isle of Sheppey now", [("ORG", "HMP Isle of Sheppey")]),
+    ("the madrassa, Madrasa Noor-ul-Islam, at weekends", [("SCHOOL", "Madrasa Noor-ul-Islam")]),
+    ("Dad drives for Patel and Mistry, the wholesaler", [("ORG", "Patel and Mistry")]),
+    ("the landlord, Granger & Hope Lettings, served notice",
+     [("ORG", "Granger & Hope Lettings"), ("PERSON", "Granger")]),
+    ("a tenement, 3/2, 18 Comely Street, up", [("STREET", "18 Comely Street"), ("STREET", "3/2, 18 Comely Street")]),
+    ("moved to 4 Tanner Road North, WV6 0QT", [("POSTCODE", "WV6 0QT"), ("STREET", "4 Tanner Road"),
+                                              ("STREET", "4 Tanner Road North")]),
+    ("The de Souza family came", [("PERSON", "de Souza")]),
+    ("he works at Greggs's, on the tills", [("ORG", "Greggs's")]),
+    ("stuck on the B6341 for miles", [("STREET", "B6341")]),
+    ("that JT keeps going to boxing", [("PERSON", "JT")]),
+])
+def test_prisons_madrassas_firms_flats_families_and_roads(text, expected):
+    assert found(text) == expected
+
+
+def test_a_place_attribute_is_one_name_and_initials_link_to_a_person(ner):
+    text = ("---\nparticipant: Ffion\nsite: Brighton and Hove\n---\n"
+            "Ffion: My manager, Kuldeep Mahal, chairs it. KM put the template up.\n")
+    names = replaced(ner, text)[0]
+    assert {"Brighton and Hove", "Kuldeep Mahal", "KM"} <= names

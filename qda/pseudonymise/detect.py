@@ -115,7 +115,7 @@ _WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+(?:the
 _HOSPITAL_ACRONYM = re.compile(
     r"(?<=\b[Tt]he )(?:[A-Z]{2,4}(?<=[HI])\b(?![’'-])|[A-Z]{2,4}(?=[ \t]+in[ \t]+[A-Z])|[A-Z]&[A-Z]\b)"
     r"|(?<=\bat the )[A-Z]{2,4}\b(?![’'&-])"  # "cleans at the JR"
-    r"|\b[A-Z]{2,4}H\b(?![’'&-])")  # "RMCH", "NGH": an acronym ending in H(ospital)
+    r"|\b(?:[A-Z]{2,4}H|UH[A-Z]{1,3})\b(?![’'&-])")  # "RMCH", "NGH", "UHW": an acronym for a hospital
 _ACRONYM = re.compile(r"\b(?:the|at|from|with|via|called|named|by|to)[ \t]+(?P<v>[A-Z]{3,6})s?\b(?![’'\-&])")
 # A list of names: "Bradford, Leeds and Wakefield", "Noah and Hope".
 _LIST = re.compile(rf"(?<![\w'’\-])(?:{_NAME}(?:[ \t]+{_NAME})?,[ \t]+)*{_NAME}(?:[ \t]+{_NAME})?,?[ \t]+"
@@ -181,10 +181,10 @@ class Detector:
             values = _name_parts(str(value or ""))
             if key in NAME_ATTRIBUTES or key.endswith("_name") or key.startswith("name_"):
                 names.update(values)
-            elif key in PLACE_ATTRIBUTES:
-                places += [(v, "PLACE") for v in values[:1]]
+            elif key in PLACE_ATTRIBUTES:  # one place, whole: "Brighton and Hove"
+                places += [(v, "PLACE") for v in _whole_value(str(value or ""), values)]
             elif key in INSTITUTION_ATTRIBUTES:
-                places += [(v, INSTITUTION_ATTRIBUTES[key]) for v in values[:1]]
+                places += [(v, INSTITUTION_ATTRIBUTES[key]) for v in _whole_value(str(value or ""), values)]
         # Full names first, so "Amara" becomes a short form of "Amara Nwosu", not a person.
         for name in sorted(names, key=len, reverse=True):
             if _GENERIC_LABEL.fullmatch(name) or name.casefold() in _TITLES:
@@ -470,8 +470,7 @@ class Detector:
             # "KW said" after "Karen Wray": initials, unless they are a term or a word ("GP", "AS").
             initials = "".join(w[0] for w in words)
             if (len(words) in (2, 3) and initials.isupper() and initials not in TWO_LETTER_TERMS
-                    and initials not in GENERIC_ACRONYMS and initials.lower() not in STOP_WORDS
-                    and not _english(initials.lower())):
+                    and initials not in GENERIC_ACRONYMS and initials.lower() not in STOP_WORDS):
                 short_forms.append(initials)
         elif type_ in ("SCHOOL", "HEALTH", "ORG"):
             short_forms.append(_INSTITUTION_TAIL.sub("", text))
@@ -528,6 +527,13 @@ class Detector:
         if form is None or mention.original:
             return mention
         return Mention(mention.start, mention.end, mention.text, form.type, mention.source, form.original)
+
+
+def _whole_value(value: str, parts: list[str]) -> list[str]:
+    """A place or institution value as one name, brackets aside ("Brighton and Hove
+    (urban)" -> "Brighton and Hove"); else its first part."""
+    whole = " ".join(re.sub(r"[(\[][^)\]]*[)\]]?", " ", value).split())
+    return [whole] if whole[:1].isupper() and not re.search(r"[,;/]", whole) else parts[:1]
 
 
 def _name_parts(value: str) -> list[str]:

@@ -123,7 +123,7 @@ _NUMBERED_STREET_WORDS = phrases((
     "Path Circle Oval Crest Orchard Drove Holt Paddock Pastures Spinney Towers House Flats Estate Precinct "
     "Common Wood Woods Gardens Passage Cross").split())
 # "Flat 3, 27 ...", and Scottish flat positions: "2F1, 9 ..." (second floor, first door).
-_HOUSE = (r"(?:(?:(?:Flat|Apartment|Apt|Unit|Room)[ \t]+\d{1,3}[A-Za-z]?|\d{1,2}F\d{1,2}|[PG]F\d?),?[ \t]+)?"
+_HOUSE = (r"(?:(?:(?:Flat|Apartment|Apt|Unit|Room)[ \t]+\d{1,3}[A-Za-z]?|\d{1,2}F\d{1,2}|[PG]F\d?|\d{1,2}/\d{1,2}),?[ \t]+)?"
           r"\d{1,4}[a-zA-Z]?,?[ \t]+")
 _HOUSE_SHORT = r"(?:(?:Flat|Apartment|Apt|Unit|Room)[ \t]+\d{1,3}[A-Za-z]?,?[ \t]+)?\d{1,3}[a-zA-Z]?,?[ \t]+"  # no year
 
@@ -156,7 +156,8 @@ _INSTITUTION_NOUNS = phrases([
     "school", "nursery", "pre-school", "playgroup", "academy", "college", "surgery", "practice", "GP", "GPs",
     "hospital", "clinic", "church", "chapel", "mosque", "temple", "gurdwara", "pub", "club", "charity",
     "centre", "ward", "employer", "company", "firm", "factory", "warehouse", "shop", "project", "association",
-    "hostel", "refuge", "prison", "solicitor", "solicitors", "firm", "law firm", "care home", "housing association", "primary", "secondary", "high school",
+    "hostel", "refuge", "prison", "solicitor", "solicitors", "lawyer", "lawyers", "firm", "law firm", "landlord",
+    "letting agent", "letting agents", "wholesaler", "employer's", "care home", "housing association", "primary", "secondary", "high school",
     "football team", "youth club"])
 
 _LEFT = r"(?<![\w'’\-])"  # a word starts here
@@ -164,7 +165,7 @@ _LEFT = r"(?<![\w'’\-])"  # a word starts here
 _TRADES = phrases((
     "welder fitter joiner labourer packer picker driver cleaner porter chef cook waiter waitress barmaid barman "
     "mechanic electrician plumber engineer apprentice operative supervisor receptionist cashier "
-    "shelf-stacker warehouseman machinist").split())
+    "shelf-stacker warehouseman machinist drives drove driving").split())
 
 
 def _c(pattern: str, flags: int = 0) -> re.Pattern:
@@ -229,9 +230,12 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"|\bthe[ \t]+(?P<v2>(?:[12]?\d|3[01])(?:st|nd|rd|th))(?=[ \t]+of[ \t]+(?:this|next|last|that|the)[ \t]+month\b)"
     )),
     ("STREET", _c(
-        rf"\b(?:{_HOUSE})?{_CAPS}(?:[ \t]+(?:{_STREET_WORDS})\b)+(?!['’])"  # "Fen View Close" whole
+        rf"\b(?:{_HOUSE})?{_CAPS}(?:[ \t]+(?:{_STREET_WORDS})\b)+(?:[ \t]+(?:North|South|East|West|Upper|Lower)\b)?"
+        r"(?!['’])"  # "Fen View Close", "Newhampton Road West" whole
         rf"|\b{_HOUSE}{_CAPS}[ \t]+(?:{_NUMBERED_STREET_WORDS})\b"
     )),
+    # A and B roads: "stuck on the B6341", "the A66" (an M is a motorway, a place too large to tell).
+    ("STREET", _c(r"(?<=\bthe )(?P<v>[AB]\d{1,4})\b(?![ \t]*(?:area|postcode|district|end|side)\b)")),
     # Streets named in Welsh, the road word first: "12 Heol y Nant", "Ffordd yr Orsaf".
     ("STREET", _c(rf"\b(?:{_HOUSE})?(?:Heol|Ffordd|Stryd|Lôn|Rhodfa|Teras|Cilgant)(?:[ \t]+(?:(?:y|yr|ar|a|'r)[ \t]+)?{_CAP})+")),
     # One word after a house number, then the postcode: "2 Tan-y-Fron, SY17 5RB".
@@ -245,7 +249,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # Schools named in Welsh, Gaelic, Irish, Polish...: "Ysgol Gymraeg y Garreg", "Szkoła
         # Polska im. Jana Pawła II".
         rf"|\b(?:{_CAP}[ \t]+)?(?:Ysgol|Sgoil|Bun-sgoil|Bunsgoil|Scoil|Bunscoil|Gaelscoil|Gaelcholáiste|Szkoła|École|"
-        rf"Escuela|Okulu)"
+        rf"Escuela|Okulu|Madrasa|Madrassa|Madrasah|Madressa|Darul|Dar[ \t]+al)"
         rf"(?:[ \t]+(?:(?:y|yr|an|na|nan|nam|im\.|de|la|du)[ \t]+)?{_CAP})+"
     )),
     ("HEALTH", _c(
@@ -260,7 +264,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("ORG", _c(
         rf"\b{_CAPS}(?:[ \t]+{_ORG_WORDS}\b)+{_OF}"  # "Hebridean Housing Partnership" whole
         rf"|\b(?:Jamia[ \t]+)?(?:Masjid|Mosque|Church|HMP|HMYOI|HM[ \t]+Prison|Kingdom[ \t]+Hall)[ \t]+{_CAP}"
-        rf"(?:[ \t]+{_CAP})*"
+        rf"(?:[ \t]+{_CAP})*{_OF}"
         # A saint's name is a school, church or hospital here: "St Mary's", "Overleigh St Mary's",
         # "St Peter and St Paul".
         r"|\b(?:[A-Z][a-z]+[ \t]+)?St\.?[ \t]+[A-Z][a-z]+['’]s\b"
@@ -277,20 +281,21 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("PERSON", _c(
         # A family by its name: "the Dawsons", "the McAllisters", "the Joneses".
         # ... or with a word for a family: "the Hollis family", "the Hollis lot".
-        rf"\b[Tt]he[ \t]+(?P<v7>{NAME_WORD})(?=[ \t]+(?:family|families|lot|household|clan|kids|children|boys|"
+        rf"\b[Tt]he[ \t]+(?P<v7>(?:(?:de|dela|del|della|van|von|da|di|le|la|ap)[ \t]+)?{NAME_WORD})"
+        rf"(?=[ \t]+(?:family|families|lot|household|clan|kids|children|boys|"
         rf"girls|brothers|sisters|twins|case)\b)"
         rf"|\b[Tt]he[ \t]+(?P<vfamily>{NAME_WORD})e?s\b(?![ \t]+(?:{_CAP}|{_PLACE_NOUNS}\b))"
         # Initials as a person, saying or doing something: "JB said", "AK rang me".
         rf"|\b(?P<vinitials>[A-Z]{{2,3}})(?=[ \t]+(?:said|says|told|asked|rang|phoned|emailed|texted|thinks|thought|"
-        r"reckons|reckoned|wanted|agreed|chaired|came)\b)"
+        r"reckons|reckoned|wanted|agreed|chaired|came|put|sent|wrote|signed|keeps|kept|goes|went|does|did|made)\b)"
         # ... "G.D., chair", "LM, housing", "KR and SR" in the notes.
         r"|\b(?P<vdotted>[A-Z]\.[ \t]?[A-Z]\.)(?![A-Za-z])"
         rf"|\b(?P<vinitrole>[A-Z]{{2,3}})(?=,[ \t]+(?:{_ROLE}|housing|health|education|police|school)\b)"
         r"|\b(?P<vinitpair>[A-Z]{2})(?=[ \t]+and[ \t]+[A-Z]{2}\b)|(?<=\b[A-Z]{2} and )(?P<vinitpair2>[A-Z]{2})\b"
         # A name introduced: 'goes by "Maz"', "everyone calls me Sat", "known as Jojo".
         rf"|\b(?:goes by|known as|calls? (?:me|him|her|them|us)|name's|name is|by the name of|signs? (?:it|himself|"
-        rf"herself) as|signed (?:it|himself|herself) as)[ \t]+[\"“'‘]?"
-        rf"(?P<v3>{NAME_WORD})\b"
+        rf"herself) as|signed (?:it|himself|herself) as)[ \t]+[\"“'‘]?(?:(?P<vcalled>[A-Z]{{2,3}})\b|"
+        rf"(?P<v3>{NAME_WORD})\b)"
         # The name first: "Isla, she's called", "Tilly, who's six", "Rio (4)", "Rio, aged nine".
         rf"|\b(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)(?:(?:['’]s)?,[ \t]+(?:she|he)['’]s[ \t]+called\b"
         rf"|,?[ \t]+(?:who['’]s|who[ \t]+is|who[ \t]+was|who[ \t]+turned|aged|age)[ \t]+{_NUMBER_WORD}\b"
@@ -428,7 +433,7 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 start, end, found = match.start(), match.end(), match.group()
             if kind == "PLACE" and group != "v5" and all(is_english_word(w) for w in found.split()):
                 continue
-            if str(group).startswith("vinit") and (found in TWO_LETTER_TERMS or found in GENERIC_ACRONYMS
+            if (str(group).startswith("vinit") or group == "vcalled") and (found in TWO_LETTER_TERMS or found in GENERIC_ACRONYMS
                                               or found.lower() in STOP_WORDS or found in ("AM", "PM")):
                 continue  # "GP said", "IT said" (the department), "WE said" shouted
             if group == "vdotted" and found.replace(" ", "") in _DOTTED_TERMS:
@@ -450,7 +455,8 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 yield Mention(start, end, found, "PLACE", "pattern")
                 seen.add((start, end))
                 continue
-            if found.endswith(("'s", "’s")) and kind in ("ORG", "ORG_NAMED") and group:
+            if found.endswith(("'s", "’s")) and kind in ("ORG", "ORG_NAMED") and group and group != "v2":
+                # (an employer's "'s" is its name's: "works at McVitie's")
                 end, found = end - 2, found[:-2]
             if kind in _INSTITUTIONS:
                 # "Sickle Cell and Thalassaemia Centre" is one; "Hillside Academy and Royal

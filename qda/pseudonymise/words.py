@@ -51,7 +51,7 @@ _CALENDAR = (
     "Hanukkah Halloween Bonfire Valentine's Valentines Mother's Father's Boxing Lent Advent Whitsun"
 )
 _OTHER = (
-    "I I'm I'd I've I'll OK Okay God Jesus Christ Allah Lord Bible Quran Koran Mum Mam Mom Dad Nan Gran "
+    "I I'm I'd I've I'll OK Okay God Jesus Christ Allah Lord Bible Quran Qur'an Koran Mum Mam Mom Dad Nan Gran "
     "Grandma Grandad Mr Mrs Ms Miss Dr Sir Madam Year Reception Nursery Key Stage Section Level Tier "
     "GCSE GCSEs SATs Ofsted Facebook WhatsApp Instagram Snapchat TikTok YouTube Google Twitter Xbox "
     "PlayStation iPad iPhone Netflix Zoom Teams Skype Lego Calpol Covid COVID Brexit Internet Bless "
@@ -127,6 +127,7 @@ TALK: frozenset[str] = frozenset((
 #: organisation ("the CPN", "her EHCP", "a DBS check"). An acronym not among them, where an
 #: organisation would stand ("the IDAS group", "from YSS"), is taken for one.
 GENERIC_ACRONYMS: frozenset[str] = frozenset((
+    "IRD DASH RIC MARAC "  # Scotland's inter-agency referral discussion; the domestic abuse risk checklist
     "A&E AA ABE ADHD ADD AIDS AP APP ASB ASBO ASD ASC ASYE ATM AYSE BAME BASW BBC BME BSL CAF CAFCASS CAMHS "
     "CAO CBT CCE CCG CCIN CCTV CD CDT CEO CEOP CFO CGL CHC CHIN CIN CID CIO CIC CIP CMHT CNS COVID CP CPA "
     "CPN CPR CPS CQC CRB CRC CSC CSE CSW CT CV CYP DBS DCS DfE DFE DHSS DLA DNA DNR DOB DOLS DSL DSM DV DVD "
