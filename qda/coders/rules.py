@@ -29,11 +29,12 @@ class RuleCoder:
         self.nlp = nlp
         self.rules: dict[str, tuple[str, Rule]] = {}
         self.lexical_phrases = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        self.lexical_tokens = Matcher(nlp.vocab)
+        # One matcher per word-only token pattern, run only on sentences holding its anchors:
+        # with dozens of patterns, running them all wherever any one is anchored costs more.
+        self.lexical_tokens: list[tuple[tuple[frozenset[int], ...], Matcher]] = []
         self.parsed_tokens = Matcher(nlp.vocab)
         self.parsed_deps = DependencyMatcher(nlp.vocab)
-        # Per token-pattern rule, hashed word sets a sentence must hit (see qda.patterns).
-        self.lexical_anchors: list[tuple[frozenset[int], ...]] = []
+        # Per syntactic rule, hashed word sets a sentence must hit (see qda.patterns).
         self.parsed_anchors: list[tuple[frozenset[int], ...]] = []
         phrase_rules: list[tuple[str, tuple[str, ...]]] = []
         for code in codebook.codes.values():
@@ -45,8 +46,9 @@ class RuleCoder:
                 anchors = tuple(frozenset(nlp.vocab.strings.add(w) for w in ws)
                                 for ws in patterns.anchors(rule.kind, rule.value))
                 if not patterns.needs_parse(rule.kind, rule.value):
-                    self.lexical_tokens.add(rule.id, [rule.value])
-                    self.lexical_anchors.append(anchors)
+                    matcher = Matcher(nlp.vocab)
+                    matcher.add(rule.id, [rule.value])
+                    self.lexical_tokens.append((anchors, matcher))
                 else:
                     matcher = self.parsed_tokens if rule.kind == "pattern" else self.parsed_deps
                     matcher.add(rule.id, [rule.value])
@@ -83,9 +85,10 @@ class RuleCoder:
                 if k >= 0 and span.start < sentences[indices[k]].end:
                     self._keep(found, indices[k], span, span.start_char, span.end_char)
         for i, sent in enumerate(sentences):
-            if _anchored(self.lexical_anchors, words[i]):
-                for span in self.lexical_tokens(sent, as_spans=True):
-                    self._keep(found, i, span, span.start_char, span.end_char)
+            for anchors, matcher in self.lexical_tokens:
+                if all(not a.isdisjoint(words[i]) for a in anchors):
+                    for span in matcher(sent, as_spans=True):
+                        self._keep(found, i, span, span.start_char, span.end_char)
         for i, parsed in parses.items():
             base = sentences[i].start_char
             for span in self.parsed_tokens(parsed, as_spans=True) if len(self.parsed_tokens) else ():
