@@ -7,7 +7,7 @@ import pytest
 
 from qda.corpus import Document
 from qda.pseudonymise import AllowList, Detector, Key
-from qda.pseudonymise.detect import _english, _starts_sentence
+from qda.pseudonymise.english import english, starts_sentence
 from qda.pseudonymise.patterns import find_patterns
 from qda.pseudonymise.regex import trie
 from qda.readers.txt import parse_txt
@@ -271,10 +271,10 @@ def test_a_name_around_a_known_place_is_one_name(ner):
 
 
 def test_helpers():
-    assert _english("Nowt") and _english("twice") and _english("basically") and not _english("Kowalczyk")
+    assert english("Nowt") and english("twice") and english("basically") and not english("Kowalczyk")
     text = "Abi: her three: Noah and Isaac. [laughs] Sat down."
-    assert _starts_sentence(text, text.index("her")) and not _starts_sentence(text, text.index("Noah"))
-    assert _starts_sentence(text, text.index("Sat"))
+    assert starts_sentence(text, text.index("her")) and not starts_sentence(text, text.index("Noah"))
+    assert starts_sentence(text, text.index("Sat"))
     import re
 
     pattern = re.compile(r"(?<!\w)(?:" + trie(["Pia", "Paula", "Paula Fenwick-Oyo", "P.", "St Ebba's"]) + r")(?!\w)")

@@ -6,33 +6,35 @@ key, pattern matches, NER, and capitalised names NER left alone), and derives th
 forms people use ("Amara" and "Ms Nwosu" after "Amara Nwosu", "St Anne's" after "St Anne's
 Primary School", "PGH" after "Pinderfields General Hospital"); the second pass finds every
 known form in every document, whichever document introduced it.
+
+The recognisers that guess names from capitals and context are in `guesses`, what is
+ordinary English in `english`, and the choice among overlapping mentions in `resolve`.
 """
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
 from qda.corpus import Document
-from qda.nlp import entities, is_english_word
+from qda.nlp import entities
 from qda.pseudonymise.allow import AllowList
+from qda.pseudonymise.english import plain_word, starts_sentence
 from qda.pseudonymise.entities import Mention
+from qda.pseudonymise.guesses import (SMALL_WORDS, TITLE_WORDS, before_possessed_term, coordinated, from_entity,
+                                      front_matter_dates, guesses, hospital_acronyms, initial_dot, method,
+                                      new_capitals, possessive_places)
 from qda.pseudonymise.key import Key
-from qda.pseudonymise.regex import trie
-from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TITLES, TWO_LETTER_TERMS, find_patterns
-from qda.pseudonymise.words import (CALENDAR, GENERIC, GENERIC_ACRONYMS, INSTITUTION_TAIL_WORDS, METHOD_TAIL,
-                                    NOT_IDENTIFYING, PEOPLES, TALK)
+from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TWO_LETTER_TERMS, find_patterns
+from qda.pseudonymise.regex import alternatives
+from qda.pseudonymise.resolve import covered, resolve
+from qda.pseudonymise.words import GENERIC, GENERIC_ACRONYMS, INSTITUTION_TAIL_WORDS, NOT_IDENTIFYING, PEOPLES
 
-#: spaCy NER labels taken, and the type each becomes (DATE comes from the patterns, which
-#: find calendar dates rather than "last week").
-NER_TYPES = {"PERSON": "PERSON", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "ORG": "ORG"}
 #: Front-matter attributes whose values name people (also any attribute whose name holds
 #: "name"), places, and institutions.
 NAME_ATTRIBUTES = ("participant", "interviewer", "interviewee", "name", "speaker", "respondent", "transcriber",
@@ -60,41 +62,12 @@ _INSTITUTION_TAIL = re.compile(
 )
 # A capitalised word after a lower-case word (or comma) and a space: inside a sentence.
 _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,] )([A-Z][\w'’\-]+)")
-# The end of the text before a word that starts a sentence, a line or a turn ("[laughs] Bill").
-_SENTENCE_START = re.compile(r"(?:[.!?…]\s+|:\s+|[\])]\s+|\n\s*|[\"“‘(>]\s*)$")
 # A sentence, roughly: up to a full stop, question or exclamation mark followed by a space
 # (so "St. Anne's" and "07700 900.123" hold together less often than not), or a line end.
 _SENTENCE = re.compile(r"[^\s][^\n]*?(?:[.!?]+(?=\s)|$)", re.MULTILINE)
-_CAPITALISED_WORD = re.compile(r"\b[A-Z](?:[a-z][\w\-]*|[A-Z]+\b)")  # not "I"
-_MULTIWORD_RUN = re.compile(r"\b[A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*)+")
-# A run of capitalised words, with the small words names hold ("Duchess of Kent",
-# "Newcastle upon Tyne", "Ursula von der Leyen", "Comhairle nan Eilean Siar", "Pont y Gof"); hyphens with small words inside a word
-# ("Stoke-on-Trent").
-_NAME = rf"{NAME_WORD}(?:-(?:[a-z]{{1,3}}-)+[A-Z][a-z]+)?(?:['’]s)?"
-_CAPITALISED_RUN = re.compile(
-    rf"(?<![\w'’\-]){_NAME}(?:[ \t]+(?:(?:of|of the|the|for|upon|under|de|da|du|del|der|van|von|la|le|bin|binti|"
-    rf"ibn|ap|y|yr|an|na|nan)[ \t]+|(?:al|el|ul|ud|ad)-)?{_NAME})*"
-    r"(?![\w'’\-])")
 _WORD = re.compile(r"[^\W\d_]+(?:[\-'’][^\W\d_]+)*")
-_SMALL_WORDS = frozenset("of the for upon under de da du del der van von la le bin binti ibn ap y yr an na nan".split())
 _RELATIONS = frozenset(w.casefold() for w in RELATION_WORDS)
-_LEADING = frozenset("the mum mam mom mummy dad daddy baby nan nana nanna nanny gran granny grandma grandad granddad "
-                     "grandpa auntie aunty aunt uncle our".split())
-_NAMING_TITLES = frozenset("lady sir dame lord bishop canon saint st queen king prince princess cardinal".split())
-_LEADING_ADJECTIVES = frozenset("little big young old poor".split())  # part of a name when capitalised
-# Ordinary words that start place names ("North Cambs", "Upper Wharfedale"): kept with the
-# name after them when that is no English word, even at the start of a sentence.
-_PLACE_PREFIXES = frozenset("North South East West Upper Lower Great Little Nether Old New High Long".split())
-# A lone possessive where a place stands: "the consultant at Jimmy's,", "round at Beryl's
-# and" (not "at Mum's": relations are in _LEADING).
-_POSSESSIVE_PLACE = re.compile(
-    rf"\b(?:at|to|from|into|outside)[ \t]+(?P<v>{NAME_WORD}['’]s)(?=[ \t]*[,.;:!?)]|[ \t]+(?:and|or|in|on|for|with|"
-    r"till|until|where|when|because|but|yesterday|today|tonight|every|last|this|that)\b)")
 _PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
-_TITLES = frozenset(t.casefold() for t in TITLES) | frozenset("mr mrs ms miss dr prof sir dame mx".split())
-# Words before a name that say it is a place.
-_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|to|near|round|around|towards|outside|past|across|via|of|into)"
-                           r"[ \t]+(?:the[ \t]+)?$")
 # Words after a name that say it is ordinary after all ("Will you", "Hope you're well",
 # "Bill them for it").
 _FUNCTION_WORDS = frozenset((
@@ -104,25 +77,7 @@ _FUNCTION_WORDS = frozenset((
 # Words that start a turn as talk, never as a name ("Well, ...").
 _DISCOURSE = frozenset("well so right now like anyway okay ok yes no yeah sorry oh look listen erm um "
                        "honestly actually basically obviously really fine sure".split())
-_DETERMINERS = frozenset("his her their my your our a an the its".split())
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
-_FRONT_DATE = re.compile(r"^[ \t]*[\w \-]*date[\w \-]*:[ \t]*(?P<v>[^\n]*\d[^\n]*?)[ \t]*$",
-                         re.MULTILINE | re.IGNORECASE)
-_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+(?:the[ \t]+)?")
-# An acronym standing alone after "the" that names a hospital: "the LGI", "the QEH", "the
-# QE in King's Lynn", "the L&D", "at the JR"; and
-# one where an organisation stands: "the IDAS group", "from YSS".
-_HOSPITAL_ACRONYM = re.compile(
-    r"(?<=\b[Tt]he )(?:[A-Z]{2,4}(?<=[HI])\b(?![’'-])|[A-Z]{2,4}(?=[ \t]+in[ \t]+[A-Z])|[A-Z]&[A-Z]\b)"
-    r"|(?<=\bat the )[A-Z]{2,4}\b(?![’'&-])"  # "cleans at the JR"
-    r"|\b(?:[A-Z]{2,4}H|UH[A-Z]{1,3})\b(?![’'&-])")  # "RMCH", "NGH", "UHW": an acronym for a hospital
-_ACRONYM = re.compile(r"\b(?:the|at|from|with|via|called|named|by|to)[ \t]+(?P<v>[A-Z]{3,6})s?\b(?![’'\-&])")
-# A list of names: "Bradford, Leeds and Wakefield", "Noah and Hope".
-_LIST = re.compile(rf"(?<![\w'’\-])(?:{_NAME}(?:[ \t]+{_NAME})?,[ \t]+)*{_NAME}(?:[ \t]+{_NAME})?,?[ \t]+"
-                   rf"(?:and|&|or)[ \t]+(?:(?:little|baby|young|our)[ \t]+)?{_NAME}(?:[ \t]+{_NAME})?(?![\w'’])")
 _FULL_NAME = re.compile(rf"(?<![\w'’\-])({NAME_WORD})[ \t]+({NAME_WORD})(?![\w'’\-]| {NAME_WORD})")
-_LIST_ITEM = re.compile(rf"{_NAME}(?:[ \t]+{_NAME})?")
-_UNTRUSTED = frozenset({"ner", "guess"})
 _SHAPES = frozenset({"DATE", "PHONE", "EMAIL", "URL", "POSTCODE", "NHS", "NI"})
 
 
@@ -163,7 +118,7 @@ class Detector:
             # the "13" of a real date or phone number.
             words = {w for e in self.key.entries.values() if not e.pseudonym.startswith("[")
                      for w in (e.pseudonym, *(p for p in e.pseudonym.split() if p.isalpha()))}
-            self._given = (len(self.key.entries), _alternatives(words, hyphen=True) if words else None)
+            self._given = (len(self.key.entries), alternatives(words, hyphen=True) if words else None)
         if self._given[1] is not None:
             spans += [m.span() for m in self._given[1].finditer(text)]
         return spans
@@ -187,7 +142,7 @@ class Detector:
                 places += [(v, INSTITUTION_ATTRIBUTES[key]) for v in _whole_value(str(value or ""), values)]
         # Full names first, so "Amara" becomes a short form of "Amara Nwosu", not a person.
         for name in sorted(names, key=len, reverse=True):
-            if _GENERIC_LABEL.fullmatch(name) or name.casefold() in _TITLES:
+            if _GENERIC_LABEL.fullmatch(name) or name.casefold() in TITLE_WORDS:
                 continue
             if self.allow.keeps(Mention(0, len(name), name, "PERSON", "speaker"), []):
                 continue
@@ -212,15 +167,15 @@ class Detector:
             for word in _WORD.findall(text):
                 self._lower_counts[word] = self._lower_counts.get(word, 0) + 1
         allowed = [self.allow.occurrences(text) for text in texts]
-        patterns = [self._keep(list(find_patterns(text)) + _front_matter_dates(text), text, occurrences)
+        patterns = [self._keep(list(find_patterns(text)) + front_matter_dates(text), text, occurrences)
                     for text, occurrences in zip(texts, allowed)]
         by_text = self._entities(texts, named, patterns)
         found = []
         for text, occurrences, matched, entities_ in zip(texts, allowed, patterns, by_text):
-            guessed = _guesses(text, named) + _hospital_acronyms(text) + _possessive_places(text)
+            guessed = guesses(text, named) + hospital_acronyms(text) + possessive_places(text)
             mentions = matched + self._keep(entities_ + guessed, text, occurrences)
             chosen = resolve(mentions)
-            linked = self._keep(_coordinated(text, chosen) + self._full_names(text, chosen), text, occurrences)
+            linked = self._keep(coordinated(text, chosen) + self._full_names(text, chosen), text, occurrences)
             if linked:
                 mentions += linked
                 chosen = resolve(mentions)
@@ -250,7 +205,7 @@ class Detector:
             if mention.type not in _SHAPES:
                 if text.startswith(("'t", "’t"), mention.end):  # "Doesn't"
                     continue
-                mention = _before_possessed_term(mention, text, occurrences)
+                mention = before_possessed_term(mention, text, occurrences)
                 # A guessed run around an allow-listed term is one name, the largest ("Sure
                 # Start Dingle"), if a word outside the term is no English word; otherwise it
                 # is the term in a phrase ("the Health Visiting service").
@@ -267,7 +222,7 @@ class Detector:
                 general = institution and mention.text.endswith(" General") and not mention.text.startswith("District")
                 if not general and not self._distinctive(mention.text, light, institution):
                     continue
-                if mention.source in ("ner", "guess") and _method(mention.text):
+                if mention.source in ("ner", "guess") and method(mention.text):
                     continue  # "Freedom Programme", "Graded Care Profile"
             kept.append(mention)
         return kept
@@ -277,13 +232,13 @@ class Detector:
         full name ("Ivy's coming. Ivy Ward. She's got..."), however ordinary the words."""
         first = {m.text for m in chosen if m.type == "PERSON" and " " not in m.text}
         first |= {f for f, form in self.forms.items() if form.type == "PERSON" and " " not in f}
-        taken = _covered([(m.start, m.end) for m in chosen], len(text))
+        taken = covered([(m.start, m.end) for m in chosen], len(text))
         found = []
         for match in _FULL_NAME.finditer(text):
             given, family = match.group(1), match.group(2)
             if (given in first and family not in self.forms and family not in NOT_IDENTIFYING
                     and family.casefold() not in self.allow.words
-                    and not any(taken[match.start(2):match.end(2)]) and _starts_sentence(text, match.start())):
+                    and not any(taken[match.start(2):match.end(2)]) and starts_sentence(text, match.start())):
                 found.append(Mention(match.start(), match.end(), match.group(), "PERSON", "guess"))
         return found
 
@@ -308,7 +263,7 @@ class Detector:
             if light:
                 return True
             if (bare in GENERIC or bare.removesuffix("s") in GENERIC or bare.casefold() in self.allow.words
-                    or bare.casefold() in _SMALL_WORDS):
+                    or bare.casefold() in SMALL_WORDS):
                 continue
             return True
         return False
@@ -323,7 +278,7 @@ class Detector:
                     b"\x01" * (min(b, mention.end) - max(a, mention.start))
         if not any(covered):
             return True
-        return any(not _plain_word(m.group()) and not any(covered[m.start():m.end()])
+        return any(not plain_word(m.group()) and not any(covered[m.start():m.end()])
                    for m in re.finditer(r"\S+", mention.text))
 
     def _trim_allowed(self, mention: Mention, text: str, occurrences: list[tuple[int, int]]) -> Mention | None:
@@ -340,10 +295,10 @@ class Detector:
                 return None
         while start < end and not text[start].isalnum():
             start += 1
-        while end > start and not text[end - 1].isalnum() and not _initial_dot(text, start, end):
+        while end > start and not text[end - 1].isalnum() and not initial_dot(text, start, end):
             end -= 1
         words = text[start:end].split()
-        while words and words[-1].casefold() in _SMALL_WORDS | {"and", "&"}:
+        while words and words[-1].casefold() in SMALL_WORDS | {"and", "&"}:
             end = text.rindex(words.pop(), start, end)
             end = len(text[:end].rstrip())
         if end - start < 2:
@@ -373,11 +328,11 @@ class Detector:
         seen: set[str] = set(known)
         first, rest = [], []
         for sentence in sentences:
-            new = _new_capitals(sentence[2], named, seen)
+            new = new_capitals(sentence[2], named, seen)
             (first if new else rest).append(sentence)
             seen |= new
         typed = self._read(first, named, found)
-        second = [s for s in rest if _new_capitals(s[2], named, known | typed)]
+        second = [s for s in rest if new_capitals(s[2], named, known | typed)]
         self._read(second, named, found)
         return found
 
@@ -388,7 +343,7 @@ class Detector:
         for (i, offset, line), ents in zip(sentences, entities(self.ner, [line for _, _, line in sentences])):
             for label, words in ents:
                 typed.update(word for _, _, word in words)
-                mention = _from_entity(label, words, line, named)
+                mention = from_entity(label, words, line, named)
                 if mention is not None:
                     found[i].append(Mention(mention.start + offset, mention.end + offset, mention.text,
                                             mention.type, mention.source))
@@ -416,7 +371,7 @@ class Detector:
                         mentions.append(Mention(mention.start, mention.end, match.group(), mention.type,
                                                 mention.source, mention.entity))
         allowed = self.allow.occurrences(text)
-        protected = _covered(self._protected(text), len(text))
+        protected = covered(self._protected(text), len(text))
         kept = [m for m in mentions if not self.allow.keeps(m, allowed) and not any(protected[m.start:m.end])]
         return [self._canonical(m) for m in resolve(kept)]
 
@@ -428,7 +383,7 @@ class Detector:
         if surface.startswith(("the ", "The ")):  # "the Duchess": the article stays
             start += 4
             surface = surface[4:]
-        elif " " not in surface and _plain_word(surface) and _starts_sentence(text, start):
+        elif " " not in surface and plain_word(surface) and starts_sentence(text, start):
             if surface.casefold() in _DISCOURSE:  # "Well, ...", "Right, ..."
                 return None
             after = re.match(r"[ \t]+([A-Za-z]+)", text[end:end + 30])
@@ -452,7 +407,7 @@ class Detector:
         if not text:
             return
         known = self.forms.get(text)
-        if known is None and not all(_plain_word(w) for w in text.split()):
+        if known is None and not all(plain_word(w) for w in text.split()):
             known = self._folded_forms().get(text.casefold())  # "McCrae" is the "Mccrae" already known
             if known is not None:
                 aliases = [text, *aliases]
@@ -463,7 +418,7 @@ class Detector:
             return
         short_forms = list(aliases)
         if type_ == "PERSON":
-            words = [w for w in text.split() if w.casefold().rstrip(".") not in _TITLES
+            words = [w for w in text.split() if w.casefold().rstrip(".") not in TITLE_WORDS
                      and not re.fullmatch(r"\w\.?", w)]  # "Mrs Begum" -> "Begum"; "S. Mehra" -> "Mehra"
             if len(words) >= 2 or (words and len(words) < len(text.split())):
                 short_forms += [words[0], words[-1]]
@@ -489,7 +444,7 @@ class Detector:
             bare = form.removeprefix("the ").removeprefix("The ")
             if (len(bare) > 1 and bare[:1].isupper() and form not in self.forms and bare not in NOT_IDENTIFYING
                     and bare.casefold() not in self.allow.words and bare.casefold() not in _RELATIONS
-                    and not (source == "guess" and _plain_word(bare))):  # "Cefn Farm": "Cefn", not "Farm"
+                    and not (source == "guess" and plain_word(bare))):  # "Cefn Farm": "Cefn", not "Farm"
                 self.forms[form] = Form(form, type_, text, source)
 
     def _forms_patterns(self) -> tuple[re.Pattern | None, re.Pattern | None]:
@@ -500,15 +455,15 @@ class Detector:
         if self._compiled is not None and self._compiled[0] == len(self.forms):
             return self._compiled[1], self._compiled[2]
         # A family name also matches in the plural ("the Dawsons"), the "s" left outside.
-        exact = _alternatives(self.forms, plural=True)
+        exact = alternatives(self.forms, plural=True)
         # In any case only forms known as names: written capitalised inside a sentence, from
         # a speaker label, the front matter or the register, or more often capitalised than
         # not ("caseloads" is no "Caseloads").
         unusual = [f for f, form in self.forms.items() if len(f) >= 4 and not f.startswith(("the ", "The "))
-                   and any(c.islower() for c in f) and not all(_plain_word(w) for w in f.split())
+                   and any(c.islower() for c in f) and not all(plain_word(w) for w in f.split())
                    and (" " in f or f in self._named or form.source in ("speaker", "register")
                         or self._lower_counts.get(f.lower(), 0) < self._lower_counts.get(f, 0))]
-        folded = _alternatives(unusual, plural=True, flags=re.IGNORECASE) if unusual else None
+        folded = alternatives(unusual, plural=True, flags=re.IGNORECASE) if unusual else None
         self._compiled = (len(self.forms), exact, folded)
         return exact, folded
 
@@ -543,327 +498,3 @@ def _name_parts(value: str) -> list[str]:
     inside = [m.group(1) for m in re.finditer(r"[(\[]([^)\]]*)[)\]]", value)]
     parts = [" ".join(v.split()) for piece in [value, *inside] for v in _ATTRIBUTE_PARTS.split(piece)]
     return [p for p in dict.fromkeys(parts) if p[:1].isupper()]
-
-
-@lru_cache(maxsize=65536)
-def _plain_word(word: str) -> bool:
-    """An ordinary English word, "'s" aside."""
-    return _english(word.removesuffix("'s").removesuffix("’s"))
-
-
-@lru_cache(maxsize=65536)
-def _english(word: str) -> bool:
-    """`is_english_word`, also knowing British spellings ("anonymised"), "-ically" adverbs
-    and the words of talk no lexicon lists ("twice", "nowt", "diolch")."""
-    folded = word.casefold()
-    if folded in TALK or is_english_word(word):
-        return True
-    for suffix, base in (("ised", "ized"), ("ising", "izing"), ("ise", "ize"), ("isation", "ization"),
-                         ("ically", "ic"), ("our", "or"), ("tre", "ter")):
-        if folded.endswith(suffix) and is_english_word(folded[: -len(suffix)] + base):
-            return True
-    return False
-
-
-def _starts_sentence(text: str, start: int) -> bool:
-    """Whether `text[start]` starts a sentence, a line or a turn (looking back a little). A
-    colon starts one after a speaker label ("Janine: So..."), not inside a turn ("her
-    three: Noah, Isaac...")."""
-    window = text[max(0, start - 30):start]
-    if not window.strip():
-        return start <= 30 or "\n" in window
-    found = _SENTENCE_START.search(window)
-    if found is None:
-        return False
-    if found.group().lstrip().startswith(":"):
-        colon = max(0, start - 30) + found.start()
-        label = text[text.rfind("\n", 0, colon) + 1:colon]
-        return len(label) <= 40 and len(label.split()) <= 4 and ": " not in label
-    return True
-
-
-def _front_matter_dates(text: str) -> list[Mention]:
-    """The value of a front-matter date attribute ("interview_date: 2013-05-14"), whatever
-    its format."""
-    front = _FRONT_MATTER.match(text)
-    if front is None:
-        return []
-    found = []
-    for m in _FRONT_DATE.finditer(front.group(1)):
-        start, end = front.start(1) + m.start("v"), front.start(1) + m.end("v")
-        weekday = _WEEKDAY.match(text, start, end)  # "Tuesday 9th April 2013": the weekday stays
-        if weekday:
-            start = weekday.end()
-        found.append(Mention(start, end, text[start:end], "DATE", "pattern"))
-    return found
-
-
-def _from_entity(label: str, words: list[tuple[int, int, str]], text: str, named: set[str]) -> Mention | None:
-    """An entity (`qda.nlp.entities`) as a mention, or None if it is not a name.
-
-    Trimmed of a leading "the", of relation words ("Mum Leanne" -> "Leanne") and, for
-    people, of titles and a trailing "'s". Dropped: labels not taken, spans without a
-    capital, trade acronyms (CP, CAF), and ordinary words capitalised only because they
-    start a sentence ("Funny", "Caseload") - an English word, at a sentence start, that
-    the documents never write capitalised mid-sentence. The small English model tags
-    many of these, and each would become a false "person" in the key.
-    """
-    type_ = NER_TYPES.get(label)
-    if type_ is None:
-        return None
-    words = list(words)
-    while len(words) > 1 and (
-            words[0][2].casefold() in _LEADING or words[0][2].casefold().rstrip(".") in _TITLES
-            or words[0][2] in _LEADING_ADJECTIVES or _ordinary(words[0][2], words[0][0], text, named)):
-        words.pop(0)
-    if type_ == "PERSON" and len(words) > 1 and words[-1][2] in ("'s", "’s"):
-        words.pop()
-    if not words or (len(words) == 1 and words[0][2].casefold() in _LEADING):  # "sat with Bridie and Granny"
-        return None
-    start, end = words[0][0], words[-1][1]
-    span = text[start:end]
-    markup = re.search(r"[<>|{}\[\]]", span)  # "Kerys Lloyd>Ring" in a WebVTT voice tag
-    if markup:
-        span = span[:markup.start()].rstrip()
-        end = start + len(span)
-    if "\n" in span or ":" in span or len(span) < 2 or not any(c.isupper() for c in span):
-        return None
-    if type_ != "PERSON" and span.rstrip("s").isupper() and len(span) <= 6:
-        return None
-    if len(words) == 1 and _ordinary(span, start, text, named):
-        return None
-    return Mention(start, end, span, type_, "ner")
-
-
-def _alternatives(words, plural: bool = False, hyphen: bool = False, flags: int = 0) -> re.Pattern:
-    """One expression matching any of `words` as whole words, longest first; with `plural`,
-    also followed by an "s" that is left out of the match; with `hyphen`, not as part of a
-    hyphenated word ("Thackeray" is not in "Thackeray-Bell")."""
-    body = trie(words, ignore_case=bool(flags & re.IGNORECASE))
-    left = r"(?<![\w'’\-])" if hyphen else r"(?<![\w'’])"
-    right = r"(?![\w\-])" if hyphen else r"(?!\w)"
-    return re.compile(left + "(?:" + body + (r")(?=s\b|" + right + ")" if plural else ")" + right), flags)
-
-
-def _covered(spans: list[tuple[int, int]], length: int) -> bytearray:
-    """A byte per character of the text, 1 where a span covers it."""
-    covered = bytearray(length)
-    for start, end in spans:
-        covered[start:end] = b"\x01" * (end - start)
-    return covered
-
-
-def _new_capitals(line: str, named: set[str], seen: set[str]) -> set[str]:
-    """The capitalised words of a line not in `seen` and not ordinary English words at the
-    start of a sentence, and its runs of several capitalised words not seen as a whole
-    ("Home-Start Craven" is new even when "Craven" is known)."""
-    words = {m.group() for m in _CAPITALISED_WORD.finditer(line)
-             if m.group() not in seen and m.group().casefold() not in seen
-             and not _ordinary(m.group(), m.start(), line, named)}
-    runs = {m.group() for m in _MULTIWORD_RUN.finditer(line) if m.group() not in seen}
-    return words | runs
-
-
-def _guesses(text: str, named: set[str]) -> list[Mention]:
-    """Names NER may have left alone: runs of capitalised words that are not generic and
-    either stand inside a sentence ("in his Wickes overalls", "the Duchess of Kent",
-    "that's Baz, Barry Hutton") or hold a word no English lexicon knows ("Ince and Little
-    Hulme mostly" starting a turn). Guesses, so they only fill gaps (source
-    "guess"); typed as places after "in", "at", "from"..., as organisations when they end
-    in an institution's word or follow "his", "the"..., else as a person (one word)."""
-    found = []
-    for match in _CAPITALISED_RUN.finditer(text):
-        words = [(match.start() + m.start(), m.group()) for m in re.finditer(r"\S+", match.group())]
-        at_start = _starts_sentence(text, words[0][0])
-        if at_start:
-            while words and (_ordinary(words[0][1], words[0][0], text, named)
-                             or words[0][1].casefold() in _LEADING | _LEADING_ADJECTIVES) and not (
-                    words[0][1] in _PLACE_PREFIXES and len(words) > 1 and not _english(words[1][1])):
-                # "But Dr Sandhu" -> "Dr Sandhu"; "Mum Leanne" -> "Leanne". After a small
-                # word ("From Street up to...", "It's Ivy's") the rest stands inside the
-                # sentence; after an article or a word of content ("The Independent
-                # Reviewing Officer", "Detective Constable") it still starts it.
-                popped = words.pop(0)[1].casefold().removesuffix("'s").removesuffix("’s")
-                at_start = popped in ("the", "a", "an") or popped not in STOP_WORDS
-        for part in _split_run(words):
-            # "Lady Lumley's", "Sir John Deane's": a title naming an institution stays.
-            if not (len(part) > 1 and part[0][1].casefold() in _NAMING_TITLES and part[-1][1].endswith(("'s", "’s"))):
-                while part and (part[0][1].casefold().rstrip(".") in _TITLES or part[0][1].casefold() in _LEADING
-                                or part[0][1].casefold() in _SMALL_WORDS):
-                    part.pop(0)
-            while part and part[-1][1].casefold() in _SMALL_WORDS:
-                part.pop()
-            if not part:
-                continue
-            start = part[0][0]
-            end = part[-1][0] + len(part[-1][1])
-            bare = [w.removesuffix("'s").removesuffix("’s") for _, w in part]
-            # Still the start of the sentence ("Detective Constable"): only a word no
-            # lexicon knows makes it a name.
-            if (at_start or _starts_sentence(text, start)) and all(_english(w) or w in NOT_IDENTIFYING for w in bare):
-                continue
-            if all(w.casefold() in STOP_WORDS for w in bare) or (len(bare) == 1 and _compound(bare[0])
-                                                                  and _starts_sentence(text, start)):
-                continue  # "No", "Caseloads." starting a turn
-            type_ = _guess_type(text, start, bare)
-            span = text[start:end]
-            # A person's or place's "'s" is theirs ("Tyrese's"); "Sainsbury's", "Royal Manchester
-            # Children's" are names.
-            if span.endswith(("'s", "’s")) and type_ != "ORG" and len(part) == 1:
-                end, span = end - 2, span[:-2]
-            if len(span) < 2:
-                continue
-            found.append(Mention(start, end, span, type_, "guess"))
-    return found
-
-
-def _split_run(words: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
-    """A run of words split at words that identify nobody ("Tuesday", "English", "I'm");
-    an ordinary word before a holiday goes with it ("New Year", "Good Friday")."""
-    parts: list[list[tuple[int, str]]] = [[]]
-    for i, (start, word) in enumerate(words):
-        bare = word.removesuffix("'s").removesuffix("’s")
-        joined = any(0 <= j < len(words) and words[j][1] in _SMALL_WORDS for j in (i - 1, i + 1))
-        if (word in NOT_IDENTIFYING or bare in NOT_IDENTIFYING) and not joined:  # "Christ the King" holds
-            if (bare in CALENDAR or bare == "Year") and len(parts[-1]) == 1 and _english(parts[-1][0][1]):
-                parts[-1] = []
-            parts.append([])
-        else:
-            parts[-1].append((start, word))
-    return [p for p in parts if p]
-
-
-def _method(name: str) -> bool:
-    """A method, programme, plan or order named in English words ("Freedom Programme")."""
-    words = name.split()
-    return len(words) > 1 and words[-1] in METHOD_TAIL and all(_english(w) for w in words)
-
-
-@lru_cache(maxsize=65536)
-def _compound(word: str) -> bool:
-    """An English compound or its plural ("Caseloads", "Gatekeeping"): two English words of
-    four letters or more. Place names are made this way too ("Brookside"), so this only
-    judges a lone word starting a sentence."""
-    folded = word.casefold().removesuffix("s") if len(word) > 6 else word.casefold()
-    return any(_english(folded[:i]) and _english(folded[i:]) and _english(word.casefold()[:i])
-               for i in range(4, len(folded) - 3))
-
-
-def _guess_type(text: str, start: int, words: list[str]) -> str:
-    """A place after "in", "at", "from"...; an organisation after "the", "his"... or made of
-    four words or more, or of small words ("Places for People"); else a person ("Holly
-    Hall does...", "that's Baz")."""
-    before = text[max(0, start - 20):start]
-    if _PLACE_BEFORE.search(before):
-        return "PLACE"
-    previous = before.split()[-1].casefold() if before.split() else ""
-    if previous in _DETERMINERS or len(words) > 3 or any(w in _SMALL_WORDS for w in words):
-        return "ORG"
-    return "PERSON"
-
-
-def _hospital_acronyms(text: str) -> list[Mention]:
-    """"the LGI", "the QEH": an acronym after "the" ending in I(nfirmary) or H(ospital);
-    "the IDAS group", "from YSS": an acronym that names no trade, role or service, where
-    an organisation stands."""
-    found = [Mention(m.start(), m.end(), m.group(), "HEALTH", "guess") for m in _HOSPITAL_ACRONYM.finditer(text)
-             if m.group() not in GENERIC_ACRONYMS and m.group() not in TWO_LETTER_TERMS
-             and m.group() not in NOT_IDENTIFYING]
-    for m in _ACRONYM.finditer(text):
-        if m.group("v") not in GENERIC_ACRONYMS and m.group("v") not in NOT_IDENTIFYING:
-            found.append(Mention(m.start("v"), m.end("v"), m.group("v"), "ORG", "guess"))
-    return found
-
-
-def _initial_dot(text: str, start: int, end: int) -> bool:
-    """Whether the span ends in an initial's full stop ("G.D."), which is part of it."""
-    return text[end - 1] == "." and end - 2 >= start and text[end - 2].isupper() and (
-        end - 3 < start or not text[end - 3].isalpha())
-
-
-def _before_possessed_term(mention: Mention, text: str, occurrences: list[tuple[int, int]]) -> Mention:
-    """A run that goes on from a name's "'s" into an allow-listed term ends before the "'s":
-    "Kerry-Ann's National Insurance" is Kerry-Ann's number, not a name."""
-    for start, end in occurrences:
-        if mention.start < start < mention.end:
-            before = text[mention.start:start].rstrip()
-            if before.endswith(("'s", "’s")) and len(before) > 2:
-                cut = mention.start + len(before) - 2
-                return Mention(mention.start, cut, text[mention.start:cut], mention.type, mention.source,
-                               mention.original)
-    return mention
-
-
-def _possessive_places(text: str) -> list[Mention]:
-    """"at Jimmy's,": a name in the possessive standing for a place (a hospital, a shop, a
-    friend's house), typed as an organisation; a guess, so a known person keeps the name."""
-    return [Mention(m.start("v"), m.end("v"), m.group("v"), "ORG", "guess") for m in _POSSESSIVE_PLACE.finditer(text)
-            if m.group("v")[:-2].casefold() not in _LEADING and m.group("v")[:-2] not in NOT_IDENTIFYING]
-
-
-def _coordinated(text: str, chosen: list[Mention]) -> list[Mention]:
-    """Names listed with a person or place found ("Noah and Hope", "Ince and Little
-    Hulme", "Bradford, Leeds and Wakefield") are people or places too, even where they
-    are also words or start a sentence."""
-    typed = {(m.start, m.end): m.type for m in chosen if m.type in ("PERSON", "PLACE", "ORG")}
-    if not typed:
-        return []
-    taken = _covered([(m.start, m.end) for m in chosen], len(text))
-    found = []
-    for match in _LIST.finditer(text):
-        items = [(m.start() + match.start(), m.end() + match.start())
-                 for m in _LIST_ITEM.finditer(match.group())]
-        types = {typed[(s, e)] for s, e in items if (s, e) in typed}
-        if len(types) != 1:
-            continue
-        type_ = types.pop()
-        for start, end in items:
-            span = text[start:end]
-            if span.endswith(("'s", "’s")):
-                end, span = end - 2, span[:-2]
-            if any(taken[start:end]) or span in NOT_IDENTIFYING or span.casefold() in _LEADING:
-                continue  # "Bridie and Granny"
-            found.append(Mention(start, end, span, type_, "guess"))
-    return found
-
-
-def _ordinary(word: str, start: int, text: str, named: set[str]) -> bool:
-    """An English word capitalised only by its place at the start of a sentence or turn."""
-    bare = word.removesuffix("'s").removesuffix("’s")
-    return bare not in named and _starts_sentence(text, start) and _english(bare)
-
-
-def resolve(mentions: list[Mention]) -> list[Mention]:
-    """Non-overlapping mentions, longest first; what NER found and what was guessed only
-    fill the gaps the register, the transcript's own names and the patterns leave (their
-    spans and labels are the least reliable: "Primary School on Larch Crescent" as one
-    ORG), NER before a guess of the same length."""
-    if not mentions:
-        return []
-    chosen: list[Mention] = []
-    taken = bytearray(max(m.end for m in mentions))
-    trusted_spans = sorted((m.start, m.end) for m in mentions if m.source not in _UNTRUSTED)
-    promoted = {id(m) for m in mentions if m.source == "guess" and _encloses(m, trusted_spans)}
-    for trusted in (True, False):
-        tier = [m for m in mentions if (m.source not in _UNTRUSTED or id(m) in promoted) == trusted]
-        for mention in sorted(tier, key=lambda m: (-(m.end - m.start), m.source == "guess", m.start)):
-            if not any(taken[mention.start:mention.end]):
-                chosen.append(mention)
-                taken[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
-    return sorted(chosen, key=lambda m: m.start)
-
-
-def _encloses(guess: Mention, trusted: list[tuple[int, int]]) -> bool:
-    """Whether a guessed run of capitalised words is a larger name around known ones, and
-    crosses none: "Duchess of Kent" around the place "Kent"."""
-    inside = 0
-    # Spans (sorted) that may overlap it: none starts more than a name's length before it.
-    first = bisect.bisect_left(trusted, (guess.start - 200, 0))
-    last = bisect.bisect_left(trusted, (guess.end, 0))
-    for start, end in trusted[first:last]:
-        if end <= guess.start or start >= guess.end:
-            continue
-        if start < guess.start or end > guess.end or (start, end) == (guess.start, guess.end):
-            return False
-        inside += len(guess.text[start - guess.start:end - guess.start].split())
-    return 0 < inside < len(guess.text.split())  # a word more than what it holds ("Pearsons" is no more)

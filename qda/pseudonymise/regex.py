@@ -39,3 +39,14 @@ def phrases(words: Iterable[str]) -> str:
     """`trie` of phrases, a space matching any run of spaces or tabs and an apostrophe
     either apostrophe, wrapped in a group."""
     return "(?:" + trie(words).replace("\\ ", "[ \\t]+").replace("'", "['’]") + ")"
+
+
+def alternatives(words, plural: bool = False, hyphen: bool = False, flags: int = 0) -> re.Pattern:
+    """One expression matching any of `words` as whole words, longest first; with `plural`,
+    also followed by an "s" that is left out of the match; with `hyphen`, not as part of a
+    hyphenated word ("Thackeray" is not in "Thackeray-Bell")."""
+    body = trie(words, ignore_case=bool(flags & re.IGNORECASE))
+    left = r"(?<![\w'’\-])" if hyphen else r"(?<![\w'’])"
+    right = r"(?![\w\-])" if hyphen else r"(?!\w)"
+    return re.compile(left + "(?:" + body + (r")(?=s\b|" + right + ")" if plural else ")" + right), flags)
+

@@ -1,0 +1,285 @@
+"""Recognisers that propose mentions from capitalisation and context, where NER and the
+patterns may have left a name alone: runs of capitalised words ("the Duchess of Kent"),
+hospital acronyms ("the LGI"), possessives standing for places ("at Jimmy's"), names
+listed with a known one ("Noah and Hope"), front-matter dates; and NER's own entities,
+trimmed to the name they hold. What they find are guesses: the detector keeps them only
+where nothing more trusted was found (`resolve`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from qda.pseudonymise.english import compound, english, ordinary, starts_sentence
+from qda.pseudonymise.entities import Mention
+from qda.pseudonymise.patterns import NAME_WORD, TITLES, TWO_LETTER_TERMS
+from qda.pseudonymise.resolve import covered
+from qda.pseudonymise.words import CALENDAR, GENERIC_ACRONYMS, METHOD_TAIL, NOT_IDENTIFYING
+
+#: spaCy NER labels taken, and the type each becomes (DATE comes from the patterns, which
+#: find calendar dates rather than "last week").
+NER_TYPES = {"PERSON": "PERSON", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "ORG": "ORG"}
+_CAPITALISED_WORD = re.compile(r"\b[A-Z](?:[a-z][\w\-]*|[A-Z]+\b)")  # not "I"
+_MULTIWORD_RUN = re.compile(r"\b[A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*)+")
+# A run of capitalised words, with the small words names hold ("Duchess of Kent",
+# "Newcastle upon Tyne", "Ursula von der Leyen", "Comhairle nan Eilean Siar", "Pont y
+# Gof"); hyphens with small words inside a word ("Stoke-on-Trent").
+_NAME = rf"{NAME_WORD}(?:-(?:[a-z]{{1,3}}-)+[A-Z][a-z]+)?(?:['’]s)?"
+_CAPITALISED_RUN = re.compile(
+    rf"(?<![\w'’\-]){_NAME}(?:[ \t]+(?:(?:of|of the|the|for|upon|under|de|da|du|del|der|van|von|la|le|bin|binti|"
+    rf"ibn|ap|y|yr|an|na|nan)[ \t]+|(?:al|el|ul|ud|ad)-)?{_NAME})*"
+    r"(?![\w'’\-])")
+SMALL_WORDS = frozenset("of the for upon under de da du del der van von la le bin binti ibn ap y yr an na nan".split())
+_LEADING = frozenset("the mum mam mom mummy dad daddy baby nan nana nanna nanny gran granny grandma grandad granddad "
+                     "grandpa auntie aunty aunt uncle our".split())
+_NAMING_TITLES = frozenset("lady sir dame lord bishop canon saint st queen king prince princess cardinal".split())
+_LEADING_ADJECTIVES = frozenset("little big young old poor".split())  # part of a name when capitalised
+# Ordinary words that start place names ("North Cambs", "Upper Wharfedale"): kept with the
+# name after them when that is no English word, even at the start of a sentence.
+_PLACE_PREFIXES = frozenset("North South East West Upper Lower Great Little Nether Old New High Long".split())
+# A lone possessive where a place stands: "the consultant at Jimmy's,", "round at Beryl's
+# and" (not "at Mum's": relations are in _LEADING).
+_POSSESSIVE_PLACE = re.compile(
+    rf"\b(?:at|to|from|into|outside)[ \t]+(?P<v>{NAME_WORD}['’]s)(?=[ \t]*[,.;:!?)]|[ \t]+(?:and|or|in|on|for|with|"
+    r"till|until|where|when|because|but|yesterday|today|tonight|every|last|this|that)\b)")
+#: Titles, case-folded ("mrs", "dr", "prof").
+TITLE_WORDS = frozenset(t.casefold() for t in TITLES) | frozenset("mr mrs ms miss dr prof sir dame mx".split())
+# Words before a name that say it is a place.
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|to|near|round|around|towards|outside|past|across|via|of|into)"
+                           r"[ \t]+(?:the[ \t]+)?$")
+_DETERMINERS = frozenset("his her their my your our a an the its".split())
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT_DATE = re.compile(r"^[ \t]*[\w \-]*date[\w \-]*:[ \t]*(?P<v>[^\n]*\d[^\n]*?)[ \t]*$",
+                         re.MULTILINE | re.IGNORECASE)
+_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+(?:the[ \t]+)?")
+# An acronym standing alone after "the" that names a hospital: "the LGI", "the QEH", "the
+# QE in King's Lynn", "the L&D", "at the JR"; and
+# one where an organisation stands: "the IDAS group", "from YSS".
+_HOSPITAL_ACRONYM = re.compile(
+    r"(?<=\b[Tt]he )(?:[A-Z]{2,4}(?<=[HI])\b(?![’'-])|[A-Z]{2,4}(?=[ \t]+in[ \t]+[A-Z])|[A-Z]&[A-Z]\b)"
+    r"|(?<=\bat the )[A-Z]{2,4}\b(?![’'&-])"  # "cleans at the JR"
+    r"|\b(?:[A-Z]{2,4}H|UH[A-Z]{1,3})\b(?![’'&-])")  # "RMCH", "NGH", "UHW": an acronym for a hospital
+_ACRONYM = re.compile(r"\b(?:the|at|from|with|via|called|named|by|to)[ \t]+(?P<v>[A-Z]{3,6})s?\b(?![’'\-&])")
+# A list of names: "Bradford, Leeds and Wakefield", "Noah and Hope".
+_LIST = re.compile(rf"(?<![\w'’\-])(?:{_NAME}(?:[ \t]+{_NAME})?,[ \t]+)*{_NAME}(?:[ \t]+{_NAME})?,?[ \t]+"
+                   rf"(?:and|&|or)[ \t]+(?:(?:little|baby|young|our)[ \t]+)?{_NAME}(?:[ \t]+{_NAME})?(?![\w'’])")
+_LIST_ITEM = re.compile(rf"{_NAME}(?:[ \t]+{_NAME})?")
+
+
+def front_matter_dates(text: str) -> list[Mention]:
+    """The value of a front-matter date attribute ("interview_date: 2013-05-14"), whatever
+    its format."""
+    front = _FRONT_MATTER.match(text)
+    if front is None:
+        return []
+    found = []
+    for m in _FRONT_DATE.finditer(front.group(1)):
+        start, end = front.start(1) + m.start("v"), front.start(1) + m.end("v")
+        weekday = _WEEKDAY.match(text, start, end)  # "Tuesday 9th April 2013": the weekday stays
+        if weekday:
+            start = weekday.end()
+        found.append(Mention(start, end, text[start:end], "DATE", "pattern"))
+    return found
+
+
+def from_entity(label: str, words: list[tuple[int, int, str]], text: str, named: set[str]) -> Mention | None:
+    """An entity (`qda.nlp.entities`) as a mention, or None if it is not a name.
+
+    Trimmed of a leading "the", of relation words ("Mum Leanne" -> "Leanne") and, for
+    people, of titles and a trailing "'s". Dropped: labels not taken, spans without a
+    capital, trade acronyms (CP, CAF), and ordinary words capitalised only because they
+    start a sentence ("Funny", "Caseload") - an English word, at a sentence start, that
+    the documents never write capitalised mid-sentence. The small English model tags
+    many of these, and each would become a false "person" in the key.
+    """
+    type_ = NER_TYPES.get(label)
+    if type_ is None:
+        return None
+    words = list(words)
+    while len(words) > 1 and (
+            words[0][2].casefold() in _LEADING or words[0][2].casefold().rstrip(".") in TITLE_WORDS
+            or words[0][2] in _LEADING_ADJECTIVES or ordinary(words[0][2], words[0][0], text, named)):
+        words.pop(0)
+    if type_ == "PERSON" and len(words) > 1 and words[-1][2] in ("'s", "’s"):
+        words.pop()
+    if not words or (len(words) == 1 and words[0][2].casefold() in _LEADING):  # "sat with Bridie and Granny"
+        return None
+    start, end = words[0][0], words[-1][1]
+    span = text[start:end]
+    markup = re.search(r"[<>|{}\[\]]", span)  # "Kerys Lloyd>Ring" in a WebVTT voice tag
+    if markup:
+        span = span[:markup.start()].rstrip()
+        end = start + len(span)
+    if "\n" in span or ":" in span or len(span) < 2 or not any(c.isupper() for c in span):
+        return None
+    if type_ != "PERSON" and span.rstrip("s").isupper() and len(span) <= 6:
+        return None
+    if len(words) == 1 and ordinary(span, start, text, named):
+        return None
+    return Mention(start, end, span, type_, "ner")
+
+
+def new_capitals(line: str, named: set[str], seen: set[str]) -> set[str]:
+    """The capitalised words of a line not in `seen` and not ordinary English words at the
+    start of a sentence, and its runs of several capitalised words not seen as a whole
+    ("Home-Start Craven" is new even when "Craven" is known)."""
+    words = {m.group() for m in _CAPITALISED_WORD.finditer(line)
+             if m.group() not in seen and m.group().casefold() not in seen
+             and not ordinary(m.group(), m.start(), line, named)}
+    runs = {m.group() for m in _MULTIWORD_RUN.finditer(line) if m.group() not in seen}
+    return words | runs
+
+
+def guesses(text: str, named: set[str]) -> list[Mention]:
+    """Names NER may have left alone: runs of capitalised words that are not generic and
+    either stand inside a sentence ("in his Wickes overalls", "the Duchess of Kent",
+    "that's Baz, Barry Hutton") or hold a word no English lexicon knows ("Ince and Little
+    Hulme mostly" starting a turn). Guesses, so they only fill gaps (source
+    "guess"); typed as places after "in", "at", "from"..., as organisations when they end
+    in an institution's word or follow "his", "the"..., else as a person (one word)."""
+    found = []
+    for match in _CAPITALISED_RUN.finditer(text):
+        words = [(match.start() + m.start(), m.group()) for m in re.finditer(r"\S+", match.group())]
+        at_start = starts_sentence(text, words[0][0])
+        if at_start:
+            while words and (ordinary(words[0][1], words[0][0], text, named)
+                             or words[0][1].casefold() in _LEADING | _LEADING_ADJECTIVES) and not (
+                    words[0][1] in _PLACE_PREFIXES and len(words) > 1 and not english(words[1][1])):
+                # "But Dr Sandhu" -> "Dr Sandhu"; "Mum Leanne" -> "Leanne". After a small
+                # word ("From Street up to...", "It's Ivy's") the rest stands inside the
+                # sentence; after an article or a word of content ("The Independent
+                # Reviewing Officer", "Detective Constable") it still starts it.
+                popped = words.pop(0)[1].casefold().removesuffix("'s").removesuffix("’s")
+                at_start = popped in ("the", "a", "an") or popped not in STOP_WORDS
+        for part in _split_run(words):
+            # "Lady Lumley's", "Sir John Deane's": a title naming an institution stays.
+            if not (len(part) > 1 and part[0][1].casefold() in _NAMING_TITLES and part[-1][1].endswith(("'s", "’s"))):
+                while part and (part[0][1].casefold().rstrip(".") in TITLE_WORDS or part[0][1].casefold() in _LEADING
+                                or part[0][1].casefold() in SMALL_WORDS):
+                    part.pop(0)
+            while part and part[-1][1].casefold() in SMALL_WORDS:
+                part.pop()
+            if not part:
+                continue
+            start = part[0][0]
+            end = part[-1][0] + len(part[-1][1])
+            bare = [w.removesuffix("'s").removesuffix("’s") for _, w in part]
+            # Still the start of the sentence ("Detective Constable"): only a word no
+            # lexicon knows makes it a name.
+            if (at_start or starts_sentence(text, start)) and all(english(w) or w in NOT_IDENTIFYING for w in bare):
+                continue
+            if all(w.casefold() in STOP_WORDS for w in bare) or (len(bare) == 1 and compound(bare[0])
+                                                                  and starts_sentence(text, start)):
+                continue  # "No", "Caseloads." starting a turn
+            type_ = _guess_type(text, start, bare)
+            span = text[start:end]
+            # A person's or place's "'s" is theirs ("Tyrese's"); "Sainsbury's", "Royal Manchester
+            # Children's" are names.
+            if span.endswith(("'s", "’s")) and type_ != "ORG" and len(part) == 1:
+                end, span = end - 2, span[:-2]
+            if len(span) < 2:
+                continue
+            found.append(Mention(start, end, span, type_, "guess"))
+    return found
+
+
+def _split_run(words: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """A run of words split at words that identify nobody ("Tuesday", "English", "I'm");
+    an ordinary word before a holiday goes with it ("New Year", "Good Friday")."""
+    parts: list[list[tuple[int, str]]] = [[]]
+    for i, (start, word) in enumerate(words):
+        bare = word.removesuffix("'s").removesuffix("’s")
+        joined = any(0 <= j < len(words) and words[j][1] in SMALL_WORDS for j in (i - 1, i + 1))
+        if (word in NOT_IDENTIFYING or bare in NOT_IDENTIFYING) and not joined:  # "Christ the King" holds
+            if (bare in CALENDAR or bare == "Year") and len(parts[-1]) == 1 and english(parts[-1][0][1]):
+                parts[-1] = []
+            parts.append([])
+        else:
+            parts[-1].append((start, word))
+    return [p for p in parts if p]
+
+
+def method(name: str) -> bool:
+    """A method, programme, plan or order named in English words ("Freedom Programme")."""
+    words = name.split()
+    return len(words) > 1 and words[-1] in METHOD_TAIL and all(english(w) for w in words)
+
+
+def _guess_type(text: str, start: int, words: list[str]) -> str:
+    """A place after "in", "at", "from"...; an organisation after "the", "his"... or made of
+    four words or more, or of small words ("Places for People"); else a person ("Holly
+    Hall does...", "that's Baz")."""
+    before = text[max(0, start - 20):start]
+    if _PLACE_BEFORE.search(before):
+        return "PLACE"
+    previous = before.split()[-1].casefold() if before.split() else ""
+    if previous in _DETERMINERS or len(words) > 3 or any(w in SMALL_WORDS for w in words):
+        return "ORG"
+    return "PERSON"
+
+
+def hospital_acronyms(text: str) -> list[Mention]:
+    """"the LGI", "the QEH": an acronym after "the" ending in I(nfirmary) or H(ospital);
+    "the IDAS group", "from YSS": an acronym that names no trade, role or service, where
+    an organisation stands."""
+    found = [Mention(m.start(), m.end(), m.group(), "HEALTH", "guess") for m in _HOSPITAL_ACRONYM.finditer(text)
+             if m.group() not in GENERIC_ACRONYMS and m.group() not in TWO_LETTER_TERMS
+             and m.group() not in NOT_IDENTIFYING]
+    for m in _ACRONYM.finditer(text):
+        if m.group("v") not in GENERIC_ACRONYMS and m.group("v") not in NOT_IDENTIFYING:
+            found.append(Mention(m.start("v"), m.end("v"), m.group("v"), "ORG", "guess"))
+    return found
+
+
+def initial_dot(text: str, start: int, end: int) -> bool:
+    """Whether the span ends in an initial's full stop ("G.D."), which is part of it."""
+    return text[end - 1] == "." and end - 2 >= start and text[end - 2].isupper() and (
+        end - 3 < start or not text[end - 3].isalpha())
+
+
+def before_possessed_term(mention: Mention, text: str, occurrences: list[tuple[int, int]]) -> Mention:
+    """A run that goes on from a name's "'s" into an allow-listed term ends before the "'s":
+    "Kerry-Ann's National Insurance" is Kerry-Ann's number, not a name."""
+    for start, end in occurrences:
+        if mention.start < start < mention.end:
+            before = text[mention.start:start].rstrip()
+            if before.endswith(("'s", "’s")) and len(before) > 2:
+                cut = mention.start + len(before) - 2
+                return Mention(mention.start, cut, text[mention.start:cut], mention.type, mention.source,
+                               mention.original)
+    return mention
+
+
+def possessive_places(text: str) -> list[Mention]:
+    """"at Jimmy's,": a name in the possessive standing for a place (a hospital, a shop, a
+    friend's house), typed as an organisation; a guess, so a known person keeps the name."""
+    return [Mention(m.start("v"), m.end("v"), m.group("v"), "ORG", "guess") for m in _POSSESSIVE_PLACE.finditer(text)
+            if m.group("v")[:-2].casefold() not in _LEADING and m.group("v")[:-2] not in NOT_IDENTIFYING]
+
+
+def coordinated(text: str, chosen: list[Mention]) -> list[Mention]:
+    """Names listed with a person or place found ("Noah and Hope", "Ince and Little
+    Hulme", "Bradford, Leeds and Wakefield") are people or places too, even where they
+    are also words or start a sentence."""
+    typed = {(m.start, m.end): m.type for m in chosen if m.type in ("PERSON", "PLACE", "ORG")}
+    if not typed:
+        return []
+    taken = covered([(m.start, m.end) for m in chosen], len(text))
+    found = []
+    for match in _LIST.finditer(text):
+        items = [(m.start() + match.start(), m.end() + match.start())
+                 for m in _LIST_ITEM.finditer(match.group())]
+        types = {typed[(s, e)] for s, e in items if (s, e) in typed}
+        if len(types) != 1:
+            continue
+        type_ = types.pop()
+        for start, end in items:
+            span = text[start:end]
+            if span.endswith(("'s", "’s")):
+                end, span = end - 2, span[:-2]
+            if any(taken[start:end]) or span in NOT_IDENTIFYING or span.casefold() in _LEADING:
+                continue  # "Bridie and Granny"
+            found.append(Mention(start, end, span, type_, "guess"))
+    return found
