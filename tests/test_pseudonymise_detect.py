@@ -489,3 +489,20 @@ def test_a_place_attribute_is_one_name_and_initials_link_to_a_person(ner):
             "Ffion: My manager, Kuldeep Mahal, chairs it. KM put the template up.\n")
     names = replaced(ner, text)[0]
     assert {"Brighton and Hove", "Kuldeep Mahal", "KM"} <= names
+
+
+def test_a_name_found_in_any_case_is_not_taken_out_of_an_english_plural(ner):
+    """"the Alway" (an estate) must not turn "always" into "[Place 1]s"."""
+    text = ("---\nparticipant: Ffion\n---\n"
+            "Ffion: I cover Pill and the Alway, mostly.\n"
+            "Interviewer: And the families?\nFfion: Oh, always the same ones. ALWAY is on the list.\n")
+    mentions = detect(ner, text)[1][0]
+    assert "always" not in {text[m.start:m.end + 1] for m in mentions}
+    assert "ALWAY" in {m.text for m in mentions}
+
+
+def test_a_terms_possessive_starts_the_name_after_it(ner):
+    text = ("---\nparticipant: Ffion\n---\n"
+            "Ffion: Their GP's Brookvale Lane Surgery sent a letter.\n")
+    names = replaced(ner, text)[0]
+    assert "Brookvale Lane Surgery" in names and not any("GP" in n for n in names)

@@ -24,11 +24,11 @@ from spacy.language import Language
 from qda.corpus import Document
 from qda.nlp import entities
 from qda.pseudonymise.allow import AllowList
-from qda.pseudonymise.english import plain_word, starts_sentence
+from qda.pseudonymise.english import english, plain_word, starts_sentence
 from qda.pseudonymise.entities import Mention
-from qda.pseudonymise.guesses import (SMALL_WORDS, TITLE_WORDS, before_possessed_term, coordinated, from_entity,
-                                      front_matter_dates, guesses, hospital_acronyms, initial_dot, method,
-                                      new_capitals, possessive_places)
+from qda.pseudonymise.guesses import (SMALL_WORDS, TITLE_WORDS, coordinated, from_entity, front_matter_dates,
+                                      guesses, hospital_acronyms, initial_dot, method, new_capitals,
+                                      possessive_boundary, possessive_places)
 from qda.pseudonymise.key import Key
 from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TWO_LETTER_TERMS, find_patterns
 from qda.pseudonymise.regex import alternatives
@@ -205,7 +205,7 @@ class Detector:
             if mention.type not in _SHAPES:
                 if text.startswith(("'t", "’t"), mention.end):  # "Doesn't"
                     continue
-                mention = before_possessed_term(mention, text, occurrences)
+                mention = possessive_boundary(mention, text, occurrences)
                 # A guessed run around an allow-listed term is one name, the largest ("Sure
                 # Start Dingle"), if a word outside the term is no English word; otherwise it
                 # is the term in a phrase ("the Health Visiting service").
@@ -365,7 +365,9 @@ class Detector:
             by_fold = self._folded_forms()
             for match in folded.finditer(text):
                 form = by_fold.get(match.group().casefold())
-                if form is not None and match.group() != form.text:
+                # ... but not inside a word in another case: "always" is no plural of "the Alway".
+                plural = text[match.start():match.end() + 1] if text.startswith("s", match.end()) else ""
+                if form is not None and match.group() != form.text and not (plural and english(plural)):
                     mention = self._form_mention(text, match.start(), match.end(), form.text)
                     if mention is not None:
                         mentions.append(Mention(mention.start, mention.end, match.group(), mention.type,

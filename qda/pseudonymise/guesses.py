@@ -239,10 +239,16 @@ def initial_dot(text: str, start: int, end: int) -> bool:
         end - 3 < start or not text[end - 3].isalpha())
 
 
-def before_possessed_term(mention: Mention, text: str, occurrences: list[tuple[int, int]]) -> Mention:
+def possessive_boundary(mention: Mention, text: str, occurrences: list[tuple[int, int]]) -> Mention:
     """A run that goes on from a name's "'s" into an allow-listed term ends before the "'s":
-    "Kerry-Ann's National Insurance" is Kerry-Ann's number, not a name."""
+    "Kerry-Ann's National Insurance" is Kerry-Ann's number, not a name; one that starts
+    with a term's "'s" starts after it: "GP's Matson Lane Surgery" is the GP's surgery."""
     for start, end in occurrences:
+        if start <= mention.start < end and re.match(r"['’]s[ \t]+", text[end:end + 3]):
+            cut = end + len(re.match(r"['’]s[ \t]+", text[end:end + 3]).group())
+            if cut < mention.end:
+                return Mention(cut, mention.end, text[cut:mention.end], mention.type, mention.source,
+                               mention.original)
         if mention.start < start < mention.end:
             before = text[mention.start:start].rstrip()
             if before.endswith(("'s", "’s")) and len(before) > 2:

@@ -394,7 +394,7 @@ _NHS_BEFORE = re.compile(r"\b(?:NHS|nhs|CHI|hospital)(?:[ \t]+no\.?|[ \t]+number
 _INSTITUTIONS = frozenset({"STREET", "SCHOOL", "HEALTH", "ORG"})
 # Words that start a sentence, not a name, before an institution: "And the Virtual School".
 _LEADING_WORDS = re.compile(r"(?:(?:And|But|So|Or|Then|Because|Also|Even|Just|Like|Well|Yes|No|Oh|Only|When|If|"
-                            r"The|This|That|At|In|To|From|With|For|On|By)[ \t]+)+"
+                            r"The|This|That|At|In|To|From|With|For|On|By|Their|His|Your)[ \t]+)+"  # not "Our Lady's"
                             r"(?:the[ \t]+)?(?=[A-Z0-9])")
 # Prepositions of being within an area, before "the": "in the Fens", "across the Dales".
 _AREA_BEFORE = re.compile(r"\b(?:in|into|across|around|throughout|round|out to)[ \t]+[Tt]he[ \t]+$")
