@@ -100,7 +100,7 @@ class Detector:
     ner: Language | None = None
     forms: dict[str, Form] = field(default_factory=dict)
     _compiled: tuple[int, re.Pattern | None, re.Pattern | None] | None = field(default=None, repr=False)
-    _given: tuple[int, re.Pattern | None] | None = field(default=None, repr=False)
+    _given: re.Pattern | None = field(default=None, repr=False)
     _named: set[str] = field(default_factory=set, repr=False)
     _lower_counts: dict[str, int] = field(default_factory=dict, repr=False)  # occurrences of each word
     _by_fold: tuple[int, dict[str, Form]] | None = field(default=None, repr=False)
@@ -108,19 +108,19 @@ class Detector:
     def __post_init__(self):
         for entry in self.key.entries.values():
             self._add_entity(entry.original, entry.type, "register", entry.aliases)
+        # The pseudonyms the key held before this run (those made during it avoid every word
+        # of every original found, so cannot stand in the texts): whole, and their words that
+        # are words ("Person 13" must not shield the "13" of a real date or phone number).
+        words = {w for e in self.key.entries.values() if not e.pseudonym.startswith("[")
+                 for w in (e.pseudonym, *(p for p in e.pseudonym.split() if p.isalpha()))}
+        self._given = alternatives(words, hyphen=True) if words else None
 
     def _protected(self, text: str) -> list[tuple[int, int]]:
         """Spans never replaced: placeholders ("[School 1]") and pseudonyms already given
         (a second run over pseudonymised text must not pseudonymise the pseudonyms)."""
         spans = [m.span() for m in _PLACEHOLDER.finditer(text)]
-        if self._given is None or self._given[0] != len(self.key.entries):  # rebuilt only as the key grows
-            # Whole pseudonyms, and their words that are words: "Person 13" must not shield
-            # the "13" of a real date or phone number.
-            words = {w for e in self.key.entries.values() if not e.pseudonym.startswith("[")
-                     for w in (e.pseudonym, *(p for p in e.pseudonym.split() if p.isalpha()))}
-            self._given = (len(self.key.entries), alternatives(words, hyphen=True) if words else None)
-        if self._given[1] is not None:
-            spans += [m.span() for m in self._given[1].finditer(text)]
+        if self._given is not None:
+            spans += [m.span() for m in self._given.finditer(text)]
         return spans
 
     # -- pass 1 ------------------------------------------------------------------------
