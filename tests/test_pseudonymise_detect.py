@@ -506,3 +506,17 @@ def test_a_terms_possessive_starts_the_name_after_it(ner):
             "Ffion: Their GP's Brookvale Lane Surgery sent a letter.\n")
     names = replaced(ner, text)[0]
     assert "Brookvale Lane Surgery" in names and not any("GP" in n for n in names)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("the bit everyone calls the Brickies. Damp", [("PERSON", "Brickie"), ("PLACE", "Brickies")]),
+    ("Or the Smoke, as everybody down south calls it.", [("PLACE", "Smoke")]),
+    ("advice on the tenancy from Pryce and Mostyn in town", [("ORG", "Pryce and Mostyn"), ("PLACE", "Pryce")]),
+    ("he kept his job with Doyle and Flynn Plant Hire, and", [("ORG", "Doyle and Flynn Plant Hire")]),
+    ("The first review was Dec. 4, and", [("DATE", "Dec. 4")]),
+    ('the notes say "RT present, aggressive"', [("PERSON", "RT")]),
+    ("in the minutes he's just DMcK, so", [("PERSON", "DMcK")]),
+    ("Phil chairing. Bev from the education service.", [("PERSON", "Bev")]),
+])
+def test_nicknamed_places_firms_after_cues_dotted_months_initials_and_people_from_services(text, expected):
+    assert found(text) == expected

@@ -150,7 +150,7 @@ _ORG_WORDS = phrases([
     "Partnership", "Foundation", "Prison", "Association", "Society", "Charity", "Network", "Alliance", "Forum",
     "Hub", "Collective", "Co-op", "Cooperative", "Centre", "Center", "Library", "Arms", "Inn", "Tavern",
     "Farm", "Farms", "Hotel", "Ltd", "Limited", "PLC", "plc", "& Sons", "and Sons", "Solicitors", "Garage", "Motors", "Feeds",
-    "Foods", "CAMHS", "Link", "GAC", "GAA", "Logistics", "Haulage", "Builders", "Construction", "Cleaning", "Care Home", "Nursing Home", "Hall"])
+    "Foods", "CAMHS", "Link", "GAC", "GAA", "Plant Hire", "Hire", "Lettings", "Logistics", "Haulage", "Builders", "Construction", "Cleaning", "Care Home", "Nursing Home", "Hall"])
 # A generic noun for a place or institution, followed by its name: "the nursery, Little Acorns".
 _INSTITUTION_NOUNS = phrases([
     "school", "nursery", "pre-school", "playgroup", "academy", "college", "surgery", "practice", "GP", "GPs",
@@ -212,7 +212,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("NI", _c(r"\b[A-Z]{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[A-D]\b")),
     ("DATE", _c(
         rf"\b(?:{_DAY}[ \t]+(?:of[ \t]+)?(?:{_MONTHS})\b{_YEAR}?"
-        rf"|(?:{_MONTHS})[ \t]+(?:the[ \t]+)?{_DAY}\b{_YEAR}?"
+        rf"|(?:{_MONTHS})\.?[ \t]+(?:the[ \t]+)?{_DAY}\b{_YEAR}?"  # "Dec. 4"
         rf"|(?i:{_ORDINAL_WORD})[ \t]+(?:of[ \t]+)?(?:{_MONTHS})\b{_YEAR}?"
         rf"|(?:{_MONTHS})[ \t]+the[ \t]+(?i:{_ORDINAL_WORD})\b{_YEAR}?"
         rf"|[0-3]?\d[/.][01]?\d[/.](?:\d{{4}}|\d{{2}})\b"
@@ -272,10 +272,11 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # A pub and the like: "the Dog and Gun", "the Rose & Crown".
         rf"|(?<=\bthe )(?P<v1>{NAME_WORD}[ \t]+(?:and|&)[ \t]+{NAME_WORD})\b"
         # An employer: "works at Morrisons", "a job at Sainsbury's", "shifts for Amazon".
-        rf"|\b(?:works?|worked|working|job|jobs|shifts?|employed|placement|apprenticeship|{_TRADES})"
-        rf"[ \t]+(?:at|for)[ \t]+(?:the[ \t]+)?{_NOT_NAME}(?P<v2>{NAME_WORD}(?:['’]s)?(?:[ \t]+{NAME_WORD})*"
+        rf"|\b(?:(?:works?|worked|working|job|jobs|shifts?|employed|placement|apprenticeship|{_TRADES})[ \t]+(?:at|for)"
+        r"|(?:job|advice|letter|solicitors?|lawyers?|firm|contract|tenancy),?[ \t]+(?:with|from))[ \t]+"
+        rf"(?:the[ \t]+)?{_NOT_NAME}(?P<v2>{NAME_WORD}(?:['’]s)?(?:[ \t]+{NAME_WORD})*"
         # ... "Harland and Wolff", "Marks & Spencer", where the sentence goes on past it.
-        rf"(?:[ \t]+(?:and|&)[ \t]+{NAME_WORD}(?=[ \t]*[.,;:!?)]|[ \t]+(?:in|on|for|at|as|until|till|since|"
+        rf"(?:[ \t]+(?:and|&)[ \t]+{NAME_WORD}(?:[ \t]+{NAME_WORD})*(?=[ \t]*[.,;:!?)]|[ \t]+(?:in|on|for|at|as|until|till|since|"
         r"when|but|so|because|then|now|before|after)\b))?)"
     )),
     ("PERSON", _c(
@@ -287,11 +288,16 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\b[Tt]he[ \t]+(?P<vfamily>{NAME_WORD})e?s\b(?![ \t]+(?:{_CAP}|{_PLACE_NOUNS}\b))"
         # Initials as a person, saying or doing something: "JB said", "AK rang me".
         rf"|\b(?P<vinitials>[A-Z]{{2,3}})(?=[ \t]+(?:said|says|told|asked|rang|phoned|emailed|texted|thinks|thought|"
-        r"reckons|reckoned|wanted|agreed|chaired|came|put|sent|wrote|signed|keeps|kept|goes|went|does|did|made)\b)"
+        r"reckons|reckoned|wanted|agreed|chaired|came|put|sent|wrote|signed|keeps|kept|goes|went|does|did|made|"
+        r"present|absent|attended|arrived|left|refused|declined)\b)"
+        r"|\b(?P<vinitmc>[A-Z]{1,2}(?:Mc|Mac|O')[A-Z][A-Z]?)\b"  # "CMcA", "JO'D"
         # ... "G.D., chair", "LM, housing", "KR and SR" in the notes.
         r"|\b(?P<vdotted>[A-Z]\.[ \t]?[A-Z]\.)(?![A-Za-z])"
         rf"|\b(?P<vinitrole>[A-Z]{{2,3}})(?=,[ \t]+(?:{_ROLE}|housing|health|education|police|school)\b)"
         r"|\b(?P<vinitpair>[A-Z]{2})(?=[ \t]+and[ \t]+[A-Z]{2}\b)|(?<=\b[A-Z]{2} and )(?P<vinitpair2>[A-Z]{2})\b"
+        # Someone from a service: "Carol from the education service", "Gav from housing".
+        rf"|\b(?P<vfrom>{NAME_WORD})(?=[ \t]+from[ \t]+(?:the[ \t]+)?(?:education|health|housing|school|police|"
+        r"council|nursery|surgery|practice|hospital|probation|CAMHS|YOT|children's centre|early help|adult)\b)"
         # A name introduced: 'goes by "Maz"', "everyone calls me Sat", "known as Jojo".
         rf"|\b(?:goes by|known as|calls? (?:me|him|her|them|us)|name's|name is|by the name of|signs? (?:it|himself|"
         rf"herself) as|signed (?:it|himself|herself) as)[ \t]+[\"“'‘]?(?:(?P<vcalled>[A-Z]{{2,3}})\b|"
@@ -315,9 +321,10 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\bthe[ \t]+(?P<v2>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)(?=[ \t]+(?:estate|area|valley|end|side of town|"
         r"flats|village|district|towers|precinct)\b)"
         rf"|\b(?:up|down|out|over|round|across)[ \t]+(?P<v3>{NAME_WORD})[ \t]+way\b"
-        # A nickname given as such: "the Drum, as he calls it".
-        rf"|\b(?P<v5>{NAME_WORD})(?=,?[ \t]+as[ \t]+(?:he|she|they|we|you|everyone|people|folk|locals|the kids)"
-        r"[ \t]+calls?[ \t]+it\b)"
+        # A nickname given as such: "the Drum, as he calls it", "the Toon, as everybody out
+        # here calls it", "the bit everyone calls the Nowells".
+        rf"|\b(?P<v5>{NAME_WORD})(?=,?[ \t]+as[ \t]+(?:[a-z]+[ \t]+){{1,6}}calls?[ \t]+it\b)"
+        rf"|\b(?:everyone|everybody|people|locals|folk|they)[ \t]+calls?[ \t]+(?:it[ \t]+)?the[ \t]+(?P<v6>{NAME_WORD})\b"
         rf"|\b(?:village|town|estate|area|suburb|city)(?:,| called| named)[ \t]+"
         rf"(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)"
     )),
@@ -431,7 +438,7 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 if found.split()[0] in _CALENDAR_WORDS or found.split()[-1] in _CALENDAR_WORDS:
                     continue
                 start, end, found = match.start(), match.end(), match.group()
-            if kind == "PLACE" and group != "v5" and all(is_english_word(w) for w in found.split()):
+            if kind == "PLACE" and group not in ("v5", "v6") and all(is_english_word(w) for w in found.split()):
                 continue
             if (str(group).startswith("vinit") or group == "vcalled") and (found in TWO_LETTER_TERMS or found in GENERIC_ACRONYMS
                                               or found.lower() in STOP_WORDS or found in ("AM", "PM")):

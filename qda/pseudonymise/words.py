@@ -42,13 +42,14 @@ _PEOPLES = (
     "Moldovan Belarusian Serbian Croatian Bosnian Slovenian Macedonian Georgian Armenian Azerbaijani Uzbek "
     "Cameroonian Senegalese Gambian Malawian Zambian Rwandan Burundian Angolan Mozambican Tanzanian "
     "Filipina Filipinos Brazilian Colombian Venezuelan Peruvian Chilean Argentinian Mexican Cuban Trinidadian "
-    "Barbadian Bajan Guyanese Grenadian Vincentian Montserratian Irish-Traveller Hebridean Orcadian Shetlander"
+    "Barbadian Bajan Guyanese Grenadian Vincentian Montserratian Irish-Traveller Hebridean Orcadian Shetlander "
+    "Kurmanji Sorani Badini Bengali Sylheti Lingala Tigrinya Oromo Wolof Patois Romani Shelta Cant"
 )
 _CALENDAR = (
     "January February March April May June July August September October November December Monday Tuesday "
     "Wednesday Thursday Friday Saturday Sunday Mondays "
     "Tuesdays Wednesdays Thursdays Fridays Saturdays Sundays Christmas Xmas Easter Eid Ramadan Diwali "
-    "Hanukkah Halloween Bonfire Valentine's Valentines Mother's Father's Boxing Lent Advent Whitsun"
+    "Hanukkah Halloween Bonfire Valentine Valentine's Valentines Mother's Father's Boxing Lent Advent Whitsun"
 )
 _OTHER = (
     "I I'm I'd I've I'll OK Okay God Jesus Christ Allah Lord Bible Quran Qur'an Koran Mum Mam Mom Dad Nan Gran "
@@ -127,7 +128,7 @@ TALK: frozenset[str] = frozenset((
 #: organisation ("the CPN", "her EHCP", "a DBS check"). An acronym not among them, where an
 #: organisation would stand ("the IDAS group", "from YSS"), is taken for one.
 GENERIC_ACRONYMS: frozenset[str] = frozenset((
-    "IRD DASH RIC MARAC "  # Scotland's inter-agency referral discussion; the domestic abuse risk checklist
+    "IRD DASH RIC MARAC PSNI "  # Scotland's inter-agency referral discussion; the domestic abuse risk checklist
     "A&E AA ABE ADHD ADD AIDS AP APP ASB ASBO ASD ASC ASYE ATM AYSE BAME BASW BBC BME BSL CAF CAFCASS CAMHS "
     "CAO CBT CCE CCG CCIN CCTV CD CDT CEO CEOP CFO CGL CHC CHIN CIN CID CIO CIC CIP CMHT CNS COVID CP CPA "
     "CPN CPR CPS CQC CRB CRC CSC CSE CSW CT CV CYP DBS DCS DfE DFE DHSS DLA DNA DNR DOB DOLS DSL DSM DV DVD "
