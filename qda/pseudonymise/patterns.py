@@ -149,15 +149,17 @@ _ORG_WORDS = phrases([
     "Living", "Women's Aid", "Young Carers", "Carers", "Food Bank", "Foodbank", "Food bank", "Trust", "Project",
     "Partnership", "Foundation", "Prison", "Association", "Society", "Charity", "Network", "Alliance", "Forum",
     "Hub", "Collective", "Co-op", "Cooperative", "Centre", "Center", "Library", "Arms", "Inn", "Tavern",
-    "Farm", "Farms", "Hotel", "Ltd", "Limited", "PLC", "plc", "& Sons", "and Sons", "Solicitors", "Garage", "Motors", "Feeds",
-    "Foods", "CAMHS", "Link", "GAC", "GAA", "Plant Hire", "Hire", "Lettings", "Logistics", "Haulage", "Builders", "Construction", "Cleaning", "Care Home", "Nursing Home", "Hall"])
+    "Farm", "Farms", "Hotel", "Ltd", "Limited", "PLC", "plc", "& Sons", "and Sons", "Solicitors", "Garage", "Motors",
+    "Feeds", "Foods", "CAMHS", "Link", "GAC", "GAA", "Plant Hire", "Hire", "Lettings", "Logistics", "Haulage",
+    "Builders", "Construction", "Cleaning", "Care Home", "Nursing Home", "Hall"])
 # A generic noun for a place or institution, followed by its name: "the nursery, Little Acorns".
 _INSTITUTION_NOUNS = phrases([
     "school", "nursery", "pre-school", "playgroup", "academy", "college", "surgery", "practice", "GP", "GPs",
     "hospital", "clinic", "church", "chapel", "mosque", "temple", "gurdwara", "pub", "club", "charity",
     "centre", "ward", "employer", "company", "firm", "factory", "warehouse", "shop", "project", "association",
     "hostel", "refuge", "prison", "solicitor", "solicitors", "lawyer", "lawyers", "firm", "law firm", "landlord",
-    "letting agent", "letting agents", "wholesaler", "employer's", "care home", "housing association", "primary", "secondary", "high school",
+    "letting agent", "letting agents", "wholesaler", "employer's", "care home", "housing association", "primary",
+    "secondary", "high school",
     "football team", "youth club"])
 
 _LEFT = r"(?<![\w'’\-])"  # a word starts here
@@ -440,8 +442,9 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 start, end, found = match.start(), match.end(), match.group()
             if kind == "PLACE" and group not in ("v5", "v6") and all(is_english_word(w) for w in found.split()):
                 continue
-            if (str(group).startswith("vinit") or group == "vcalled") and (found in TWO_LETTER_TERMS or found in GENERIC_ACRONYMS
-                                              or found.lower() in STOP_WORDS or found in ("AM", "PM")):
+            initials = str(group).startswith("vinit") or group == "vcalled"
+            if initials and (found in TWO_LETTER_TERMS or found in GENERIC_ACRONYMS or found.lower() in STOP_WORDS
+                             or found in ("AM", "PM")):
                 continue  # "GP said", "IT said" (the department), "WE said" shouted
             if group == "vdotted" and found.replace(" ", "") in _DOTTED_TERMS:
                 continue
