@@ -19,7 +19,7 @@ from qda.errors import QdaError
 from qda.writers import atomic_write
 from qda.pseudonymise.allow import AllowList
 from qda.pseudonymise.detect import Detector
-from qda.pseudonymise.key import MENTION_COLUMNS, Key, mentions_path, read_key, read_mentions, write_csv
+from qda.pseudonymise.key import MENTION_COLUMNS, mentions_path, read_key, read_mentions, write_csv
 from qda.pseudonymise.corpus import pseudonymise_texts
 from qda.pseudonymise.replace import DATE_MODES, STYLES, Replacement
 from qda.readers.decode import decode_bytes
