@@ -388,9 +388,33 @@ def test_names_in_webvtt_voice_tags_keep_the_tags(tmp_path):
     ("The Bălănescu family moved", [("PERSON", "Bălănescu")]),
     ("I've worked in the Wolds ten years", [("PLACE", "Wolds")]),
     ("I see the Hartleys on Monday", [("PERSON", "Hartley")]),
+    # found on the p65-p76 gold (made-up words here)
+    ("so the 16th, a Tuesday. And the next review's the 3rd, and", [("DATE", "16th"), ("DATE", "3rd")]),
+    ("he turned up on the 27th with presents", [("DATE", "27th")]),
+    ("the third child, the 2nd floor", []),
+    ("The ward, F12, made the referral", [("HEALTH", "F12")]),
+    ("Mum's neighbour is Mrs Nguyễn, she", [("PERSON", "Nguyễn")]),
+    # (the longest of overlapping matches wins later, in `resolve`)
+    ("They were in Flat 3, Tŷ Coch, the block", [("STREET", "3, Tŷ Coch"), ("STREET", "Flat 3, Tŷ Coch")]),
+    ("Odoi & Partners got her an order", [("ORG", "Odoi & Partners")]),
+    ("an order through Quaye, Tetteh and Partners. We", [("ORG", "Quaye, Tetteh and Partners")]),
+    ("I cover the Spinneys as well", [("PLACE", "Spinneys")]),
+    ("the kids go to the Harriers community sessions", []),
 ])
 def test_dates_streets_institutions_and_names_of_new_shapes(text, expected):
     assert found(text) == expected
+
+
+def test_an_institution_named_after_a_place_keeps_its_generic_tail(ner):
+    text = "Interviewer: Where?\nLeanne: I'm based at the St Cuthbert's Children's Centre, mostly.\n"
+    assert "St Cuthbert's Children's Centre" in replaced(ner, text)[0]
+
+
+def test_a_word_before_a_known_surname_starting_a_sentence_is_the_given_name(ner):
+    text = ("Interviewer: Who?\nSian: Her boyfriend. Dean Okonjo, he's a scaffolder. Okonjo's mam rang.\n"
+            "Interviewer: And the plan?\nSian: Summer to do the course, and Summer Okafor to ring me.\n")
+    found_ = replaced(ner, text)[0]
+    assert "Dean Okonjo" in found_ and "Summer" in found_
 
 
 def test_a_number_read_out_with_hundreds_is_a_phone_number():

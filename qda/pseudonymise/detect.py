@@ -69,10 +69,10 @@ _WORD = re.compile(r"[^\W\d_]+(?:[\-'’][^\W\d_]+)*")
 _RELATIONS = frozenset(w.casefold() for w in RELATION_WORDS)
 _PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
 # Words after a name that say it is ordinary after all ("Will you", "Hope you're well",
-# "Bill them for it").
+# "Bill them for it"); not prepositions: "Summer to do the course", "Grace at the door".
 _FUNCTION_WORDS = frozenset((
     "you i we they he she it me him her us them my your our their this that these those there here the a an "
-    "in on at to for of with by from about into onto up down out off over"
+    "up down out off over"
 ).split())
 # Words that start a turn as talk, never as a name ("Well, ...").
 _DISCOURSE = frozenset("well so right now like anyway okay ok yes no yeah sorry oh look listen erm um "
@@ -228,17 +228,25 @@ class Detector:
         return kept
 
     def _full_names(self, text: str, chosen: list[Mention]) -> list[Mention]:
-        """A known first name and the capitalised word after it, starting a sentence, are a
-        full name ("Ivy's coming. Ivy Ward. She's got..."), however ordinary the words."""
-        first = {m.text for m in chosen if m.type == "PERSON" and " " not in m.text}
-        first |= {f for f, form in self.forms.items() if form.type == "PERSON" and " " not in f}
+        """A known name and the capitalised word beside it, starting a sentence, are a full
+        name, however ordinary the other word: "Ivy's coming. Ivy Ward. She's got...", "Her
+        boyfriend. Dean Matthews, ..." after NER found "Matthews" alone."""
+        names = {m.text for m in chosen if m.type == "PERSON" and " " not in m.text}
+        names |= {f for f, form in self.forms.items() if form.type == "PERSON" and " " not in f}
         taken = covered([(m.start, m.end) for m in chosen], len(text))
         found = []
         for match in _FULL_NAME.finditer(text):
+            if not starts_sentence(text, match.start()):
+                continue
             given, family = match.group(1), match.group(2)
-            if (given in first and family not in self.forms and family not in NOT_IDENTIFYING
-                    and family.casefold() not in self.allow.words
-                    and not any(taken[match.start(2):match.end(2)]) and starts_sentence(text, match.start())):
+            if given in names and not any(taken[match.start(2):match.end(2)]):
+                other = family
+            elif family in names and not given.endswith("ly") and not any(taken[match.start(1):match.end(1)]):
+                other = given  # (not "Apparently Hill said")
+            else:
+                continue
+            if (other not in self.forms and other not in NOT_IDENTIFYING and other.casefold() not in self.allow.words
+                    and other.casefold() not in STOP_WORDS | _DISCOURSE | TITLE_WORDS | _RELATIONS):
                 found.append(Mention(match.start(), match.end(), match.group(), "PERSON", "guess"))
         return found
 

@@ -242,8 +242,12 @@ def initial_dot(text: str, start: int, end: int) -> bool:
 def possessive_boundary(mention: Mention, text: str, occurrences: list[tuple[int, int]]) -> Mention:
     """A run that goes on from a name's "'s" into an allow-listed term ends before the "'s":
     "Kerry-Ann's National Insurance" is Kerry-Ann's number, not a name; one that starts
-    with a term's "'s" starts after it: "GP's Matson Lane Surgery" is the GP's surgery."""
+    with a term's "'s" starts after it: "GP's Matson Lane Surgery" is the GP's surgery. An
+    institution ending in the term is named after its place: "St Ann's Children's Centre"."""
+    institution = mention.source == "pattern" and mention.type in ("SCHOOL", "HEALTH", "ORG")
     for start, end in occurrences:
+        if institution and end == mention.end:
+            continue
         if start <= mention.start < end and re.match(r"['’]s[ \t]+", text[end:end + 3]):
             cut = end + len(re.match(r"['’]s[ \t]+", text[end:end + 3]).group())
             if cut < mention.end:

@@ -36,8 +36,8 @@ from qda.pseudonymise.words import GENERIC_ACRONYMS
 #: One capitalised name word: "Amara", "McAllister", "O'Hare", "Kerry-Ann", "DeShawn".
 # Latin letters with the diacritics of names spoken in UK interviews (Polish, Czech,
 # Romanian, Turkish, Hungarian, Baltic): "Lăcătuș", "Wiśniewska", "Öztürk".
-_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽȘȚ"
-_LOW = r"a-zß-öø-ÿāăąćčďēėęěğģīįıķĺļľłńņňōőœŕřśşšţťūůűųźżžșț"
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽȘȚƠƯĐ"
+_LOW = r"a-zß-öø-ÿāăąćčďēėęěğģīįıķĺļľłńņňōőœŕřśşšţťūůűųźżžșțơưđŵŷḀ-ỿ"  # ḁ-ỿ: Vietnamese ("Trần")
 NAME_WORD = (rf"[{_UP}](?:[{_LOW}]+(?:[{_UP}][{_LOW}]+)?|['’][{_UP}][{_LOW}]+)(?:-[{_UP}][{_LOW}]+)*"
              rf"(?:-(?:[a-z]{{1,3}}-)+[{_UP}][{_LOW}]+)?")  # "Broughton-in-Furness", "Stoke-on-Trent"
 _CAP = r"(?:St\.?|Saint|[A-Z][\w'’\-]*)"  # a capitalised word (names, "St")
@@ -149,7 +149,8 @@ _ORG_WORDS = phrases([
     "Living", "Women's Aid", "Young Carers", "Carers", "Food Bank", "Foodbank", "Food bank", "Trust", "Project",
     "Partnership", "Foundation", "Prison", "Association", "Society", "Charity", "Network", "Alliance", "Forum",
     "Hub", "Collective", "Co-op", "Cooperative", "Centre", "Center", "Library", "Arms", "Inn", "Tavern",
-    "Farm", "Farms", "Hotel", "Ltd", "Limited", "PLC", "plc", "& Sons", "and Sons", "Solicitors", "Garage", "Motors",
+    "Farm", "Farms", "Hotel", "Ltd", "Limited", "PLC", "plc", "& Sons", "and Sons", "& Son", "& Partners",
+    "and Partners", "& Co", "& Associates", "and Associates", "& Daughters", "Solicitors", "Garage", "Motors",
     "Feeds", "Foods", "CAMHS", "Link", "GAC", "GAA", "Plant Hire", "Hire", "Lettings", "Logistics", "Haulage",
     "Builders", "Construction", "Cleaning", "Care Home", "Nursing Home", "Hall"])
 # A generic noun for a place or institution, followed by its name: "the nursery, Little Acorns".
@@ -190,7 +191,7 @@ _ROLE_TITLE = phrases(["Head of Service", "Team Manager", "Service Manager", "Se
                        "Deputy Head", "Head Teacher", "Headteacher", "Practice Manager", "Team Leader"])
 # Nouns after "the Wells" that make it a place or an institution, not a family.
 _PLACE_NOUNS = ("(?:estate|area|end|way|side|road|street|lane|school|academy|surgery|practice|centre|hospital|"
-                "church|pub|club|estates|flats|park|shop|shops|office|ward|village|town)")
+                "church|pub|club|estates|flats|park|shop|shops|office|ward|village|town|community)")
 
 #: (type, expression). A named group starting with "v" is the mention, when present (the
 #: context around it stays outside); otherwise the whole match.
@@ -222,13 +223,13 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\d{{4}}-[01]\d-[0-3]\d\b)"
     )),
     # A day of the month on its own, where the month is understood: "on the 22nd", "Monday
-    # the 10th", "the 14th of this month" - a date, unless a noun follows ("on the 3rd
-    # floor"). In words ("by the third") it is too often a meeting or a visit.
+    # the 10th", "the review's the 3rd, and", "the 14th of this month" - a date, unless a
+    # noun follows ("on the 3rd floor"): transcribers write ranks in words ("the third
+    # child"), days in digits. In words ("by the third") it is too often a meeting or a visit.
     ("DATE", _c(
-        r"\b(?:on|by|from|until|till|til|before|after|since|for|of|be|was|is|it's|[A-Za-z]*day)[ \t]+the[ \t]+"
-        r"(?P<v1>(?:[12]?\d|3[01])(?:st|nd|rd|th))"
+        r"\bthe[ \t]+(?P<v1>(?:[12]?\d|3[01])(?:st|nd|rd|th))"
         r"(?=[ \t]*(?:[.,;:!?)]|$)|[ \t]+(?:and|or|at|in|when|but|so|which|because|there|we|i|he|she|they|it|"
-        r"was|is|then)\b)"
+        r"was|is|then|with|for|to|as|if|after|before|until|till|means|meant|though|anyway)\b)"
         r"|\bthe[ \t]+(?P<v2>(?:[12]?\d|3[01])(?:st|nd|rd|th))(?=[ \t]+of[ \t]+(?:this|next|last|that|the)[ \t]+month\b)"
     )),
     ("STREET", _c(
@@ -236,6 +237,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"(?!['’])"  # "Fen View Close", "Newhampton Road West" whole
         rf"|\b{_HOUSE}{_CAPS}[ \t]+(?:{_NUMBERED_STREET_WORDS})\b"
     )),
+    # A flat in a named block: "Flat 3, Tŷ Gwyn", "flat 12 Bevan House" (a block is a street
+    # address whatever its words).
+    ("STREET", _c(rf"\b[Ff]lat[ \t]+\d{{1,3}}[A-Za-z]?,?[ \t]+{NAME_WORD}(?:[ \t]+{NAME_WORD})*")),
     # A and B roads: "stuck on the B6341", "the A66" (an M is a motorway, a place too large to tell).
     ("STREET", _c(r"(?<=\bthe )(?P<v>[AB]\d{1,4})\b(?![ \t]*(?:area|postcode|district|end|side)\b)")),
     # Streets named in Welsh, the road word first: "12 Heol y Nant", "Ffordd yr Orsaf".
@@ -256,7 +260,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     )),
     ("HEALTH", _c(
         rf"\b{_CAPS}[ \t]+{_HEALTH_WORDS}\b{_OF}"
-        r"|\b[Ww]ard[ \t]+\d{1,3}[A-Za-z]?\b"
+        r"|\b[Ww]ard[ \t]+[A-Z]{0,2}\d{1,3}[A-Za-z]?\b"  # "Ward 7", "ward E39"; "the ward, E39":
+        r"|\b[Ww]ard,[ \t]+(?P<v3>[A-Z]{0,2}\d{1,3}[A-Za-z]?)\b"
         # The name before a lower-case generic word: "the Cairnview surgery".
         rf"|\b(?:the|at|to|from)[ \t]+(?P<v1>{NAME_WORD}(?:[ \t]+{NAME_WORD})*[ \t]+"
         r"(?:surgery|practice|medical centre|health centre|clinic|hospital|infirmary|hospice))\b"
@@ -271,6 +276,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # "St Peter and St Paul".
         r"|\b(?:[A-Z][a-z]+[ \t]+)?St\.?[ \t]+[A-Z][a-z]+['’]s\b"
         r"|\bSt\.?[ \t]+[A-Z][a-z]+[ \t]+(?:and|&)[ \t]+St\.?[ \t]+[A-Z][a-z]+(?:['’]s)?\b"
+        # A firm of partners named in a list: "Boateng, Hale and Partners".
+        rf"|\b{NAME_WORD}(?:,[ \t]+{NAME_WORD})+,?[ \t]+(?:and|&)[ \t]+(?:Partners|Associates|Sons|Co)\b"
         # A pub and the like: "the Dog and Gun", "the Rose & Crown".
         rf"|(?<=\bthe )(?P<v1>{NAME_WORD}[ \t]+(?:and|&)[ \t]+{NAME_WORD})\b"
         # An employer: "works at Morrisons", "a job at Sainsbury's", "shifts for Amazon".
@@ -405,8 +412,9 @@ _INSTITUTIONS = frozenset({"STREET", "SCHOOL", "HEALTH", "ORG"})
 _LEADING_WORDS = re.compile(r"(?:(?:And|But|So|Or|Then|Because|Also|Even|Just|Like|Well|Yes|No|Oh|Only|When|If|"
                             r"The|This|That|At|In|To|From|With|For|On|By|Their|His|Your)[ \t]+)+"  # not "Our Lady's"
                             r"(?:the[ \t]+)?(?=[A-Z0-9])")
-# Prepositions of being within an area, before "the": "in the Fens", "across the Dales".
-_AREA_BEFORE = re.compile(r"\b(?:in|into|across|around|throughout|round|out to)[ \t]+[Tt]he[ \t]+$")
+# Words of being within an area, before "the": "in the Fens", "across the Dales", "on the Meadows".
+_AREA_BEFORE = re.compile(r"\b(?:in|into|across|around|throughout|round|out to|on|off|onto|cover|covers|covered|covering)"
+                          r"[ \t]+[Tt]he[ \t]+$")
 # Plural names after "the" that are countries, not families.
 _NOT_A_FAMILY = frozenset("Netherlands Philippines Bahamas Maldives Seychelles Comoros Americas Midlands".split())
 _CALENDAR_WORDS = frozenset(("January February March April May June July August September October November "
@@ -459,7 +467,8 @@ def find_patterns(text: str) -> Iterator[Mention]:
             if group == "vfamily" and text[start:match.end()] in _NOT_A_FAMILY:
                 continue  # "the Netherlands"
             if group == "vfamily" and _AREA_BEFORE.search(text, max(0, start - 20), start):
-                # "been in the Fens", "across the Dales": a region in the plural, not a family.
+                # "been in the Fens", "across the Dales", "I cover the Meadows": a region or an
+                # estate in the plural, not a family.
                 end = match.end()
                 found = text[start:end]
                 yield Mention(start, end, found, "PLACE", "pattern")
