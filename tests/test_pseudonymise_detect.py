@@ -400,6 +400,12 @@ def test_names_in_webvtt_voice_tags_keep_the_tags(tmp_path):
     ("an order through Quaye, Tetteh and Partners. We", [("ORG", "Quaye, Tetteh and Partners")]),
     ("I cover the Spinneys as well", [("PLACE", "Spinneys")]),
     ("the kids go to the Harriers community sessions", []),
+    # found on the p77-p88 gold (made-up words here)
+    ("My nan still calls it Town General. And", [("PLACE", "Town General")]),
+    ("she goes to mass at Our Lady Star of the Sea with", [("ORG", "Our Lady Star of the Sea"), ("PERSON", "Star")]),
+    ("review on 18/4 and then support 24/7 from 24/7", [("DATE", "18/4")]),
+    ("at 7 Plum Tree Loke in", [("STREET", "7 Plum Tree"), ("STREET", "7 Plum Tree Loke")]),
+    ("a scaffolder with Pryce & Sons Scaffolding down", [("ORG", "Pryce & Sons Scaffolding")]),
 ])
 def test_dates_streets_institutions_and_names_of_new_shapes(text, expected):
     assert found(text) == expected
@@ -544,3 +550,15 @@ def test_a_terms_possessive_starts_the_name_after_it(ner):
 ])
 def test_nicknamed_places_firms_after_cues_dotted_months_initials_and_people_from_services(text, expected):
     assert found(text) == expected
+
+
+def test_firms_of_two_names_and_a_place_with_an_acronym(ner):
+    text = ("Interviewer: Who helped?\nSian: Her solicitor at Corrin and Dobbs rang, and Whitby HARCA were at "
+            "the review. He went to Noah and Hope. Noah was there from Noah and Hope, the twins.\n")
+    found_ = replaced(ner, text)[0]
+    assert {"Corrin and Dobbs", "Whitby HARCA"} <= found_ and "Noah and Hope" not in found_
+
+
+def test_a_short_form_is_no_word_that_starts_place_names(ner):
+    text = "Interviewer: School?\nSian: He's at New College now. New school, new start.\n"
+    assert "New" not in replaced(ner, text)[0]

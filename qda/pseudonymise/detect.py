@@ -26,9 +26,9 @@ from qda.nlp import entities
 from qda.pseudonymise.allow import AllowList
 from qda.pseudonymise.english import english, plain_word, starts_sentence
 from qda.pseudonymise.entities import Mention
-from qda.pseudonymise.guesses import (SMALL_WORDS, TITLE_WORDS, coordinated, from_entity, front_matter_dates,
-                                      guesses, hospital_acronyms, initial_dot, method, new_capitals,
-                                      possessive_boundary, possessive_places)
+from qda.pseudonymise.guesses import (PLACE_PREFIXES, SMALL_WORDS, TITLE_WORDS, coordinated, from_entity,
+                                      front_matter_dates, guesses, hospital_acronyms, initial_dot, method,
+                                      new_capitals, possessive_boundary, possessive_places)
 from qda.pseudonymise.key import Key
 from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TWO_LETTER_TERMS, find_patterns
 from qda.pseudonymise.regex import alternatives
@@ -78,6 +78,9 @@ _FUNCTION_WORDS = frozenset((
 _DISCOURSE = frozenset("well so right now like anyway okay ok yes no yeah sorry oh look listen erm um "
                        "honestly actually basically obviously really fine sure".split())
 _FULL_NAME = re.compile(rf"(?<![\w'’\-])({NAME_WORD})[ \t]+({NAME_WORD})(?![\w'’\-]| {NAME_WORD})")
+# Two names joined after a word for where from: "her solicitor at Rollitt and Dobbs".
+_FIRM = re.compile(rf"\b(?:at|from|through|via)[ \t]+(?P<v>({NAME_WORD})[ \t]+(?:and|&)[ \t]+({NAME_WORD}))"
+                   rf"(?![\w'’\-]|[ \t]+{NAME_WORD})")
 _SHAPES = frozenset({"DATE", "PHONE", "EMAIL", "URL", "POSTCODE", "NHS", "NI"})
 
 
@@ -175,7 +178,8 @@ class Detector:
             guessed = guesses(text, named) + hospital_acronyms(text) + possessive_places(text)
             mentions = matched + self._keep(entities_ + guessed, text, occurrences)
             chosen = resolve(mentions)
-            linked = self._keep(coordinated(text, chosen) + self._full_names(text, chosen), text, occurrences)
+            linked = self._keep(coordinated(text, chosen) + self._full_names(text, chosen) + self._firms(text, chosen),
+                                text, occurrences)
             if linked:
                 mentions += linked
                 chosen = resolve(mentions)
@@ -218,8 +222,9 @@ class Detector:
                         continue
                 light = mention.type == "PERSON" and mention.source not in ("guess", "ner")
                 institution = mention.type in ("SCHOOL", "HEALTH", "ORG") and mention.source == "pattern"
-                # "the Northern General" is a hospital's name, all its words generic.
-                general = institution and mention.text.endswith(" General") and not mention.text.startswith("District")
+                # "the Northern General", "calls it City General": a hospital's name, all its words generic.
+                general = (mention.source == "pattern" and mention.text.endswith(" General")
+                           and not mention.text.startswith("District"))
                 if not general and not self._distinctive(mention.text, light, institution):
                     continue
                 if mention.source in ("ner", "guess") and method(mention.text):
@@ -248,6 +253,20 @@ class Detector:
             if (other not in self.forms and other not in NOT_IDENTIFYING and other.casefold() not in self.allow.words
                     and other.casefold() not in STOP_WORDS | _DISCOURSE | TITLE_WORDS | _RELATIONS):
                 found.append(Mention(match.start(), match.end(), match.group(), "PERSON", "guess"))
+        return found
+
+    def _firms(self, text: str, chosen: list[Mention]) -> list[Mention]:
+        """Two names joined after "at", "from", "through" or "via" are a firm ("nights at
+        Whitaker and Booth"), unless either is a person or place this text names ("from Noah
+        and Hope", "from Leeds and Bradford": `coordinated` takes those) or a relation."""
+        found = []
+        for match in _FIRM.finditer(text):
+            parts = (match.group(2), match.group(3))
+            named = {m.text for m in chosen if m.end <= match.start("v") or m.start >= match.end("v")}
+            if any(p in named or p in NOT_IDENTIFYING or p.casefold() in _RELATIONS | self.allow.words
+                   for p in parts):
+                continue
+            found.append(Mention(match.start("v"), match.end("v"), match.group("v"), "ORG", "guess"))
         return found
 
     def _distinctive(self, name: str, light: bool = False, institution: bool = False) -> bool:
@@ -453,6 +472,7 @@ class Detector:
         for form in short_forms:
             bare = form.removeprefix("the ").removeprefix("The ")
             if (len(bare) > 1 and bare[:1].isupper() and form not in self.forms and bare not in NOT_IDENTIFYING
+                    and bare not in PLACE_PREFIXES  # "New College": not "New"
                     and bare.casefold() not in self.allow.words and bare.casefold() not in _RELATIONS
                     and not (source == "guess" and plain_word(bare))):  # "Cefn Farm": "Cefn", not "Farm"
                 self.forms[form] = Form(form, type_, text, source)

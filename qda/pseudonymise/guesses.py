@@ -16,7 +16,7 @@ from qda.pseudonymise.english import compound, english, ordinary, starts_sentenc
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.patterns import NAME_WORD, TITLES, TWO_LETTER_TERMS
 from qda.pseudonymise.resolve import covered
-from qda.pseudonymise.words import CALENDAR, GENERIC_ACRONYMS, METHOD_TAIL, NOT_IDENTIFYING
+from qda.pseudonymise.words import CALENDAR, GENERIC_ACRONYMS, METHOD_TAIL, NOT_IDENTIFYING, TALK
 
 #: spaCy NER labels taken, and the type each becomes (DATE comes from the patterns, which
 #: find calendar dates rather than "last week").
@@ -38,7 +38,7 @@ _NAMING_TITLES = frozenset("lady sir dame lord bishop canon saint st queen king 
 _LEADING_ADJECTIVES = frozenset("little big young old poor".split())  # part of a name when capitalised
 # Ordinary words that start place names ("North Cambs", "Upper Wharfedale"): kept with the
 # name after them when that is no English word, even at the start of a sentence.
-_PLACE_PREFIXES = frozenset("North South East West Upper Lower Great Little Nether Old New High Long".split())
+PLACE_PREFIXES = frozenset("North South East West Upper Lower Great Little Nether Old New High Long".split())
 # A lone possessive where a place stands: "the consultant at Jimmy's,", "round at Beryl's
 # and" (not "at Mum's": relations are in _LEADING).
 _POSSESSIVE_PLACE = re.compile(
@@ -62,6 +62,8 @@ _HOSPITAL_ACRONYM = re.compile(
     r"|(?<=\bat the )[A-Z]{2,4}\b(?![’'&-])"  # "cleans at the JR"
     r"|\b(?:[A-Z]{2,4}H|UH[A-Z]{1,3})\b(?![’'&-])")  # "RMCH", "NGH", "UHW": an acronym for a hospital
 _ACRONYM = re.compile(r"\b(?:the|at|from|with|via|called|named|by|to)[ \t]+(?P<v>[A-Z]{3,6})s?\b(?![’'\-&])")
+# A name and an acronym: "Poplar HARCA", "Bolton CVS" (an organisation named by its place).
+_NAMED_ACRONYM = re.compile(rf"\b(?P<name>{NAME_WORD})[ \t]+(?P<v>[A-Z]{{3,6}})\b(?![’'\-&])")
 # A list of names: "Bradford, Leeds and Wakefield", "Noah and Hope".
 _LIST = re.compile(rf"(?<![\w'’\-])(?:{_NAME}(?:[ \t]+{_NAME})?,[ \t]+)*{_NAME}(?:[ \t]+{_NAME})?,?[ \t]+"
                    rf"(?:and|&|or)[ \t]+(?:(?:little|baby|young|our)[ \t]+)?{_NAME}(?:[ \t]+{_NAME})?(?![\w'’])")
@@ -146,7 +148,7 @@ def guesses(text: str, named: set[str]) -> list[Mention]:
         if at_start:
             while words and (ordinary(words[0][1], words[0][0], text, named)
                              or words[0][1].casefold() in _LEADING | _LEADING_ADJECTIVES) and not (
-                    words[0][1] in _PLACE_PREFIXES and len(words) > 1 and not english(words[1][1])):
+                    words[0][1] in PLACE_PREFIXES and len(words) > 1 and not english(words[1][1])):
                 # "But Dr Sandhu" -> "Dr Sandhu"; "Mum Leanne" -> "Leanne". After a small
                 # word ("From Street up to...", "It's Ivy's") the rest stands inside the
                 # sentence; after an article or a word of content ("The Independent
@@ -223,13 +225,18 @@ def _guess_type(text: str, start: int, words: list[str]) -> str:
 def hospital_acronyms(text: str) -> list[Mention]:
     """"the LGI", "the QEH": an acronym after "the" ending in I(nfirmary) or H(ospital);
     "the IDAS group", "from YSS": an acronym that names no trade, role or service, where
-    an organisation stands."""
+    an organisation stands; "Poplar HARCA": one after a name."""
     found = [Mention(m.start(), m.end(), m.group(), "HEALTH", "guess") for m in _HOSPITAL_ACRONYM.finditer(text)
              if m.group() not in GENERIC_ACRONYMS and m.group() not in TWO_LETTER_TERMS
              and m.group() not in NOT_IDENTIFYING]
     for m in _ACRONYM.finditer(text):
         if m.group("v") not in GENERIC_ACRONYMS and m.group("v") not in NOT_IDENTIFYING:
             found.append(Mention(m.start("v"), m.end("v"), m.group("v"), "ORG", "guess"))
+    for m in _NAMED_ACRONYM.finditer(text):
+        name, acronym = m.group("name"), m.group("v")
+        if (acronym not in GENERIC_ACRONYMS and acronym not in NOT_IDENTIFYING and name not in NOT_IDENTIFYING
+                and name.casefold() not in STOP_WORDS | TALK):
+            found.append(Mention(m.start(), m.end(), m.group(), "ORG", "guess"))
     return found
 
 

@@ -115,7 +115,8 @@ _NUMBER_WORD = (r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|el
 
 _STREET_WORDS = phrases((
     "Road Rd Street St Lane Ln Avenue Ave Crescent Close Drive Way Grove Gardens Terrace Place Court Walk Row "
-    "Square Mews Rise Hill Parade View Approach Boulevard Chase Wynd Brae Vale Broadway Circus Gate").split())
+    "Square Mews Rise Hill Parade View Approach Boulevard Chase Wynd Brae Vale Broadway Circus Gate Loke Chare "
+    "Vennel Twitten Ginnel Gennel Snicket Jitty Twitchell").split())
 # Words that are streets only after a house number: "33 Cinder Bank", "4 Holly Fold".
 _NUMBERED_STREET_WORDS = phrases((
     "Bank Green Fold Brow Croft Wharf Side Meadow Meadows Park Garth Mount Heights Nook Lea Hey Villas Cottages "
@@ -231,6 +232,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"(?=[ \t]*(?:[.,;:!?)]|$)|[ \t]+(?:and|or|at|in|when|but|so|which|because|there|we|i|he|she|they|it|"
         r"was|is|then|with|for|to|as|if|after|before|until|till|means|meant|though|anyway)\b)"
         r"|\bthe[ \t]+(?P<v2>(?:[12]?\d|3[01])(?:st|nd|rd|th))(?=[ \t]+of[ \t]+(?:this|next|last|that|the)[ \t]+month\b)"
+        # Day and month with no year, after a word for when: "on 18/4", "until 3/11" (not "24/7").
+        r"|\b(?:on|by|until|till|since|from|before|after)[ \t]+(?!24/7\b)"
+        r"(?P<v3>(?:[12]?\d|3[01])/(?:0?[1-9]|1[0-2]))(?![/.\-]?\d)"
     )),
     ("STREET", _c(
         rf"\b(?:{_HOUSE})?{_CAPS}(?:[ \t]+(?:{_STREET_WORDS})\b)+(?:[ \t]+(?:North|South|East|West|Upper|Lower)\b)?"
@@ -269,7 +273,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|(?<=\bthe )(?P<v2>{NAME_WORD}[ \t]+General)\b(?![ \t]+[A-Z])"
     )),
     ("ORG", _c(
-        rf"\b{_CAPS}(?:[ \t]+{_ORG_WORDS}\b)+{_OF}"  # "Hebridean Housing Partnership" whole
+        # A family firm and its trade: "Rees & Sons Scaffolding" (first: the next would stop at "Sons").
+        rf"\b{NAME_WORD}[ \t]+(?:&|and)[ \t]+Sons?(?:[ \t]+{NAME_WORD})+"
+        rf"|\b{_CAPS}(?:[ \t]+{_ORG_WORDS}\b)+{_OF}"  # "Hebridean Housing Partnership" whole
         rf"|\b(?:Jamia[ \t]+)?(?:Masjid|Mosque|Church|HMP|HMYOI|HM[ \t]+Prison|Kingdom[ \t]+Hall)[ \t]+{_CAP}"
         rf"(?:[ \t]+{_CAP})*{_OF}"
         # A saint's name is a school, church or hospital here: "St Mary's", "Overleigh St Mary's",
@@ -278,6 +284,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"|\bSt\.?[ \t]+[A-Z][a-z]+[ \t]+(?:and|&)[ \t]+St\.?[ \t]+[A-Z][a-z]+(?:['’]s)?\b"
         # A firm of partners named in a list: "Boateng, Hale and Partners".
         rf"|\b{NAME_WORD}(?:,[ \t]+{NAME_WORD})+,?[ \t]+(?:and|&)[ \t]+(?:Partners|Associates|Sons|Co)\b"
+        # A church or school of Our Lady: "Our Lady's", "Our Lady Help of Christians".
+        rf"|\bOur[ \t]+Lady(?:['’]s\b|(?:[ \t]+(?:of[ \t]+(?:the[ \t]+)?)?{NAME_WORD})+)"
         # A pub and the like: "the Dog and Gun", "the Rose & Crown".
         rf"|(?<=\bthe )(?P<v1>{NAME_WORD}[ \t]+(?:and|&)[ \t]+{NAME_WORD})\b"
         # An employer: "works at Morrisons", "a job at Sainsbury's", "shifts for Amazon".
@@ -334,6 +342,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # here calls it", "the bit everyone calls the Nowells".
         rf"|\b(?P<v5>{NAME_WORD})(?=,?[ \t]+as[ \t]+(?:[a-z]+[ \t]+){{1,6}}calls?[ \t]+it\b)"
         rf"|\b(?:everyone|everybody|people|locals|folk|they)[ \t]+calls?[ \t]+(?:it[ \t]+)?the[ \t]+(?P<v6>{NAME_WORD})\b"
+        # ... "my nan still calls it City General": what a place is called, whatever its words.
+        rf"|\bcall(?:s|ed)?[ \t]+it[ \t]+(?:the[ \t]+)?(?P<v7>{NAME_WORD}(?:[ \t]+{NAME_WORD})*)"
         rf"|\b(?:village|town|estate|area|suburb|city)(?:,| called| named)[ \t]+"
         rf"(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)"
     )),
@@ -374,6 +384,8 @@ def _cued_people(text: str) -> Iterator[tuple[int, int]]:
                 continue
             yield name.span()
         elif cue in _RELATION_SET:
+            if cue[:1].isupper() and re.search(r"(?:&|\band)[ \t]+$", text[max(0, match.start() - 5):match.start()]):
+                continue  # "Rees & Sons Scaffolding": a firm's name
             after = _AFTER_CUE.match(text, match.end())
             if after is None or after.group("v").split()[0] in _NOT_NAME_SET | _TITLE_SET | TWO_LETTER_TERMS:
                 continue
@@ -448,7 +460,7 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 if found.split()[0] in _CALENDAR_WORDS or found.split()[-1] in _CALENDAR_WORDS:
                     continue
                 start, end, found = match.start(), match.end(), match.group()
-            if kind == "PLACE" and group not in ("v5", "v6") and all(is_english_word(w) for w in found.split()):
+            if kind == "PLACE" and group not in ("v5", "v6", "v7") and all(is_english_word(w) for w in found.split()):
                 continue
             initials = str(group).startswith("vinit") or group == "vcalled"
             if initials and (found in TWO_LETTER_TERMS or found in GENERIC_ACRONYMS or found.lower() in STOP_WORDS
