@@ -43,6 +43,11 @@ FIGURATIVE = [
     "The CP work goes to the top, because it has to.",
     "Cases just move up a rung and down a rung, and we call it progress.",
     "It was a step-down from a plan, really.",
+    "We bumped it up a notch without going to conference.",
+    "So CAF at the bottom, then CiN, then CP up top.",
+    "It's not as high as CP, though.",
+    "With the police it's low on their list.",
+    "It keeps dropping down and then creeping back up again.",
 ]
 
 LITERAL = [
@@ -70,6 +75,8 @@ LITERAL = [
     "I've signed it, it's somewhere under that pile on my desk.",
     "I chair them, on top of the child protection work and supervision.",
     "She came in for a check-up about the plan.",
+    "I had to go right up to the top level of the car park.",
+    "We set up the first meeting under the new category.",
 ]
 
 

@@ -39,9 +39,15 @@ DOMAIN = frozenset(
         "service", "services", "universal", "intervention", "status", "bar", "intensity",
         "severity", "seriousness", "escalation", "line", "order", "criterion", "criteria",
         "red", "amber", "green", "child-in-need", "pecking", "complex", "tray", "in-tray",
-        "inbox", "queue", "priorities", "ordinary", "rung",
+        "inbox", "queue", "priorities", "ordinary", "rung", "notch", "peg",
     }
 )
+# Things with floors and levels of their own: "the top level of the car park" is literal.
+PHYSICAL = frozenset({"car", "park", "building", "house", "stairs", "staircase", "flat", "flats", "block", "tower",
+                      "hill", "road", "street", "garden", "stadium", "bus", "ship", "shop", "office", "school", "lift"})
+# What a case is filed under, not below: "under the new category", "under section 47".
+FILED_UNDER = frozenset({"category", "heading", "umbrella", "banner", "label", "title", "name", "remit", "section",
+                         "pilot", "scheme", "legislation", "act"})
 # Ordered things whose top and bottom are priority: "near the top" when one is named.
 SCALES = frozenset({"ladder", "list", "pile", "heap", "scale", "queue", "agenda", "caseload", "priority", "priorities", "tray", "in-tray"})
 # Heaps of paper: figurative only as "the pile" ("bottom of the pile"), not "that pile" on
@@ -126,6 +132,8 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
         return _judge_direction(token)
     if lemma in POSITIONS:
         for target in _position_objects(token):
+            if lemma in ("under", "over") and target.lemma_ in FILED_UNDER:
+                continue
             if _is_domain(target, position=True) and not _literal_paper(target):
                 return "metaphor.position", [token, target], 0.9
         return None
@@ -150,6 +158,8 @@ def _judge_end(token: Token) -> tuple[str, list[Token], float] | None:
         return "metaphor.end", [token, of, target], 0.9
     if of is not None:
         return None
+    if token.dep_ in ("advmod", "npadvmod", "nmod") and _is_domain(token.head):
+        return "metaphor.end", [token.head, token], 0.8  # "then CP up top", "CAF at the bottom, CiN"
     scale = next((t for t in token.sent if t.lemma_ in SCALES), None)
     if scale is not None:
         return "metaphor.end", [scale, token], 0.8  # "the ladder of concern ... near the top"
@@ -189,7 +199,7 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
         return None
     if verb.lemma_ in STEP_VERBS:
         return "metaphor.step", [verb, token], 0.85
-    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subject = _subject(verb)
     if verb.lemma_ in MOTION_VERBS and subject is not None and subject.lower_ in CASE_PRONOUNS:
         # "it came back down", "things crept back up": a case or situation, not a person, moves
         return "metaphor.direction", [subject, verb, token], 0.7
@@ -205,10 +215,16 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
         subject = next((c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None and _is_domain(subject):
             return "metaphor.level", [subject, token], 0.85
-    for than in (c for c in token.children if c.lower_ == "than"):
+    for than in (c for c in token.children if c.lower_ in ("than", "as", "on")):
         target = _object_of(than)
         if target is not None and _is_domain(target):
-            return "metaphor.level", [token, than, target], 0.9  # "a notch higher than plain CiN"
+            # "a notch higher than plain CiN", "not as high as CP", "low on their list"
+            return "metaphor.level", [token, than, target], 0.9
+    if token.dep_ in ("acomp", "advmod"):  # "it is low on their list", "sat lower on her list"
+        for prep in (c for c in token.head.children if c.dep_ == "prep" and c.lower_ in ("on", "in")):
+            target = _object_of(prep)
+            if target is not None and target.lemma_ in SCALES and not _literal_paper(target):
+                return "metaphor.level", [token, prep, target], 0.85
     if token.dep_ in ("advmod", "acomp", "oprd") and token.head.lemma_ in MOTION_VERBS:
         return "metaphor.level", [token.head, token], 0.8  # "it should have gone higher"
     for child in token.children:
@@ -216,6 +232,17 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
             target = _object_of(child)
             if target is not None and _is_domain(target):
                 return "metaphor.level", [token, child, target], 0.9
+    return None
+
+
+def _subject(verb: Token) -> Token | None:
+    """The verb's subject, or that of the verb it continues: "it keeps dropping down ... and
+    creeping back up" (xcomp, then conj)."""
+    for _ in range(3):
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None or verb.dep_ not in ("xcomp", "conj") or verb.head is verb:
+            return subject
+        verb = verb.head
     return None
 
 
@@ -259,6 +286,10 @@ def _object_of(token: Token) -> Token | None:
 def _is_domain(noun: Token, position: bool = False) -> bool:
     """True for a category, plan, level or risk word, or a noun compounded with one."""
     words = [noun] + [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+    of = next((c for c in noun.children if c.lower_ == "of"), None)
+    owner = _object_of(of) if of is not None else None
+    if owner is not None and owner.lemma_ in PHYSICAL:
+        return False  # "the top level of the car park"
     if noun.lemma_ == "child" and noun.i + 2 < len(noun.doc) and noun.doc[noun.i + 2].lemma_ == "need":
         return True  # "child in need" spelled out; the parser hangs "in need" elsewhere
     for word in words:
