@@ -562,3 +562,22 @@ def test_firms_of_two_names_and_a_place_with_an_acronym(ner):
 def test_a_short_form_is_no_word_that_starts_place_names(ner):
     text = "Interviewer: School?\nSian: He's at New College now. New school, new start.\n"
     assert "New" not in replaced(ner, text)[0]
+
+
+def test_a_two_letter_form_is_not_found_inside_a_plural_word(ner):
+    # "Ye" (Scots "you") starting a sentence must not make "Yes" into "[Person]s"
+    text = ("Interviewer: Okay?\nMoira: Aye. Ye got up the road okay?\nInterviewer: Yes, fine.\n"
+            "Moira: Yes. Mrs Ye-Mackay rang.\n")
+    detector, (mentions,) = detect(ner, text)
+    assert not [m for m in mentions if text.startswith("Yes", m.start)]
+
+
+def test_kin_words_gaelic_talk_and_the_cp_register_are_not_names(ner):
+    text = ("Interviewer: Okay?\nMairi: Aye. Tha mi toilichte. Sumi said \"Dadi hits Ammi.\" It sat under "
+            "the Child Protection Register. Mòran taing. We met in Granny's trailer, and the Brethren.\n")
+    assert not replaced(ner, text)[0] & {"Tha mi toilichte", "Dadi", "Ammi", "Register", "Mòran", "Granny",
+                                         "Brethren"}
+
+
+def test_gaelic_school_names_keep_their_small_words():
+    assert ("SCHOOL", "Bun-sgoil Allt a' Mhuilinn") in found("The school, Bun-sgoil Allt a' Mhuilinn, noticed")

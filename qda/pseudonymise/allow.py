@@ -11,7 +11,7 @@ from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.regex import trie
 
 DEFAULT_ALLOW: tuple[str, ...] = (
-    "Child Protection", "Child Protection Plan", "CP", "CP plan", "Child in Need", "CiN",
+    "Child Protection", "Child Protection Plan", "Child Protection Register", "CP", "CP plan", "Child in Need", "CiN",
     "Complex Child in Need", "Complex", "CCiN", "Team Manager", "Service Manager", "Senior Practitioner",
     "Principal Social Worker", "social worker", "health visitor", "school nurse", "Signs of Safety",
     "Sure Start", "Sure Start Centre", "Children's Centre", "CAF", "Common Assessment Framework",

@@ -385,6 +385,8 @@ class Detector:
         exact, folded = self._forms_patterns()
         if exact is not None:
             for match in exact.finditer(text):
+                if text.startswith("s", match.end()) and english(text[match.start():match.end() + 1]):
+                    continue  # a plural that is a word: "Ye" is not in "Yes"
                 mention = self._form_mention(text, match.start(), match.end(), match.group())
                 if mention is not None:
                     mentions.append(mention)

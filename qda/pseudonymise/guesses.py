@@ -153,13 +153,13 @@ def guesses(text: str, named: set[str]) -> list[Mention]:
                 # word ("From Street up to...", "It's Ivy's") the rest stands inside the
                 # sentence; after an article or a word of content ("The Independent
                 # Reviewing Officer", "Detective Constable") it still starts it.
-                popped = words.pop(0)[1].casefold().removesuffix("'s").removesuffix("’s")
+                popped = _bare(words.pop(0)[1].casefold())
                 at_start = popped in ("the", "a", "an") or popped not in STOP_WORDS
         for part in _split_run(words):
             # "Lady Lumley's", "Sir John Deane's": a title naming an institution stays.
             if not (len(part) > 1 and part[0][1].casefold() in _NAMING_TITLES and part[-1][1].endswith(("'s", "’s"))):
-                while part and (part[0][1].casefold().rstrip(".") in TITLE_WORDS or part[0][1].casefold() in _LEADING
-                                or part[0][1].casefold() in SMALL_WORDS):
+                while part and (part[0][1].casefold().rstrip(".") in TITLE_WORDS
+                                or _bare(part[0][1]).casefold() in _LEADING or part[0][1].casefold() in SMALL_WORDS):
                     part.pop(0)
             while part and part[-1][1].casefold() in SMALL_WORDS:
                 part.pop()
@@ -167,7 +167,7 @@ def guesses(text: str, named: set[str]) -> list[Mention]:
                 continue
             start = part[0][0]
             end = part[-1][0] + len(part[-1][1])
-            bare = [w.removesuffix("'s").removesuffix("’s") for _, w in part]
+            bare = [_bare(w) for _, w in part]
             # Still the start of the sentence ("Detective Constable"): only a word no
             # lexicon knows makes it a name.
             if (at_start or starts_sentence(text, start)) and all(english(w) or w in NOT_IDENTIFYING for w in bare):
@@ -187,12 +187,17 @@ def guesses(text: str, named: set[str]) -> list[Mention]:
     return found
 
 
+def _bare(word: str) -> str:
+    """A word without its possessive "'s"."""
+    return word.removesuffix("'s").removesuffix("’s")
+
+
 def _split_run(words: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     """A run of words split at words that identify nobody ("Tuesday", "English", "I'm");
     an ordinary word before a holiday goes with it ("New Year", "Good Friday")."""
     parts: list[list[tuple[int, str]]] = [[]]
     for i, (start, word) in enumerate(words):
-        bare = word.removesuffix("'s").removesuffix("’s")
+        bare = _bare(word)
         joined = any(0 <= j < len(words) and words[j][1] in SMALL_WORDS for j in (i - 1, i + 1))
         if (word in NOT_IDENTIFYING or bare in NOT_IDENTIFYING) and not joined:  # "Christ the King" holds
             if (bare in CALENDAR or bare == "Year") and len(parts[-1]) == 1 and english(parts[-1][0][1]):

@@ -260,7 +260,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # Polska im. Jana Pawła II".
         rf"|\b(?:{_CAP}[ \t]+)?(?:Ysgol|Sgoil|Bun-sgoil|Bunsgoil|Scoil|Bunscoil|Gaelscoil|Gaelcholáiste|Szkoła|École|"
         rf"Escuela|Okulu|Madrasa|Madrassa|Madrasah|Madressa|Darul|Dar[ \t]+al)"
-        rf"(?:[ \t]+(?:(?:y|yr|an|na|nan|nam|im\.|de|la|du)[ \t]+)?{_CAP})+"
+        rf"(?:[ \t]+(?:(?:y|yr|an|na|nan|nam|a'|a’|im\.|de|la|du)[ \t]+)?{_CAP})+"
     )),
     ("HEALTH", _c(
         rf"\b{_CAPS}[ \t]+{_HEALTH_WORDS}\b{_OF}"

@@ -43,7 +43,7 @@ _PEOPLES = (
     "Cameroonian Senegalese Gambian Malawian Zambian Rwandan Burundian Angolan Mozambican Tanzanian "
     "Filipina Filipinos Brazilian Colombian Venezuelan Peruvian Chilean Argentinian Mexican Cuban Trinidadian "
     "Barbadian Bajan Guyanese Grenadian Vincentian Montserratian Irish-Traveller Hebridean Orcadian Shetlander "
-    "Kurmanji Sorani Badini Bengali Sylheti Lingala Tigrinya Oromo Wolof Patois Romani Shelta Cant"
+    "Kurmanji Sorani Badini Bengali Sylheti Lingala Tigrinya Oromo Wolof Patois Romani Shelta Cant Brethren"
 )
 _CALENDAR = (
     "January February March April May June July August September October November December Monday Tuesday "
@@ -57,7 +57,10 @@ _OTHER = (
     "GCSE GCSEs SATs Ofsted Facebook WhatsApp Instagram Snapchat TikTok YouTube Google Twitter Xbox "
     "PlayStation iPad iPhone Netflix Zoom Teams Skype Lego Calpol Covid COVID Brexit Internet Bless "
     # national charities and services, named the same everywhere
-    "Shelter Relate Samaritans Childline Kidscape Mencap StepChange Turn2us Barnardos Gingerbread"
+    "Shelter Relate Samaritans Childline Kidscape Mencap StepChange Turn2us Barnardos Gingerbread "
+    # the armed forces, and kin words in the languages families speak ("Dadi hits Ammi")
+    "Army Navy RAF Marines Dadi Nani Dada Nana Ammi Ammu Abbu Abba Abu Ami Baba Babcia Dziadek Oma Opa Nonna "
+    "Nonno Yiayia Bubbe Zaide Mamó Daideo Nain Taid"
 )
 #: Months, weekdays and holidays.
 CALENDAR: frozenset[str] = frozenset(_CALENDAR.split())
@@ -121,7 +124,10 @@ TALK: frozenset[str] = frozenset((
     # thanks and greetings in the languages families speak: "Diolch", "Vinaka", "Shukran"
     "diolch vinaka shukran dziękuję dziekuje mulţumesc multumesc merci gracias obrigado grazie danke "
     "asante teşekkürler tesekkurler spasibo dhanyavaad shukriya mahadsanid salaam salam inshallah mashallah "
-    "knackering knackered gutted chuffed mardy skint shattered"
+    "knackering knackered gutted chuffed mardy skint shattered "
+    # Scots and Doric, Gaelic and Welsh said in passing: "Ye got up the road?", "Mòran taing"
+    "ye yer yersel yersels youse yous gey fit dae tae wi ye'll ye've tha mi cha chreid mòran moran taing "
+    "glè gle mhath ciamar slàinte slainte toilichte bore"
 ).split())
 
 #: Acronyms of trades, roles, services, plans, laws and things that name no particular
