@@ -581,3 +581,14 @@ def test_kin_words_gaelic_talk_and_the_cp_register_are_not_names(ner):
 
 def test_gaelic_school_names_keep_their_small_words():
     assert ("SCHOOL", "Bun-sgoil Allt a' Mhuilinn") in found("The school, Bun-sgoil Allt a' Mhuilinn, noticed")
+
+
+def test_a_name_given_after_its_generic_noun_is_kept_whatever_its_words(ner):
+    text = ("Interviewer: Housing?\nLeanne: We got the housing association, Harbour Homes, to the table. "
+            "And the landlord, Community Lettings, were sending letters. She's at PRUCol now.\n")
+    assert {"Harbour Homes", "Community Lettings"} <= replaced(ner, text)[0]
+
+
+def test_a_mixed_case_acronym_where_an_organisation_stands(ner):
+    text = "Interviewer: College?\nLeanne: She wants to do hairdressing at WESCol in September.\n"
+    assert "WESCol" in replaced(ner, text)[0]

@@ -30,7 +30,7 @@ from qda.pseudonymise.guesses import (PLACE_PREFIXES, SMALL_WORDS, TITLE_WORDS, 
                                       front_matter_dates, guesses, hospital_acronyms, initial_dot, method,
                                       new_capitals, possessive_boundary, possessive_places)
 from qda.pseudonymise.key import Key
-from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TWO_LETTER_TERMS, find_patterns
+from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TWO_LETTER_TERMS, find_patterns, named_after_noun
 from qda.pseudonymise.regex import alternatives
 from qda.pseudonymise.resolve import covered, resolve
 from qda.pseudonymise.words import GENERIC, GENERIC_ACRONYMS, INSTITUTION_TAIL_WORDS, NOT_IDENTIFYING, PEOPLES
@@ -225,7 +225,8 @@ class Detector:
                 # "the Northern General", "calls it City General": a hospital's name, all its words generic.
                 general = (mention.source == "pattern" and mention.text.endswith(" General")
                            and not mention.text.startswith("District"))
-                if not general and not self._distinctive(mention.text, light, institution):
+                if not general and not named_after_noun(text, mention.start, mention.end) and \
+                        not self._distinctive(mention.text, light, institution):
                     continue
                 if mention.source in ("ner", "guess") and method(mention.text):
                     continue  # "Freedom Programme", "Graded Care Profile"

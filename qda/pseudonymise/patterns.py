@@ -347,14 +347,16 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\b(?:village|town|estate|area|suburb|city)(?:,| called| named)[ \t]+"
         rf"(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)"
     )),
-    # An institution after its generic noun: "the nursery, Little Owls"; "her church, Zion".
+    # An institution after its generic noun: "the nursery, Little Owls"; "her church, Zion";
+    # "the housing association, Gateway Homes".
     ("ORG_NAMED", _c(
-        rf"\b(?:the|his|her|their|our|my|your|a|local|{NAME_WORD}['’]s)[ \t]+{_INSTITUTION_NOUNS}(?:['’]s)?"
+        rf"\b(?:the|his|her|their|our|my|your|a|local|{NAME_WORD}['’]s)[ \t]+(?:[a-z]+[ \t]+)?{_INSTITUTION_NOUNS}(?:['’]s)?"
         rf"(?:,| called| named|"
         rf" is| was)[ \t]+(?:the[ \t]+)?{_NOT_NAME}"
         rf"(?P<v>{NAME_WORD}(?:['’]s)?(?:[ \t]+(?:(?:of|the|of the|and|&)[ \t]+)?{NAME_WORD}(?:['’]s)?)*)"
     )),
 ]
+_ORG_NAMED = dict(PATTERNS)["ORG_NAMED"]
 # A word, then (after an optional "'s" and comma) a capitalised word or "is"/"called": where
 # a title, relation or role word may introduce a name. The name is read by _AFTER_CUE.
 _CUE = re.compile(r"(?<![\w'’\-])(?P<cue>[A-Za-z][A-Za-z\-]*)(?P<poss>['’]s)?(?P<comma>,)?[ \t]+"
@@ -512,6 +514,13 @@ def find_patterns(text: str) -> Iterator[Mention]:
         if not text.startswith(("'t", "’t"), end) and (start, end) not in seen:
             seen.add((start, end))
             yield Mention(start, end, text[start:end], "PERSON", "pattern")
+
+
+def named_after_noun(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` is a name given right after a generic noun ("the landlord,
+    Community Gateway"): a name whatever its words."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return any(m.span("v") == (start, end) for m in _ORG_NAMED.finditer(text, max(line_start, start - 80), end))
 
 
 def _adverb(word: str) -> bool:
