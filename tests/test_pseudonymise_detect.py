@@ -592,3 +592,43 @@ def test_a_name_given_after_its_generic_noun_is_kept_whatever_its_words(ner):
 def test_a_mixed_case_acronym_where_an_organisation_stands(ner):
     text = "Interviewer: College?\nLeanne: She wants to do hairdressing at WESCol in September.\n"
     assert "WESCol" in replaced(ner, text)[0]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("an appointment with Varma and Quayle, the solicitors, who", [("ORG", "Varma and Quayle")]),
+    ("that's Anne, Princess of Wessex Hospital, with a bump", [("HEALTH", "Anne, Princess of Wessex Hospital")]),
+])
+def test_firms_named_by_what_they_are_and_hospitals_named_after_royals(text, expected):
+    assert found(text) == expected
+
+
+def test_hospitals_by_their_initials_where_someone_is_admitted(ner):
+    text = ("Interviewer: Health?\nSiobhan: Mason had been in QM with a head injury, then went into the RV. "
+            "And the T and W didn't know. The paediatrician at PRoW said so. He went to A and E.\n")
+    assert {"QM", "RV", "T and W", "PRoW"} <= replaced(ner, text)[0]
+
+
+def test_idioms_welsh_and_gaelic_talk_and_languages_are_not_names(ner):
+    text = ("Interviewer: Thanks.\nIain: Chwarae teg to the chair. She does my Shona for me. They won't know them "
+            "from Adam. See the DA form. Tapadh leat.\n")
+    assert not replaced(ner, text)[0] & {"Chwarae", "Shona", "Adam", "DA", "Tapadh"}
+
+
+def test_a_team_or_region_in_the_plural_is_not_a_family(ner):
+    text = "Interviewer: Fun?\nIain: He'd take the baby to see the Mariners when he's big enough.\n"
+    mentions = detect(ner, text)[1][0]
+    assert any(text[m.start:m.end] == "Mariners" for m in mentions)
+
+
+def test_a_person_named_as_a_country_and_no_short_form_from_a_nursery(ner):
+    text = ("Interviewer: The kids?\nCerys: Ty, twelve, and Mali, who's five. Yusuf goes to nursery, Tiny Steps. "
+            "Tiny. Three of them in two bedrooms.\nInterviewer: Contact?\nCerys: With Mali, through court.\n")
+    detector, (mentions,) = detect(ner, text)
+    assert sum(text[m.start:m.end] == "Mali" for m in mentions) == 2
+    assert not any(text[m.start:m.end] == "Tiny" for m in mentions)
+
+
+def test_a_dialect_word_is_no_lower_case_name(ner):
+    texts = ("Interviewer: Who?\nMoira: Mr Lang came, and Mrs Lang.\n",
+             "Interviewer: Far?\nMoira: It's a gey lang road, a lang way. Aye, lang.\n")
+    assert "lang" not in replaced(ner, *texts)[1]

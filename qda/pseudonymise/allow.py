@@ -31,6 +31,11 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "Cafcass", "England", "Wales", "Scotland", "Northern Ireland", "Britain", "Great Britain", "UK",
     "Christmas", "Easter", "English", "Welsh", "Scottish", "Irish", "British", "Polish", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
     "Saturday", "Sunday",
+    # idioms with a name in them: "they won't know them from Adam"
+    "from Adam", "Bob's your uncle", "Joe Bloggs", "Joe Public", "Jack of all trades", "Johnny-come-lately",
+    "Nosey Parker", "Nosy Parker", "Doubting Thomas", "Peeping Tom", "Tom, Dick and Harry", "Smart Alec",
+    "Jack the lad", "Billy No-Mates", "Billy-no-mates", "Mr Right", "Heath Robinson", "Sod's law",
+    "Murphy's law", "Uncle Tom Cobley", "Bob and Sue", "Jack and Jill",
 )
 
 

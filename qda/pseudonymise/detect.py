@@ -33,7 +33,8 @@ from qda.pseudonymise.key import Key
 from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TWO_LETTER_TERMS, find_patterns, named_after_noun
 from qda.pseudonymise.regex import alternatives
 from qda.pseudonymise.resolve import covered, resolve
-from qda.pseudonymise.words import GENERIC, GENERIC_ACRONYMS, INSTITUTION_TAIL_WORDS, NOT_IDENTIFYING, PEOPLES
+from qda.pseudonymise.words import (COUNTRIES, GENERIC, GENERIC_ACRONYMS, INSTITUTION_TAIL_WORDS, NOT_IDENTIFYING,
+                                    PEOPLES)
 
 #: Front-matter attributes whose values name people (also any attribute whose name holds
 #: "name"), places, and institutions.
@@ -176,7 +177,7 @@ class Detector:
         found = []
         for text, occurrences, matched, entities_ in zip(texts, allowed, patterns, by_text):
             guessed = guesses(text, named) + hospital_acronyms(text) + possessive_places(text)
-            mentions = matched + self._keep(entities_ + guessed, text, occurrences)
+            mentions = _plural_names(matched + self._keep(entities_ + guessed, text, occurrences), text)
             chosen = resolve(mentions)
             linked = self._keep(coordinated(text, chosen) + self._full_names(text, chosen) + self._firms(text, chosen),
                                 text, occurrences)
@@ -286,6 +287,8 @@ class Detector:
                 continue
             if institution and bare in PEOPLES and bare.casefold() not in self.allow.words:
                 return True
+            if light and bare in COUNTRIES and len(words) == 1:
+                return True  # "Mali, who's five": a person named as a country is
             if bare in NOT_IDENTIFYING or word in NOT_IDENTIFYING:
                 continue
             if light:
@@ -397,7 +400,12 @@ class Detector:
                 form = by_fold.get(match.group().casefold())
                 # ... but not inside a word in another case: "always" is no plural of "the Alway".
                 plural = text[match.start():match.end() + 1] if text.startswith("s", match.end()) else ""
-                if form is not None and match.group() != form.text and not (plural and english(plural)):
+                # ... nor in lower case where the word is more often written so: a dialect or
+                # sports word ("a gey lang road", "no shinty") is no misspelt "Lang".
+                word = match.group()
+                lower = word.islower() and self._lower_counts.get(word, 0) >= self._lower_counts.get(form.text, 0) \
+                    if form is not None else False
+                if form is not None and word != form.text and not (plural and english(plural)) and not lower:
                     mention = self._form_mention(text, match.start(), match.end(), form.text)
                     if mention is not None:
                         mentions.append(Mention(mention.start, mention.end, match.group(), mention.type,
@@ -477,7 +485,10 @@ class Detector:
             if (len(bare) > 1 and bare[:1].isupper() and form not in self.forms and bare not in NOT_IDENTIFYING
                     and bare not in PLACE_PREFIXES  # "New College": not "New"
                     and bare.casefold() not in self.allow.words and bare.casefold() not in _RELATIONS
-                    and not (source == "guess" and plain_word(bare))):  # "Cefn Farm": "Cefn", not "Farm"
+                    # "Cefn Farm": "Cefn", not "Farm"; NER's "Tiny Steps" (a nursery, all words
+                    # plain) is no "Tiny", but "Summer Okafor" is a Summer
+                    and not (plain_word(bare) and (source == "guess" or source == "ner" and not bare.isupper()
+                                                   and all(plain_word(w) for w in text.split())))):
                 self.forms[form] = Form(form, type_, text, source)
 
     def _forms_patterns(self) -> tuple[re.Pattern | None, re.Pattern | None]:
@@ -515,6 +526,15 @@ class Detector:
         if form is None or mention.original:
             return mention
         return Mention(mention.start, mention.end, mention.text, form.type, mention.source, form.original)
+
+
+def _plural_names(mentions: list[Mention], text: str) -> list[Mention]:
+    """Without the family read into "the Mariners" or "the Borders" where NER calls the
+    whole plural an organisation or a place (a team, a region): the family pattern would
+    replace "Mariner" and leave the "s"."""
+    whole = {(m.start, m.end) for m in mentions if m.source == "ner" and m.type in ("ORG", "PLACE")}
+    return [m for m in mentions if not (m.source == "pattern" and m.type == "PERSON" and (m.start, m.end + 1) in whole
+                                        and text.startswith("s", m.end) and text[:m.start].endswith(("the ", "The ")))]
 
 
 def _whole_value(value: str, parts: list[str]) -> list[str]:

@@ -43,7 +43,7 @@ PLACE_PREFIXES = frozenset("North South East West Upper Lower Great Little Nethe
 # and" (not "at Mum's": relations are in _LEADING).
 _POSSESSIVE_PLACE = re.compile(
     rf"\b(?:at|to|from|into|outside)[ \t]+(?P<v>{NAME_WORD}['’]s)(?=[ \t]*[,.;:!?)]|[ \t]+(?:and|or|in|on|for|with|"
-    r"till|until|where|when|because|but|yesterday|today|tonight|every|last|this|that)\b)")
+    r"till|until|where|when|because|but|yesterday|today|tonight|every|last|this|that|down|up|over|near|by|off)\b)")
 #: Titles, case-folded ("mrs", "dr", "prof").
 TITLE_WORDS = frozenset(t.casefold() for t in TITLES) | frozenset("mr mrs ms miss dr prof sir dame mx".split())
 # Words before a name that say it is a place.
@@ -62,8 +62,13 @@ _HOSPITAL_ACRONYM = re.compile(
     r"|(?<=\bat the )[A-Z]{2,4}\b(?![’'&-])"  # "cleans at the JR"
     r"|\b(?:[A-Z]{2,4}H|UH[A-Z]{1,3})\b(?![’'&-])")  # "RMCH", "NGH", "UHW": an acronym for a hospital
 # (also one in mixed case: "at NESCol", "from UCLan")
-_ACRONYM = re.compile(r"\b(?:the|at|from|with|via|called|named|by|to)[ \t]+(?P<v>[A-Z]{3,6}|[A-Z]{2,5}[a-z]{2,3}[A-Z]?)s?\b"
-                      r"(?![’'\-&])")
+_ACRONYM = re.compile(r"\b(?:the|at|from|with|via|called|named|by|to)[ \t]+"
+                      r"(?P<v>[A-Z]{3,6}|(?=(?:[a-z]*[A-Z]){3})[A-Z]{1,5}[a-z]{1,3}[A-Z]{0,2})s?\b(?![’'\-&])")
+# A hospital by its initials where someone is admitted or seen: "had been in QA", "went into
+# the QE", "the K and C didn't know" (not "A and E").
+_ADMITTED = re.compile(r"\b(?:admitted to|taken to|taken into|been in|went into|gone into|go into|was in|were in|"
+                       r"born at|born in|seen at|seen in|transferred to)[ \t]+(?:the[ \t]+)?(?P<v>[A-Z]{2,4})\b(?![’'\-&])"
+                       r"|\b[Tt]he[ \t]+(?P<w>(?!A and E\b)[A-Z] and [A-Z])\b")
 # A name and an acronym: "Poplar HARCA", "Bolton CVS" (an organisation named by its place).
 _NAMED_ACRONYM = re.compile(rf"\b(?P<name>{NAME_WORD})[ \t]+(?P<v>[A-Z]{{3,6}})\b(?![’'\-&])")
 # A list of names: "Bradford, Leeds and Wakefield", "Noah and Hope".
@@ -239,6 +244,10 @@ def hospital_acronyms(text: str) -> list[Mention]:
     for m in _ACRONYM.finditer(text):
         if m.group("v") not in GENERIC_ACRONYMS and m.group("v") not in NOT_IDENTIFYING:
             found.append(Mention(m.start("v"), m.end("v"), m.group("v"), "ORG", "guess"))
+    for m in _ADMITTED.finditer(text):
+        group = "v" if m.group("v") else "w"
+        if m.group(group) not in GENERIC_ACRONYMS and m.group(group) not in TWO_LETTER_TERMS:
+            found.append(Mention(m.start(group), m.end(group), m.group(group), "HEALTH", "guess"))
     for m in _NAMED_ACRONYM.finditer(text):
         name, acronym = m.group("name"), m.group("v")
         if (acronym not in GENERIC_ACRONYMS and acronym not in NOT_IDENTIFYING and name not in NOT_IDENTIFYING

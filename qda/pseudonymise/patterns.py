@@ -269,6 +269,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # The name before a lower-case generic word: "the Cairnview surgery".
         rf"|\b(?:the|at|to|from)[ \t]+(?P<v1>{NAME_WORD}(?:[ \t]+{NAME_WORD})*[ \t]+"
         r"(?:surgery|practice|medical centre|health centre|clinic|hospital|infirmary|hospice))\b"
+        # A hospital named after a royal: "Diana, Princess of Wales Hospital".
+        rf"|\b{NAME_WORD},[ \t]+(?:Princess|Prince|Duchess|Duke|Queen|King|Countess)[ \t]+of[ \t]+{NAME_WORD}"
+        rf"(?:[ \t]+{_HEALTH_WORDS})?"
         # A general hospital by its first name: "the Northern General", "at the Leeds General".
         rf"|(?<=\bthe )(?P<v2>{NAME_WORD}[ \t]+General)\b(?![ \t]+[A-Z])"
     )),
@@ -282,6 +285,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # "St Peter and St Paul".
         r"|\b(?:[A-Z][a-z]+[ \t]+)?St\.?[ \t]+[A-Z][a-z]+['’]s\b"
         r"|\bSt\.?[ \t]+[A-Z][a-z]+[ \t]+(?:and|&)[ \t]+St\.?[ \t]+[A-Z][a-z]+(?:['’]s)?\b"
+        # Two names and what they are: "Dhillon and Hussain, the solicitors".
+        rf"|\b{NAME_WORD}[ \t]+(?:and|&)[ \t]+{NAME_WORD}(?=,?[ \t]+the[ \t]+(?:solicitors|lawyers|firm|accountants|"
+        r"builders|garage|estate agents|letting agents|agency|practice|partnership)\b)"
         # A firm of partners named in a list: "Boateng, Hale and Partners".
         rf"|\b{NAME_WORD}(?:,[ \t]+{NAME_WORD})+,?[ \t]+(?:and|&)[ \t]+(?:Partners|Associates|Sons|Co)\b"
         # A church or school of Our Lady: "Our Lady's", "Our Lady Help of Christians".
@@ -368,7 +374,7 @@ _AFTER_TITLE = re.compile(rf"(?:(?:ap|ab|van|von|de|da|di|del|le|la)[ \t]+)?{NAM
 _TITLE_SET = frozenset(TITLES)
 _DOTTED_TERMS = frozenset("U.K. U.S. E.U. A.M. P.M. N.B. I.T. P.S. Q.C. G.P. P.E. R.E. T.V.".split())
 #: Two capitals that are a term, not someone's initials: "the GP", "mum, OK".
-TWO_LETTER_TERMS = frozenset("GP PC DC DS DI HV SW TA OT PA OK UK EU TV IT PE RE NI ID CV DJ MP HR AA".split())
+TWO_LETTER_TERMS = frozenset("GP PC DC DS DI HV SW TA OT PA OK UK EU TV IT PE RE NI ID CV DJ MP HR AA DA".split())
 _RELATION_SET = frozenset(_RELATION.split("|")) | {"called", "named", "nicknamed"}
 _NOT_NAME_SET = frozenset(re.findall(r"[A-Za-z]+", _NOT_NAME.split("(?!" + _TITLE)[0]))
 _NOT_AFTER_TITLE_SET = frozenset(re.findall(r"[A-Za-z]+", _NOT_NAME_AFTER_TITLE))

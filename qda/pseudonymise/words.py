@@ -33,7 +33,8 @@ _PEOPLES = (
     "Congolese Zimbabwean Kenyan Ugandan Jamaican Caribbean Asian Asians European Europeans American "
     "Americans Canadian Australian French German Germans Italian Spanish Portuguese Dutch Greek Arab Arabs "
     "Arabic Urdu Punjabi Mirpuri Pahari Hindi Gujarati Pashto Dari Farsi Persian Tigrinya Amharic Swahili "
-    "Yoruba Igbo Twi Lingala Mandarin Cantonese Tagalog Sign BSL Makaton Gaelic Cornish Geordie Scouse "
+    "Yoruba Igbo Twi Shona Ndebele Chichewa Akan Hausa Lingala Mandarin Cantonese Tagalog Sign BSL Makaton "
+    "Gaelic Cornish Geordie Scouse "
     "Scouser Brummie Mancunian Muslim Muslims Islam Islamic Christian Christians "
     "Christianity Catholic Catholics Protestant Anglican Methodist Baptist Pentecostal Evangelical Orthodox "
     "Hindu Hindus Sikh Sikhs Jewish Jew Jews Buddhist Rastafarian Traveller Travellers Gypsy Gypsies "
@@ -62,6 +63,8 @@ _OTHER = (
     "Army Navy RAF Marines Dadi Nani Dada Nana Ammi Ammu Abbu Abba Abu Ami Baba Babcia Dziadek Oma Opa Nonna "
     "Nonno Yiayia Bubbe Zaide Mamó Daideo Nain Taid"
 )
+#: Countries: they name no one, but a girl may be called Mali, Jordan or India.
+COUNTRIES: frozenset[str] = frozenset(_COUNTRIES.split())
 #: Months, weekdays and holidays.
 CALENDAR: frozenset[str] = frozenset(_CALENDAR.split())
 #: Peoples, languages and religions: they name no one, but "the Roma Support Hub" or "the
@@ -127,7 +130,7 @@ TALK: frozenset[str] = frozenset((
     "knackering knackered gutted chuffed mardy skint shattered "
     # Scots and Doric, Gaelic and Welsh said in passing: "Ye got up the road?", "Mòran taing"
     "ye yer yersel yersels youse yous gey fit dae tae wi ye'll ye've tha mi cha chreid mòran moran taing "
-    "glè gle mhath ciamar slàinte slainte toilichte bore"
+    "glè gle mhath ciamar slàinte slainte toilichte bore chwarae teg tapadh leat leibh"
 ).split())
 
 #: Acronyms of trades, roles, services, plans, laws and things that name no particular
