@@ -13,7 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from spacy.attrs import LEMMA, LOWER
+from spacy.attrs import LEMMA, LOWER, SENT_START
 from spacy.language import Language
 
 from . import nlp as qnlp
@@ -98,15 +98,21 @@ class AutoCoder:
                 progress(len(chunk))
 
     def _code_chunk(self, chunk: list[tuple[Document, Turn]]) -> list[Coding]:
-        turn_texts = (doc.turn_text(turn) for doc, turn in chunk)
+        turn_texts = [doc.turn_text(turn) for doc, turn in chunk]
         # Per sentence: the span, its text, its coded passage and its words (hashes of
-        # lower-case forms and lemmas). Slicing doc.text and reading arrays avoids making
-        # a Python Token object per word, which dominates the cost of this loop.
+        # lower-case forms and lemmas). Slicing the turn's text (`Doc.text` joins its tokens
+        # anew on every call) and reading arrays (`Doc.sents` makes a Token per word) keeps
+        # Python objects per word out of this loop, which they would dominate.
         sentences, texts, units, owners, words = [], [], [], [], []
-        for (doc, turn), spacy_doc in zip(chunk, qnlp.lexical(self.nlp, turn_texts)):
-            hashes = spacy_doc.to_array([LOWER, LEMMA])
-            for sent in spacy_doc.sents:
-                text = spacy_doc.text[sent.start_char : sent.end_char]
+        for (doc, turn), turn_text, spacy_doc in zip(chunk, turn_texts, qnlp.lexical(self.nlp, turn_texts)):
+            array = spacy_doc.to_array([LOWER, LEMMA, SENT_START])
+            hashes = array[:, :2]
+            starts = [0, *(i + 1 for i in (array[1:, 2] == 1).nonzero()[0].tolist())]
+            for first, last in zip(starts, starts[1:] + [len(spacy_doc)]):
+                if first == last:
+                    continue
+                sent = spacy_doc[first:last]
+                text = turn_text[sent.start_char : sent.end_char]
                 if text.strip():
                     sentences.append(sent)
                     texts.append(text)
