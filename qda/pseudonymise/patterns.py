@@ -283,8 +283,10 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"(?:[ \t]+{_CAP})*{_OF}"
         # A saint's name is a school, church or hospital here: "St Mary's", "Overleigh St Mary's",
         # "St Peter and St Paul".
-        r"|\b(?:[A-Z][a-z]+[ \t]+)?St\.?[ \t]+[A-Z][a-z]+['’]s\b"
+        r"|\b(?:[A-Z][a-z]+[ \t]+)?St\.?[ \t]+[A-Z][a-z]+['’]s\b|\bSt\.?[ \t]+[A-Z][a-z]+s['’](?![\w'’])"  # "St Thomas'"
         r"|\bSt\.?[ \t]+[A-Z][a-z]+[ \t]+(?:and|&)[ \t]+St\.?[ \t]+[A-Z][a-z]+(?:['’]s)?\b"
+        # Names joined by "&" are a firm: "Haigh & Lodge Dyeworks", "Sandhu's Cash & Carry".
+        rf"|\b{NAME_WORD}(?:['’]s)?(?:[ \t]+{NAME_WORD})*[ \t]+&[ \t]+{NAME_WORD}(?:[ \t]+{NAME_WORD})*"
         # Two names and what they are: "Dhillon and Hussain, the solicitors".
         rf"|\b{NAME_WORD}[ \t]+(?:and|&)[ \t]+{NAME_WORD}(?=,?[ \t]+the[ \t]+(?:solicitors|lawyers|firm|accountants|"
         r"builders|garage|estate agents|letting agents|agency|practice|partnership)\b)"
@@ -298,8 +300,10 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\b(?:(?:works?|worked|working|job|jobs|shifts?|employed|placement|apprenticeship|{_TRADES})[ \t]+(?:at|for)"
         r"|(?:job|advice|letter|solicitors?|lawyers?|firm|contract|tenancy),?[ \t]+(?:with|from))[ \t]+"
         rf"(?:the[ \t]+)?{_NOT_NAME}(?P<v2>{NAME_WORD}(?:['’]s)?(?:[ \t]+{NAME_WORD})*"
-        # ... "Harland and Wolff", "Marks & Spencer", where the sentence goes on past it.
-        rf"(?:[ \t]+(?:and|&)[ \t]+{NAME_WORD}(?:[ \t]+{NAME_WORD})*(?=[ \t]*[.,;:!?)]|[ \t]+(?:in|on|for|at|as|until|till|since|"
+        r"(?:[ \t]+(?:&|and)[ \t]+(?:Sons?|Co|Partners|Associates|Daughters)\b)?"  # "McShane & Sons"
+        # ... "Haigh & Lodge Dyeworks"; "Harland and Wolff" where the sentence goes on past it.
+        rf"(?:[ \t]+&[ \t]+{NAME_WORD}(?:[ \t]+{NAME_WORD})*"
+        rf"|[ \t]+and[ \t]+{NAME_WORD}(?:[ \t]+{NAME_WORD})*(?=[ \t]*[.,;:!?)]|[ \t]+(?:in|on|for|at|as|until|till|since|"
         r"when|but|so|because|then|now|before|after)\b))?)"
     )),
     ("PERSON", _c(
@@ -312,7 +316,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # Initials as a person, saying or doing something: "JB said", "AK rang me".
         rf"|\b(?P<vinitials>[A-Z]{{2,3}})(?=[ \t]+(?:said|says|told|asked|rang|phoned|emailed|texted|thinks|thought|"
         r"reckons|reckoned|wanted|agreed|chaired|came|put|sent|wrote|signed|keeps|kept|goes|went|does|did|made|"
-        r"present|absent|attended|arrived|left|refused|declined)\b)"
+        r"present|absent|attended|arrived|left|refused|declined|visited|saw|seen|called)\b)"
         r"|\b(?P<vinitmc>[A-Z]{1,2}(?:Mc|Mac|O')[A-Z][A-Z]?)\b"  # "CMcA", "JO'D"
         # ... "G.D., chair", "LM, housing", "KR and SR" in the notes.
         r"|\b(?P<vdotted>[A-Z]\.[ \t]?[A-Z]\.)(?![A-Za-z])"
@@ -346,8 +350,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\b(?:up|down|out|over|round|across)[ \t]+(?P<v3>{NAME_WORD})[ \t]+way\b"
         # A nickname given as such: "the Drum, as he calls it", "the Toon, as everybody out
         # here calls it", "the bit everyone calls the Nowells".
-        rf"|\b(?P<v5>{NAME_WORD})(?=,?[ \t]+as[ \t]+(?:[a-z]+[ \t]+){{1,6}}calls?[ \t]+it\b)"
-        rf"|\b(?:everyone|everybody|people|locals|folk|they)[ \t]+calls?[ \t]+(?:it[ \t]+)?the[ \t]+(?P<v6>{NAME_WORD})\b"
+        rf"|\b(?P<v5>{NAME_WORD}(?:['’]s)?)(?=,?[ \t]+as[ \t]+(?:[a-z]+[ \t]+){{1,6}}calls?[ \t]+it\b)"
+        rf"|\b(?:everyone|everybody|people|locals|folk|they)[ \t]+calls?[ \t]+(?:it[ \t]+)?(?:the[ \t]+)?"
+        rf"(?P<v6>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)\b"
         # ... "my nan still calls it City General": what a place is called, whatever its words.
         rf"|\bcall(?:s|ed)?[ \t]+it[ \t]+(?:the[ \t]+)?(?P<v7>{NAME_WORD}(?:[ \t]+{NAME_WORD})*)"
         rf"|\b(?:village|town|estate|area|suburb|city)(?:,| called| named)[ \t]+"
@@ -376,6 +381,7 @@ _DOTTED_TERMS = frozenset("U.K. U.S. E.U. A.M. P.M. N.B. I.T. P.S. Q.C. G.P. P.E
 #: Two capitals that are a term, not someone's initials: "the GP", "mum, OK".
 TWO_LETTER_TERMS = frozenset("GP PC DC DS DI HV SW TA OT PA OK UK EU TV IT PE RE NI ID CV DJ MP HR AA DA".split())
 _RELATION_SET = frozenset(_RELATION.split("|")) | {"called", "named", "nicknamed"}
+_RELATION_WORDS = frozenset(RELATION_WORDS)
 _NOT_NAME_SET = frozenset(re.findall(r"[A-Za-z]+", _NOT_NAME.split("(?!" + _TITLE)[0]))
 _NOT_AFTER_TITLE_SET = frozenset(re.findall(r"[A-Za-z]+", _NOT_NAME_AFTER_TITLE))
 
@@ -468,6 +474,8 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 if found.split()[0] in _CALENDAR_WORDS or found.split()[-1] in _CALENDAR_WORDS:
                     continue
                 start, end, found = match.start(), match.end(), match.group()
+            if group == "v6" and found.split()[0].casefold() in _RELATION_WORDS - {"little", "our"}:
+                continue  # "who everyone calls Auntie": a relation, not a place
             if kind == "PLACE" and group not in ("v5", "v6", "v7") and all(is_english_word(w) for w in found.split()):
                 continue
             initials = str(group).startswith("vinit") or group == "vcalled"

@@ -6,6 +6,9 @@ from __future__ import annotations
 import bisect
 
 from qda.pseudonymise.entities import Mention
+from qda.pseudonymise.words import INSTITUTION_TAIL_WORDS
+
+INSTITUTION_WORDS = INSTITUTION_TAIL_WORDS | {"Service", "Services", "Team", "Unit", "Partnership", "Agency"}
 
 _UNTRUSTED = frozenset({"ner", "guess"})
 
@@ -20,7 +23,10 @@ def resolve(mentions: list[Mention]) -> list[Mention]:
     chosen: list[Mention] = []
     taken = bytearray(max(m.end for m in mentions))
     trusted_spans = sorted((m.start, m.end) for m in mentions if m.source not in _UNTRUSTED)
-    promoted = {id(m) for m in mentions if m.source == "guess" and _encloses(m, trusted_spans)}
+    # A guessed run around known names, or NER's institution around a known place
+    # ("Renfrewshire Alcohol and Drug Recovery Service" around "Renfrewshire"), is one name.
+    promoted = {id(m) for m in mentions if (m.source == "guess" or m.source == "ner" and _institution(m))
+                and _encloses(m, trusted_spans)}
     for trusted in (True, False):
         tier = [m for m in mentions if (m.source not in _UNTRUSTED or id(m) in promoted) == trusted]
         for mention in sorted(tier, key=lambda m: (-(m.end - m.start), m.source == "guess", m.start)):
@@ -28,6 +34,11 @@ def resolve(mentions: list[Mention]) -> list[Mention]:
                 chosen.append(mention)
                 taken[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
     return sorted(chosen, key=lambda m: m.start)
+
+
+def _institution(mention: Mention) -> bool:
+    """An organisation whose name ends in an institution's word ("... Recovery Service")."""
+    return mention.type in ("ORG", "HEALTH", "SCHOOL") and mention.text.split()[-1] in INSTITUTION_WORDS
 
 
 def _encloses(guess: Mention, trusted: list[tuple[int, int]]) -> bool:

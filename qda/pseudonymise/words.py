@@ -33,8 +33,8 @@ _PEOPLES = (
     "Congolese Zimbabwean Kenyan Ugandan Jamaican Caribbean Asian Asians European Europeans American "
     "Americans Canadian Australian French German Germans Italian Spanish Portuguese Dutch Greek Arab Arabs "
     "Arabic Urdu Punjabi Mirpuri Pahari Hindi Gujarati Pashto Dari Farsi Persian Tigrinya Amharic Swahili "
-    "Yoruba Igbo Twi Shona Ndebele Chichewa Akan Hausa Lingala Mandarin Cantonese Tagalog Sign BSL Makaton "
-    "Gaelic Cornish Geordie Scouse "
+    "Yoruba Igbo Twi Ndebele Chichewa Akan Hausa Lingala Mandarin Cantonese Tagalog Sign BSL Makaton "
+    "Gaelic Cornish Geordie Scouse Madeiran Madeirans Ecuadorian Ecuadorians "
     "Scouser Brummie Mancunian Muslim Muslims Islam Islamic Christian Christians "
     "Christianity Catholic Catholics Protestant Anglican Methodist Baptist Pentecostal Evangelical Orthodox "
     "Hindu Hindus Sikh Sikhs Jewish Jew Jews Buddhist Rastafarian Traveller Travellers Gypsy Gypsies "
@@ -130,7 +130,7 @@ TALK: frozenset[str] = frozenset((
     "knackering knackered gutted chuffed mardy skint shattered "
     # Scots and Doric, Gaelic and Welsh said in passing: "Ye got up the road?", "Mòran taing"
     "ye yer yersel yersels youse yous gey fit dae tae wi ye'll ye've tha mi cha chreid mòran moran taing "
-    "glè gle mhath ciamar slàinte slainte toilichte bore chwarae teg tapadh leat leibh"
+    "ach glè gle mhath ciamar slàinte slainte toilichte bore chwarae teg tapadh leat leibh"
 ).split())
 
 #: Acronyms of trades, roles, services, plans, laws and things that name no particular
