@@ -656,3 +656,13 @@ def test_an_institution_around_a_known_place_is_one_name(ner):
     text = ("Interviewer: Where?\nKai: In Renfrewshire. The worker from Renfrewshire Alcohol and Drug Recovery "
             "Service came.\n")
     assert "Renfrewshire Alcohol and Drug Recovery Service" in replaced(ner, text)[0]
+
+
+def test_children_listed_with_their_ages_and_a_nickname_everyone_uses(ner):
+    text = ("Interviewer: The children?\nJo: Three. Tyrone, eleven, Faith, five, and the baby, Alfie-Ray, who "
+            "everyone calls AR.\nInterviewer: Okay?\nJo: Aye, one. Normally CAMHS sits outside it. Is this Child "
+            "Protection? She ended up in the QD&E. I did the EPDS after Mass.\n")
+    detector, (mentions,) = detect(ner, text)
+    found_ = {text[m.start:m.end] for m in mentions}
+    assert {"Tyrone", "Faith", "AR", "QD&E"} <= found_
+    assert not found_ & {"Aye", "Normally CAMHS", "this Child Protection", "Child Protection", "EPDS", "Mass"}

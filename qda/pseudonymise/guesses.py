@@ -32,8 +32,8 @@ _CAPITALISED_RUN = re.compile(
     rf"ibn|ap|y|yr|an|na|nan)[ \t]+|(?:al|el|ul|ud|ad)-)?{_NAME})*"
     r"(?![\w'’\-])")
 SMALL_WORDS = frozenset("of the for upon under de da du del der van von la le bin binti ibn ap y yr an na nan".split())
-_LEADING = frozenset("the mum mam mom mummy dad daddy baby nan nana nanna nanny gran granny grandma grandad granddad "
-                     "grandpa auntie aunty aunt uncle our".split())
+_LEADING = frozenset("the this that these those mum mam mom mummy dad daddy baby nan nana nanna nanny gran granny "
+                     "grandma grandad granddad grandpa auntie aunty aunt uncle our".split())
 _NAMING_TITLES = frozenset("lady sir dame lord bishop canon saint st queen king prince princess cardinal".split())
 _LEADING_ADJECTIVES = frozenset("little big young old poor".split())  # part of a name when capitalised
 # Ordinary words that start place names ("North Cambs", "Upper Wharfedale"): kept with the
@@ -58,7 +58,7 @@ _WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+(?:the
 # QE in King's Lynn", "the L&D", "at the JR"; and
 # one where an organisation stands: "the IDAS group", "from YSS".
 _HOSPITAL_ACRONYM = re.compile(
-    r"(?<=\b[Tt]he )(?:[A-Z]{2,4}(?<=[HI])\b(?![’'-])|[A-Z]{2,4}(?=[ \t]+in[ \t]+[A-Z])|[A-Z]&[A-Z]\b)"
+    r"(?<=\b[Tt]he )(?:[A-Z]{2,4}(?<=[HI])\b(?![’'-])|[A-Z]{2,4}(?=[ \t]+in[ \t]+[A-Z])|[A-Z]{1,3}&[A-Z]{1,2}\b)"
     r"|(?<=\bat the )[A-Z]{2,4}\b(?![’'&-])"  # "cleans at the JR"
     r"|\b(?:[A-Z]{2,4}H|UH[A-Z]{1,3})\b(?![’'&-])")  # "RMCH", "NGH", "UHW": an acronym for a hospital
 # (also one in mixed case: "at NESCol", "from UCLan")

@@ -29,7 +29,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.regex import phrases, trie
-from qda.pseudonymise.words import GENERIC_ACRONYMS
+from qda.pseudonymise.words import GENERIC_ACRONYMS, TALK
 
 # -- building blocks ---------------------------------------------------------------------
 
@@ -329,9 +329,14 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\b(?:goes by|known as|calls? (?:me|him|her|them|us)|name's|name is|by the name of|signs? (?:it|himself|"
         rf"herself) as|signed (?:it|himself|herself) as)[ \t]+[\"“'‘]?(?:(?P<vcalled>[A-Z]{{2,3}})\b|"
         rf"(?P<v3>{NAME_WORD})\b)"
+        # A nickname a person goes by: "the baby, who everyone calls AJ".
+        rf"|\bwho[ \t]+(?:everyone|everybody|people|they|we|the[ \t]+kids|the[ \t]+family)[ \t]+calls?[ \t]+"
+        rf"(?P<vgoes>[A-Z]{{2,3}}|{NAME_WORD})\b"
         # The name first: "Isla, she's called", "Tilly, who's six", "Rio (4)", "Rio, aged nine".
         rf"|\b(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)(?:(?:['’]s)?,[ \t]+(?:she|he)['’]s[ \t]+called\b"
         rf"|,?[ \t]+(?:who['’]s|who[ \t]+is|who[ \t]+was|who[ \t]+turned|aged|age)[ \t]+{_NUMBER_WORD}\b"
+        r"|,[ \t]+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+        r"sixteen|seventeen|eighteen)(?=[,.;])"  # "Tyler, eleven, Hope, five"
         rf"|[ \t]+\(\d{{1,2}}\)"
         # ... or a role after it: "Yvette, our Head of Service", "Olu, the social worker".
         rf"|,[ \t]+(?:(?:our|my|the|their|his|her|your)[ \t]+(?:new[ \t]+|old[ \t]+|own[ \t]+)?{_ROLE}"
@@ -478,14 +483,16 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 continue  # "who everyone calls Auntie": a relation, not a place
             if kind == "PLACE" and group not in ("v5", "v6", "v7") and all(is_english_word(w) for w in found.split()):
                 continue
-            initials = str(group).startswith("vinit") or group == "vcalled"
+            if group == "vgoes" and found.casefold() in _RELATION_WORDS:
+                continue  # "who everyone calls Auntie"
+            initials = str(group).startswith("vinit") or group in ("vcalled", "vgoes")
             if initials and (found in TWO_LETTER_TERMS or found in GENERIC_ACRONYMS or found.lower() in STOP_WORDS
                              or found in ("AM", "PM")):
                 continue  # "GP said", "IT said" (the department), "WE said" shouted
             if group == "vdotted" and found.replace(" ", "") in _DOTTED_TERMS:
                 continue
-            if group == "v4" and found.split()[0] in _NOT_NAME_SET:
-                continue
+            if group == "v4" and (found.split()[0] in _NOT_NAME_SET or found.casefold() in TALK | STOP_WORDS):
+                continue  # "Aye, one.", "No, two."
             if group == "v4" and text.startswith(",", end) and _adverb(found):
                 continue  # "Sadly, our manager, ..."
             # "the Dawsons": a family, unless the word is also used in lower case ("the Greens").
@@ -518,6 +525,9 @@ def find_patterns(text: str) -> Iterator[Mention]:
                     start, found = start + lead.end(), found[lead.end():]
                     if " " not in found:  # "At St" was no street
                         continue
+                first = found.split(" ", 1)
+                if len(first) == 2 and _adverb(first[0]):  # "Normally CAMHS sits..."
+                    start, found = start + len(first[0]) + 1, first[1]
             # A word followed by "'t" is a contraction ("Doesn't"), not a name.
             if text.startswith(("'t", "’t"), end):
                 continue

@@ -60,7 +60,7 @@ _OTHER = (
     # national charities and services, named the same everywhere
     "Shelter Relate Samaritans Childline Kidscape Mencap StepChange Turn2us Barnardos Gingerbread "
     # the armed forces, and kin words in the languages families speak ("Dadi hits Ammi")
-    "Army Navy RAF Marines Dadi Nani Dada Nana Ammi Ammu Abbu Abba Abu Ami Baba Babcia Dziadek Oma Opa Nonna "
+    "Mass Army Navy RAF Marines Dadi Nani Dada Nana Ammi Ammu Abbu Abba Abu Ami Baba Babcia Dziadek Oma Opa Nonna "
     "Nonno Yiayia Bubbe Zaide Mamó Daideo Nain Taid"
 )
 #: Countries: they name no one, but a girl may be called Mali, Jordan or India.
@@ -138,7 +138,7 @@ TALK: frozenset[str] = frozenset((
 #: organisation would stand ("the IDAS group", "from YSS"), is taken for one.
 GENERIC_ACRONYMS: frozenset[str] = frozenset((
     "IRD DASH RIC MARAC PSNI "  # Scotland's inter-agency referral discussion; the domestic abuse risk checklist
-    "A&E AA ABE ADHD ADD AIDS AP APP ASB ASBO ASD ASC ASYE ATM AYSE BAME BASW BBC BME BSL CAF CAFCASS CAMHS "
+    "A&E AA ABE ADHD EPDS ADD AIDS AP APP ASB ASBO ASD ASC ASYE ATM AYSE BAME BASW BBC BME BSL CAF CAFCASS CAMHS "
     "CAO CBT CCE CCG CCIN CCTV CD CDT CEO CEOP CFO CGL CHC CHIN CIN CID CIO CIC CIP CMHT CNS COVID CP CPA "
     "CPN CPR CPS CQC CRB CRC CSC CSE CSW CT CV CYP DBS DCS DfE DFE DHSS DLA DNA DNR DOB DOLS DSL DSM DV DVD "
     "DWP EAL EBD ECM ED EET EHA EHC EHCP EHE EIP EPO ESA ESOL ESL EU EWO FAQ FBI FE FGC FGM FSM FSW GCSE "
