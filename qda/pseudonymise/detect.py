@@ -363,7 +363,8 @@ class Detector:
             (first if new else rest).append(sentence)
             seen |= new
         typed = self._read(first, named, found)
-        second = [s for s in rest if new_capitals(s[2], named, known | typed)]
+        known |= typed
+        second = [s for s in rest if new_capitals(s[2], named, known)]
         self._read(second, named, found)
         return found
 
@@ -397,19 +398,20 @@ class Detector:
         if folded is not None:  # "kowalski", "KOWALSKI": forms that are no English word, in any case
             by_fold = self._folded_forms()
             for match in folded.finditer(text):
-                form = by_fold.get(match.group().casefold())
-                # ... but not inside a word in another case: "always" is no plural of "the Alway".
-                plural = text[match.start():match.end() + 1] if text.startswith("s", match.end()) else ""
-                # ... nor in lower case where the word is more often written so: a dialect or
-                # sports word ("a gey lang road", "no shinty") is no misspelt "Lang".
                 word = match.group()
-                lower = word.islower() and self._lower_counts.get(word, 0) >= self._lower_counts.get(form.text, 0) \
-                    if form is not None else False
-                if form is not None and word != form.text and not (plural and english(plural)) and not lower:
-                    mention = self._form_mention(text, match.start(), match.end(), form.text)
-                    if mention is not None:
-                        mentions.append(Mention(mention.start, mention.end, match.group(), mention.type,
-                                                mention.source, mention.entity))
+                form = by_fold.get(word.casefold())
+                # ... but not inside a word in another case: "always" is no plural of "the Alway";
+                plural = text[match.start():match.end() + 1] if text.startswith("s", match.end()) else ""
+                if form is None or word == form.text or (plural and english(plural)):
+                    continue
+                # nor in lower case where the word is more often written so: a dialect or
+                # sports word ("a gey lang road", "no shinty") is no misspelt "Lang".
+                if word.islower() and self._lower_counts.get(word, 0) >= self._lower_counts.get(form.text, 0):
+                    continue
+                mention = self._form_mention(text, match.start(), match.end(), form.text)
+                if mention is not None:
+                    mentions.append(Mention(mention.start, mention.end, word, mention.type, mention.source,
+                                            mention.entity))
         allowed = self.allow.occurrences(text)
         protected = covered(self._protected(text), len(text))
         kept = [m for m in mentions if not self.allow.keeps(m, allowed) and not any(protected[m.start:m.end])]
@@ -485,10 +487,7 @@ class Detector:
             if (len(bare) > 1 and bare[:1].isupper() and form not in self.forms and bare not in NOT_IDENTIFYING
                     and bare not in PLACE_PREFIXES  # "New College": not "New"
                     and bare.casefold() not in self.allow.words and bare.casefold() not in _RELATIONS
-                    # "Cefn Farm": "Cefn", not "Farm"; NER's "Tiny Steps" (a nursery, all words
-                    # plain) is no "Tiny", but "Summer Okafor" is a Summer
-                    and not (plain_word(bare) and (source == "guess" or source == "ner" and not bare.isupper()
-                                                   and all(plain_word(w) for w in text.split())))):
+                    and not _word_from_a_doubtful_name(bare, text, source)):
                 self.forms[form] = Form(form, type_, text, source)
 
     def _forms_patterns(self) -> tuple[re.Pattern | None, re.Pattern | None]:
@@ -528,13 +527,24 @@ class Detector:
         return Mention(mention.start, mention.end, mention.text, form.type, mention.source, form.original)
 
 
+def _word_from_a_doubtful_name(form: str, name: str, source: str) -> bool:
+    """Whether a short form is an English word taken from a name that may be no name:
+    "Cefn Farm" guessed gives "Cefn", not "Farm"; NER's "Tiny Steps" (a nursery, all its
+    words plain) gives no "Tiny", but "Summer Okafor" gives "Summer", and initials stay."""
+    if not plain_word(form):
+        return False
+    if source == "guess":
+        return True
+    return source == "ner" and not form.isupper() and all(plain_word(w) for w in name.split())
+
+
 def _plural_names(mentions: list[Mention], text: str) -> list[Mention]:
     """Without the family read into "the Mariners" or "the Borders" where NER calls the
     whole plural an organisation or a place (a team, a region): the family pattern would
     replace "Mariner" and leave the "s"."""
     whole = {(m.start, m.end) for m in mentions if m.source == "ner" and m.type in ("ORG", "PLACE")}
     return [m for m in mentions if not (m.source == "pattern" and m.type == "PERSON" and (m.start, m.end + 1) in whole
-                                        and text.startswith("s", m.end) and text[:m.start].endswith(("the ", "The ")))]
+                                        and text.startswith("s", m.end) and text.startswith(("the ", "The "), m.start - 4))]
 
 
 def _whole_value(value: str, parts: list[str]) -> list[str]:

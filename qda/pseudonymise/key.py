@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +44,11 @@ class Key:
     reserved: set[str] = field(default_factory=set)
     _names: Iterator[str] | None = None
     _reserved_entries: int = 0
+    # Pseudonyms given and entries per type, kept up to date from the entries added since
+    # (entries are only ever added), so making the next pseudonym does not reread them all.
+    _taken: set[str] = field(default_factory=set)
+    _per_type: dict[str, int] = field(default_factory=dict)
+    _counted_entries: int = 0
 
     def reserve(self, words: Iterable[str]) -> None:
         # "Thackeray-Bell" reserves "Thackeray" and "Bell" too.
@@ -75,15 +81,21 @@ class Key:
                 self.reserve(w for e in list(self.entries.values())[self._reserved_entries:]
                              for w in (e.original, *e.aliases))
                 self._reserved_entries = len(self.entries)
-            taken = {e.pseudonym for e in self.entries.values()}
+            self._count_entries()
             # Made-up names share no word with any original; "Person N", once they run out,
             # is a tag (an original holding "Person", like a "Named Person", must not stop it).
-            return next(n for n in self._names if n not in taken and (
+            return next(n for n in self._names if n not in self._taken and (
                 n.startswith(FALLBACK) or not any(w.casefold() in self.reserved for w in n.split())))
         if not numbered:
             return f"[{label}]"
-        used = sum(1 for e in self.entries.values() if e.type == type_)
-        return f"[{label} {used + 1}]"
+        self._count_entries()
+        return f"[{label} {self._per_type.get(type_, 0) + 1}]"
+
+    def _count_entries(self) -> None:
+        for entry in itertools.islice(self.entries.values(), self._counted_entries, None):
+            self._taken.add(entry.pseudonym)
+            self._per_type[entry.type] = self._per_type.get(entry.type, 0) + 1
+        self._counted_entries = len(self.entries)
 
     def save(self, path: Path) -> None:
         rows = [(e.original, e.pseudonym, e.type, "; ".join(e.aliases)) for e in self.entries.values()]

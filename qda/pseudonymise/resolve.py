@@ -6,9 +6,7 @@ from __future__ import annotations
 import bisect
 
 from qda.pseudonymise.entities import Mention
-from qda.pseudonymise.words import INSTITUTION_TAIL_WORDS
-
-INSTITUTION_WORDS = INSTITUTION_TAIL_WORDS | {"Service", "Services", "Team", "Unit", "Partnership", "Agency"}
+from qda.pseudonymise.words import INSTITUTION_WORDS
 
 _UNTRUSTED = frozenset({"ner", "guess"})
 

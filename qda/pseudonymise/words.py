@@ -113,6 +113,9 @@ INSTITUTION_TAIL_WORDS: frozenset[str] = frozenset((
     "Centre Center Church Chapel Mosque Masjid Temple Gurdwara Synagogue Club Trust Project Housing Homes "
     "Association Society Foundation Charity Hub Forum Network Group Arms Inn Tavern Hotel Hall Library Prison"
 ).split())
+#: Words that end an institution's name, services and teams too ("... Recovery Service").
+INSTITUTION_WORDS: frozenset[str] = INSTITUTION_TAIL_WORDS | {"Service", "Services", "Team", "Unit", "Partnership",
+                                                              "Agency"}
 
 #: Words of talk no English lexicon lists: dialect, greetings in the languages of the UK,
 #: hesitations. Capitalised at the start of a turn they are not names ("Croeso.", "Och, aye").
