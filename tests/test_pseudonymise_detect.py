@@ -666,3 +666,19 @@ def test_children_listed_with_their_ages_and_a_nickname_everyone_uses(ner):
     found_ = {text[m.start:m.end] for m in mentions}
     assert {"Tyrone", "Faith", "AR", "QD&E"} <= found_
     assert not found_ & {"Aye", "Normally CAMHS", "this Child Protection", "Child Protection", "EPDS", "Mass"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Her nan's in Clifton-under-Wold, on the hill.", [("PLACE", "Clifton-under-Wold")]),
+    ("an incident on 2015/01/11, the neighbours", [("DATE", "2015/01/11")]),
+    ("He's talking about Coleg Bro Taf for motor vehicle", [("PERSON", "Taf"), ("SCHOOL", "Coleg Bro Taf")]),
+])
+def test_long_hyphenated_places_slashed_iso_dates_and_welsh_colleges(text, expected):
+    assert found(text) == expected
+
+
+def test_words_of_talk_and_relatives_are_no_people(ner):
+    text = ("Interviewer: Who came?\nRos: Mr Haworth. Somebody from the nursery, Little Acorns. Mum, Nicola. "
+            "Stepdad, Wayne Hiscox. PGH's forty minutes away.\n")
+    found_ = replaced(ner, text)[0]
+    assert not found_ & {"Somebody", "Stepdad"} and {"Wayne Hiscox", "PGH"} <= found_

@@ -14,7 +14,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from qda.pseudonymise.english import compound, english, ordinary, starts_sentence
 from qda.pseudonymise.entities import Mention
-from qda.pseudonymise.patterns import NAME_WORD, TITLES, TWO_LETTER_TERMS
+from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TITLES, TWO_LETTER_TERMS
 from qda.pseudonymise.resolve import covered
 from qda.pseudonymise.words import CALENDAR, GENERIC_ACRONYMS, METHOD_TAIL, NOT_IDENTIFYING, TALK
 
@@ -26,11 +26,12 @@ _MULTIWORD_RUN = re.compile(r"\b[A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*)+")
 # A run of capitalised words, with the small words names hold ("Duchess of Kent",
 # "Newcastle upon Tyne", "Ursula von der Leyen", "Comhairle nan Eilean Siar", "Pont y
 # Gof"); hyphens with small words inside a word ("Stoke-on-Trent").
-_NAME = rf"{NAME_WORD}(?:-(?:[a-z]{{1,3}}-)+[A-Z][a-z]+)?(?:['’]s)?"
+_NAME = rf"{NAME_WORD}(?:-(?:[a-z]{{1,5}}-)+[A-Z][a-z]+)?(?:['’]s)?"
 _CAPITALISED_RUN = re.compile(
     rf"(?<![\w'’\-]){_NAME}(?:[ \t]+(?:(?:of|of the|the|for|upon|under|de|da|du|del|der|van|von|la|le|bin|binti|"
     rf"ibn|ap|y|yr|an|na|nan)[ \t]+|(?:al|el|ul|ud|ad)-)?{_NAME})*"
     r"(?![\w'’\-])")
+_RELATIONS = frozenset(RELATION_WORDS)
 SMALL_WORDS = frozenset("of the for upon under de da du del der van von la le bin binti ibn ap y yr an na nan".split())
 _LEADING = frozenset("the this that these those mum mam mom mummy dad daddy baby nan nana nanna nanny gran granny "
                      "grandma grandad granddad grandpa auntie aunty aunt uncle our".split())
@@ -60,7 +61,7 @@ _WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+(?:the
 _HOSPITAL_ACRONYM = re.compile(
     r"(?<=\b[Tt]he )(?:[A-Z]{2,4}(?<=[HI])\b(?![’'-])|[A-Z]{2,4}(?=[ \t]+in[ \t]+[A-Z])|[A-Z]{1,3}&[A-Z]{1,2}\b)"
     r"|(?<=\bat the )[A-Z]{2,4}\b(?![’'&-])"  # "cleans at the JR"
-    r"|\b(?:[A-Z]{2,4}H|UH[A-Z]{1,3})\b(?![’'&-])")  # "RMCH", "NGH", "UHW": an acronym for a hospital
+    r"|\b(?:[A-Z]{2,4}H|UH[A-Z]{1,3})\b(?![&-]|['’](?!s\b))")  # ... "GGH's forty minutes away"  # "RMCH", "NGH", "UHW": an acronym for a hospital
 # (also one in mixed case: "at NESCol", "from UCLan")
 _ACRONYM = re.compile(r"\b(?:the|at|from|with|via|called|named|by|to)[ \t]+"
                       r"(?P<v>[A-Z]{3,6}|(?=(?:[a-z]*[A-Z]){3})[A-Z]{1,5}[a-z]{1,3}[A-Z]{0,2})s?\b(?![’'\-&])")
@@ -188,7 +189,7 @@ def guesses(text: str, named: set[str]) -> list[Mention]:
             # Children's" are names.
             if span.endswith(("'s", "’s")) and type_ != "ORG" and len(part) == 1:
                 end, span = end - 2, span[:-2]
-            if len(span) < 2:
+            if len(span) < 2 or span.casefold() in _RELATIONS:  # "Stepdad, Wayne Hiscox"
                 continue
             found.append(Mention(start, end, span, type_, "guess"))
     return found

@@ -39,7 +39,7 @@ from qda.pseudonymise.words import GENERIC_ACRONYMS, TALK
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽȘȚƠƯĐ"
 _LOW = r"a-zß-öø-ÿāăąćčďēėęěğģīįıķĺļľłńņňōőœŕřśşšţťūůűųźżžșțơưđŵŷḀ-ỿ"  # ḁ-ỿ: Vietnamese ("Trần")
 NAME_WORD = (rf"[{_UP}](?:[{_LOW}]+(?:[{_UP}][{_LOW}]+)?|['’][{_UP}][{_LOW}]+)(?:-[{_UP}][{_LOW}]+)*"
-             rf"(?:-(?:[a-z]{{1,3}}-)+[{_UP}][{_LOW}]+)?")  # "Broughton-in-Furness", "Stoke-on-Trent"
+             rf"(?:-(?:[a-z]{{1,5}}-)+[{_UP}][{_LOW}]+)?")  # "Stoke-on-Trent", "Weston-super-Mare"
 _CAP = r"(?:St\.?|Saint|[A-Z][\w'’\-]*)"  # a capitalised word (names, "St")
 _CAPS = rf"{_CAP}(?:[ \t]+(?:{_CAP}|of|the|and|&))*?"  # a run of them, lazily
 _OF = rf"(?:[ \t]+of(?:[ \t]+the)?[ \t]+{_CAP}(?:[ \t]+{_CAP})*)?"  # "... Church of God"
@@ -221,7 +221,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|(?:{_MONTHS})[ \t]+the[ \t]+(?i:{_ORDINAL_WORD})\b{_YEAR}?"
         rf"|[0-3]?\d[/.][01]?\d[/.](?:\d{{4}}|\d{{2}})\b"
         rf"|[0-3]?\d-[01]?\d-(?:\d{{4}}|\d{{2}})\b"
-        rf"|\d{{4}}-[01]\d-[0-3]\d\b)"
+        rf"|\d{{4}}[-/][01]\d[-/][0-3]\d\b)"  # "2013-05-14", "2015/01/11"
     )),
     # A day of the month on its own, where the month is understood: "on the 22nd", "Monday
     # the 10th", "the review's the 3rd, and", "the 14th of this month" - a date, unless a
@@ -249,7 +249,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     # Streets named in Welsh, the road word first: "12 Heol y Nant", "Ffordd yr Orsaf".
     ("STREET", _c(rf"\b(?:{_HOUSE})?(?:Heol|Ffordd|Stryd|Lôn|Rhodfa|Teras|Cilgant)(?:[ \t]+(?:(?:y|yr|ar|a|'r)[ \t]+)?{_CAP})+")),
     # One word after a house number, then the postcode: "2 Tan-y-Fron, SY17 5RB".
-    ("STREET_NUMBERED", _c(rf"(?<![\d:.,/£$])\b{_HOUSE_SHORT}{NAME_WORD}(?:-(?:[a-z]{{1,3}}-)+[A-Z][a-z]+)?"
+    ("STREET_NUMBERED", _c(rf"(?<![\d:.,/£$])\b{_HOUSE_SHORT}{NAME_WORD}(?:-(?:[a-z]{{1,5}}-)+[A-Z][a-z]+)?"
                            r"(?=,?[ \t]+[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}\b)")),
     # Any two capitalised words after a house number: "12 Cuil Brae", "9 Foundry Approach".
     ("STREET_NUMBERED", _c(rf"(?<![\d:.,/£$])\b{_HOUSE_SHORT}(?P<vname>{NAME_WORD}[ \t]+{NAME_WORD})\b(?!['’])")),
@@ -258,7 +258,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\b{_CAPS}[ \t]+(?:Primary|Juniors|Infants|High|Tots|Tiddlers|Day[ \t]+Nursery)\b"
         # Schools named in Welsh, Gaelic, Irish, Polish...: "Ysgol Gymraeg y Garreg", "Szkoła
         # Polska im. Jana Pawła II".
-        rf"|\b(?:{_CAP}[ \t]+)?(?:Ysgol|Sgoil|Bun-sgoil|Bunsgoil|Scoil|Bunscoil|Gaelscoil|Gaelcholáiste|Szkoła|École|"
+        rf"|\b(?:{_CAP}[ \t]+)?(?:Ysgol|Coleg|Sgoil|Bun-sgoil|Bunsgoil|Scoil|Bunscoil|Gaelscoil|Gaelcholáiste|Szkoła|École|"
         rf"Escuela|Okulu|Madrasa|Madrassa|Madrasah|Madressa|Darul|Dar[ \t]+al)"
         rf"(?:[ \t]+(?:(?:y|yr|an|na|nan|nam|a'|a’|im\.|de|la|du)[ \t]+)?{_CAP})+"
     )),
@@ -531,13 +531,21 @@ def find_patterns(text: str) -> Iterator[Mention]:
             # A word followed by "'t" is a contraction ("Doesn't"), not a name.
             if text.startswith(("'t", "’t"), end):
                 continue
+            if _KIND.get(kind, kind) == "PERSON" and _word_of_talk(found):
+                continue
             if (start, end) not in seen:  # the first pattern to find a span types it
                 seen.add((start, end))
                 yield Mention(start, end, found, _KIND.get(kind, kind), "pattern")
     for start, end in _cued_people(text):
-        if not text.startswith(("'t", "’t"), end) and (start, end) not in seen:
+        if not text.startswith(("'t", "’t"), end) and (start, end) not in seen and not _word_of_talk(text[start:end]):
             seen.add((start, end))
             yield Mention(start, end, text[start:end], "PERSON", "pattern")
+
+
+def _word_of_talk(found: str) -> bool:
+    """A word no person is called by: "Somebody from the nursery", "Stepdad, Wayne" (but
+    initials are initials: "AR" is no Brummie "ar")."""
+    return not found.isupper() and found.casefold() in STOP_WORDS | TALK | _RELATION_WORDS
 
 
 def named_after_noun(text: str, start: int, end: int) -> bool:

@@ -34,7 +34,8 @@ _PEOPLES = (
     "Americans Canadian Australian French German Germans Italian Spanish Portuguese Dutch Greek Arab Arabs "
     "Arabic Urdu Punjabi Mirpuri Pahari Hindi Gujarati Pashto Dari Farsi Persian Tigrinya Amharic Swahili "
     "Yoruba Igbo Twi Ndebele Chichewa Akan Hausa Lingala Mandarin Cantonese Tagalog Sign BSL Makaton "
-    "Gaelic Cornish Geordie Scouse Madeiran Madeirans Ecuadorian Ecuadorians "
+    "Gaelic Cornish Geordie Scouse Madeiran Madeirans Ecuadorian Ecuadorians Kichwa Quechua Kreol Creole "
+    "Konkani Chagossian Chagossians Goan Goans "
     "Scouser Brummie Mancunian Muslim Muslims Islam Islamic Christian Christians "
     "Christianity Catholic Catholics Protestant Anglican Methodist Baptist Pentecostal Evangelical Orthodox "
     "Hindu Hindus Sikh Sikhs Jewish Jew Jews Buddhist Rastafarian Traveller Travellers Gypsy Gypsies "
@@ -133,7 +134,7 @@ TALK: frozenset[str] = frozenset((
     "knackering knackered gutted chuffed mardy skint shattered "
     # Scots and Doric, Gaelic and Welsh said in passing: "Ye got up the road?", "Mòran taing"
     "ye yer yersel yersels youse yous gey fit dae tae wi ye'll ye've tha mi cha chreid mòran moran taing "
-    "ach glè gle mhath ciamar slàinte slainte toilichte bore chwarae teg tapadh leat leibh"
+    "somebody someone anybody anyone everybody everyone nobody ach glè gle mhath ciamar slàinte slainte toilichte bore chwarae teg tapadh leat leibh"
 ).split())
 
 #: Acronyms of trades, roles, services, plans, laws and things that name no particular
