@@ -24,7 +24,7 @@ from spacy.language import Language
 from qda.corpus import Document
 from qda.nlp import entities
 from qda.pseudonymise.allow import AllowList
-from qda.pseudonymise.english import english, plain_word, starts_sentence
+from qda.pseudonymise.english import base_name, english, plain_word, starts_sentence
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.guesses import (PLACE_PREFIXES, SMALL_WORDS, TITLE_WORDS, coordinated, from_entity,
                                       front_matter_dates, guesses, hospital_acronyms, initial_dot, method,
@@ -67,7 +67,6 @@ _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,] )([A-Z][\w'’\-]+)")
 # (so "St. Anne's" and "07700 900.123" hold together less often than not), or a line end.
 _SENTENCE = re.compile(r"[^\s][^\n]*?(?:[.!?]+(?=\s)|$)", re.MULTILINE)
 _WORD = re.compile(r"[^\W\d_]+(?:[\-'’][^\W\d_]+)*")
-_RELATIONS = frozenset(w.casefold() for w in RELATION_WORDS)
 _PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
 # Words after a name that say it is ordinary after all ("Will you", "Hope you're well",
 # "Bill them for it"); not prepositions: "Summer to do the course", "Grace at the door".
@@ -253,7 +252,7 @@ class Detector:
             else:
                 continue
             if (other not in self.forms and other not in NOT_IDENTIFYING and other.casefold() not in self.allow.words
-                    and other.casefold() not in STOP_WORDS | _DISCOURSE | TITLE_WORDS | _RELATIONS):
+                    and other.casefold() not in STOP_WORDS | _DISCOURSE | TITLE_WORDS | RELATION_WORDS):
                 found.append(Mention(match.start(), match.end(), match.group(), "PERSON", "guess"))
         return found
 
@@ -265,7 +264,7 @@ class Detector:
         for match in _FIRM.finditer(text):
             parts = (match.group(2), match.group(3))
             named = {m.text for m in chosen if m.end <= match.start("v") or m.start >= match.end("v")}
-            if any(p in named or p in NOT_IDENTIFYING or p.casefold() in _RELATIONS | self.allow.words
+            if any(p in named or p in NOT_IDENTIFYING or p.casefold() in RELATION_WORDS | self.allow.words
                    for p in parts):
                 continue
             found.append(Mention(match.start("v"), match.end("v"), match.group("v"), "ORG", "guess"))
@@ -282,7 +281,7 @@ class Detector:
         if all(w in PEOPLES for w in words):
             return False  # "the Gypsy and Traveller church"
         for word in words:
-            bare = word.removesuffix("'s").removesuffix("’s")
+            bare = base_name(word)
             if not bare:
                 continue
             if institution and bare in PEOPLES and bare.casefold() not in self.allow.words:
@@ -486,7 +485,7 @@ class Detector:
             bare = form.removeprefix("the ").removeprefix("The ")
             if (len(bare) > 1 and bare[:1].isupper() and form not in self.forms and bare not in NOT_IDENTIFYING
                     and bare not in PLACE_PREFIXES  # "New College": not "New"
-                    and bare.casefold() not in self.allow.words and bare.casefold() not in _RELATIONS
+                    and bare.casefold() not in self.allow.words and bare.casefold() not in RELATION_WORDS
                     and not _word_from_a_doubtful_name(bare, text, source)):
                 self.forms[form] = Form(form, type_, text, source)
 
@@ -544,7 +543,7 @@ def _plural_names(mentions: list[Mention], text: str) -> list[Mention]:
     replace "Mariner" and leave the "s"."""
     whole = {(m.start, m.end) for m in mentions if m.source == "ner" and m.type in ("ORG", "PLACE")}
     return [m for m in mentions if not (m.source == "pattern" and m.type == "PERSON" and (m.start, m.end + 1) in whole
-                                        and text.startswith("s", m.end) and text.startswith(("the ", "The "), m.start - 4))]
+                                        and text.startswith(("the ", "The "), m.start - 4))]
 
 
 def _whole_value(value: str, parts: list[str]) -> list[str]:

@@ -18,10 +18,15 @@ from qda.pseudonymise.words import TALK
 _SENTENCE_START = re.compile(r"(?:[.!?…]\s+|:\s+|[\])]\s+|\n\s*|[\"“‘(>]\s*)$")
 
 
+def base_name(word: str) -> str:
+    """A word without its possessive "'s"."""
+    return word.removesuffix("'s").removesuffix("’s")
+
+
 @lru_cache(maxsize=65536)
 def plain_word(word: str) -> bool:
     """An ordinary English word, "'s" aside."""
-    return english(word.removesuffix("'s").removesuffix("’s"))
+    return english(base_name(word))
 
 
 @lru_cache(maxsize=65536)
@@ -67,5 +72,5 @@ def compound(word: str) -> bool:
 
 def ordinary(word: str, start: int, text: str, named: set[str]) -> bool:
     """An English word capitalised only by its place at the start of a sentence or turn."""
-    bare = word.removesuffix("'s").removesuffix("’s")
-    return bare not in named and starts_sentence(text, start) and english(bare)
+    word = base_name(word)
+    return word not in named and starts_sentence(text, start) and english(word)

@@ -12,7 +12,7 @@ import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from qda.pseudonymise.english import compound, english, ordinary, starts_sentence
+from qda.pseudonymise.english import base_name, compound, english, ordinary, starts_sentence
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TITLES, TWO_LETTER_TERMS
 from qda.pseudonymise.resolve import covered
@@ -31,7 +31,6 @@ _CAPITALISED_RUN = re.compile(
     rf"(?<![\w'’\-]){_NAME}(?:[ \t]+(?:(?:of|of the|the|for|upon|under|de|da|du|del|der|van|von|la|le|bin|binti|"
     rf"ibn|ap|y|yr|an|na|nan)[ \t]+|(?:al|el|ul|ud|ad)-)?{_NAME})*"
     r"(?![\w'’\-])")
-_RELATIONS = frozenset(RELATION_WORDS)
 SMALL_WORDS = frozenset("of the for upon under de da du del der van von la le bin binti ibn ap y yr an na nan".split())
 _LEADING = frozenset("the this that these those mum mam mom mummy dad daddy baby nan nana nanna nanny gran granny "
                      "grandma grandad granddad grandpa auntie aunty aunt uncle our".split())
@@ -61,14 +60,16 @@ _WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+(?:the
 _HOSPITAL_ACRONYM = re.compile(
     r"(?<=\b[Tt]he )(?:[A-Z]{2,4}(?<=[HI])\b(?![’'-])|[A-Z]{2,4}(?=[ \t]+in[ \t]+[A-Z])|[A-Z]{1,3}&[A-Z]{1,2}\b)"
     r"|(?<=\bat the )[A-Z]{2,4}\b(?![’'&-])"  # "cleans at the JR"
-    r"|\b(?:[A-Z]{2,4}H|UH[A-Z]{1,3})\b(?![&-]|['’](?!s\b))")  # ... "GGH's forty minutes away"  # "RMCH", "NGH", "UHW": an acronym for a hospital
+    # "RMCH", "NGH", "UHW": an acronym for a hospital, also in the possessive ("GGH's forty minutes away")
+    r"|\b(?:[A-Z]{2,4}H|UH[A-Z]{1,3})\b(?![&-]|['’](?!s\b))")
 # (also one in mixed case: "at NESCol", "from UCLan")
 _ACRONYM = re.compile(r"\b(?:the|at|from|with|via|called|named|by|to)[ \t]+"
                       r"(?P<v>[A-Z]{3,6}|(?=(?:[a-z]*[A-Z]){3})[A-Z]{1,5}[a-z]{1,3}[A-Z]{0,2})s?\b(?![’'\-&])")
 # A hospital by its initials where someone is admitted or seen: "had been in QA", "went into
 # the QE", "the K and C didn't know" (not "A and E").
 _ADMITTED = re.compile(r"\b(?:admitted to|taken to|taken into|been in|went into|gone into|go into|was in|were in|"
-                       r"born at|born in|seen at|seen in|transferred to)[ \t]+(?:the[ \t]+)?(?P<v>[A-Z]{2,4})\b(?![’'\-&])"
+                       r"born at|born in|seen at|seen in|transferred to)[ \t]+(?:the[ \t]+)?"
+                       r"(?P<v>[A-Z]{2,4})\b(?![’'\-&])"
                        r"|\b[Tt]he[ \t]+(?P<w>(?!A and E\b)[A-Z] and [A-Z])\b")
 # A name and an acronym: "Poplar HARCA", "Bolton CVS" (an organisation named by its place).
 _NAMED_ACRONYM = re.compile(rf"\b(?P<name>{NAME_WORD})[ \t]+(?P<v>[A-Z]{{3,6}})\b(?![’'\-&])")
@@ -161,13 +162,13 @@ def guesses(text: str, named: set[str]) -> list[Mention]:
                 # word ("From Street up to...", "It's Ivy's") the rest stands inside the
                 # sentence; after an article or a word of content ("The Independent
                 # Reviewing Officer", "Detective Constable") it still starts it.
-                popped = _bare(words.pop(0)[1].casefold())
+                popped = base_name(words.pop(0)[1].casefold())
                 at_start = popped in ("the", "a", "an") or popped not in STOP_WORDS
         for part in _split_run(words):
             # "Lady Lumley's", "Sir John Deane's": a title naming an institution stays.
             if not (len(part) > 1 and part[0][1].casefold() in _NAMING_TITLES and part[-1][1].endswith(("'s", "’s"))):
-                while part and (part[0][1].casefold().rstrip(".") in TITLE_WORDS
-                                or _bare(part[0][1]).casefold() in _LEADING or part[0][1].casefold() in SMALL_WORDS):
+                while part and (part[0][1].casefold().rstrip(".") in TITLE_WORDS or part[0][1].casefold() in SMALL_WORDS
+                                or base_name(part[0][1]).casefold() in _LEADING):
                     part.pop(0)
             while part and part[-1][1].casefold() in SMALL_WORDS:
                 part.pop()
@@ -175,7 +176,7 @@ def guesses(text: str, named: set[str]) -> list[Mention]:
                 continue
             start = part[0][0]
             end = part[-1][0] + len(part[-1][1])
-            bare = [_bare(w) for _, w in part]
+            bare = [base_name(w) for _, w in part]
             # Still the start of the sentence ("Detective Constable"): only a word no
             # lexicon knows makes it a name.
             if (at_start or starts_sentence(text, start)) and all(english(w) or w in NOT_IDENTIFYING for w in bare):
@@ -189,15 +190,10 @@ def guesses(text: str, named: set[str]) -> list[Mention]:
             # Children's" are names.
             if span.endswith(("'s", "’s")) and type_ != "ORG" and len(part) == 1:
                 end, span = end - 2, span[:-2]
-            if len(span) < 2 or span.casefold() in _RELATIONS:  # "Stepdad, Wayne Hiscox"
+            if len(span) < 2 or span.casefold() in RELATION_WORDS:  # "Stepdad, Wayne Hiscox"
                 continue
             found.append(Mention(start, end, span, type_, "guess"))
     return found
-
-
-def _bare(word: str) -> str:
-    """A word without its possessive "'s"."""
-    return word.removesuffix("'s").removesuffix("’s")
 
 
 def _split_run(words: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
@@ -205,7 +201,7 @@ def _split_run(words: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     an ordinary word before a holiday goes with it ("New Year", "Good Friday")."""
     parts: list[list[tuple[int, str]]] = [[]]
     for i, (start, word) in enumerate(words):
-        bare = _bare(word)
+        bare = base_name(word)
         joined = any(0 <= j < len(words) and words[j][1] in SMALL_WORDS for j in (i - 1, i + 1))
         if (word in NOT_IDENTIFYING or bare in NOT_IDENTIFYING) and not joined:  # "Christ the King" holds
             if (bare in CALENDAR or bare == "Year") and len(parts[-1]) == 1 and english(parts[-1][0][1]):

@@ -71,7 +71,7 @@ POSTCODE_AREAS = frozenset((
 
 #: Words that name someone's relation to a person, or their role, just before the name:
 #: "mum, Ewa", "the baby, Summer", "her fella Dwayne", "the head, Mrs Lowe".
-RELATION_WORDS = (
+RELATION_WORDS: frozenset[str] = frozenset((
     "mum mam mom mummy mother dad daddy father son sons daughter daughters baby babies brother brothers "
     "sister sisters bro sis twin twins partner boyfriend girlfriend husband wife fella fellow bloke ex "
     "ex-partner ex-husband ex-wife fiance fiancé fiancee fiancée nan nana nanna nanny gran granny grandma "
@@ -83,7 +83,7 @@ RELATION_WORDS = (
     "midwife doctor consultant paediatrician psychiatrist psychologist therapist counsellor "
     "officer sergeant inspector detective solicitor lawyer barrister magistrate judge chair pastor "
     "vicar priest imam rabbi mentor tutor student volunteer advocate interpreter keyworker"
-).split()
+).split())
 # Also capitalised ("Mum, Leanne", "Our Jean", "Team Manager, Paula"), but for "Little".
 _RELATION = "|".join(sorted({*RELATION_WORDS, *(w.capitalize() for w in RELATION_WORDS if w != "little"),
                              "GP", "CPN", "SENCO", "DSL"}, key=len, reverse=True))
@@ -386,7 +386,6 @@ _DOTTED_TERMS = frozenset("U.K. U.S. E.U. A.M. P.M. N.B. I.T. P.S. Q.C. G.P. P.E
 #: Two capitals that are a term, not someone's initials: "the GP", "mum, OK".
 TWO_LETTER_TERMS = frozenset("GP PC DC DS DI HV SW TA OT PA OK UK EU TV IT PE RE NI ID CV DJ MP HR AA DA".split())
 _RELATION_SET = frozenset(_RELATION.split("|")) | {"called", "named", "nicknamed"}
-_RELATION_WORDS = frozenset(RELATION_WORDS)
 _NOT_NAME_SET = frozenset(re.findall(r"[A-Za-z]+", _NOT_NAME.split("(?!" + _TITLE)[0]))
 _NOT_AFTER_TITLE_SET = frozenset(re.findall(r"[A-Za-z]+", _NOT_NAME_AFTER_TITLE))
 
@@ -479,11 +478,11 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 if found.split()[0] in _CALENDAR_WORDS or found.split()[-1] in _CALENDAR_WORDS:
                     continue
                 start, end, found = match.start(), match.end(), match.group()
-            if group == "v6" and found.split()[0].casefold() in _RELATION_WORDS - {"little", "our"}:
+            if group == "v6" and found.split()[0].casefold() in RELATION_WORDS - {"little", "our"}:
                 continue  # "who everyone calls Auntie": a relation, not a place
             if kind == "PLACE" and group not in ("v5", "v6", "v7") and all(is_english_word(w) for w in found.split()):
                 continue
-            if group == "vgoes" and found.casefold() in _RELATION_WORDS:
+            if group == "vgoes" and found.casefold() in RELATION_WORDS:
                 continue  # "who everyone calls Auntie"
             initials = str(group).startswith("vinit") or group in ("vcalled", "vgoes")
             if initials and (found in TWO_LETTER_TERMS or found in GENERIC_ACRONYMS or found.lower() in STOP_WORDS
@@ -545,7 +544,7 @@ def find_patterns(text: str) -> Iterator[Mention]:
 def _word_of_talk(found: str) -> bool:
     """A word no person is called by: "Somebody from the nursery", "Stepdad, Wayne" (but
     initials are initials: "AR" is no Brummie "ar")."""
-    return not found.isupper() and found.casefold() in STOP_WORDS | TALK | _RELATION_WORDS
+    return not found.isupper() and found.casefold() in STOP_WORDS | TALK | RELATION_WORDS
 
 
 def named_after_noun(text: str, start: int, end: int) -> bool:
