@@ -682,3 +682,8 @@ def test_words_of_talk_and_relatives_are_no_people(ner):
             "Stepdad, Wayne Hiscox. PGH's forty minutes away.\n")
     found_ = replaced(ner, text)[0]
     assert not found_ & {"Somebody", "Stepdad"} and {"Wayne Hiscox", "PGH"} <= found_
+
+
+def test_a_weekday_before_and_is_no_part_of_an_institution():
+    text = "clinics on a Tuesday and the Ryecroft Medical Practice on a Thursday"
+    assert found(text) == [("HEALTH", "Ryecroft Medical Practice")]

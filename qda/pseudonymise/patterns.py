@@ -513,10 +513,14 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 end, found = end - 2, found[:-2]
             if kind in _INSTITUTIONS:
                 # "Sickle Cell and Thalassaemia Centre" is one; "Hillside Academy and Royal
-                # Infirmary" are two (what comes before "and" is an institution already).
+                # Infirmary" are two (what comes before "and" is an institution already), and
+                # "on a Tuesday and the Ryecroft Medical Practice" is a weekday and one.
                 for joint in reversed(list(_AND.finditer(found))):
-                    if found[:joint.start()].split()[-1] in _SUFFIX_WORDS:
+                    before = found[:joint.start()].split()
+                    if before[-1] in _SUFFIX_WORDS or all(w in _CALENDAR_WORDS for w in before):
                         start, found = start + joint.end(), found[joint.end():]
+                        if found.startswith(("the ", "The ")):
+                            start, found = start + 4, found[4:]
                         break
             if kind in _INSTITUTIONS:  # "And the Virtual School", "Even Lewisham Hospital"
                 lead = _LEADING_WORDS.match(found)
