@@ -614,6 +614,17 @@ def test_idioms_welsh_and_gaelic_talk_and_languages_are_not_names(ner):
     assert not replaced(ner, text)[0] & {"Chwarae", "Ndebele", "Adam", "DA", "Tapadh"}
 
 
+def test_a_name_from_an_idiom_is_still_a_name_on_its_own(ner):
+    # "Jack the lad" and "Bob and Sue" are kept whole; "Jack" and "Sue" alone are people.
+    text = ("Interviewer: Family?\nIain: Her grandad, Jack Metcalfe, had the farm. My manager, Sue Lister, chaired. "
+            "He's a bit Jack the lad.\nInterviewer: And then?\nIain: Jack came too. But Sue sent the minutes.\n")
+    mentions = detect(ner, text)[1][0]
+    spans = {(m.start, m.end) for m in mentions}
+    assert (text.index("Jack came"), text.index("Jack came") + 4) in spans
+    assert (text.index("Sue sent"), text.index("Sue sent") + 3) in spans
+    assert (text.index("Jack the lad"), text.index("Jack the lad") + 4) not in spans
+
+
 def test_a_team_or_region_in_the_plural_is_not_a_family(ner):
     text = "Interviewer: Fun?\nIain: He'd take the baby to see the Mariners when he's big enough.\n"
     mentions = detect(ner, text)[1][0]

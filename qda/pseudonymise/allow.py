@@ -31,7 +31,11 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "Cafcass", "England", "Wales", "Scotland", "Northern Ireland", "Britain", "Great Britain", "UK",
     "Christmas", "Easter", "English", "Welsh", "Scottish", "Irish", "British", "Polish", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
     "Saturday", "Sunday",
-    # idioms with a name in them: "they won't know them from Adam"
+)
+
+#: Idioms with a name in them ("they won't know them from Adam"): kept whole, but their
+#: words are no domain words - "Jack" or "Sue" alone is a name.
+IDIOMS: tuple[str, ...] = (
     "from Adam", "Bob's your uncle", "Joe Bloggs", "Joe Public", "Jack of all trades", "Johnny-come-lately",
     "Nosey Parker", "Nosy Parker", "Doubting Thomas", "Peeping Tom", "Tom, Dick and Harry", "Smart Alec",
     "Jack the lad", "Billy No-Mates", "Billy-no-mates", "Mr Right", "Heath Robinson", "Sod's law",
@@ -43,11 +47,12 @@ class AllowList:
     """Case-insensitive terms; a mention is allowed (kept) if it is one of them or lies
     inside an occurrence of one."""
 
-    def __init__(self, terms: Iterable[str] = DEFAULT_ALLOW):
+    def __init__(self, terms: Iterable[str] = DEFAULT_ALLOW + IDIOMS):
         self.terms = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
         self._folded = {t.casefold() for t in self.terms}
-        #: Every word of every term, case-folded.
-        self.words = {w for t in self._folded for w in t.split()}
+        #: Every word of every term but the idioms, case-folded.
+        idioms = {i.casefold() for i in IDIOMS}
+        self.words = {w for t in self._folded - idioms for w in t.split()}
         self._pattern = re.compile(
             r"(?<!\w)(?:" + trie(self.terms, ignore_case=True) + r")(?!\w)", re.IGNORECASE
         ) if self.terms else None
