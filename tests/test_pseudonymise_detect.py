@@ -631,6 +631,14 @@ def test_a_team_or_region_in_the_plural_is_not_a_family(ner):
     assert any(text[m.start:m.end] == "Mariners" for m in mentions)
 
 
+def test_a_region_named_by_an_english_plural_is_a_place_not_a_family(ner):
+    text = ("Interviewer: Where?\nIain: The road was blocked. That's the Glens for you. We saw the Dawsons "
+            "and the Borders came up too. Mr Dawson was in.\n")
+    spans = {text[m.start:m.end]: m.type for m in detect(ner, text)[1][0]}
+    assert spans.get("Glens") == "PLACE" and spans.get("Borders") == "PLACE"
+    assert spans.get("Dawson") == "PERSON"  # a family, named alone too
+
+
 def test_a_person_named_as_a_country_and_no_short_form_from_a_nursery(ner):
     text = ("Interviewer: The kids?\nCerys: Ty, twelve, and Mali, who's five. Yusuf goes to nursery, Tiny Steps. "
             "Tiny. Three of them in two bedrooms.\nInterviewer: Contact?\nCerys: With Mali, through court.\n")

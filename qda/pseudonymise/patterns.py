@@ -445,6 +445,9 @@ _LEADING_WORDS = re.compile(r"(?:(?:And|But|So|Or|Then|Because|Also|Even|Just|Li
 # Words of being within an area, before "the": "in the Fens", "across the Dales", "on the Meadows".
 _AREA_BEFORE = re.compile(r"\b(?:in|into|across|around|throughout|round|out to|on|off|onto|cover|covers|covered|covering)"
                           r"[ \t]+[Tt]he[ \t]+$")
+# How English family names end (the lexicon knows many: "dawson", "hartley").
+_SURNAME_ENDINGS = ("son", "sen", "ley", "ly", "ton", "ham", "ford", "field", "worth", "well", "by", "man", "ett",
+                    "kins", "wick", "more", "ridge", "shaw", "ing")
 # Plural names after "the" that are countries, not families.
 _NOT_A_FAMILY = frozenset("Netherlands Philippines Bahamas Maldives Seychelles Comoros Americas Midlands".split())
 _CALENDAR_WORDS = frozenset(("January February March April May June July August September October November "
@@ -500,9 +503,12 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 continue  # "the Greens" (also "greens"), "the Duchess" (no family "Duches")
             if group == "vfamily" and text[start:match.end()] in _NOT_A_FAMILY:
                 continue  # "the Netherlands"
-            if group == "vfamily" and _AREA_BEFORE.search(text, max(0, start - 20), start):
-                # "been in the Fens", "across the Dales", "I cover the Meadows": a region or an
-                # estate in the plural, not a family.
+            # "That's the Glens for you", "It's the Borders": an English word in the plural,
+            # never written alone and not shaped like a family name ("the Hartleys"), is a
+            # region, as is the plural after "in the" ("been in the Fens").
+            if group == "vfamily" and (_AREA_BEFORE.search(text, max(0, start - 20), start) or (
+                    is_english_word(found) and not found.endswith(_SURNAME_ENDINGS)
+                    and not re.search(rf"\b{re.escape(found)}\b(?!e?s\b)", text))):
                 end = match.end()
                 found = text[start:end]
                 yield Mention(start, end, found, "PLACE", "pattern")
