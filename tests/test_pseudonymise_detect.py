@@ -559,6 +559,13 @@ def test_firms_of_two_names_and_a_place_with_an_acronym(ner):
     assert {"Corrin and Dobbs", "Whitby HARCA"} <= found_ and "Noah and Hope" not in found_
 
 
+def test_two_names_joined_where_lawyers_are_talked_about_are_a_firm(ner):
+    text = ("Interviewer: And dad?\nSian: He went through his solicitor. Gilmartin and Vosper wrote a stiff letter. "
+            "It was long. Kelly and Dean went to the park.\n")
+    found_ = replaced(ner, text)[0]
+    assert "Gilmartin and Vosper" in found_ and "Kelly and Dean" not in found_
+
+
 def test_a_short_form_is_no_word_that_starts_place_names(ner):
     text = "Interviewer: School?\nSian: He's at New College now. New school, new start.\n"
     assert "New" not in replaced(ner, text)[0]

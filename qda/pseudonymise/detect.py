@@ -79,8 +79,11 @@ _DISCOURSE = frozenset("well so right now like anyway okay ok yes no yeah sorry 
                        "honestly actually basically obviously really fine sure".split())
 _FULL_NAME = re.compile(rf"(?<![\w'’\-])({NAME_WORD})[ \t]+({NAME_WORD})(?![\w'’\-]| {NAME_WORD})")
 # Two names joined after a word for where from: "her solicitor at Rollitt and Dobbs".
-_FIRM = re.compile(rf"\b(?:at|from|through|via)[ \t]+(?P<v>({NAME_WORD})[ \t]+(?:and|&)[ \t]+({NAME_WORD}))"
-                   rf"(?![\w'’\-]|[ \t]+{NAME_WORD})")
+_FIRM = re.compile(rf"(?<![\w'’\-])(?P<v>({NAME_WORD})[ \t]+(?:and|&)[ \t]+({NAME_WORD}))(?![\w'’\-]|[ \t]+{NAME_WORD})")
+_FIRM_BEFORE = re.compile(r"\b(?:at|from|through|via)[ \t]+$")
+# Where lawyers are talked about, two names joined are their firm ("through his solicitor.
+# Jones and Watkins wrote...", "a solicitor's letter. Barker and Lowe, who...").
+_LAW_WORDS = re.compile(r"\b(?:solicitors?|solicitor's|lawyers?|legal|barristers?|law firm)\b", re.IGNORECASE)
 _SHAPES = frozenset({"DATE", "PHONE", "EMAIL", "URL", "POSTCODE", "NHS", "NI"})
 
 
@@ -257,11 +260,18 @@ class Detector:
         return found
 
     def _firms(self, text: str, chosen: list[Mention]) -> list[Mention]:
-        """Two names joined after "at", "from", "through" or "via" are a firm ("nights at
-        Whitaker and Booth"), unless either is a person or place this text names ("from Noah
-        and Hope", "from Leeds and Bradford": `coordinated` takes those) or a relation."""
+        """Two names joined after "at", "from", "through" or "via", or near a word for
+        lawyers, are a firm ("nights at Whitaker and Booth"), unless either is a person or
+        place this text names ("from Noah and Hope", "from Leeds and Bradford": `coordinated`
+        takes those) or a relation."""
         found = []
         for match in _FIRM.finditer(text):
+            # (the lawyers in this sentence or the one before: not "... solicitor. Her letter
+            # came. Kelly and Dean went...")
+            before = re.split(r"[.!?]\s", text[max(0, match.start() - 150):match.start()])[-2:]
+            if not (_FIRM_BEFORE.search(text, max(0, match.start() - 10), match.start())
+                    or _LAW_WORDS.search(" ".join(before))):
+                continue
             parts = (match.group(2), match.group(3))
             named = {m.text for m in chosen if m.end <= match.start("v") or m.start >= match.end("v")}
             if any(p in named or p in NOT_IDENTIFYING or p.casefold() in RELATION_WORDS | self.allow.words
