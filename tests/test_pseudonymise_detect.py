@@ -566,6 +566,14 @@ def test_two_names_joined_where_lawyers_are_talked_about_are_a_firm(ner):
     assert "Gilmartin and Vosper" in found_ and "Kelly and Dean" not in found_
 
 
+def test_an_institution_named_by_its_region_is_an_identifier(ner):
+    text = ("Interviewer: Where?\nSian: She ended up in the South West Acute Hospital. He's at North West Regional "
+            "College and I'm with the South Eastern Trust. Then Children's Services and the Family Centre.\n")
+    found_ = replaced(ner, text)[0]
+    assert {"South West Acute Hospital", "North West Regional College", "South Eastern Trust"} <= found_
+    assert not found_ & {"Children's Services", "Family Centre"}
+
+
 def test_a_short_form_is_no_word_that_starts_place_names(ner):
     text = "Interviewer: School?\nSian: He's at New College now. New school, new start.\n"
     assert "New" not in replaced(ner, text)[0]

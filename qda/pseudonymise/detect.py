@@ -84,6 +84,9 @@ _FIRM_BEFORE = re.compile(r"\b(?:at|from|through|via)[ \t]+$")
 # Where lawyers are talked about, two names joined are their firm ("through his solicitor.
 # Jones and Watkins wrote...", "a solicitor's letter. Barker and Lowe, who...").
 _LAW_WORDS = re.compile(r"\b(?:solicitors?|solicitor's|lawyers?|legal|barristers?|law firm)\b", re.IGNORECASE)
+# Words that make an institution a region's (all its other words generic): "North West
+# Regional College", "the Royal Infirmary", "Southern Trust".
+_REGIONAL = frozenset("North South East West Northern Southern Eastern Western Royal Regional".split())
 _SHAPES = frozenset({"DATE", "PHONE", "EMAIL", "URL", "POSTCODE", "NHS", "NI"})
 
 
@@ -286,7 +289,8 @@ class Detector:
         `light`, for people found by their context: only words that identify nobody
         count against it (surnames are often generic words: "Mrs Hall", "Mr Ward").
         `institution`, for a name with an institution's word: a people's name counts for
-        it ("Roma Support Hub"), unless allow-listed ("Polish")."""
+        it ("Roma Support Hub"), unless allow-listed ("Polish"), and so does a region's word
+        ("Southern Trust")."""
         words = [w for w in re.split(r"[ \t]+", name) if w.casefold() not in ("and", "&")]
         if all(w in PEOPLES for w in words):
             return False  # "the Gypsy and Traveller church"
@@ -296,6 +300,8 @@ class Detector:
                 continue
             if institution and bare in PEOPLES and bare.casefold() not in self.allow.words:
                 return True
+            if institution and bare in _REGIONAL and len(words) > 1:
+                return True  # "South West Acute Hospital", "Southern Trust": a region's own
             if light and bare in COUNTRIES and len(words) == 1:
                 return True  # "Mali, who's five": a person named as a country is
             if bare in NOT_IDENTIFYING or word in NOT_IDENTIFYING:
