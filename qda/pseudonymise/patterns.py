@@ -40,7 +40,7 @@ _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞ
 _LOW = r"a-zß-öø-ÿāăąćčďēėęěğģīįıķĺļľłńņňōőœŕřśşšţťūůűųźżžșțơưđŵŷḀ-ỿ"  # ḁ-ỿ: Vietnamese ("Trần")
 NAME_WORD = (rf"[{_UP}](?:[{_LOW}]+(?:[{_UP}][{_LOW}]+)?|['’][{_UP}][{_LOW}]+)(?:-[{_UP}][{_LOW}]+)*"
              rf"(?:-(?:[a-z]{{1,5}}-)+[{_UP}][{_LOW}]+)?")  # "Stoke-on-Trent", "Weston-super-Mare"
-_CAP = r"(?:St\.?|Saint|[A-Z][\w'’\-]*)"  # a capitalised word (names, "St")
+_CAP = r"(?:St\b\.?|Saint|[A-Z][\w'’\-]*)"  # a capitalised word (names, "St")
 _CAPS = rf"{_CAP}(?:[ \t]+(?:{_CAP}|of|the|and|&))*?"  # a run of them, lazily
 _OF = rf"(?:[ \t]+of(?:[ \t]+the)?[ \t]+{_CAP}(?:[ \t]+{_CAP})*)?"  # "... Church of God"
 
