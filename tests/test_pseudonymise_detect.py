@@ -406,6 +406,7 @@ def test_names_in_webvtt_voice_tags_keep_the_tags(tmp_path):
     ("review on 18/4 and then support 24/7 from 24/7", [("DATE", "18/4")]),
     ("at 7 Plum Tree Loke in", [("STREET", "7 Plum Tree"), ("STREET", "7 Plum Tree Loke")]),
     ("a scaffolder with Pryce & Sons Scaffolding down", [("ORG", "Pryce & Sons Scaffolding")]),
+    ("up as far as Church Stretton, and", [("ORG", "Church Stretton")]),  # no "Church St(reet)"
 ])
 def test_dates_streets_institutions_and_names_of_new_shapes(text, expected):
     assert found(text) == expected
