@@ -575,6 +575,21 @@ def test_an_institution_named_by_its_region_is_an_identifier(ner):
     assert not found_ & {"Children's Services", "Family Centre"}
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("the Gaelic worker, Màiri Nic a' Phearsain, who translated", "Màiri Nic a' Phearsain"),
+    ("The health visitor, Deirdre Mac an tSaoir, who'd been", "Deirdre Mac an tSaoir"),
+    ("a CAF because TJ, that's what everyone calls him, was", "TJ"),
+    ("her manager. Everyone calls him KS, it's how he signs", "KS"),
+    ("up in the Lake District. Welcome to the Lakes. [laughs]", "Lakes"),
+    ("four nights at Diana, Princess of Wales Hospital. DPOW, you'll have driven past it.", "DPOW"),
+    ("booked at the Countess of Chester. And the Countess sent the discharge.", "Countess"),
+])
+def test_gaelic_names_nicknames_named_first_regions_and_hospital_short_forms(ner, text, expected):
+    text = f"Interviewer: Go on.\nSian: {text}\n"
+    start = text.rindex(expected)
+    assert any(m.start <= start and m.end >= start + len(expected) for m in detect(ner, text)[1][0])
+
+
 def test_a_short_form_is_no_word_that_starts_place_names(ner):
     text = "Interviewer: School?\nSian: He's at New College now. New school, new start.\n"
     assert "New" not in replaced(ner, text)[0]

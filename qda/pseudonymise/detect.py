@@ -490,6 +490,10 @@ class Detector:
             initials = "".join(w[0] for w in words if w[:1].isupper())
             if len(words) >= 3 and len(initials) == len(words) and initials.casefold() not in self.allow.words:
                 short_forms.append(initials)
+                # "Diana, Princess of Wales Hospital" is also "DPOW": "of" and no tail.
+                if words[-1] in INSTITUTION_TAIL_WORDS and " of " in text:
+                    head = [w for w in re.split(r"[ \t]+", text)[:-1] if w not in ("the", "and", "&")]
+                    short_forms.append("".join(w[0].upper() for w in head))
             elif len(words) == 2 and words[-1] == "General" and len(initials) == 2:
                 short_forms.append(initials + "H")  # "Furness General" -> "FGH"
         if type_ in ("SCHOOL", "HEALTH", "ORG", "PLACE"):
@@ -502,7 +506,7 @@ class Detector:
             if (len(bare) > 1 and bare[:1].isupper() and form not in self.forms and bare not in NOT_IDENTIFYING
                     and bare not in PLACE_PREFIXES  # "New College": not "New"
                     and bare.casefold() not in self.allow.words and bare.casefold() not in RELATION_WORDS
-                    and not _word_from_a_doubtful_name(bare, text, source)):
+                    and (bare != form or not _word_from_a_doubtful_name(bare, text, source))):  # "the Countess"
                 self.forms[form] = Form(form, type_, text, source)
 
     def _forms_patterns(self) -> tuple[re.Pattern | None, re.Pattern | None]:

@@ -27,11 +27,12 @@ _MULTIWORD_RUN = re.compile(r"\b[A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*)+")
 # "Newcastle upon Tyne", "Ursula von der Leyen", "Comhairle nan Eilean Siar", "Pont y
 # Gof"); hyphens with small words inside a word ("Stoke-on-Trent").
 _NAME = rf"{NAME_WORD}(?:-(?:[a-z]{{1,5}}-)+[A-Z][a-z]+)?(?:['’]s)?"
+# Gaelic names hold "a'" and mutate after a particle ("Màiri Nic a' Phearsain", "Mac an tSaoir").
 _CAPITALISED_RUN = re.compile(
     rf"(?<![\w'’\-]){_NAME}(?:[ \t]+(?:(?:of|of the|the|for|upon|under|de|da|du|del|der|van|von|la|le|bin|binti|"
-    rf"ibn|ap|y|yr|an|na|nan)[ \t]+|(?:al|el|ul|ud|ad)-)?{_NAME})*"
+    rf"ibn|ap|y|yr|an|na|nan|a['’])[ \t]+(?:[thnbmdg](?=[A-Z]))?|(?:al|el|ul|ud|ad)-)?{_NAME})*"
     r"(?![\w'’\-])")
-SMALL_WORDS = frozenset("of the for upon under de da du del der van von la le bin binti ibn ap y yr an na nan".split())
+SMALL_WORDS = frozenset("of the for upon under de da du del der van von la le bin binti ibn ap y yr an na nan a' a’".split())
 _LEADING = frozenset("the this that these those mum mam mom mummy dad daddy baby nan nana nanna nanny gran granny "
                      "grandma grandad granddad grandpa auntie aunty aunt uncle our".split())
 _NAMING_TITLES = frozenset("lady sir dame lord bishop canon saint st queen king prince princess cardinal".split())
@@ -220,13 +221,14 @@ def method(name: str) -> bool:
 
 def _guess_type(text: str, start: int, words: list[str]) -> str:
     """A place after "in", "at", "from"...; an organisation after "the", "his"... or made of
-    four words or more, or of small words ("Places for People"); else a person ("Holly
-    Hall does...", "that's Baz")."""
+    four capitalised words or more, or with "of", "for"... ("Places for People"); else a
+    person ("Holly Hall does...", "that's Baz", "Deirdre Mac an tSaoir")."""
     before = text[max(0, start - 20):start]
     if _PLACE_BEFORE.search(before):
         return "PLACE"
     previous = before.split()[-1].casefold() if before.split() else ""
-    if previous in _DETERMINERS or len(words) > 3 or any(w in SMALL_WORDS for w in words):
+    if previous in _DETERMINERS or sum(w[:1].isupper() for w in words) > 3 or any(
+            w in ("of", "the", "for", "upon", "under") for w in words):
         return "ORG"
     return "PERSON"
 

@@ -332,6 +332,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # A nickname a person goes by: "the baby, who everyone calls AJ".
         rf"|\bwho[ \t]+(?:everyone|everybody|people|they|we|the[ \t]+kids|the[ \t]+family)[ \t]+calls?[ \t]+"
         rf"(?P<vgoes>[A-Z]{{2,3}}|{NAME_WORD})\b"
+        # ... or named first: "TJ, that's what everyone calls him", "Rita, as the kids call her".
+        rf"|\b(?P<vnick>[A-Z]{{2,3}}|{NAME_WORD})(?=,?[ \t]+(?:that['’]s[ \t]+what|as|what)[ \t]+(?:everyone|everybody|"
+        r"people|they|we|the[ \t]+kids|the[ \t]+family)[ \t]+calls?[ \t]+(?:him|her|them)\b)"
         # The name first: "Isla, she's called", "Tilly, who's six", "Rio (4)", "Rio, aged nine".
         rf"|\b(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)(?:(?:['’]s)?,[ \t]+(?:she|he)['’]s[ \t]+called\b"
         rf"|,?[ \t]+(?:who['’]s|who[ \t]+is|who[ \t]+was|who[ \t]+turned|aged|age)[ \t]+{_NUMBER_WORD}\b"
@@ -485,12 +488,14 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 continue  # "who everyone calls Auntie": a relation, not a place
             if kind == "PLACE" and group not in ("v5", "v6", "v7") and all(is_english_word(w) for w in found.split()):
                 continue
-            if group == "vgoes" and found.casefold() in RELATION_WORDS:
+            if group in ("vgoes", "vnick") and found.casefold() in RELATION_WORDS:
                 continue  # "who everyone calls Auntie"
-            initials = str(group).startswith("vinit") or group in ("vcalled", "vgoes")
-            if initials and (found in TWO_LETTER_TERMS or found in GENERIC_ACRONYMS or found.lower() in STOP_WORDS
-                             or found in ("AM", "PM")):
-                continue  # "GP said", "IT said" (the department), "WE said" shouted
+            initials = str(group).startswith("vinit")
+            if initials and (found in TWO_LETTER_TERMS or found in GENERIC_ACRONYMS):
+                continue  # "GP said", "IT said" (the department); but "everyone calls him KS" is a person
+            if (initials or group in ("vcalled", "vgoes", "vnick")) and (found.lower() in STOP_WORDS
+                                                                          or found in ("AM", "PM")):
+                continue  # "WE said" shouted
             if group == "vdotted" and found.replace(" ", "") in _DOTTED_TERMS:
                 continue
             if group == "v4" and (found.split()[0] in _NOT_NAME_SET or found.casefold() in TALK | STOP_WORDS):
@@ -504,11 +509,12 @@ def find_patterns(text: str) -> Iterator[Mention]:
             if group == "vfamily" and text[start:match.end()] in _NOT_A_FAMILY:
                 continue  # "the Netherlands"
             # "That's the Glens for you", "It's the Borders": an English word in the plural,
-            # never written alone and not shaped like a family name ("the Hartleys"), is a
+            # never a name alone ("Lake District" is no Mr Lake) and not shaped like a family
+            # name ("the Hartleys"), is a
             # region, as is the plural after "in the" ("been in the Fens").
             if group == "vfamily" and (_AREA_BEFORE.search(text, max(0, start - 20), start) or (
                     is_english_word(found) and not found.endswith(_SURNAME_ENDINGS)
-                    and not re.search(rf"\b{re.escape(found)}\b(?!e?s\b)", text))):
+                    and not re.search(rf"\b{re.escape(found)}\b(?!e?s\b|[ \t]+[A-Z])", text))):
                 end = match.end()
                 found = text[start:end]
                 yield Mention(start, end, found, "PLACE", "pattern")
