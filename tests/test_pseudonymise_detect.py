@@ -583,8 +583,14 @@ def test_an_institution_named_by_its_region_is_an_identifier(ner):
     ("up in the Lake District. Welcome to the Lakes. [laughs]", "Lakes"),
     ("four nights at Diana, Princess of Wales Hospital. DPOW, you'll have driven past it.", "DPOW"),
     ("booked at the Countess of Chester. And the Countess sent the discharge.", "Countess"),
+    ("since her first, Jayden, was born. Jay, everybody calls him. He's three.", "Jay"),
+    ("older lads. One in particular, JJ, who everyone knew was running lines.", "JJ"),
+    ("her grandda was a cutter in the shirt factories, Tillie and Henderson, so", "Tillie and Henderson"),
+    ("she goes to the Slovak Saturday school, Slovenská sobotná škola, at the hall", "Slovenská sobotná škola"),
+    ("the safeguarding lead came once. And Barnardo's did some parenting work.", "Barnardo's"),
+    ("a mentor through Barnardo's. And the housing trust came.", "Barnardo's"),
 ])
-def test_gaelic_names_nicknames_named_first_regions_and_hospital_short_forms(ner, text, expected):
+def test_gaelic_names_nicknames_regions_hospital_short_forms_firms_and_schools_abroad(ner, text, expected):
     text = f"Interviewer: Go on.\nSian: {text}\n"
     start = text.rindex(expected)
     assert any(m.start <= start and m.end >= start + len(expected) for m in detect(ner, text)[1][0])

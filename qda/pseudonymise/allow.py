@@ -24,7 +24,7 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "Troubled Families", "DSL", "SENCO", "Head", "Mum", "Dad", "Nan", "Gran", "Grandma",
     "Social Care", "Health", "Education", "Housing", "Probation", "Council", "the Council",
     "Head of Service", "Head of Children's Services", "MARAC", "MAPPA", "DWP", "Universal Credit",
-    "Child Benefit", "Jobcentre", "Citizens Advice", "Women's Aid", "NSPCC", "Barnardo's", "Home-Start",
+    "Child Benefit", "Jobcentre", "Women's Aid", "NSPCC", "Home-Start",
     "Flying Start", "Children's Reporter", "Reporter", "Children's Hearing", "Children's Panel", "Named Person",
     "GIRFEC", "National Insurance", "West African", "East African", "North African", "South African", "West Indian",
     "Eastern European", "Central European", "South Asian", "East Asian", "South East Asian", "Middle Eastern",

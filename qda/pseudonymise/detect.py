@@ -80,7 +80,8 @@ _DISCOURSE = frozenset("well so right now like anyway okay ok yes no yeah sorry 
 _FULL_NAME = re.compile(rf"(?<![\w'’\-])({NAME_WORD})[ \t]+({NAME_WORD})(?![\w'’\-]| {NAME_WORD})")
 # Two names joined after a word for where from: "her solicitor at Rollitt and Dobbs".
 _FIRM = re.compile(rf"(?<![\w'’\-])(?P<v>({NAME_WORD})[ \t]+(?:and|&)[ \t]+({NAME_WORD}))(?![\w'’\-]|[ \t]+{NAME_WORD})")
-_FIRM_BEFORE = re.compile(r"\b(?:at|from|through|via)[ \t]+$")
+_FIRM_BEFORE = re.compile(r"\b(?:at|from|through|via|(?:factory|factories|firm|company|mills?|works|shop|agency|"
+                          r"builders|garage|solicitors),)[ \t]+$")  # "the shirt factories, Tillie and Henderson"
 # Where lawyers are talked about, two names joined are their firm ("through his solicitor.
 # Jones and Watkins wrote...", "a solicitor's letter. Barker and Lowe, who...").
 _LAW_WORDS = re.compile(r"\b(?:solicitors?|solicitor's|lawyers?|legal|barristers?|law firm)\b", re.IGNORECASE)
@@ -191,7 +192,8 @@ class Detector:
                 chosen = resolve(mentions)
             # NER's ORG for two plain words a guess reads as a person ("Amber Wood does...")
             # is the small model's slip: a person, so "Wood" alone is linked to her too.
-            people = {(m.start, m.end) for m in mentions if m.source == "guess" and m.type == "PERSON"}
+            people = {(m.start, m.end) for m in mentions if m.source == "guess" and m.type == "PERSON"
+                      and " " in m.text and all(plain_word(w) for w in m.text.split())}
             for mention in chosen:
                 if mention.type == "DATE":
                     continue  # found by its shape wherever it is; as a form "22nd" would be everywhere
@@ -263,16 +265,17 @@ class Detector:
         return found
 
     def _firms(self, text: str, chosen: list[Mention]) -> list[Mention]:
-        """Two names joined after "at", "from", "through" or "via", or near a word for
-        lawyers, are a firm ("nights at Whitaker and Booth"), unless either is a person or
-        place this text names ("from Noah and Hope", "from Leeds and Bradford": `coordinated`
-        takes those) or a relation."""
+        """Two names joined after "at", "from", "through" or "via" ("nights at Whitaker and
+        Booth"), after a word for a business ("the shirt factories, Tillie and Henderson")
+        or near a word for lawyers are a firm, unless either is a person or place this text
+        names ("from Noah and Hope", "from Leeds and Bradford": `coordinated` takes those)
+        or a relation."""
         found = []
         for match in _FIRM.finditer(text):
             # (the lawyers in this sentence or the one before: not "... solicitor. Her letter
             # came. Kelly and Dean went...")
             before = re.split(r"[.!?]\s", text[max(0, match.start() - 150):match.start()])[-2:]
-            if not (_FIRM_BEFORE.search(text, max(0, match.start() - 10), match.start())
+            if not (_FIRM_BEFORE.search(text, max(0, match.start() - 20), match.start())
                     or _LAW_WORDS.search(" ".join(before))):
                 continue
             parts = (match.group(2), match.group(3))

@@ -32,6 +32,8 @@ _CAPITALISED_RUN = re.compile(
     rf"(?<![\w'’\-]){_NAME}(?:[ \t]+(?:(?:of|of the|the|for|upon|under|de|da|du|del|der|van|von|la|le|bin|binti|"
     rf"ibn|ap|y|yr|an|na|nan|a['’])[ \t]+(?:[thnbmdg](?=[A-Z]))?|(?:al|el|ul|ud|ad)-)?{_NAME})*"
     r"(?![\w'’\-])")
+_NAME_S_AFTER = re.compile(r"[.;!?]|[ \t]+(?:are|were|have|do|did|came|come|gave|give|helped|help|run|ran|offered|"
+                           r"sent|provided|paid|funded)\b")
 SMALL_WORDS = frozenset("of the for upon under de da du del der van von la le bin binti ibn ap y yr an na nan a' a’".split())
 _LEADING = frozenset("the this that these those mum mam mom mummy dad daddy baby nan nana nanna nanny gran granny "
                      "grandma grandad granddad grandpa auntie aunty aunt uncle our".split())
@@ -130,6 +132,8 @@ def from_entity(label: str, words: list[tuple[int, int, str]], text: str, named:
         return None
     if len(words) == 1 and ordinary(span, start, text, named):
         return None
+    if type_ == "ORG" and text.startswith(("'s", "’s"), end):  # "Barnardo's did...": the name's own
+        end, span = end + 2, text[start:end + 2]
     return Mention(start, end, span, type_, "ner")
 
 
@@ -189,6 +193,10 @@ def guesses(text: str, named: set[str]) -> list[Mention]:
             span = text[start:end]
             # A person's or place's "'s" is theirs ("Tyrese's"); "Sainsbury's", "Royal Manchester
             # Children's" are names.
+            # "Barnardo's are helping", "through Barnardo's.": an "'s" before a full stop or
+            # a plural verb neither owns nor shortens "is": the name's own.
+            if span.endswith(("'s", "’s")) and len(part) == 1 and _NAME_S_AFTER.match(text, end):
+                type_ = "ORG"
             if span.endswith(("'s", "’s")) and type_ != "ORG" and len(part) == 1:
                 end, span = end - 2, span[:-2]
             if len(span) < 2 or span.casefold() in RELATION_WORDS:  # "Stepdad, Wayne Hiscox"

@@ -261,6 +261,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\b(?:{_CAP}[ \t]+)?(?:Ysgol|Coleg|Sgoil|Bun-sgoil|Bunsgoil|Scoil|Bunscoil|Gaelscoil|Gaelcholáiste|Szkoła|École|"
         rf"Escuela|Okulu|Madrasa|Madrassa|Madrasah|Madressa|Darul|Dar[ \t]+al)"
         rf"(?:[ \t]+(?:(?:y|yr|an|na|nan|nam|a'|a’|im\.|de|la|du)[ \t]+)?{_CAP})+"
+        # ... or with the school last, in lower case: "Česká sobotní škola", "Lietuviška mokykla".
+        rf"|\b[{_UP}][{_LOW}]+(?:[ \t]+[{_LOW}]+){{0,3}}[ \t]+(?:škola|szkoła|skola|mokykla|iskola|școala|scoala)\b"
     )),
     ("HEALTH", _c(
         rf"\b{_CAPS}[ \t]+{_HEALTH_WORDS}\b{_OF}"
@@ -320,7 +322,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"|\b(?P<vinitmc>[A-Z]{1,2}(?:Mc|Mac|O')[A-Z][A-Z]?)\b"  # "CMcA", "JO'D"
         # ... "G.D., chair", "LM, housing", "KR and SR" in the notes.
         r"|\b(?P<vdotted>[A-Z]\.[ \t]?[A-Z]\.)(?![A-Za-z])"
-        rf"|\b(?P<vinitrole>[A-Z]{{2,3}})(?=,[ \t]+(?:{_ROLE}|housing|health|education|police|school)\b)"
+        rf"|\b(?P<vinitrole>[A-Z]{{2,3}})(?=,[ \t]+(?:{_ROLE}|housing|health|education|police|school|who)\b)"
         r"|\b(?P<vinitpair>[A-Z]{2})(?=[ \t]+and[ \t]+[A-Z]{2}\b)|(?<=\b[A-Z]{2} and )(?P<vinitpair2>[A-Z]{2})\b"
         # Someone from a service: "Carol from the education service", "Gav from housing".
         rf"|\b(?P<vfrom>{NAME_WORD})(?=[ \t]+from[ \t]+(?:the[ \t]+)?(?:education|health|housing|school|police|"
@@ -330,11 +332,11 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"herself) as|signed (?:it|himself|herself) as)[ \t]+[\"“'‘]?(?:(?P<vcalled>[A-Z]{{2,3}})\b|"
         rf"(?P<v3>{NAME_WORD})\b)"
         # A nickname a person goes by: "the baby, who everyone calls AJ".
-        rf"|\bwho[ \t]+(?:everyone|everybody|people|they|we|the[ \t]+kids|the[ \t]+family)[ \t]+calls?[ \t]+"
+        rf"|\b(?:who|what)[ \t]+(?:everyone|everybody|people|they|we|the[ \t]+kids|the[ \t]+family)[ \t]+calls?[ \t]+"
         rf"(?P<vgoes>[A-Z]{{2,3}}|{NAME_WORD})\b"
-        # ... or named first: "TJ, that's what everyone calls him", "Rita, as the kids call her".
-        rf"|\b(?P<vnick>[A-Z]{{2,3}}|{NAME_WORD})(?=,?[ \t]+(?:that['’]s[ \t]+what|as|what)[ \t]+(?:everyone|everybody|"
-        r"people|they|we|the[ \t]+kids|the[ \t]+family)[ \t]+calls?[ \t]+(?:him|her|them)\b)"
+        # ... or named first: "TJ, that's what everyone calls him", "Jay, everybody calls him".
+        rf"|\b(?P<vnick>[A-Z]{{2,3}}|{NAME_WORD})(?=,?[ \t]+(?:(?:that['’]s[ \t]+what|as|what)[ \t]+)?(?:everyone|"
+        r"everybody|people|they|we|the[ \t]+kids|the[ \t]+family)[ \t]+calls?[ \t]+(?:him|her|them)\b)"
         # The name first: "Isla, she's called", "Tilly, who's six", "Rio (4)", "Rio, aged nine".
         rf"|\b(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)(?:(?:['’]s)?,[ \t]+(?:she|he)['’]s[ \t]+called\b"
         rf"|,?[ \t]+(?:who['’]s|who[ \t]+is|who[ \t]+was|who[ \t]+turned|aged|age)[ \t]+{_NUMBER_WORD}\b"

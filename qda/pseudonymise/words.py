@@ -59,7 +59,7 @@ _OTHER = (
     "GCSE GCSEs SATs Ofsted Facebook WhatsApp Instagram Snapchat TikTok YouTube Google Twitter Xbox "
     "PlayStation iPad iPhone Netflix Zoom Teams Skype Lego Calpol Covid COVID Brexit Internet Bless "
     # national charities and services, named the same everywhere
-    "Shelter Relate Samaritans Childline Kidscape Mencap StepChange Turn2us Barnardos Gingerbread "
+    "Shelter Relate Samaritans Childline Kidscape Mencap StepChange Turn2us Gingerbread "
     # the armed forces, and kin words in the languages families speak ("Dadi hits Ammi")
     "Mass Army Navy RAF Marines Dadi Nani Dada Nana Ammi Ammu Abbu Abba Abu Ami Baba Babcia Dziadek Oma Opa Nonna "
     "Nonno Yiayia Bubbe Zaide Mamó Daideo Nain Taid"
