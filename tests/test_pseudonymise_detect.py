@@ -589,6 +589,8 @@ def test_an_institution_named_by_its_region_is_an_identifier(ner):
     ("she goes to the Slovak Saturday school, Slovenská sobotná škola, at the hall", "Slovenská sobotná škola"),
     ("the safeguarding lead came once. And Barnardo's did some parenting work.", "Barnardo's"),
     ("a mentor through Barnardo's. And the housing trust came.", "Barnardo's"),
+    ("My mum still calls it P'boro, like on the bus signs.", "P'boro"),
+    ("I had to ring the City Hospital three times for the letter.", "City Hospital"),
 ])
 def test_gaelic_names_nicknames_regions_hospital_short_forms_firms_and_schools_abroad(ner, text, expected):
     text = f"Interviewer: Go on.\nSian: {text}\n"

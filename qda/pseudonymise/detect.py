@@ -87,7 +87,7 @@ _FIRM_BEFORE = re.compile(r"\b(?:at|from|through|via|(?:factory|factories|firm|c
 _LAW_WORDS = re.compile(r"\b(?:solicitors?|solicitor's|lawyers?|legal|barristers?|law firm)\b", re.IGNORECASE)
 # Words that make an institution a region's (all its other words generic): "North West
 # Regional College", "the Royal Infirmary", "Southern Trust".
-_REGIONAL = frozenset("North South East West Northern Southern Eastern Western Royal Regional".split())
+_REGIONAL = frozenset("North South East West Northern Southern Eastern Western Royal Regional City".split())
 _SHAPES = frozenset({"DATE", "PHONE", "EMAIL", "URL", "POSTCODE", "NHS", "NI"})
 
 

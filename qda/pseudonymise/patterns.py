@@ -363,8 +363,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\b(?P<v5>{NAME_WORD}(?:['’]s)?)(?=,?[ \t]+as[ \t]+(?:[a-z]+[ \t]+){{1,6}}calls?[ \t]+it\b)"
         rf"|\b(?:everyone|everybody|people|locals|folk|they)[ \t]+calls?[ \t]+(?:it[ \t]+)?(?:the[ \t]+)?"
         rf"(?P<v6>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)\b"
-        # ... "my nan still calls it City General": what a place is called, whatever its words.
-        rf"|\bcall(?:s|ed)?[ \t]+it[ \t]+(?:the[ \t]+)?(?P<v7>{NAME_WORD}(?:[ \t]+{NAME_WORD})*)"
+        # ... "my nan still calls it City General" or "P'boro": what a place is called, whatever its words.
+        rf"|\bcall(?:s|ed)?[ \t]+it[ \t]+(?:the[ \t]+)?(?P<v7>{NAME_WORD}(?:[ \t]+{NAME_WORD})*|[A-Z]['’][a-z]+)"
         rf"|\b(?:village|town|estate|area|suburb|city)(?:,| called| named)[ \t]+"
         rf"(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)"
     )),
