@@ -591,11 +591,22 @@ def test_an_institution_named_by_its_region_is_an_identifier(ner):
     ("a mentor through Barnardo's. And the housing trust came.", "Barnardo's"),
     ("My mum still calls it P'boro, like on the bus signs.", "P'boro"),
     ("I had to ring the City Hospital three times for the letter.", "City Hospital"),
+    ("They were in the multis, 9/2 Butterburn Court, and then moved.", "9/2 Butterburn Court"),
+    ("The GP, Meddygfa'r Bont, had sent the letter twice.", "Meddygfa'r Bont"),
 ])
 def test_gaelic_names_nicknames_regions_hospital_short_forms_firms_and_schools_abroad(ner, text, expected):
     text = f"Interviewer: Go on.\nSian: {text}\n"
     start = text.rindex(expected)
     assert any(m.start <= start and m.end >= start + len(expected) for m in detect(ner, text)[1][0])
+
+
+def test_a_saints_day_is_no_church(ner):
+    text = "Interviewer: When?\nSian: The 1st of March, St David's Day, of all days. He goes to St David's.\n"
+    spans = {(m.start, m.end) for m in detect(ner, text)[1][0]}
+    day = text.index("St David's Day")
+    assert not any(a < day + 14 and b > day for a, b in spans)
+    church = text.rindex("St David's")
+    assert any(a <= church and b >= church + 10 for a, b in spans)
 
 
 def test_a_short_form_is_no_word_that_starts_place_names(ner):

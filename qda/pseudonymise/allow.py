@@ -29,13 +29,16 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "GIRFEC", "National Insurance", "West African", "East African", "North African", "South African", "West Indian",
     "Eastern European", "Central European", "South Asian", "East Asian", "South East Asian", "Middle Eastern",
     "Cafcass", "England", "Wales", "Scotland", "Northern Ireland", "Britain", "Great Britain", "UK",
-    "Christmas", "Easter", "English", "Welsh", "Scottish", "Irish", "British", "Polish", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-    "Saturday", "Sunday",
+    "Christmas", "Easter", "English", "Welsh", "Scottish", "Irish", "British", "Polish",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
 )
 
-#: Idioms with a name in them ("they won't know them from Adam"): kept whole, but their
-#: words are no domain words - "Jack" or "Sue" alone is a name.
+#: Idioms and holidays with a name in them ("they won't know them from Adam", "St David's
+#: Day"): kept whole, but their words are no domain words - "Jack" alone is a name, "New
+#: College" a college.
 IDIOMS: tuple[str, ...] = (
+    "Boxing Day", "New Year's Day", "Mother's Day", "Father's Day", "Valentine's Day", "St David's Day",
+    "St Patrick's Day", "St Andrew's Day", "St George's Day", "Bonfire Night",
     "from Adam", "Bob's your uncle", "Joe Bloggs", "Joe Public", "Jack of all trades", "Johnny-come-lately",
     "Nosey Parker", "Nosy Parker", "Doubting Thomas", "Peeping Tom", "Tom, Dick and Harry", "Smart Alec",
     "Jack the lad", "Billy No-Mates", "Billy-no-mates", "Mr Right", "Heath Robinson", "Sod's law",

@@ -125,7 +125,7 @@ _NUMBERED_STREET_WORDS = phrases((
     "Common Wood Woods Gardens Passage Cross").split())
 # "Flat 3, 27 ...", and Scottish flat positions: "2F1, 9 ..." (second floor, first door).
 _HOUSE = (r"(?:(?:(?:Flat|Apartment|Apt|Unit|Room)[ \t]+\d{1,3}[A-Za-z]?|\d{1,2}F\d{1,2}|[PG]F\d?|\d{1,2}/\d{1,2}),?[ \t]+)?"
-          r"\d{1,4}[a-zA-Z]?,?[ \t]+")
+          r"(?:\d{1,3}/)?\d{1,4}[a-zA-Z]?,?[ \t]+")  # "9/2 Butterburn Court": a Scottish stair and flat
 _HOUSE_SHORT = r"(?:(?:Flat|Apartment|Apt|Unit|Room)[ \t]+\d{1,3}[A-Za-z]?,?[ \t]+)?\d{1,3}[a-zA-Z]?,?[ \t]+"  # no year
 
 _SCHOOL_KIND = phrases([
@@ -266,6 +266,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     )),
     ("HEALTH", _c(
         rf"\b{_CAPS}[ \t]+{_HEALTH_WORDS}\b{_OF}"
+        # Named in Welsh: "Meddygfa'r Bont", "Canolfan Iechyd Dyffryn", "Ysbyty Gwynedd".
+        r"|\b(?:Meddygfa|Canolfan[ \t]+Iechyd|Ysbyty)(?:['’]r)?(?:[ \t]+(?:y|yr|a|ar)?[ \t]*[A-Z][\w'’\-]*)+"
         r"|\b[Ww]ard[ \t]+[A-Z]{0,2}\d{1,3}[A-Za-z]?\b"  # "Ward 7", "ward E39"; "the ward, E39":
         r"|\b[Ww]ard,[ \t]+(?P<v3>[A-Z]{0,2}\d{1,3}[A-Za-z]?)\b"
         # The name before a lower-case generic word: "the Cairnview surgery".
@@ -285,7 +287,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"(?:[ \t]+{_CAP})*{_OF}"
         # A saint's name is a school, church or hospital here: "St Mary's", "Overleigh St Mary's",
         # "St Peter and St Paul".
-        r"|\b(?:[A-Z][a-z]+[ \t]+)?St\.?[ \t]+[A-Z][a-z]+['’]s\b|\bSt\.?[ \t]+[A-Z][a-z]+s['’](?![\w'’])"  # "St Thomas'"
+        r"|\b(?:[A-Z][a-z]+[ \t]+)?St\.?[ \t]+[A-Z][a-z]+['’]s\b(?![ \t]+Day\b)"  # (not "St David's Day")
+        r"|\bSt\.?[ \t]+[A-Z][a-z]+s['’](?![\w'’])"  # "St Thomas'"
         r"|\bSt\.?[ \t]+[A-Z][a-z]+[ \t]+(?:and|&)[ \t]+St\.?[ \t]+[A-Z][a-z]+(?:['’]s)?\b"
         # Names joined by "&" are a firm: "Haigh & Lodge Dyeworks", "Sandhu's Cash & Carry".
         rf"|\b{NAME_WORD}(?:['’]s)?(?:[ \t]+{NAME_WORD})*[ \t]+&[ \t]+{NAME_WORD}(?:[ \t]+{NAME_WORD})*"
