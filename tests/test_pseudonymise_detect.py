@@ -600,6 +600,14 @@ def test_gaelic_names_nicknames_regions_hospital_short_forms_firms_and_schools_a
     assert any(m.start <= start and m.end >= start + len(expected) for m in detect(ner, text)[1][0])
 
 
+def test_an_acronym_no_list_knows_names_someone_or_something(ner):
+    text = ("Interviewer: Help?\nAilsa: Food, we used CFINE twice. RABI gave them a grant. We did some DBT skills, "
+            "and the DLR was dead. He got two GCSEs. Henry VIII. It was NOT okay.\n")
+    found_ = replaced(ner, text)[0]
+    assert {"CFINE", "RABI"} <= found_
+    assert not found_ & {"DBT", "DLR", "GCSEs", "GCSE", "VIII", "NOT"}
+
+
 def test_a_saints_day_is_no_church(ner):
     text = "Interviewer: When?\nSian: The 1st of March, St David's Day, of all days. He goes to St David's.\n"
     spans = {(m.start, m.end) for m in detect(ner, text)[1][0]}

@@ -75,6 +75,10 @@ _ADMITTED = re.compile(r"\b(?:admitted to|taken to|taken into|been in|went into|
                        r"(?P<v>[A-Z]{2,4})\b(?![’'\-&])"
                        r"|\b[Tt]he[ \t]+(?P<w>(?!A and E\b)[A-Z] and [A-Z])\b")
 # A name and an acronym: "Poplar HARCA", "Bolton CVS" (an organisation named by its place).
+# Any other acronym no list knows: the trades' acronyms are listed (GENERIC_ACRONYMS), so
+# one that is not names someone or something ("CFINE", "RABI", "MK"; "DK said" is a person).
+_LONE_ACRONYM = re.compile(r"(?<![\w'’\-&/.])(?:[A-Z]{2,6}|[A-Z]{1,2}&[A-Z]{1,2})(?=['’]s\b|(?![\w\-&/'’:]))")
+_ROMAN = re.compile(r"[IVXL]+")
 _NAMED_ACRONYM = re.compile(rf"\b(?P<name>{NAME_WORD})[ \t]+(?P<v>[A-Z]{{3,6}})\b(?![’'\-&])")
 # A list of names: "Bradford, Leeds and Wakefield", "Noah and Hope".
 _LIST = re.compile(rf"(?<![\w'’\-])(?:{_NAME}(?:[ \t]+{_NAME})?,[ \t]+)*{_NAME}(?:[ \t]+{_NAME})?,?[ \t]+"
@@ -260,6 +264,11 @@ def hospital_acronyms(text: str) -> list[Mention]:
         if (acronym not in GENERIC_ACRONYMS and acronym not in NOT_IDENTIFYING and name not in NOT_IDENTIFYING
                 and name.casefold() not in STOP_WORDS | TALK):
             found.append(Mention(m.start(), m.end(), m.group(), "ORG", "guess"))
+    for m in _LONE_ACRONYM.finditer(text):
+        word = m.group()
+        if (word not in GENERIC_ACRONYMS and word not in TWO_LETTER_TERMS and word not in NOT_IDENTIFYING
+                and not _ROMAN.fullmatch(word) and not english(word.lower())):
+            found.append(Mention(m.start(), m.end(), word, "PERSON" if len(word) == 2 else "ORG", "guess"))
     return found
 
 
