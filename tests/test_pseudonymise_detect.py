@@ -593,6 +593,7 @@ def test_an_institution_named_by_its_region_is_an_identifier(ner):
     ("I had to ring the City Hospital three times for the letter.", "City Hospital"),
     ("They were in the multis, 9/2 Butterburn Court, and then moved.", "9/2 Butterburn Court"),
     ("The GP, Meddygfa'r Bont, had sent the letter twice.", "Meddygfa'r Bont"),
+    ("She was at the Northern General in April, and the Northern couldn't find him.", "Northern"),
 ])
 def test_gaelic_names_nicknames_regions_hospital_short_forms_firms_and_schools_abroad(ner, text, expected):
     text = f"Interviewer: Go on.\nSian: {text}\n"

@@ -477,6 +477,7 @@ class Detector:
                     self.forms[alias] = Form(alias, known.type, known.original, known.source)
             return
         short_forms = list(aliases)
+        article_forms: list[str] = []
         if type_ == "PERSON":
             words = [w for w in text.split() if w.casefold().rstrip(".") not in TITLE_WORDS
                      and not re.fullmatch(r"\w\.?", w)]  # "Mrs Begum" -> "Begum"; "S. Mehra" -> "Mehra"
@@ -488,7 +489,13 @@ class Detector:
                     and initials not in GENERIC_ACRONYMS and initials.lower() not in STOP_WORDS):
                 short_forms.append(initials)
         elif type_ in ("SCHOOL", "HEALTH", "ORG"):
-            short_forms.append(_INSTITUTION_TAIL.sub("", text))
+            short = _INSTITUTION_TAIL.sub("", text)
+            short_forms.append(short)
+            # "the Northern" for "the Northern General", "the Women's" for "Liverpool Women's
+            # Hospital": with its article, a short form that is a plain word alone.
+            if short != text and len(short.split()) <= 2 and all(
+                    (plain_word(w) or w in PLACE_PREFIXES) and w not in NOT_IDENTIFYING for w in short.split()):
+                article_forms = [f"the {short}", f"The {short}"]
             words = [w for w in re.split(r"[ \t]+", text) if w not in ("of", "the", "and", "&", "upon")]
             initials = "".join(w[0] for w in words if w[:1].isupper())
             if len(words) >= 3 and len(initials) == len(words) and initials.casefold() not in self.allow.words:
@@ -504,6 +511,9 @@ class Detector:
             if " of " in text and head[:1].isupper() and head.split()[-1] not in GENERIC | INSTITUTION_TAIL_WORDS:
                 short_forms += [f"the {head}", f"The {head}"]
         self.forms[text] = Form(text, type_, text, source)
+        for form in article_forms:
+            if form not in self.forms and form.split()[1].casefold() not in STOP_WORDS:
+                self.forms[form] = Form(form, type_, text, source)
         for form in short_forms:
             bare = form.removeprefix("the ").removeprefix("The ")
             if (len(bare) > 1 and bare[:1].isupper() and form not in self.forms and bare not in NOT_IDENTIFYING
