@@ -594,6 +594,13 @@ def test_an_institution_named_by_its_region_is_an_identifier(ner):
     ("They were in the multis, 9/2 Butterburn Court, and then moved.", "9/2 Butterburn Court"),
     ("The GP, Meddygfa'r Bont, had sent the letter twice.", "Meddygfa'r Bont"),
     ("She was at the Northern General in April, and the Northern couldn't find him.", "Northern"),
+    ("the school's pastoral teacher, Mrs Ó Ceallaigh, the school nurse, mum", "Ó Ceallaigh"),
+    ("Darren Jolly. In all our notes he's just DJ, because there are three.", "DJ"),
+    ("Amina Begum, fifteen. In our notes she's TB, because we've two others.", "TB"),
+    ("His dad's in HMP Barlinnie, the Bar-L, and has been on and off.", "Bar-L"),
+    ("damp in the bedroom and Orbit Heart of England kept saying it was her.", "Orbit Heart of England"),
+    ("a deep clean, and Hobart and Lacey, the contractors we use, went in.", "Hobart and Lacey"),
+    ("Her aunt, Alison Charlton, knows the family too. Ali's in most days.", "Ali"),
 ])
 def test_gaelic_names_nicknames_regions_hospital_short_forms_firms_and_schools_abroad(ner, text, expected):
     text = f"Interviewer: Go on.\nSian: {text}\n"
@@ -607,6 +614,12 @@ def test_an_acronym_no_list_knows_names_someone_or_something(ner):
     found_ = replaced(ner, text)[0]
     assert {"CFINE", "RABI"} <= found_
     assert not found_ & {"DBT", "DLR", "GCSEs", "GCSE", "VIII", "NOT"}
+
+
+def test_peoples_in_the_plural_and_scottish_referral_discussions_are_no_names(ner):
+    text = ("Interviewer: Work?\nSian: Brickworks, like half the Italians round here. There was an Initial Referral "
+            "Discussion. Our William Hardy came.\nInterviewer: Thanks.\nSian: Will do. Don't worry.\n")
+    assert not replaced(ner, text)[0] & {"Italians", "Italian", "Initial Referral Discussion", "Will", "Don"}
 
 
 def test_a_saints_day_is_no_church(ner):

@@ -79,6 +79,7 @@ _DISCOURSE = frozenset("well so right now like anyway okay ok yes no yeah sorry 
                        "honestly actually basically obviously really fine sure".split())
 _FULL_NAME = re.compile(rf"(?<![\w'’\-])({NAME_WORD})[ \t]+({NAME_WORD})(?![\w'’\-]| {NAME_WORD})")
 # Two names joined after a word for where from: "her solicitor at Rollitt and Dobbs".
+_SHORT_NAME = re.compile(r"\b[A-Z][a-z]{2,5}\b(?!-)")  # "Ali", "Jay", "Nic" (not "Pre-birth")
 _FIRM = re.compile(rf"(?<![\w'’\-])(?P<v>({NAME_WORD})[ \t]+(?:and|&)[ \t]+({NAME_WORD}))(?![\w'’\-]|[ \t]+{NAME_WORD})")
 _FIRM_BEFORE = re.compile(r"\b(?:at|from|through|via|(?:factory|factories|firm|company|mills?|works|shop|agency|"
                           r"builders|garage|solicitors),)[ \t]+$")  # "the shirt factories, Tillie and Henderson"
@@ -201,6 +202,7 @@ class Detector:
                 if mention.source == "ner" and type_ == "ORG" and (mention.start, mention.end) in people:
                     type_ = "PERSON"
                 self._add_entity(mention.text, type_, mention.source)
+            self._diminutives(text, chosen)
             found.append(mentions)
         self.key.reserve(self.forms)
         return found
@@ -264,6 +266,28 @@ class Detector:
                 found.append(Mention(match.start(), match.end(), match.group(), "PERSON", "guess"))
         return found
 
+    def _diminutives(self, text: str, chosen: list[Mention]) -> None:
+        """A person's name cut short in the same transcript is theirs: "Ali" after "Alison
+        Charlton", "Jay" after "Jayden" (a form of the same entity, found wherever it stands)."""
+        given = {m.text.split()[0]: m.text for m in chosen
+                 if m.type == "PERSON" and len(m.text.split()) > 1 and len(m.text.split()[0]) >= 5}
+        if not given:
+            return
+        for match in _SHORT_NAME.finditer(text):
+            word = match.group()
+            if word in self.forms or word.casefold() in STOP_WORDS | _DISCOURSE | RELATION_WORDS | TITLE_WORDS \
+                    or word in NOT_IDENTIFYING or word.casefold() in self.allow.words \
+                    or re.search(rf"\b{word}['’]t\b", text):  # "Don't" is no Donald
+                continue
+            # An English word starting a sentence is a name only as one: "Ali's in", not "Will do".
+            if english(word) and starts_sentence(text, match.start()) and not re.match(r"['’]s\b|,", text[match.end():]):
+                continue
+            name = next((full for first, full in given.items() if first.startswith(word) and len(first) > len(word) + 1),
+                        None)
+            if name is not None and name in self.forms:
+                form = self.forms[name]
+                self.forms[word] = Form(word, "PERSON", form.original, form.source)
+
     def _firms(self, text: str, chosen: list[Mention]) -> list[Mention]:
         """Two names joined after "at", "from", "through" or "via" ("nights at Whitaker and
         Booth"), after a word for a business ("the shirt factories, Tillie and Henderson")
@@ -307,8 +331,8 @@ class Detector:
                 return True  # "South West Acute Hospital", "Southern Trust": a region's own
             if light and bare in COUNTRIES and len(words) == 1:
                 return True  # "Mali, who's five": a person named as a country is
-            if bare in NOT_IDENTIFYING or word in NOT_IDENTIFYING:
-                continue
+            if bare in NOT_IDENTIFYING or word in NOT_IDENTIFYING or bare.removesuffix("s") in PEOPLES:
+                continue  # (also "the Italians")
             if light:
                 return True
             if (bare in GENERIC or bare.removesuffix("s") in GENERIC or bare.casefold() in self.allow.words
@@ -318,10 +342,12 @@ class Detector:
         return False
 
     def _outside_allowed(self, mention: Mention, text: str, occurrences: list[tuple[int, int]]) -> bool:
-        """Whether a mention overlapping allow-listed terms has a word outside them that is
-        no English word (True too if it overlaps none)."""
+        """Whether a mention overlapping allow-listed terms (other than countries and
+        peoples) has a word outside them that is no English word (True too if it overlaps none)."""
         covered = bytearray(mention.end - mention.start)
         for a, b in occurrences:
+            if text[a:b] in NOT_IDENTIFYING:
+                continue  # a country in a name ("Orbit Heart of England") leaves it a name
             if a < mention.end and b > mention.start:
                 covered[max(a, mention.start) - mention.start:min(b, mention.end) - mention.start] = \
                     b"\x01" * (min(b, mention.end) - max(a, mention.start))

@@ -30,11 +30,11 @@ _NAME = rf"{NAME_WORD}(?:-(?:[a-z]{{1,5}}-)+[A-Z][a-z]+)?(?:['’]s)?"
 # Gaelic names hold "a'" and mutate after a particle ("Màiri Nic a' Phearsain", "Mac an tSaoir").
 _CAPITALISED_RUN = re.compile(
     rf"(?<![\w'’\-]){_NAME}(?:[ \t]+(?:(?:of|of the|the|for|upon|under|de|da|du|del|der|van|von|la|le|bin|binti|"
-    rf"ibn|ap|y|yr|an|na|nan|a['’])[ \t]+(?:[thnbmdg](?=[A-Z]))?|(?:al|el|ul|ud|ad)-)?{_NAME})*"
+    rf"ibn|ap|y|yr|an|na|nan|a['’]|Ó|Uí)[ \t]+(?:[thnbmdg](?=[A-Z]))?|(?:al|el|ul|ud|ad)-)?{_NAME})*"
     r"(?![\w'’\-])")
 _NAME_S_AFTER = re.compile(r"[.;!?]|[ \t]+(?:are|were|have|do|did|came|come|gave|give|helped|help|run|ran|offered|"
                            r"sent|provided|paid|funded)\b")
-SMALL_WORDS = frozenset("of the for upon under de da du del der van von la le bin binti ibn ap y yr an na nan a' a’".split())
+SMALL_WORDS = frozenset("of the for upon under de da du del der van von la le bin binti ibn ap y yr an na nan a' a’ Ó Uí".split())
 _LEADING = frozenset("the this that these those mum mam mom mummy dad daddy baby nan nana nanna nanny gran granny "
                      "grandma grandad granddad grandpa auntie aunty aunt uncle our".split())
 _NAMING_TITLES = frozenset("lady sir dame lord bishop canon saint st queen king prince princess cardinal".split())

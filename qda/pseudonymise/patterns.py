@@ -29,7 +29,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.regex import phrases, trie
-from qda.pseudonymise.words import GENERIC_ACRONYMS, TALK
+from qda.pseudonymise.words import GENERIC_ACRONYMS, NOT_IDENTIFYING, TALK
 
 # -- building blocks ---------------------------------------------------------------------
 
@@ -38,7 +38,7 @@ from qda.pseudonymise.words import GENERIC_ACRONYMS, TALK
 # Romanian, Turkish, Hungarian, Baltic): "Lăcătuș", "Wiśniewska", "Öztürk".
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽȘȚƠƯĐ"
 _LOW = r"a-zß-öø-ÿāăąćčďēėęěğģīįıķĺļľłńņňōőœŕřśşšţťūůűųźżžșțơưđŵŷḀ-ỿ"  # ḁ-ỿ: Vietnamese ("Trần")
-NAME_WORD = (rf"[{_UP}](?:[{_LOW}]+(?:[{_UP}][{_LOW}]+)?|['’][{_UP}][{_LOW}]+)(?:-[{_UP}][{_LOW}]+)*"
+NAME_WORD = (rf"[{_UP}](?:[{_LOW}]+(?:[{_UP}][{_LOW}]+)?|['’][{_UP}][{_LOW}]+)(?:-[{_UP}][{_LOW}]*)*"  # "Bar-L"
              rf"(?:-(?:[a-z]{{1,5}}-)+[{_UP}][{_LOW}]+)?")  # "Stoke-on-Trent", "Weston-super-Mare"
 _CAP = r"(?:St\b\.?|Saint|[A-Z][\w'’\-]*)"  # a capitalised word (names, "St")
 _CAPS = rf"{_CAP}(?:[ \t]+(?:{_CAP}|of|the|and|&))*?"  # a run of them, lazily
@@ -294,7 +294,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\b{NAME_WORD}(?:['’]s)?(?:[ \t]+{NAME_WORD})*[ \t]+&[ \t]+{NAME_WORD}(?:[ \t]+{NAME_WORD})*"
         # Two names and what they are: "Dhillon and Hussain, the solicitors".
         rf"|\b{NAME_WORD}[ \t]+(?:and|&)[ \t]+{NAME_WORD}(?=,?[ \t]+the[ \t]+(?:solicitors|lawyers|firm|accountants|"
-        r"builders|garage|estate agents|letting agents|agency|practice|partnership)\b)"
+        r"builders|garage|estate agents|letting agents|agency|practice|partnership|contractors|landlords|"
+        r"plumbers|electricians|removals|haulage|caterers|cleaners)\b)"
         # A firm of partners named in a list: "Boateng, Hale and Partners".
         rf"|\b{NAME_WORD}(?:,[ \t]+{NAME_WORD})+,?[ \t]+(?:and|&)[ \t]+(?:Partners|Associates|Sons|Co)\b"
         # A church or school of Our Lady: "Our Lady's", "Our Lady Help of Christians".
@@ -326,6 +327,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # ... "G.D., chair", "LM, housing", "KR and SR" in the notes.
         r"|\b(?P<vdotted>[A-Z]\.[ \t]?[A-Z]\.)(?![A-Za-z])"
         rf"|\b(?P<vinitrole>[A-Z]{{2,3}})(?=,[ \t]+(?:{_ROLE}|housing|health|education|police|school|who)\b)"
+        # Initials a person is written as: "in our notes he's just DJ" (whatever else DJ or TB means).
+        r"|\b(?:notes|records|file|files|system|minutes|paperwork)\b[^.!?\n]{0,25}?\b(?:he|she)['’]s[ \t]+"
+        r"(?:just[ \t]+|only[ \t]+|always[ \t]+)?(?P<vnoted>[A-Z]{2,3})\b(?![’'&\-])"
         r"|\b(?P<vinitpair>[A-Z]{2})(?=[ \t]+and[ \t]+[A-Z]{2}\b)|(?<=\b[A-Z]{2} and )(?P<vinitpair2>[A-Z]{2})\b"
         # Someone from a service: "Carol from the education service", "Gav from housing".
         rf"|\b(?P<vfrom>{NAME_WORD})(?=[ \t]+from[ \t]+(?:the[ \t]+)?(?:education|health|housing|school|police|"
@@ -384,11 +388,13 @@ _ORG_NAMED = dict(PATTERNS)["ORG_NAMED"]
 # A word, then (after an optional "'s" and comma) a capitalised word or "is"/"called": where
 # a title, relation or role word may introduce a name. The name is read by _AFTER_CUE.
 _CUE = re.compile(r"(?<![\w'’\-])(?P<cue>[A-Za-z][A-Za-z\-]*)(?P<poss>['’]s)?(?P<comma>,)?[ \t]+"
-                  r"(?=[A-Z]|(?:is|was|called|named|nicknamed|being)[ \t]|(?:ap|ab|van|von|de|da|di|del|le|la)[ \t]+[A-Z])")
+                  r"(?=[A-Z]|(?:is|was|called|named|nicknamed|being)[ \t]"
+                  r"|(?:ap|ab|van|von|de|da|di|del|le|la|Ó|Ní|Uí)[ \t]+[A-Z])")
 _AFTER_CUE = re.compile(rf"(?:(?:is|was|called|named|nicknamed|being)[ \t]+)?(?:{_TITLE}[ \t]+)?[\"“'‘]?"
                         rf"(?P<v>{NAME_WORD}(?:[ \t]+{NAME_WORD})?|[A-Z]{{2}}(?![\w'’&]))")  # "her son, AJ"
-# A surname after a title, with its particle: "Mr ap Dafydd", "Dr van Rooyen".
-_AFTER_TITLE = re.compile(rf"(?:(?:ap|ab|van|von|de|da|di|del|le|la)[ \t]+)?{NAME_WORD}(?:[ \t]+{NAME_WORD})?")
+# A surname after a title, with its particle: "Mr ap Dafydd", "Dr van Rooyen", "Mrs Ó Ceallaigh".
+_AFTER_TITLE = re.compile(rf"(?:(?:ap|ab|van|von|de|da|di|del|le|la|Ó|Ní|Uí)[ \t]+)?{NAME_WORD}"
+                          rf"(?:[ \t]+{NAME_WORD})?")
 _TITLE_SET = frozenset(TITLES)
 _DOTTED_TERMS = frozenset("U.K. U.S. E.U. A.M. P.M. N.B. I.T. P.S. Q.C. G.P. P.E. R.E. T.V.".split())
 #: Two capitals that are a term, not someone's initials: "the GP", "mum, OK".
@@ -511,8 +517,8 @@ def find_patterns(text: str) -> Iterator[Mention]:
             if group == "vfamily" and (re.search(rf"\b{re.escape(found.lower())}(?:e?s)?\b", text)
                                        or (found.endswith("s") and not text.startswith("es", end))):
                 continue  # "the Greens" (also "greens"), "the Duchess" (no family "Duches")
-            if group == "vfamily" and text[start:match.end()] in _NOT_A_FAMILY:
-                continue  # "the Netherlands"
+            if group == "vfamily" and (text[start:match.end()] in _NOT_A_FAMILY or found in NOT_IDENTIFYING):
+                continue  # "the Netherlands", "the Italians"
             # "That's the Glens for you", "It's the Borders": an English word in the plural,
             # never a name alone ("Lake District" is no Mr Lake) and not shaped like a family
             # name ("the Hartleys"), is a

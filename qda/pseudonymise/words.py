@@ -154,7 +154,7 @@ GENERIC_ACRONYMS: frozenset[str] = frozenset((
     # therapies, orders, services, wards, conditions and qualifications named the same everywhere
     "DBT GAA DLR CSCS YRO DVLA ACE ACES MCA AMHP MARF SARC HBV SENDCO ELSA CAB RSPCA RNLI BTEC HND CBO DVPO "
     "DVPN NMO FLO IOM YJS HMPPS NPS ONS CTC WTC HB CTR PHE UKHSA SIDS SUDI NAI HDU ENT GUM AAU CDU MAU EPU "
-    "PPD TB HIV GSCC ASW"
+    "PPD TB HIV GSCC ASW DHP SIM"
 ).split())
 
 #: Last words of the names of methods, programmes, plans and legal orders: "Freedom
