@@ -601,6 +601,11 @@ def test_an_institution_named_by_its_region_is_an_identifier(ner):
     ("damp in the bedroom and Orbit Heart of England kept saying it was her.", "Orbit Heart of England"),
     ("a deep clean, and Hobart and Lacey, the contractors we use, went in.", "Hobart and Lacey"),
     ("Her aunt, Alison Charlton, knows the family too. Ali's in most days.", "Ali"),
+    ("My Team Manager, Maureen Gaskell. Mo. She's been here for ever. Mo sends the invites.", "Mo"),
+    ("Well, down here we're tiny. Dumfries and Galloway is huge, geographically.", "Dumfries and Galloway"),
+    ("chaired it at the civic centre in Castell-nedd, and here's the thing", "Castell-nedd"),
+    ("They were renting at 12 Heol y Nant in Godre'r-graig, which is where", "Godre'r-graig"),
+    ("They live at 23 Furrlongs, on the estate, with the baby.", "23 Furrlongs"),
 ])
 def test_gaelic_names_nicknames_regions_hospital_short_forms_firms_and_schools_abroad(ner, text, expected):
     text = f"Interviewer: Go on.\nSian: {text}\n"
@@ -620,6 +625,12 @@ def test_peoples_in_the_plural_and_scottish_referral_discussions_are_no_names(ne
     text = ("Interviewer: Work?\nSian: Brickworks, like half the Italians round here. There was an Initial Referral "
             "Discussion. Our William Hardy came.\nInterviewer: Thanks.\nSian: Will do. Don't worry.\n")
     assert not replaced(ner, text)[0] & {"Italians", "Italian", "Initial Referral Discussion", "Will", "Don"}
+
+
+def test_a_scale_named_after_a_place_and_hyphened_english_words_are_no_names(ner):
+    text = ("Interviewer: Tools?\nSian: I'd do an Edinburgh scale with her. Pre-birth, mostly. Anti-social "
+            "behaviour too. Kelly lives in Leeds.\n")
+    assert not replaced(ner, text)[0] & {"Edinburgh", "Pre-birth", "Anti-social"}
 
 
 def test_a_saints_day_is_no_church(ner):

@@ -27,14 +27,14 @@ from qda.pseudonymise.allow import AllowList
 from qda.pseudonymise.english import base_name, english, plain_word, starts_sentence
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.guesses import (PLACE_PREFIXES, SMALL_WORDS, TITLE_WORDS, coordinated, from_entity,
-                                      front_matter_dates, guesses, hospital_acronyms, initial_dot, method,
-                                      new_capitals, possessive_boundary, possessive_places)
+                                      front_matter_dates, guesses, hospital_acronyms, hyphened_places, initial_dot,
+                                      method, new_capitals, possessive_boundary, possessive_places)
 from qda.pseudonymise.key import Key
 from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TWO_LETTER_TERMS, find_patterns, named_after_noun
 from qda.pseudonymise.regex import alternatives
 from qda.pseudonymise.resolve import covered, resolve
 from qda.pseudonymise.words import (COUNTRIES, GENERIC, GENERIC_ACRONYMS, INSTITUTION_TAIL_WORDS, NOT_IDENTIFYING,
-                                    PEOPLES)
+                                    PEOPLES, TALK)
 
 #: Front-matter attributes whose values name people (also any attribute whose name holds
 #: "name"), places, and institutions.
@@ -79,8 +79,11 @@ _DISCOURSE = frozenset("well so right now like anyway okay ok yes no yeah sorry 
                        "honestly actually basically obviously really fine sure".split())
 _FULL_NAME = re.compile(rf"(?<![\w'’\-])({NAME_WORD})[ \t]+({NAME_WORD})(?![\w'’\-]| {NAME_WORD})")
 # Two names joined after a word for where from: "her solicitor at Rollitt and Dobbs".
+_METHOD_AFTER = re.compile(r"[ \t]+(?:scale|score|questionnaire|screening|tool|model|framework|protocol|method)\b")
+_NICKNAME_AFTER = re.compile(r"[.,][ \t]+([A-Z][a-z]{1,6})[.!]")
 _SHORT_NAME = re.compile(r"\b[A-Z][a-z]{2,5}\b(?!-)")  # "Ali", "Jay", "Nic" (not "Pre-birth")
-_FIRM = re.compile(rf"(?<![\w'’\-])(?P<v>({NAME_WORD})[ \t]+(?:and|&)[ \t]+({NAME_WORD}))(?![\w'’\-]|[ \t]+{NAME_WORD})")
+_FIRM = re.compile(rf"(?<![\w'’\-])(?P<v>({NAME_WORD})[ \t]+(?:and|&)[ \t]+({NAME_WORD}))"
+                   rf"(?![\w'’\-]|[ \t]+{NAME_WORD})")
 _FIRM_BEFORE = re.compile(r"\b(?:at|from|through|via|(?:factory|factories|firm|company|mills?|works|shop|agency|"
                           r"builders|garage|solicitors),)[ \t]+$")  # "the shirt factories, Tillie and Henderson"
 # Where lawyers are talked about, two names joined are their firm ("through his solicitor.
@@ -183,7 +186,7 @@ class Detector:
         by_text = self._entities(texts, named, patterns)
         found = []
         for text, occurrences, matched, entities_ in zip(texts, allowed, patterns, by_text):
-            guessed = guesses(text, named) + hospital_acronyms(text) + possessive_places(text)
+            guessed = guesses(text, named) + hospital_acronyms(text) + possessive_places(text) + hyphened_places(text)
             mentions = _plural_names(matched + self._keep(entities_ + guessed, text, occurrences), text)
             chosen = resolve(mentions)
             linked = self._keep(coordinated(text, chosen) + self._full_names(text, chosen) + self._firms(text, chosen),
@@ -238,8 +241,9 @@ class Detector:
                 if not general and not named_after_noun(text, mention.start, mention.end) and \
                         not self._distinctive(mention.text, light, institution):
                     continue
-                if mention.source in ("ner", "guess") and method(mention.text):
-                    continue  # "Freedom Programme", "Graded Care Profile"
+                if mention.source in ("ner", "guess") and (method(mention.text)
+                                                           or _METHOD_AFTER.match(text, mention.end)):
+                    continue  # "Freedom Programme", "Graded Care Profile", "an Edinburgh scale"
             kept.append(mention)
         return kept
 
@@ -268,7 +272,8 @@ class Detector:
 
     def _diminutives(self, text: str, chosen: list[Mention]) -> None:
         """A person's name cut short in the same transcript is theirs: "Ali" after "Alison
-        Charlton", "Jay" after "Jayden" (a form of the same entity, found wherever it stands)."""
+        Charlton", "Jay" after "Jayden", "Mo" said right after "Maureen Gaskell" (a form of the
+        same entity, found wherever it stands)."""
         given = {m.text.split()[0]: m.text for m in chosen
                  if m.type == "PERSON" and len(m.text.split()) > 1 and len(m.text.split()[0]) >= 5}
         if not given:
@@ -280,13 +285,24 @@ class Detector:
                     or re.search(rf"\b{word}['’]t\b", text):  # "Don't" is no Donald
                 continue
             # An English word starting a sentence is a name only as one: "Ali's in", not "Will do".
-            if english(word) and starts_sentence(text, match.start()) and not re.match(r"['’]s\b|,", text[match.end():]):
+            if (english(word) and starts_sentence(text, match.start())
+                    and not re.match(r"['’]s\b|,", text[match.end():])):
                 continue
-            name = next((full for first, full in given.items() if first.startswith(word) and len(first) > len(word) + 1),
-                        None)
+            name = next((full for first, full in given.items()
+                         if first.startswith(word) and len(first) > len(word) + 1), None)
             if name is not None and name in self.forms:
-                form = self.forms[name]
-                self.forms[word] = Form(word, "PERSON", form.original, form.source)
+                self._alias(word, name)
+        # ... or given right after the full name: "My Team Manager, Maureen Gaskell. Mo. She's..."
+        for mention in chosen:
+            after = _NICKNAME_AFTER.match(text, mention.end)
+            if (mention.type == "PERSON" and " " in mention.text and after and mention.text in self.forms
+                    and after.group(1) not in self.forms and not after.group(1).endswith("ly")
+                    and after.group(1).casefold() not in STOP_WORDS | _DISCOURSE | TALK | RELATION_WORDS):
+                self._alias(after.group(1), mention.text)
+
+    def _alias(self, word: str, name: str) -> None:
+        form = self.forms[name]
+        self.forms[word] = Form(word, "PERSON", form.original, form.source)
 
     def _firms(self, text: str, chosen: list[Mention]) -> list[Mention]:
         """Two names joined after "at", "from", "through" or "via" ("nights at Whitaker and

@@ -34,7 +34,8 @@ _CAPITALISED_RUN = re.compile(
     r"(?![\w'’\-])")
 _NAME_S_AFTER = re.compile(r"[.;!?]|[ \t]+(?:are|were|have|do|did|came|come|gave|give|helped|help|run|ran|offered|"
                            r"sent|provided|paid|funded)\b")
-SMALL_WORDS = frozenset("of the for upon under de da du del der van von la le bin binti ibn ap y yr an na nan a' a’ Ó Uí".split())
+SMALL_WORDS = frozenset(
+    "of the for upon under de da du del der van von la le bin binti ibn ap y yr an na nan a' a’ Ó Uí".split())
 _LEADING = frozenset("the this that these those mum mam mom mummy dad daddy baby nan nana nanna nanny gran granny "
                      "grandma grandad granddad grandpa auntie aunty aunt uncle our".split())
 _NAMING_TITLES = frozenset("lady sir dame lord bishop canon saint st queen king prince princess cardinal".split())
@@ -83,6 +84,9 @@ _NAMED_ACRONYM = re.compile(rf"\b(?P<name>{NAME_WORD})[ \t]+(?P<v>[A-Z]{{3,6}})\
 # A list of names: "Bradford, Leeds and Wakefield", "Noah and Hope".
 _LIST = re.compile(rf"(?<![\w'’\-])(?:{_NAME}(?:[ \t]+{_NAME})?,[ \t]+)*{_NAME}(?:[ \t]+{_NAME})?,?[ \t]+"
                    rf"(?:and|&|or)[ \t]+(?:(?:little|baby|young|our)[ \t]+)?{_NAME}(?:[ \t]+{_NAME})?(?![\w'’])")
+_HYPHENED = re.compile(r"(?<![\w'’\-])[A-Z][a-zâêîôûŵŷ]+(?:['’][a-z]+)?(?:-[a-zâêîôûŵŷ]+)*-([a-zâêîôûŵŷ]+)"
+                       r"(?![\w'’\-])")
+_ONE_THING_AFTER = re.compile(r"[ \t]+(?:is|was|has|covers|isn['’]t|wasn['’]t)\b")
 _LIST_ITEM = re.compile(rf"{_NAME}(?:[ \t]+{_NAME})?")
 
 
@@ -209,6 +213,13 @@ def guesses(text: str, named: set[str]) -> list[Mention]:
     return found
 
 
+def hyphened_places(text: str) -> list[Mention]:
+    """Welsh places written with lower-case parts: "Castell-nedd", "Godre'r-graig",
+    "Pen-y-bont" (the last part no English word: not "Pre-birth", "Anti-social")."""
+    return [Mention(m.start(), m.end(), m.group(), "PLACE", "pattern") for m in _HYPHENED.finditer(text)
+            if len(m.group(1)) >= 3 and not english(m.group(1))]
+
+
 def _split_run(words: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     """A run of words split at words that identify nobody ("Tuesday", "English", "I'm");
     an ordinary word before a holiday goes with it ("New Year", "Good Friday")."""
@@ -324,6 +335,11 @@ def coordinated(text: str, chosen: list[Mention]) -> list[Mention]:
         if len(types) != 1:
             continue
         type_ = types.pop()
+        if (len(items) == 2 and re.fullmatch(r"\S+ and \S+", match.group())
+                and _ONE_THING_AFTER.match(text, match.end())):
+            # "Dumfries and Galloway is huge": two names and a singular verb are one place.
+            found.append(Mention(match.start(), match.end(), match.group(), "PLACE", "guess"))
+            continue
         for start, end in items:
             span = text[start:end]
             if span.endswith(("'s", "’s")):

@@ -251,6 +251,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     # One word after a house number, then the postcode: "2 Tan-y-Fron, SY17 5RB".
     ("STREET_NUMBERED", _c(rf"(?<![\d:.,/£$])\b{_HOUSE_SHORT}{NAME_WORD}(?:-(?:[a-z]{{1,5}}-)+[A-Z][a-z]+)?"
                            r"(?=,?[ \t]+[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}\b)")),
+    # One word after a house number where someone lives: "They live at 23 Furrlongs".
+    ("STREET", _c(rf"\b(?:live|lives|lived|living|moved|staying|stays)[ \t]+(?:at|to)[ \t]+"
+                  rf"(?P<v>\d{{1,4}}[a-zA-Z]?,?[ \t]+{NAME_WORD})\b(?!['’]|[ \t]+[A-Z])")),
     # Any two capitalised words after a house number: "12 Cuil Brae", "9 Foundry Approach".
     ("STREET_NUMBERED", _c(rf"(?<![\d:.,/£$])\b{_HOUSE_SHORT}(?P<vname>{NAME_WORD}[ \t]+{NAME_WORD})\b(?!['’])")),
     ("SCHOOL", _c(
