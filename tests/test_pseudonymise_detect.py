@@ -722,6 +722,12 @@ def test_a_region_named_by_an_english_plural_is_a_place_not_a_family(ner):
     assert spans.get("Dawson") == "PERSON"  # a family, named alone too
 
 
+def test_a_family_in_the_plural_stays_a_family(ner):
+    text = "Interviewer: A case?\nIain: I had one, the Wrights, little boy Jayden, who came off a plan.\n"
+    spans = {text[m.start:m.end]: m.type for m in detect(ner, text)[1][0]}
+    assert spans.get("Wright") == "PERSON" and "Wrights" not in spans
+
+
 def test_a_person_named_as_a_country_and_no_short_form_from_a_nursery(ner):
     text = ("Interviewer: The kids?\nCerys: Ty, twelve, and Mali, who's five. Yusuf goes to nursery, Tiny Steps. "
             "Tiny. Three of them in two bedrooms.\nInterviewer: Contact?\nCerys: With Mali, through court.\n")

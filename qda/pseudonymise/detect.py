@@ -196,8 +196,7 @@ class Detector:
                 chosen = resolve(mentions)
             # NER's ORG for two plain words a guess reads as a person ("Amber Wood does...")
             # is the small model's slip: a person, so "Wood" alone is linked to her too.
-            people = {(m.start, m.end) for m in mentions if m.source == "guess" and m.type == "PERSON"
-                      and " " in m.text and all(plain_word(w) for w in m.text.split())}
+            people = {(m.start, m.end) for m in mentions if m.source == "guess" and m.type == "PERSON"}
             for mention in chosen:
                 if mention.type == "DATE":
                     continue  # found by its shape wherever it is; as a form "22nd" would be everywhere

@@ -140,8 +140,6 @@ def from_entity(label: str, words: list[tuple[int, int, str]], text: str, named:
         return None
     if len(words) == 1 and ordinary(span, start, text, named):
         return None
-    if type_ == "ORG" and text.startswith(("'s", "’s"), end):  # "Barnardo's did...": the name's own
-        end, span = end + 2, text[start:end + 2]
     return Mention(start, end, span, type_, "ner")
 
 
@@ -201,9 +199,7 @@ def guesses(text: str, named: set[str]) -> list[Mention]:
             span = text[start:end]
             # A person's or place's "'s" is theirs ("Tyrese's"); "Sainsbury's", "Royal Manchester
             # Children's" are names.
-            # "Barnardo's are helping", "through Barnardo's.": an "'s" before a full stop or
-            # a plural verb neither owns nor shortens "is": the name's own.
-            if span.endswith(("'s", "’s")) and len(part) == 1 and _NAME_S_AFTER.match(text, end):
+            if span.endswith(("'s", "’s")) and len(part) == 1 and _owns_its_s(text, bare[0], end):
                 type_ = "ORG"
             if span.endswith(("'s", "’s")) and type_ != "ORG" and len(part) == 1:
                 end, span = end - 2, span[:-2]
@@ -211,6 +207,13 @@ def guesses(text: str, named: set[str]) -> list[Mention]:
                 continue
             found.append(Mention(start, end, span, type_, "guess"))
     return found
+
+
+def _owns_its_s(text: str, name: str, after: int) -> bool:
+    """Whether the "'s" ending at `after` is the name's own ("Barnardo's are helping", "through
+    Barnardo's."): before a full stop or a plural verb it neither owns nor shortens "is", and
+    the name is never written without it ("round at Leanne's." is Leanne's house)."""
+    return bool(_NAME_S_AFTER.match(text, after)) and not re.search(rf"\b{re.escape(name)}\b(?!['’]s\b)", text)
 
 
 def hyphened_places(text: str) -> list[Mention]:

@@ -472,6 +472,13 @@ _CALENDAR_WORDS = frozenset(("January February March April May June July August 
                              "Thursday Friday Saturday Sunday").split())
 
 
+def _family_near(text: str, start: int, end: int) -> bool:
+    """Whether words for family members stand around a plural name ("the Wrights, little
+    boy Jayden", "The Pollards, out at Westbury Fen. Mum, her new partner...")."""
+    around = text[max(0, start - 40):start] + " " + text[end:end + 80]
+    return any(w in RELATION_WORDS for w in re.findall(r"[a-z]+", around.casefold()))
+
+
 def find_patterns(text: str) -> Iterator[Mention]:
     """Every pattern match in `text` (overlaps are resolved by the caller)."""
     from qda.nlp import is_english_word
@@ -523,12 +530,13 @@ def find_patterns(text: str) -> Iterator[Mention]:
             if group == "vfamily" and (text[start:match.end()] in _NOT_A_FAMILY or found in NOT_IDENTIFYING):
                 continue  # "the Netherlands", "the Italians"
             # "That's the Glens for you", "It's the Borders": an English word in the plural,
-            # never a name alone ("Lake District" is no Mr Lake) and not shaped like a family
-            # name ("the Hartleys"), is a
+            # never a name alone ("Lake District" is no Mr Lake), not shaped like a family name
+            # ("the Hartleys") and with no family around ("the Wrights, little boy Jayden"), is a
             # region, as is the plural after "in the" ("been in the Fens").
             if group == "vfamily" and (_AREA_BEFORE.search(text, max(0, start - 20), start) or (
                     is_english_word(found) and not found.endswith(_SURNAME_ENDINGS)
-                    and not re.search(rf"\b{re.escape(found)}\b(?!e?s\b|[ \t]+[A-Z])", text))):
+                    and not re.search(rf"\b{re.escape(found)}\b(?!e?s\b|[ \t]+[A-Z])", text)
+                    and not _family_near(text, start, match.end()))):
                 end = match.end()
                 found = text[start:end]
                 yield Mention(start, end, found, "PLACE", "pattern")
