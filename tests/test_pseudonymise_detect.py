@@ -606,6 +606,19 @@ def test_an_institution_named_by_its_region_is_an_identifier(ner):
     ("chaired it at the civic centre in Castell-nedd, and here's the thing", "Castell-nedd"),
     ("They were renting at 12 Heol y Nant in Godre'r-graig, which is where", "Godre'r-graig"),
     ("They live at 23 Furrlongs, on the estate, with the baby.", "23 Furrlongs"),
+    ("I started in Barnsley, or 'Tarn' as my dad calls it, in the team", "Tarn"),
+    ("People call Southall 'Little Punjab', and I grew up here", "Little Punjab"),
+    ("There was one called Tyrese, or \"T-Bone\", who was picking her up", "T-Bone"),
+    ("The landlord's agents, Kesterton and Lowe, were invited and didn't come.", "Kesterton and Lowe"),
+    ("I sit in Llandod two days and Newtown, Y Drenewydd, the other three.", "Y Drenewydd"),
+    ("Deborah Ashcroft, she rang me herself. Debs doesn't faff about.", "Debs"),
+    ("went to Chorley and South Ribble, which is daft because we don't deliver", "Chorley and South Ribble"),
+    ("still taking the baby to St Hedwig's Polish Catholic Church on a Sunday", "St Hedwig's Polish Catholic Church"),
+    ("He goes to Bostonas latviešu skoliņa on Saturdays as well", "Bostonas latviešu skoliņa"),
+    ("getting her to St Bede's Catholic Junior, making her tea.", "St Bede's Catholic Junior"),
+    ("an alcohol assessment with Pathways Recovery. Mum to take her.", "Pathways Recovery"),
+    ("And then Community Gateway found her a house.", "Community Gateway"),
+    ("in Falkirk, and then later over in Bo'ness. The dad was away.", "Bo'ness"),
 ])
 def test_gaelic_names_nicknames_regions_hospital_short_forms_firms_and_schools_abroad(ner, text, expected):
     text = f"Interviewer: Go on.\nSian: {text}\n"
@@ -631,6 +644,15 @@ def test_a_scale_named_after_a_place_and_hyphened_english_words_are_no_names(ner
     text = ("Interviewer: Tools?\nSian: I'd do an Edinburgh scale with her. Pre-birth, mostly. Anti-social "
             "behaviour too. Kelly lives in Leeds.\n")
     assert not replaced(ner, text)[0] & {"Edinburgh", "Pre-birth", "Anti-social"}
+
+
+def test_plurals_of_terms_latin_americans_and_hyphened_words_are_no_names(ner):
+    text = ("Interviewer: Systems?\nSian: We've got GIRFEC and the Children's Hearings. She was referred by the "
+            "Latin American women's service. Cross-border stuff is hard. The Gateway team took it.\n"
+            "Interviewer: Who?\nSian: Mr Cross came.\n")
+    found_ = replaced(ner, text)[0]
+    assert not found_ & {"Hearings", "Children's Hearings", "Latin", "Latin American", "Gateway"}
+    assert not any(m.start == text.index("Cross-border") for m in detect(ner, text)[1][0])
 
 
 def test_a_saints_day_is_no_church(ner):

@@ -28,7 +28,7 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "Child Benefit", "Jobcentre", "Women's Aid", "NSPCC", "Home-Start",
     "Flying Start", "Children's Reporter", "Reporter", "Children's Hearing", "Children's Panel", "Named Person",
     "GIRFEC", "National Insurance", "West African", "East African", "North African", "South African", "West Indian",
-    "Eastern European", "Central European", "South Asian", "East Asian", "South East Asian", "Middle Eastern",
+    "Latin American", "Eastern European", "Central European", "South Asian", "East Asian", "South East Asian", "Middle Eastern",
     "Cafcass", "England", "Wales", "Scotland", "Northern Ireland", "Britain", "Great Britain", "UK",
     "Christmas", "Easter", "English", "Welsh", "Scottish", "Irish", "British", "Polish",
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
@@ -57,8 +57,8 @@ class AllowList:
         #: Every word of every term but the idioms, case-folded.
         idioms = {i.casefold() for i in IDIOMS}
         self.words = {w for t in self._folded - idioms for w in t.split()}
-        self._pattern = re.compile(
-            r"(?<!\w)(?:" + trie(self.terms, ignore_case=True) + r")(?!\w)", re.IGNORECASE
+        self._pattern = re.compile(  # also in the plural: "the Children's Hearings"
+            r"(?<!\w)(?:" + trie(self.terms, ignore_case=True) + r")s?(?!\w)", re.IGNORECASE
         ) if self.terms else None
         self._last: tuple[str, list[tuple[int, int]]] | None = None
 

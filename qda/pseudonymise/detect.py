@@ -27,7 +27,7 @@ from qda.pseudonymise.allow import AllowList
 from qda.pseudonymise.english import base_name, english, plain_word, starts_sentence
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.guesses import (PLACE_PREFIXES, SMALL_WORDS, TITLE_WORDS, coordinated, from_entity,
-                                      front_matter_dates, guesses, hospital_acronyms, hyphened_places, initial_dot,
+                                      front_matter_dates, guesses, hospital_acronyms, welsh_places, initial_dot,
                                       method, new_capitals, possessive_boundary, possessive_places)
 from qda.pseudonymise.key import Key
 from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TWO_LETTER_TERMS, find_patterns, named_after_noun
@@ -84,8 +84,9 @@ _NICKNAME_AFTER = re.compile(r"[.,][ \t]+([A-Z][a-z]{1,6})[.!]")
 _SHORT_NAME = re.compile(r"\b[A-Z][a-z]{2,5}\b(?!-)")  # "Ali", "Jay", "Nic" (not "Pre-birth")
 _FIRM = re.compile(rf"(?<![\w'’\-])(?P<v>({NAME_WORD})[ \t]+(?:and|&)[ \t]+({NAME_WORD}))"
                    rf"(?![\w'’\-]|[ \t]+{NAME_WORD})")
+# "the shirt factories, Tillie and Henderson"
 _FIRM_BEFORE = re.compile(r"\b(?:at|from|through|via|(?:factory|factories|firm|company|mills?|works|shop|agency|"
-                          r"builders|garage|solicitors),)[ \t]+$")  # "the shirt factories, Tillie and Henderson"
+                          r"agents?|builders|garage|solicitors),)[ \t]+$")
 # Where lawyers are talked about, two names joined are their firm ("through his solicitor.
 # Jones and Watkins wrote...", "a solicitor's letter. Barker and Lowe, who...").
 _LAW_WORDS = re.compile(r"\b(?:solicitors?|solicitor's|lawyers?|legal|barristers?|law firm)\b", re.IGNORECASE)
@@ -186,7 +187,7 @@ class Detector:
         by_text = self._entities(texts, named, patterns)
         found = []
         for text, occurrences, matched, entities_ in zip(texts, allowed, patterns, by_text):
-            guessed = guesses(text, named) + hospital_acronyms(text) + possessive_places(text) + hyphened_places(text)
+            guessed = guesses(text, named) + hospital_acronyms(text) + possessive_places(text) + welsh_places(text)
             mentions = _plural_names(matched + self._keep(entities_ + guessed, text, occurrences), text)
             chosen = resolve(mentions)
             linked = self._keep(coordinated(text, chosen) + self._full_names(text, chosen) + self._firms(text, chosen),
@@ -271,8 +272,8 @@ class Detector:
 
     def _diminutives(self, text: str, chosen: list[Mention]) -> None:
         """A person's name cut short in the same transcript is theirs: "Ali" after "Alison
-        Charlton", "Jay" after "Jayden", "Mo" said right after "Maureen Gaskell" (a form of the
-        same entity, found wherever it stands)."""
+        Charlton", "Debs" after "Deborah", "Mo" said right after "Maureen Gaskell" (a form of
+        the same entity, found wherever it stands)."""
         given = {m.text.split()[0]: m.text for m in chosen
                  if m.type == "PERSON" and len(m.text.split()) > 1 and len(m.text.split()[0]) >= 5}
         if not given:
@@ -283,12 +284,9 @@ class Detector:
                     or word in NOT_IDENTIFYING or word.casefold() in self.allow.words \
                     or re.search(rf"\b{word}['’]t\b", text):  # "Don't" is no Donald
                 continue
-            # An English word starting a sentence is a name only as one: "Ali's in", not "Will do".
-            if (english(word) and starts_sentence(text, match.start())
-                    and not re.match(r"['’]s\b|,", text[match.end():])):
-                continue
+            stem = re.sub(r"(?:s|y|ie)$", "", word) if len(word) > 4 or word.endswith("s") else word  # "Debs"
             name = next((full for first, full in given.items()
-                         if first.startswith(word) and len(first) > len(word) + 1), None)
+                         if first.startswith(stem) and len(stem) >= 3 and len(first) > len(word) + 1), None)
             if name is not None and name in self.forms:
                 self._alias(word, name)
         # ... or given right after the full name: "My Team Manager, Maureen Gaskell. Mo. She's..."
@@ -344,6 +342,8 @@ class Detector:
                 return True
             if institution and bare in _REGIONAL and len(words) > 1:
                 return True  # "South West Acute Hospital", "Southern Trust": a region's own
+            if bare in ("Gateway", "Pathways") and len(words) > 1 and not set(words) & {"Team", "Service", "Services"}:
+                return True  # "Gateway Homes", "Pathways Recovery" name a body; "the Gateway team" is a service
             if light and bare in COUNTRIES and len(words) == 1:
                 return True  # "Mali, who's five": a person named as a country is
             if bare in NOT_IDENTIFYING or word in NOT_IDENTIFYING or bare.removesuffix("s") in PEOPLES:
@@ -451,6 +451,8 @@ class Detector:
             for match in exact.finditer(text):
                 if text.startswith("s", match.end()) and english(text[match.start():match.end() + 1]):
                     continue  # a plural that is a word: "Ye" is not in "Yes"
+                if re.match(r"-[a-z]", text[match.end():match.end() + 2]):
+                    continue  # nor is "Cross" in "Cross-border"
                 mention = self._form_mention(text, match.start(), match.end(), match.group())
                 if mention is not None:
                     mentions.append(mention)

@@ -16,7 +16,7 @@ from qda.pseudonymise.english import base_name, compound, english, ordinary, sta
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TITLES, TWO_LETTER_TERMS
 from qda.pseudonymise.resolve import covered
-from qda.pseudonymise.words import CALENDAR, GENERIC_ACRONYMS, METHOD_TAIL, NOT_IDENTIFYING, TALK
+from qda.pseudonymise.words import CALENDAR, GENERIC_ACRONYMS, INSTITUTION_WORDS, METHOD_TAIL, NOT_IDENTIFYING, TALK
 
 #: spaCy NER labels taken, and the type each becomes (DATE comes from the patterns, which
 #: find calendar dates rather than "last week").
@@ -86,7 +86,8 @@ _LIST = re.compile(rf"(?<![\w'’\-])(?:{_NAME}(?:[ \t]+{_NAME})?,[ \t]+)*{_NAME
                    rf"(?:and|&|or)[ \t]+(?:(?:little|baby|young|our)[ \t]+)?{_NAME}(?:[ \t]+{_NAME})?(?![\w'’])")
 _HYPHENED = re.compile(r"(?<![\w'’\-])[A-Z][a-zâêîôûŵŷ]+(?:['’][a-z]+)?(?:-[a-zâêîôûŵŷ]+)*-([a-zâêîôûŵŷ]+)"
                        r"(?![\w'’\-])")
-_ONE_THING_AFTER = re.compile(r"[ \t]+(?:is|was|has|covers|isn['’]t|wasn['’]t)\b")
+_WELSH_ARTICLE = re.compile(rf"\bYr?[ \t]+({NAME_WORD})\b(?!['’])")
+_ONE_THING_AFTER = re.compile(r"(?:,[ \t]+which)?[ \t]+(?:is|was|has|covers|isn['’]t|wasn['’]t)\b")
 _LIST_ITEM = re.compile(rf"{_NAME}(?:[ \t]+{_NAME})?")
 
 
@@ -216,11 +217,14 @@ def _owns_its_s(text: str, name: str, after: int) -> bool:
     return bool(_NAME_S_AFTER.match(text, after)) and not re.search(rf"\b{re.escape(name)}\b(?!['’]s\b)", text)
 
 
-def hyphened_places(text: str) -> list[Mention]:
+def welsh_places(text: str) -> list[Mention]:
     """Welsh places written with lower-case parts: "Castell-nedd", "Godre'r-graig",
-    "Pen-y-bont" (the last part no English word: not "Pre-birth", "Anti-social")."""
-    return [Mention(m.start(), m.end(), m.group(), "PLACE", "pattern") for m in _HYPHENED.finditer(text)
-            if len(m.group(1)) >= 3 and not english(m.group(1))]
+    "Pen-y-bont" (the last part no English word: not "Pre-birth", "Anti-social"); or with
+    the article: "Y Drenewydd", "Yr Wyddgrug"."""
+    found = [Mention(m.start(), m.end(), m.group(), "PLACE", "pattern") for m in _HYPHENED.finditer(text)
+             if len(m.group(1)) >= 3 and not english(m.group(1))]
+    return found + [Mention(m.start(), m.end(), m.group(), "PLACE", "pattern") for m in _WELSH_ARTICLE.finditer(text)
+                    if not english(m.group(1))]
 
 
 def _split_run(words: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
@@ -306,7 +310,8 @@ def possessive_boundary(mention: Mention, text: str, occurrences: list[tuple[int
             if cut < mention.end:
                 return Mention(cut, mention.end, text[cut:mention.end], mention.type, mention.source,
                                mention.original)
-        if mention.start < start < mention.end:
+        if mention.start < start < mention.end and not (institution and mention.text.split()[-1] in INSTITUTION_WORDS):
+            # (but "St Hedwig's Polish Catholic Church" is one name)
             before = text[mention.start:start].rstrip()
             if before.endswith(("'s", "’s")) and len(before) > 2:
                 cut = mention.start + len(before) - 2
@@ -335,14 +340,15 @@ def coordinated(text: str, chosen: list[Mention]) -> list[Mention]:
         items = [(m.start() + match.start(), m.end() + match.start())
                  for m in _LIST_ITEM.finditer(match.group())]
         types = {typed[(s, e)] for s, e in items if (s, e) in typed}
+        if (types and len(items) == 2 and re.fullmatch(r"[^,]+ and [^,]+", match.group())
+                and _ONE_THING_AFTER.match(text, match.end())):
+            # "Dumfries and Galloway is huge", "went to Chorley and South Ribble, which is...":
+            # two names and a singular verb are one place.
+            found.append(Mention(match.start(), match.end(), match.group(), "PLACE", "guess"))
+            continue
         if len(types) != 1:
             continue
         type_ = types.pop()
-        if (len(items) == 2 and re.fullmatch(r"\S+ and \S+", match.group())
-                and _ONE_THING_AFTER.match(text, match.end())):
-            # "Dumfries and Galloway is huge": two names and a singular verb are one place.
-            found.append(Mention(match.start(), match.end(), match.group(), "PLACE", "guess"))
-            continue
         for start, end in items:
             span = text[start:end]
             if span.endswith(("'s", "’s")):

@@ -38,8 +38,10 @@ from qda.pseudonymise.words import GENERIC_ACRONYMS, NOT_IDENTIFYING, TALK
 # Romanian, Turkish, Hungarian, Baltic): "Lăcătuș", "Wiśniewska", "Öztürk".
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽȘȚƠƯĐ"
 _LOW = r"a-zß-öø-ÿāăąćčďēėęěğģīįıķĺļľłńņňōőœŕřśşšţťūůűųźżžșțơưđŵŷḀ-ỿ"  # ḁ-ỿ: Vietnamese ("Trần")
-NAME_WORD = (rf"[{_UP}](?:[{_LOW}]+(?:[{_UP}][{_LOW}]+)?|['’][{_UP}][{_LOW}]+)(?:-[{_UP}][{_LOW}]*)*"  # "Bar-L"
+NAME_WORD = (rf"[{_UP}](?:[{_LOW}]+(?:[{_UP}][{_LOW}]+|['’][a-z]{{3,}})?|['’][{_UP}][{_LOW}]+)"  # "Bo'ness"
+             rf"(?:-[{_UP}][{_LOW}]*)*"  # "Bar-L"
              rf"(?:-(?:[a-z]{{1,5}}-)+[{_UP}][{_LOW}]+)?")  # "Stoke-on-Trent", "Weston-super-Mare"
+_QUOTED_NAME = rf"(?:{NAME_WORD}|[A-Z]-[A-Z][a-z]+)(?:[ \t]+{NAME_WORD}){{0,2}}"  # "Little Punjab", "T-Bone"
 _CAP = r"(?:St\b\.?|Saint|[A-Z][\w'’\-]*)"  # a capitalised word (names, "St")
 _CAPS = rf"{_CAP}(?:[ \t]+(?:{_CAP}|of|the|and|&))*?"  # a run of them, lazily
 _OF = rf"(?:[ \t]+of(?:[ \t]+the)?[ \t]+{_CAP}(?:[ \t]+{_CAP})*)?"  # "... Church of God"
@@ -258,14 +260,15 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("STREET_NUMBERED", _c(rf"(?<![\d:.,/£$])\b{_HOUSE_SHORT}(?P<vname>{NAME_WORD}[ \t]+{NAME_WORD})\b(?!['’])")),
     ("SCHOOL", _c(
         rf"\b{_CAPS}[ \t]+(?:{_SCHOOL_KIND}[ \t]+)*{_SCHOOL_WORDS}\b{_OF}"
-        rf"|\b{_CAPS}[ \t]+(?:Primary|Juniors|Infants|High|Tots|Tiddlers|Day[ \t]+Nursery)\b"
+        rf"|\b{_CAPS}[ \t]+(?:Primary|Junior|Juniors|Infant|Infants|High|Tots|Tiddlers|Day[ \t]+Nursery)\b"
         # Schools named in Welsh, Gaelic, Irish, Polish...: "Ysgol Gymraeg y Garreg", "Szkoła
         # Polska im. Jana Pawła II".
         rf"|\b(?:{_CAP}[ \t]+)?(?:Ysgol|Coleg|Sgoil|Bun-sgoil|Bunsgoil|Scoil|Bunscoil|Gaelscoil|Gaelcholáiste|Szkoła|École|"
         rf"Escuela|Okulu|Madrasa|Madrassa|Madrasah|Madressa|Darul|Dar[ \t]+al)"
         rf"(?:[ \t]+(?:(?:y|yr|an|na|nan|nam|a'|a’|im\.|de|la|du)[ \t]+)?{_CAP})+"
         # ... or with the school last, in lower case: "Česká sobotní škola", "Lietuviška mokykla".
-        rf"|\b[{_UP}][{_LOW}]+(?:[ \t]+[{_LOW}]+){{0,3}}[ \t]+(?:škola|szkoła|skola|mokykla|iskola|școala|scoala)\b"
+        rf"|\b[{_UP}][{_LOW}]+(?:[ \t]+[{_LOW}]+){{0,3}}[ \t]+(?:škola|szkoła|skola|skoliņa|mokykla|mokyklėlė|iskola|"
+        r"școala|scoala)\b"
     )),
     ("HEALTH", _c(
         rf"\b{_CAPS}[ \t]+{_HEALTH_WORDS}\b{_OF}"
@@ -344,6 +347,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # A nickname a person goes by: "the baby, who everyone calls AJ".
         rf"|\b(?:who|what)[ \t]+(?:everyone|everybody|people|they|we|the[ \t]+kids|the[ \t]+family)[ \t]+calls?[ \t]+"
         rf"(?P<vgoes>[A-Z]{{2,3}}|{NAME_WORD})\b"
+        # ... or in quotes after a name: 'Tyrese, or "T-Bone"', "Barnsley, or 'Tarn' as my dad calls it".
+        rf"|(?<=[a-z],[ \t]or[ \t])[\"“'‘](?P<vquoted>{_QUOTED_NAME})[\"”'’]"
         # ... or named first: "TJ, that's what everyone calls him", "Jay, everybody calls him".
         rf"|\b(?P<vnick>[A-Z]{{2,3}}|{NAME_WORD})(?=,?[ \t]+(?:(?:that['’]s[ \t]+what|as|what)[ \t]+)?(?:everyone|"
         r"everybody|people|they|we|the[ \t]+kids|the[ \t]+family)[ \t]+calls?[ \t]+(?:him|her|them)\b)"
@@ -377,6 +382,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\bcall(?:s|ed)?[ \t]+it[ \t]+(?:the[ \t]+)?(?P<v7>{NAME_WORD}(?:[ \t]+{NAME_WORD})*|[A-Z]['’][a-z]+)"
         rf"|\b(?:village|town|estate|area|suburb|city)(?:,| called| named)[ \t]+"
         rf"(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)"
+        # ... or in quotes: "People call Southall 'Little Punjab'".
+        rf"|\bcall(?:s|ed)?[ \t]+(?:it|{NAME_WORD})[ \t]+[\"“'‘](?P<v8>{_QUOTED_NAME})[\"”'’]"
     )),
     # An institution after its generic noun: "the nursery, Little Owls"; "her church, Zion";
     # "the housing association, Gateway Homes".
@@ -507,9 +514,9 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 start, end, found = match.start(), match.end(), match.group()
             if group == "v6" and found.split()[0].casefold() in RELATION_WORDS - {"little", "our"}:
                 continue  # "who everyone calls Auntie": a relation, not a place
-            if kind == "PLACE" and group not in ("v5", "v6", "v7") and all(is_english_word(w) for w in found.split()):
+            if kind == "PLACE" and group not in ("v5", "v6", "v7", "v8") and all(is_english_word(w) for w in found.split()):
                 continue
-            if group in ("vgoes", "vnick") and found.casefold() in RELATION_WORDS:
+            if group in ("vgoes", "vnick", "vquoted") and found.casefold() in RELATION_WORDS:
                 continue  # "who everyone calls Auntie"
             initials = str(group).startswith("vinit")
             if initials and (found in TWO_LETTER_TERMS or found in GENERIC_ACRONYMS):
