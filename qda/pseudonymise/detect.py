@@ -278,16 +278,14 @@ class Detector:
                  if m.type == "PERSON" and len(m.text.split()) > 1 and len(m.text.split()[0]) >= 5}
         if not given:
             return
-        for match in _SHORT_NAME.finditer(text):
-            word = match.group()
-            if word in self.forms or word.casefold() in STOP_WORDS | _DISCOURSE | RELATION_WORDS | TITLE_WORDS \
-                    or word in NOT_IDENTIFYING or word.casefold() in self.allow.words \
-                    or re.search(rf"\b{word}['’]t\b", text):  # "Don't" is no Donald
-                continue
+        contracted = set(re.findall(r"\b([A-Z][a-z]+)['’]t\b", text))  # "Don't" is no Donald
+        for word in set(_SHORT_NAME.findall(text)):
             stem = re.sub(r"(?:s|y|ie)$", "", word) if len(word) > 4 or word.endswith("s") else word  # "Debs"
             name = next((full for first, full in given.items()
                          if first.startswith(stem) and len(stem) >= 3 and len(first) > len(word) + 1), None)
-            if name is not None and name in self.forms:
+            if (name is not None and name in self.forms and word not in self.forms and word not in contracted
+                    and word.casefold() not in STOP_WORDS | _DISCOURSE | RELATION_WORDS | TITLE_WORDS
+                    and word not in NOT_IDENTIFYING and word.casefold() not in self.allow.words):
                 self._alias(word, name)
         # ... or given right after the full name: "My Team Manager, Maureen Gaskell. Mo. She's..."
         for mention in chosen:
