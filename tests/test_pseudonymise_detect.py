@@ -619,6 +619,11 @@ def test_an_institution_named_by_its_region_is_an_identifier(ner):
     ("an alcohol assessment with Pathways Recovery. Mum to take her.", "Pathways Recovery"),
     ("And then Community Gateway found her a house.", "Community Gateway"),
     ("in Falkirk, and then later over in Bo'ness. The dad was away.", "Bo'ness"),
+    ("Mum got a job at Tanner & Sons Marine, the ship repair yard in Hebburn.", "Tanner & Sons Marine"),
+    ("and her partner Łukasz. Aga, she likes to be called. Their boy is Jan.", "Aga"),
+    ("Was there a review after that? The 28th, I think. Yeah, the 28th of March.", "28th"),
+    ("based in town but I cover west Fife, so the villages. Fife is big.", "west Fife"),
+    ("He's mad about the Pars. [laughs] His bedroom's a shrine to them. And his gran said", "Pars"),
 ])
 def test_gaelic_names_nicknames_regions_hospital_short_forms_firms_and_schools_abroad(ner, text, expected):
     text = f"Interviewer: Go on.\nSian: {text}\n"
@@ -653,6 +658,12 @@ def test_plurals_of_terms_latin_americans_and_hyphened_words_are_no_names(ner):
     found_ = replaced(ner, text)[0]
     assert not found_ & {"Hearings", "Children's Hearings", "Latin", "Latin American", "Gateway"}
     assert not any(m.start == text.index("Cross-border") for m in detect(ner, text)[1][0])
+
+
+def test_gurkhas_healthy_start_and_a_b_and_b_are_no_names(ner):
+    text = ("Interviewer: Work?\nSian: Her husband was in the Gurkhas. I helped her fill in the Healthy Start form. "
+            "It wasn't a B&B. Izzat is a massive thing in that family.\n")
+    assert not replaced(ner, text)[0] & {"Gurkhas", "Healthy Start", "B&B", "Izzat"}
 
 
 def test_a_saints_day_is_no_church(ner):

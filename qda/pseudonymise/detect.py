@@ -79,6 +79,7 @@ _DISCOURSE = frozenset("well so right now like anyway okay ok yes no yeah sorry 
                        "honestly actually basically obviously really fine sure".split())
 _FULL_NAME = re.compile(rf"(?<![\w'’\-])({NAME_WORD})[ \t]+({NAME_WORD})(?![\w'’\-]| {NAME_WORD})")
 # Two names joined after a word for where from: "her solicitor at Rollitt and Dobbs".
+_COMPASS_BEFORE = re.compile(r"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-(?:[Ee]ast|[Ww]est))?[ \t]+$")
 _METHOD_AFTER = re.compile(r"[ \t]+(?:scale|score|questionnaire|screening|tool|model|framework|protocol|method)\b")
 _NICKNAME_AFTER = re.compile(r"[.,][ \t]+([A-Z][a-z]{1,6})[.!]")
 _SHORT_NAME = re.compile(r"\b[A-Z][a-z]{2,5}\b(?!-)")  # "Ali", "Jay", "Nic" (not "Pre-birth")
@@ -474,7 +475,7 @@ class Detector:
         allowed = self.allow.occurrences(text)
         protected = covered(self._protected(text), len(text))
         kept = [m for m in mentions if not self.allow.keeps(m, allowed) and not any(protected[m.start:m.end])]
-        return [self._canonical(m) for m in resolve(kept)]
+        return [self._canonical(_with_compass(m, text)) for m in resolve(kept)]
 
     def _form_mention(self, text: str, start: int, end: int, surface: str) -> Mention | None:
         """A known form found at `text[start:end]`, or None where it is an ordinary word
@@ -598,6 +599,19 @@ class Detector:
         if form is None or mention.original:
             return mention
         return Mention(mention.start, mention.end, mention.text, form.type, mention.source, form.original)
+
+
+def _with_compass(mention: Mention, text: str) -> Mention:
+    """A name with a compass word before it is a region ("I cover west Fife", "north
+    Leeds"): the compass word goes with it (the entity stays the name's)."""
+    if mention.type not in ("PLACE", "PERSON", "ORG"):
+        return mention
+    before = _COMPASS_BEFORE.search(text, max(0, mention.start - 12), mention.start)
+    if before is None:
+        return mention
+    start = before.start()
+    return Mention(start, mention.end, text[start:mention.end], mention.type, mention.source,
+                   mention.original or mention.text)
 
 
 def _word_from_a_doubtful_name(form: str, name: str, source: str) -> bool:

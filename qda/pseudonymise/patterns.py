@@ -230,7 +230,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     # noun follows ("on the 3rd floor"): transcribers write ranks in words ("the third
     # child"), days in digits. In words ("by the third") it is too often a meeting or a visit.
     ("DATE", _c(
-        r"\bthe[ \t]+(?P<v1>(?:[12]?\d|3[01])(?:st|nd|rd|th))"
+        r"\b[Tt]he[ \t]+(?P<v1>(?:[12]?\d|3[01])(?:st|nd|rd|th))"  # (also answering: "The 28th, I think")
         r"(?=[ \t]*(?:[.,;:!?)]|$)|[ \t]+(?:and|or|at|in|when|but|so|which|because|there|we|i|he|she|they|it|"
         r"was|is|then|with|for|to|as|if|after|before|until|till|means|meant|though|anyway)\b)"
         r"|\bthe[ \t]+(?P<v2>(?:[12]?\d|3[01])(?:st|nd|rd|th))(?=[ \t]+of[ \t]+(?:this|next|last|that|the)[ \t]+month\b)"
@@ -312,7 +312,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\b(?:(?:works?|worked|working|job|jobs|shifts?|employed|placement|apprenticeship|{_TRADES})[ \t]+(?:at|for)"
         r"|(?:job|advice|letter|solicitors?|lawyers?|firm|contract|tenancy),?[ \t]+(?:with|from))[ \t]+"
         rf"(?:the[ \t]+)?{_NOT_NAME}(?P<v2>{NAME_WORD}(?:['’]s)?(?:[ \t]+{NAME_WORD})*"
-        r"(?:[ \t]+(?:&|and)[ \t]+(?:Sons?|Co|Partners|Associates|Daughters)\b)?"  # "McShane & Sons"
+        rf"(?:[ \t]+(?:&|and)[ \t]+(?:Sons?|Co|Partners|Associates|Daughters)\b(?:[ \t]+{NAME_WORD})*)?"  # "& Sons Marine"
         # ... "Haigh & Lodge Dyeworks"; "Harland and Wolff" where the sentence goes on past it.
         rf"(?:[ \t]+&[ \t]+{NAME_WORD}(?:[ \t]+{NAME_WORD})*"
         rf"|[ \t]+and[ \t]+{NAME_WORD}(?:[ \t]+{NAME_WORD})*(?=[ \t]*[.,;:!?)]|[ \t]+(?:in|on|for|at|as|until|till|since|"
@@ -354,6 +354,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"everybody|people|they|we|the[ \t]+kids|the[ \t]+family)[ \t]+calls?[ \t]+(?:him|her|them)\b)"
         # The name first: "Isla, she's called", "Tilly, who's six", "Rio (4)", "Rio, aged nine".
         rf"|\b(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)(?:(?:['’]s)?,[ \t]+(?:she|he)['’]s[ \t]+called\b"
+        r"|,[ \t]+(?:as[ \t]+)?(?:she|he)[ \t]+(?:likes|prefers|wants)[ \t]+to[ \t]+be[ \t]+called\b"  # "Aga, she likes to be called"
         rf"|,?[ \t]+(?:who['’]s|who[ \t]+is|who[ \t]+was|who[ \t]+turned|aged|age)[ \t]+{_NUMBER_WORD}\b"
         r"|,[ \t]+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
         r"sixteen|seventeen|eighteen)(?=[,.;])"  # "Tyler, eleven, Hope, five"
@@ -479,11 +480,13 @@ _CALENDAR_WORDS = frozenset(("January February March April May June July August 
                              "Thursday Friday Saturday Sunday").split())
 
 
-def _family_near(text: str, start: int, end: int) -> bool:
-    """Whether words for family members stand around a plural name ("the Wrights, little
-    boy Jayden", "The Pollards, out at Westbury Fen. Mum, her new partner...")."""
-    around = text[max(0, start - 40):start] + " " + text[end:end + 80]
-    return any(w in RELATION_WORDS for w in re.findall(r"[a-z]+", around.casefold()))
+def _family_near(text: str, end: int) -> bool:
+    """Whether words for family members follow a plural name in its sentence or start the
+    next ("the Wrights, little boy Jayden", "The Pollards, out at Westbury Fen. Mum, her new
+    partner..."; not "the Pars. [laughs] His bedroom's a shrine to them. And his gran...")."""
+    sentence, *rest = re.split(r"[.!?]\s+", text[end:end + 100], maxsplit=1)
+    words = re.findall(r"[a-z]+", sentence.casefold()) + re.findall(r"[a-z]+", "".join(rest).casefold())[:2]
+    return any(w in RELATION_WORDS for w in words)
 
 
 def find_patterns(text: str) -> Iterator[Mention]:
@@ -543,7 +546,7 @@ def find_patterns(text: str) -> Iterator[Mention]:
             if group == "vfamily" and (_AREA_BEFORE.search(text, max(0, start - 20), start) or (
                     is_english_word(found) and not found.endswith(_SURNAME_ENDINGS)
                     and not re.search(rf"\b{re.escape(found)}\b(?!e?s\b|[ \t]+[A-Z])", text)
-                    and not _family_near(text, start, match.end()))):
+                    and not _family_near(text, match.end()))):
                 end = match.end()
                 found = text[start:end]
                 yield Mention(start, end, found, "PLACE", "pattern")

@@ -45,7 +45,8 @@ _PEOPLES = (
     "Cameroonian Senegalese Gambian Malawian Zambian Rwandan Burundian Angolan Mozambican Tanzanian "
     "Filipina Filipinos Brazilian Colombian Venezuelan Peruvian Chilean Argentinian Mexican Cuban Trinidadian "
     "Barbadian Bajan Guyanese Grenadian Vincentian Montserratian Irish-Traveller Hebridean Orcadian Shetlander "
-    "Kurmanji Sorani Badini Bengali Sylheti Lingala Tigrinya Oromo Wolof Patois Romani Shelta Cant Brethren"
+    "Kurmanji Sorani Badini Bengali Sylheti Lingala Tigrinya Oromo Wolof Patois Romani Shelta Cant Brethren "
+    "Gurkha Gurkhas Alevi"
 )
 _CALENDAR = (
     "January February March April May June July August September October November December Monday Tuesday "
@@ -134,7 +135,7 @@ TALK: frozenset[str] = frozenset((
     "knackering knackered gutted chuffed mardy skint shattered "
     # Scots and Doric, Gaelic and Welsh said in passing: "Ye got up the road?", "Mòran taing"
     "ye yer yersel yersels youse yous gey fit dae tae wi ye'll ye've tha mi cha chreid mòran moran taing "
-    "somebody someone anybody anyone everybody everyone nobody ach glè gle mhath ciamar slàinte slainte toilichte bore chwarae teg tapadh leat leibh"
+    "somebody someone anybody anyone everybody everyone nobody ach glè gle mhath ciamar slàinte slainte toilichte bore chwarae teg tapadh leat leibh izzat"
 ).split())
 
 #: Acronyms of trades, roles, services, plans, laws and things that name no particular
@@ -154,7 +155,7 @@ GENERIC_ACRONYMS: frozenset[str] = frozenset((
     # therapies, orders, services, wards, conditions and qualifications named the same everywhere
     "DBT GAA DLR CSCS YRO DVLA ACE ACES MCA AMHP MARF SARC HBV SENDCO ELSA CAB RSPCA RNLI BTEC HND CBO DVPO "
     "DVPN NMO FLO IOM YJS HMPPS NPS ONS CTC WTC HB CTR PHE UKHSA SIDS SUDI NAI HDU ENT GUM AAU CDU MAU EPU "
-    "PPD TB HIV GSCC ASW DHP SIM"
+    "PPD TB HIV GSCC ASW DHP SIM B&B"
 ).split())
 
 #: Last words of the names of methods, programmes, plans and legal orders: "Freedom
