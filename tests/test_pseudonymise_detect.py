@@ -624,6 +624,11 @@ def test_an_institution_named_by_its_region_is_an_identifier(ner):
     ("Was there a review after that? The 28th, I think. Yeah, the 28th of March.", "28th"),
     ("based in town but I cover west Fife, so the villages. Fife is big.", "west Fife"),
     ("He's mad about the Pars. [laughs] His bedroom's a shrine to them. And his gran said", "Pars"),
+    ("between Dungannon and the Cathedral City, as they like to call it. [laughs]", "Cathedral City"),
+    ("working cash-in-hand at a car wash, Shine and Sparkle, and when that", "Shine and Sparkle"),
+    ("Her whole life is the church, Our Lady and St Charles, the Portuguese mass", "Our Lady and St Charles"),
+    ("They were renting at 3 Maes-y-Llan in Weston Rhyn, SY10 7QP.", "3 Maes-y-Llan"),
+    ("she wanted to finish her course at West College Scotland, hairdressing, so", "West College Scotland"),
 ])
 def test_gaelic_names_nicknames_regions_hospital_short_forms_firms_and_schools_abroad(ner, text, expected):
     text = f"Interviewer: Go on.\nSian: {text}\n"
@@ -664,6 +669,13 @@ def test_gurkhas_healthy_start_and_a_b_and_b_are_no_names(ner):
     text = ("Interviewer: Work?\nSian: Her husband was in the Gurkhas. I helped her fill in the Healthy Start form. "
             "It wasn't a B&B. Izzat is a massive thing in that family.\n")
     assert not replaced(ner, text)[0] & {"Gurkhas", "Healthy Start", "B&B", "Izzat"}
+
+
+def test_a_pronoun_listed_with_a_name_and_a_language_after_for_are_no_names(ner):
+    text = ("Interviewer: Who?\nSian: Jonny's good with dads. He and Craig talked about football. He came back. "
+            "She went to the College of West Anglia for English classes.\n")
+    spans = [text[m.start:m.end] for m in detect(ner, text)[1][0]]
+    assert "He" not in spans and not any("English" in s for s in spans)
 
 
 def test_a_saints_day_is_no_church(ner):

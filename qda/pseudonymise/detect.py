@@ -87,7 +87,8 @@ _FIRM = re.compile(rf"(?<![\w'’\-])(?P<v>({NAME_WORD})[ \t]+(?:and|&)[ \t]+({N
                    rf"(?![\w'’\-]|[ \t]+{NAME_WORD})")
 # "the shirt factories, Tillie and Henderson"
 _FIRM_BEFORE = re.compile(r"\b(?:at|from|through|via|(?:factory|factories|firm|company|mills?|works|shop|agency|"
-                          r"agents?|builders|garage|solicitors),)[ \t]+$")
+                          r"agents?|builders|garage|solicitors|wash|salon|caf[eé]|takeaway|restaurant|pub|bakery|"
+                          r"warehouse|yard|depot),)[ \t]+$")
 # Where lawyers are talked about, two names joined are their firm ("through his solicitor.
 # Jones and Watkins wrote...", "a solicitor's letter. Barker and Lowe, who...").
 _LAW_WORDS = re.compile(r"\b(?:solicitors?|solicitor's|lawyers?|legal|barristers?|law firm)\b", re.IGNORECASE)

@@ -233,8 +233,9 @@ def _split_run(words: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     parts: list[list[tuple[int, str]]] = [[]]
     for i, (start, word) in enumerate(words):
         bare = base_name(word)
-        joined = any(0 <= j < len(words) and words[j][1] in SMALL_WORDS for j in (i - 1, i + 1))
-        if (word in NOT_IDENTIFYING or bare in NOT_IDENTIFYING) and not joined:  # "Christ the King" holds
+        # ("Christ the King" holds; "College of West Anglia for English" ends before "for")
+        joined = any(0 <= j < len(words) and words[j][1] in SMALL_WORDS - {"for"} for j in (i - 1, i + 1))
+        if (word in NOT_IDENTIFYING or bare in NOT_IDENTIFYING) and not joined:
             if (bare in CALENDAR or bare == "Year") and len(parts[-1]) == 1 and english(parts[-1][0][1]):
                 parts[-1] = []
             parts.append([])
@@ -353,7 +354,8 @@ def coordinated(text: str, chosen: list[Mention]) -> list[Mention]:
             span = text[start:end]
             if span.endswith(("'s", "’s")):
                 end, span = end - 2, span[:-2]
-            if any(taken[start:end]) or span in NOT_IDENTIFYING or span.casefold() in _LEADING:
-                continue  # "Bridie and Granny"
+            if (any(taken[start:end]) or span in NOT_IDENTIFYING or span.casefold() in _LEADING
+                    or span.casefold() in STOP_WORDS):
+                continue  # "Bridie and Granny", "He and Craig talked"
             found.append(Mention(start, end, span, type_, "guess"))
     return found

@@ -253,13 +253,14 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     # One word after a house number, then the postcode: "2 Tan-y-Fron, SY17 5RB".
     ("STREET_NUMBERED", _c(rf"(?<![\d:.,/£$])\b{_HOUSE_SHORT}{NAME_WORD}(?:-(?:[a-z]{{1,5}}-)+[A-Z][a-z]+)?"
                            r"(?=,?[ \t]+[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}\b)")),
-    # One word after a house number where someone lives: "They live at 23 Furrlongs".
-    ("STREET", _c(rf"\b(?:live|lives|lived|living|moved|staying|stays)[ \t]+(?:at|to)[ \t]+"
-                  rf"(?P<v>\d{{1,4}}[a-zA-Z]?,?[ \t]+{NAME_WORD})\b(?!['’]|[ \t]+[A-Z])")),
+    # One word after a house number where someone lives: "They live at 23 Furrlongs", "renting at 3 Maes-y-Llan".
+    ("STREET", _c(rf"\b(?:live|lives|lived|living|moved|staying|stays|renting|rented|rent|rents)[ \t]+(?:at|to)[ \t]+"
+                  rf"(?P<v>\d{{1,4}}[a-zA-Z]?,?[ \t]+{NAME_WORD})\b"
+                  r"(?=[ \t]*[,.;:!?)]|[ \t]+(?:in|on|with|and|for|since|near|by|off|until|till|when|but)\b)")),
     # Any two capitalised words after a house number: "12 Cuil Brae", "9 Foundry Approach".
     ("STREET_NUMBERED", _c(rf"(?<![\d:.,/£$])\b{_HOUSE_SHORT}(?P<vname>{NAME_WORD}[ \t]+{NAME_WORD})\b(?!['’])")),
     ("SCHOOL", _c(
-        rf"\b{_CAPS}[ \t]+(?:{_SCHOOL_KIND}[ \t]+)*{_SCHOOL_WORDS}\b{_OF}"
+        rf"\b{_CAPS}[ \t]+(?:{_SCHOOL_KIND}[ \t]+)*{_SCHOOL_WORDS}\b(?:[ \t]+(?:Scotland|Wales|Cymru)\b)?{_OF}"
         rf"|\b{_CAPS}[ \t]+(?:Primary|Junior|Juniors|Infant|Infants|High|Tots|Tiddlers|Day[ \t]+Nursery)\b"
         # Schools named in Welsh, Gaelic, Irish, Polish...: "Ysgol Gymraeg y Garreg", "Szkoła
         # Polska im. Jana Pawła II".
@@ -305,14 +306,16 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # A firm of partners named in a list: "Boateng, Hale and Partners".
         rf"|\b{NAME_WORD}(?:,[ \t]+{NAME_WORD})+,?[ \t]+(?:and|&)[ \t]+(?:Partners|Associates|Sons|Co)\b"
         # A church or school of Our Lady: "Our Lady's", "Our Lady Help of Christians".
-        rf"|\bOur[ \t]+Lady(?:['’]s\b|(?:[ \t]+(?:of[ \t]+(?:the[ \t]+)?)?{NAME_WORD})+)"
+        rf"|\bOur[ \t]+Lady(?:['’]s\b|(?:[ \t]+(?:of[ \t]+(?:the[ \t]+)?)?{NAME_WORD})+"
+        rf"|[ \t]+and[ \t]+St\.?[ \t]+{NAME_WORD}(?:['’]s)?)"  # "Our Lady and St Charles"
         # A pub and the like: "the Dog and Gun", "the Rose & Crown".
         rf"|(?<=\bthe )(?P<v1>{NAME_WORD}[ \t]+(?:and|&)[ \t]+{NAME_WORD})\b"
         # An employer: "works at Morrisons", "a job at Sainsbury's", "shifts for Amazon".
         rf"|\b(?:(?:works?|worked|working|job|jobs|shifts?|employed|placement|apprenticeship|{_TRADES})[ \t]+(?:at|for)"
         r"|(?:job|advice|letter|solicitors?|lawyers?|firm|contract|tenancy),?[ \t]+(?:with|from))[ \t]+"
         rf"(?:the[ \t]+)?{_NOT_NAME}(?P<v2>{NAME_WORD}(?:['’]s)?(?:[ \t]+{NAME_WORD})*"
-        rf"(?:[ \t]+(?:&|and)[ \t]+(?:Sons?|Co|Partners|Associates|Daughters)\b(?:[ \t]+{NAME_WORD})*)?"  # "& Sons Marine"
+        # "McShane & Sons", "Tanner & Sons Marine"
+        rf"(?:[ \t]+(?:&|and)[ \t]+(?:Sons?|Co|Partners|Associates|Daughters)\b(?:[ \t]+{NAME_WORD})*)?"
         # ... "Haigh & Lodge Dyeworks"; "Harland and Wolff" where the sentence goes on past it.
         rf"(?:[ \t]+&[ \t]+{NAME_WORD}(?:[ \t]+{NAME_WORD})*"
         rf"|[ \t]+and[ \t]+{NAME_WORD}(?:[ \t]+{NAME_WORD})*(?=[ \t]*[.,;:!?)]|[ \t]+(?:in|on|for|at|as|until|till|since|"
@@ -354,7 +357,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"everybody|people|they|we|the[ \t]+kids|the[ \t]+family)[ \t]+calls?[ \t]+(?:him|her|them)\b)"
         # The name first: "Isla, she's called", "Tilly, who's six", "Rio (4)", "Rio, aged nine".
         rf"|\b(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)(?:(?:['’]s)?,[ \t]+(?:she|he)['’]s[ \t]+called\b"
-        r"|,[ \t]+(?:as[ \t]+)?(?:she|he)[ \t]+(?:likes|prefers|wants)[ \t]+to[ \t]+be[ \t]+called\b"  # "Aga, she likes to be called"
+        # "Aga, she likes to be called"
+        r"|,[ \t]+(?:as[ \t]+)?(?:she|he)[ \t]+(?:likes|prefers|wants)[ \t]+to[ \t]+be[ \t]+called\b"
         rf"|,?[ \t]+(?:who['’]s|who[ \t]+is|who[ \t]+was|who[ \t]+turned|aged|age)[ \t]+{_NUMBER_WORD}\b"
         r"|,[ \t]+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
         r"sixteen|seventeen|eighteen)(?=[,.;])"  # "Tyler, eleven, Hope, five"
@@ -376,7 +380,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\b(?:up|down|out|over|round|across)[ \t]+(?P<v3>{NAME_WORD})[ \t]+way\b"
         # A nickname given as such: "the Drum, as he calls it", "the Toon, as everybody out
         # here calls it", "the bit everyone calls the Nowells".
-        rf"|\b(?P<v5>{NAME_WORD}(?:['’]s)?)(?=,?[ \t]+as[ \t]+(?:[a-z]+[ \t]+){{1,6}}calls?[ \t]+it\b)"
+        rf"|\b(?P<v5>(?:{NAME_WORD}[ \t]+)?{NAME_WORD}(?:['’]s)?)"
+        rf"(?=,?[ \t]+as[ \t]+(?:[a-z]+[ \t]+){{1,6}}calls?[ \t]+it\b)"
         rf"|\b(?:everyone|everybody|people|locals|folk|they)[ \t]+calls?[ \t]+(?:it[ \t]+)?(?:the[ \t]+)?"
         rf"(?P<v6>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)\b"
         # ... "my nan still calls it City General" or "P'boro": what a place is called, whatever its words.
@@ -517,7 +522,8 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 start, end, found = match.start(), match.end(), match.group()
             if group == "v6" and found.split()[0].casefold() in RELATION_WORDS - {"little", "our"}:
                 continue  # "who everyone calls Auntie": a relation, not a place
-            if kind == "PLACE" and group not in ("v5", "v6", "v7", "v8") and all(is_english_word(w) for w in found.split()):
+            if kind == "PLACE" and group not in ("v5", "v6", "v7", "v8") and all(is_english_word(w)
+                                                                                  for w in found.split()):
                 continue
             if group in ("vgoes", "vnick", "vquoted") and found.casefold() in RELATION_WORDS:
                 continue  # "who everyone calls Auntie"
@@ -561,7 +567,8 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 # "on a Tuesday and the Ryecroft Medical Practice" is a weekday and one.
                 for joint in reversed(list(_AND.finditer(found))):
                     before = found[:joint.start()].split()
-                    if before[-1] in _SUFFIX_WORDS or all(w in _CALENDAR_WORDS for w in before):
+                    if (before[-1] in _SUFFIX_WORDS or all(w in _CALENDAR_WORDS for w in before)
+                            or found.startswith(("the ", "The "), joint.end())):  # "Dungannon and the Cathedral"
                         start, found = start + joint.end(), found[joint.end():]
                         if found.startswith(("the ", "The ")):
                             start, found = start + 4, found[4:]
