@@ -36,6 +36,10 @@ class Rule:
     exclusion: bool = False
     negation: str = "keep"
     confidence: float = 0.8
+    #: Its matches in one unit are one piece of evidence, however many words matched: for a
+    #: list of weak words that only count with another rule's ("meeting" and "report" are not
+    #: two reasons for inter-agency working).
+    once: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ _RULE_ID = re.compile(r"^[A-Za-z0-9_.:-]+$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _TEXT_FIELDS = {"name": "name", "definition": "description", "include": "include", "exclude": "exclude"}
 _CODE_FIELDS = {"id", "parent", "color", "examples", "rules", *_TEXT_FIELDS}
-_RULE_FIELDS = {"id", "exclusion", "negation", "confidence", *RULE_KINDS}
+_RULE_FIELDS = {"id", "exclusion", "once", "negation", "confidence", *RULE_KINDS}
 _TOP_FIELDS = {"name", "version", "description", "codes"}
 
 
@@ -108,6 +112,8 @@ def rule_entry(rule: Rule) -> dict:
     entry: dict = {"id": rule.id, rule.kind: value}
     if rule.exclusion:
         entry["exclusion"] = True
+    if rule.once:
+        entry["once"] = True
     if rule.negation != "keep":
         entry["negation"] = rule.negation
     entry["confidence"] = rule.confidence
@@ -322,11 +328,12 @@ class _Validator:
             self.problem(value_node, f"{field}.{kind}", message)
             return None
         options: dict[str, Any] = {}
-        if "exclusion" in items:
-            flag = _construct(items["exclusion"][1])
-            if not isinstance(flag, bool):
-                self.problem(items["exclusion"][1], f"{field}.exclusion", "must be true or false")
-            options["exclusion"] = bool(flag)
+        for flag_name in ("exclusion", "once"):
+            if flag_name in items:
+                flag = _construct(items[flag_name][1])
+                if not isinstance(flag, bool):
+                    self.problem(items[flag_name][1], f"{field}.{flag_name}", "must be true or false")
+                options[flag_name] = bool(flag)
         if "negation" in items:
             mode = self.string(items["negation"][1], f"{field}.negation")
             if mode not in NEGATION_MODES:

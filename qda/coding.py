@@ -166,7 +166,7 @@ def combined_confidence(matches: list[Match]) -> float:
 def _distinct(matches: list[Match]) -> list[Match]:
     """One piece of evidence per place and word: overlapping matches of the same rule
     ("review" inside "review meeting") count once, at their best, and so does the same
-    word said twice ("review after review")."""
+    word said twice ("review after review"); all the matches of a rule marked `once`, too."""
     kept: list[Match] = []
     for match in sorted(matches, key=lambda m: (m.rule, m.start, -m.confidence)):
         last = kept[-1] if kept else None
@@ -175,7 +175,7 @@ def _distinct(matches: list[Match]) -> list[Match]:
                 kept[-1] = match  # the strongest, then the fullest, of overlapping evidence
             continue
         kept.append(match)
-    return list({(m.rule, m.words.lower()): m for m in kept}.values())
+    return list({(m.rule, "" if m.once else m.words.lower()): m for m in kept}.values())
 
 
 def code_corpus(corpus: Corpus, codebook: Codebook, **options) -> list[Coding]:

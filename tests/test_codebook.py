@@ -444,6 +444,19 @@ SINGLE_PROBLEMS = [
         7, "a.r).exclusion", "true or false",
     ),
     (
+        "once not a boolean",
+        """
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.r
+                phrases: [x]
+                once: twice
+        """,
+        7, "a.r).once", "true or false",
+    ),
+    (
         "bad colour",
         """
         codes:

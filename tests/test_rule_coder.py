@@ -418,6 +418,23 @@ def test_combined_confidence_is_noisy_or_over_distinct_evidence():
     assert combined_confidence([match("r", "x", 1.0), match("s", "y", 0.2)]) == pytest.approx(1.0)
 
 
+def test_a_rule_marked_once_is_one_piece_of_evidence_however_many_words_match(rules):
+    weak = """
+    - id: a.cues
+      phrases: [meeting, report]
+      confidence: 0.35
+      once: {once}
+    - id: a.agency
+      phrases: [police]
+      confidence: 0.25
+    """
+    line = "Kelly: There was a strategy meeting and a report due."
+    assert len(rules(book(weak.format(once="false")), line)[1]) == 1  # two words of a list corroborate
+    assert rules(book(weak.format(once="true")), line)[1] == []
+    doc, codings = rules(book(weak.format(once="true")), "Kelly: The police came to the meeting.")
+    assert only(codings).confidence == pytest.approx(0.5125)  # another rule's evidence still counts
+
+
 # -- interviewer turns, units ----------------------------------------------------------------
 
 SIMPLE = """

@@ -26,6 +26,7 @@ class Match:
     confidence: float
     source: str
     note: str = ""
+    once: bool = False  # the rule's matches in a unit count once (`Rule.once`)
 
     def evidence(self) -> str:
         note = f", {self.note}" if self.note else ""

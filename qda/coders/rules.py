@@ -107,7 +107,7 @@ class RuleCoder:
         if (rule.negation == "exclude" and is_negated) or (rule.negation == "require" and not is_negated):
             return
         note = "negated" if is_negated and rule.negation == "keep" else ""
-        match = Match(code, start, end, rule_id, words or span.text, rule.confidence, self.source, note)
+        match = Match(code, start, end, rule_id, words or span.text, rule.confidence, self.source, note, rule.once)
         found.append((i, match))
 
     def _apply_exclusions(self, found: list[tuple[int, Match]]) -> list[tuple[int, Match]]:
