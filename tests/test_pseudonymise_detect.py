@@ -629,6 +629,12 @@ def test_an_institution_named_by_its_region_is_an_identifier(ner):
     ("Her whole life is the church, Our Lady and St Charles, the Portuguese mass", "Our Lady and St Charles"),
     ("They were renting at 3 Maes-y-Llan in Weston Rhyn, SY10 7QP.", "3 Maes-y-Llan"),
     ("she wanted to finish her course at West College Scotland, hairdressing, so", "West College Scotland"),
+    ("Paddy goes to training at Clann na Sperrin GAC, which he loves.", "Clann na Sperrin GAC"),
+    ("the nearest shop's a Co-op that shuts at eight, so", "Co-op"),
+    ("In my notes she's just A-M, and everybody called her that.", "A-M"),
+    ("the CIC didn't have the plan on their system.", "CIC"),
+    ("for the steelworks like half of Little Scotland, that's what folk call Corby, and", "Little Scotland"),
+    ("Tyrone County Hospital did the scan. She'd been born in the County herself.", "County"),
 ])
 def test_gaelic_names_nicknames_regions_hospital_short_forms_firms_and_schools_abroad(ner, text, expected):
     text = f"Interviewer: Go on.\nSian: {text}\n"
@@ -667,8 +673,9 @@ def test_plurals_of_terms_latin_americans_and_hyphened_words_are_no_names(ner):
 
 def test_gurkhas_healthy_start_and_a_b_and_b_are_no_names(ner):
     text = ("Interviewer: Work?\nSian: Her husband was in the Gurkhas. I helped her fill in the Healthy Start form. "
-            "It wasn't a B&B. Izzat is a massive thing in that family.\n")
-    assert not replaced(ner, text)[0] & {"Gurkhas", "Healthy Start", "B&B", "Izzat"}
+            "It wasn't a B&B. Izzat is a massive thing in that family. Turkish Cypriot families. She was in Great "
+            "Britain.\n")
+    assert not replaced(ner, text)[0] & {"Gurkhas", "Healthy Start", "B&B", "Izzat", "Cypriot", "Great Britain"}
 
 
 def test_a_pronoun_listed_with_a_name_and_a_language_after_for_are_no_names(ner):

@@ -372,7 +372,11 @@ class Detector:
                    for m in re.finditer(r"\S+", mention.text))
 
     def _trim_allowed(self, mention: Mention, text: str, occurrences: list[tuple[int, int]]) -> Mention | None:
-        """The mention without allow-listed terms at its edges; None if one is inside it."""
+        """The mention without allow-listed terms at its edges; None if one is inside it. A
+        place word before a country makes a place of its own ("Little Scotland")."""
+        words = mention.text.split()
+        if len(words) == 2 and words[0] in PLACE_PREFIXES and words[1] in NOT_IDENTIFYING:
+            return mention
         start, end = mention.start, mention.end
         for a, b in occurrences:
             if b <= start or a >= end:
@@ -539,6 +543,8 @@ class Detector:
             if short != text and len(short.split()) <= 2 and all(
                     (plain_word(w) or w in PLACE_PREFIXES) and w not in NOT_IDENTIFYING for w in short.split()):
                 article_forms = [f"the {short}", f"The {short}"]
+            if type_ == "HEALTH" and " County " in f" {short} ":
+                article_forms += ["the County", "The County"]  # "Tyrone County Hospital" is "the County"
             words = [w for w in re.split(r"[ \t]+", text) if w not in ("of", "the", "and", "&", "upon")]
             initials = "".join(w[0] for w in words if w[:1].isupper())
             if len(words) >= 3 and len(initials) == len(words) and initials.casefold() not in self.allow.words:

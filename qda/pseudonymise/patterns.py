@@ -43,7 +43,8 @@ NAME_WORD = (rf"[{_UP}](?:[{_LOW}]+(?:[{_UP}][{_LOW}]+|['’][a-z]{{3,}})?|['’
              rf"(?:-(?:[a-z]{{1,5}}-)+[{_UP}][{_LOW}]+)?")  # "Stoke-on-Trent", "Weston-super-Mare"
 _QUOTED_NAME = rf"(?:{NAME_WORD}|[A-Z]-[A-Z][a-z]+)(?:[ \t]+{NAME_WORD}){{0,2}}"  # "Little Punjab", "T-Bone"
 _CAP = r"(?:St\b\.?|Saint|[A-Z][\w'’\-]*)"  # a capitalised word (names, "St")
-_CAPS = rf"{_CAP}(?:[ \t]+(?:{_CAP}|of|the|and|&))*?"  # a run of them, lazily
+# A run of them, lazily, with the small words names hold ("Clann na Sperrin GAC").
+_CAPS = rf"{_CAP}(?:[ \t]+(?:{_CAP}|of|the|and|&|na|nan|y|yr))*?"
 _OF = rf"(?:[ \t]+of(?:[ \t]+the)?[ \t]+{_CAP}(?:[ \t]+{_CAP})*)?"  # "... Church of God"
 
 _MONTH_NAMES = ("January February March April May June July August September October November December "
@@ -338,7 +339,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\b(?P<vinitrole>[A-Z]{{2,3}})(?=,[ \t]+(?:{_ROLE}|housing|health|education|police|school|who)\b)"
         # Initials a person is written as: "in our notes he's just DJ" (whatever else DJ or TB means).
         r"|\b(?:notes|records|file|files|system|minutes|paperwork)\b[^.!?\n]{0,25}?\b(?:he|she)['’]s[ \t]+"
-        r"(?:just[ \t]+|only[ \t]+|always[ \t]+)?(?P<vnoted>[A-Z]{2,3})\b(?![’'&\-])"
+        r"(?:just[ \t]+|only[ \t]+|always[ \t]+)?(?P<vnoted>[A-Z]{2,3}|[A-Z]-[A-Z])\b(?![’'&\-])"
         r"|\b(?P<vinitpair>[A-Z]{2})(?=[ \t]+and[ \t]+[A-Z]{2}\b)|(?<=\b[A-Z]{2} and )(?P<vinitpair2>[A-Z]{2})\b"
         # Someone from a service: "Carol from the education service", "Gav from housing".
         rf"|\b(?P<vfrom>{NAME_WORD})(?=[ \t]+from[ \t]+(?:the[ \t]+)?(?:education|health|housing|school|police|"
@@ -388,6 +389,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\bcall(?:s|ed)?[ \t]+it[ \t]+(?:the[ \t]+)?(?P<v7>{NAME_WORD}(?:[ \t]+{NAME_WORD})*|[A-Z]['’][a-z]+)"
         rf"|\b(?:village|town|estate|area|suburb|city)(?:,| called| named)[ \t]+"
         rf"(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)"
+        # ... or before what it names: "half of Little Scotland, that's what folk call Corby".
+        rf"|\b(?P<v9>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)(?=,[ \t]+that['’]s[ \t]+what[ \t]+(?:[a-z]+[ \t]+){{0,2}}"
+        rf"calls?[ \t]+{NAME_WORD})"
         # ... or in quotes: "People call Southall 'Little Punjab'".
         rf"|\bcall(?:s|ed)?[ \t]+(?:it|{NAME_WORD})[ \t]+[\"“'‘](?P<v8>{_QUOTED_NAME})[\"”'’]"
     )),
@@ -398,6 +402,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"(?:,| called| named|"
         rf" is| was)[ \t]+(?:the[ \t]+)?{_NOT_NAME}"
         rf"(?P<v>{NAME_WORD}(?:['’]s)?(?:[ \t]+(?:(?:of|the|of the|and|&)[ \t]+)?{NAME_WORD}(?:['’]s)?)*)"
+        # The Co-op (the shop), named the same everywhere and still where someone works or shops.
+        r"|\b(?:the|a|at)[ \t]+(?P<vcoop>Co-op)\b"
     )),
 ]
 _ORG_NAMED = dict(PATTERNS)["ORG_NAMED"]
@@ -522,7 +528,7 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 start, end, found = match.start(), match.end(), match.group()
             if group == "v6" and found.split()[0].casefold() in RELATION_WORDS - {"little", "our"}:
                 continue  # "who everyone calls Auntie": a relation, not a place
-            if kind == "PLACE" and group not in ("v5", "v6", "v7", "v8") and all(is_english_word(w)
+            if kind == "PLACE" and group not in ("v5", "v6", "v7", "v8", "v9") and all(is_english_word(w)
                                                                                   for w in found.split()):
                 continue
             if group in ("vgoes", "vnick", "vquoted") and found.casefold() in RELATION_WORDS:

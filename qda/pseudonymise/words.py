@@ -46,7 +46,7 @@ _PEOPLES = (
     "Filipina Filipinos Brazilian Colombian Venezuelan Peruvian Chilean Argentinian Mexican Cuban Trinidadian "
     "Barbadian Bajan Guyanese Grenadian Vincentian Montserratian Irish-Traveller Hebridean Orcadian Shetlander "
     "Kurmanji Sorani Badini Bengali Sylheti Lingala Tigrinya Oromo Wolof Patois Romani Shelta Cant Brethren "
-    "Gurkha Gurkhas Alevi"
+    "Gurkha Gurkhas Alevi Cypriot Cypriots"
 )
 _CALENDAR = (
     "January February March April May June July August September October November December Monday Tuesday "
@@ -144,7 +144,7 @@ TALK: frozenset[str] = frozenset((
 GENERIC_ACRONYMS: frozenset[str] = frozenset((
     "IRD DASH RIC MARAC PSNI "  # Scotland's inter-agency referral discussion; the domestic abuse risk checklist
     "A&E AA ABE ADHD EPDS ADD AIDS AP APP ASB ASBO ASD ASC ASYE ATM AYSE BAME BASW BBC BME BSL CAF CAFCASS CAMHS "
-    "CAO CBT CCE CCG CCIN CCTV CD CDT CEO CEOP CFO CGL CHC CHIN CIN CID CIO CIC CIP CMHT CNS COVID CP CPA "
+    "CAO CBT CCE CCG CCIN CCTV CD CDT CEO CEOP CFO CGL CHC CHIN CIN CID CIO CIP CMHT CNS COVID CP CPA "
     "CPN CPR CPS CQC CRB CRC CSC CSE CSW CT CV CYP DBS DCS DfE DFE DHSS DLA DNA DNR DOB DOLS DSL DSM DV DVD "
     "DWP EAL EBD ECM ED EET EHA EHC EHCP EHE EIP EPO ESA ESOL ESL EU EWO FAQ FBI FE FGC FGM FSM FSW GCSE "
     "GDPR GP GPS HCPC HMO HMRC HR HSV HV IAPT ICO ICPC ICU ID IDVA ISVA IQ IRO IT ITV IVF JSA KS KS1 KS2 "
