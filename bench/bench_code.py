@@ -22,7 +22,7 @@ import time
 import traceback
 from pathlib import Path
 
-from common import ROOT, peak_rss_mb, resolve  # noqa: E402  (puts the repository on sys.path)
+from common import peak_rss_mb, resolve  # noqa: E402  (puts the repository on sys.path)
 
 from qda.corpus import Corpus, Document, Turn  # noqa: E402
 

@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from common import ROOT, peak_rss_mb, resolve  # noqa: E402  (puts the repository on sys.path)
+from common import peak_rss_mb, resolve  # noqa: E402  (puts the repository on sys.path)
 
 from qda.codebook import Codebook  # noqa: E402
 from qda.corpus import Coding, Corpus, Document  # noqa: E402

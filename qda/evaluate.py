@@ -16,9 +16,12 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Union
+from typing import TYPE_CHECKING, Iterable, Union
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Kappa lives with the other agreement statistics; imported here for the gold comparison
 # (and re-exported, so `from qda.evaluate import cohen_kappa` keeps working).

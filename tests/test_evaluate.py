@@ -305,7 +305,7 @@ def test_gold_non_integer_turn_names_line(tmp_path):
 
 def test_gold_duplicate_turn(tmp_path):
     path = gold_csv(tmp_path / "g.csv", [("d", 0, "Kim", "", ""), ("d", 1, "Kim", "", ""), ("d", 0, "Kim", "A", "")])
-    with pytest.raises(InputError, match=rf"line 4: document 'd' turn 0 is already given at .*g.csv:2"):
+    with pytest.raises(InputError, match=r"line 4: document 'd' turn 0 is already given at .*g.csv:2"):
         read_gold(path)
 
 

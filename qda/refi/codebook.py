@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 from lxml import etree
 
-from qda.codebook import Code, Codebook, code_entry, parse_codebook, rule_entry
+from qda.codebook import Code, Codebook, parse_codebook, rule_entry
 from qda.errors import CodebookError, QdaError
 from qda.readers.decode import normalise_newlines
 from qda.writers import atomic_write
