@@ -650,16 +650,19 @@ def test_an_acronym_no_list_knows_names_someone_or_something(ner):
     assert not found_ & {"DBT", "DLR", "GCSEs", "GCSE", "VIII", "NOT"}
 
 
-def test_peoples_in_the_plural_and_scottish_referral_discussions_are_no_names(ner):
-    text = ("Interviewer: Work?\nSian: Brickworks, like half the Italians round here. There was an Initial Referral "
-            "Discussion. Our William Hardy came.\nInterviewer: Thanks.\nSian: Will do. Don't worry.\n")
-    assert not replaced(ner, text)[0] & {"Italians", "Italian", "Initial Referral Discussion", "Will", "Don"}
-
-
-def test_a_scale_named_after_a_place_and_hyphened_english_words_are_no_names(ner):
-    text = ("Interviewer: Tools?\nSian: I'd do an Edinburgh scale with her. Pre-birth, mostly. Anti-social "
-            "behaviour too. Kelly lives in Leeds.\n")
-    assert not replaced(ner, text)[0] & {"Edinburgh", "Pre-birth", "Anti-social"}
+@pytest.mark.parametrize("said, kept", [
+    ("Brickworks, like half the Italians round here. There was an Initial Referral Discussion.",
+     {"Italians", "Italian", "Initial Referral Discussion"}),
+    ("Our William Hardy came.\nInterviewer: Thanks.\nSian: Will do. Don't worry.", {"Will", "Don"}),
+    ("I'd do an Edinburgh scale with her. Pre-birth, mostly. Anti-social behaviour too. Kelly lives in Leeds.",
+     {"Edinburgh", "Pre-birth", "Anti-social"}),
+    ("Her husband was in the Gurkhas. I helped her fill in the Healthy Start form. It wasn't a B&B.",
+     {"Gurkhas", "Healthy Start", "B&B"}),
+    ("Izzat is a massive thing in that family. Turkish Cypriot families. She was in Great Britain.",
+     {"Izzat", "Cypriot", "Great Britain"}),
+])
+def test_peoples_terms_scales_and_hyphened_words_are_no_names(ner, said, kept):
+    assert not replaced(ner, f"Interviewer: Go on.\nSian: {said}\n")[0] & kept
 
 
 def test_plurals_of_terms_latin_americans_and_hyphened_words_are_no_names(ner):
@@ -669,13 +672,6 @@ def test_plurals_of_terms_latin_americans_and_hyphened_words_are_no_names(ner):
     found_ = replaced(ner, text)[0]
     assert not found_ & {"Hearings", "Children's Hearings", "Latin", "Latin American", "Gateway"}
     assert not any(m.start == text.index("Cross-border") for m in detect(ner, text)[1][0])
-
-
-def test_gurkhas_healthy_start_and_a_b_and_b_are_no_names(ner):
-    text = ("Interviewer: Work?\nSian: Her husband was in the Gurkhas. I helped her fill in the Healthy Start form. "
-            "It wasn't a B&B. Izzat is a massive thing in that family. Turkish Cypriot families. She was in Great "
-            "Britain.\n")
-    assert not replaced(ner, text)[0] & {"Gurkhas", "Healthy Start", "B&B", "Izzat", "Cypriot", "Great Britain"}
 
 
 def test_a_pronoun_listed_with_a_name_and_a_language_after_for_are_no_names(ner):
