@@ -281,7 +281,7 @@ class Detector:
         if not given:
             return
         contracted = set(re.findall(r"\b([A-Z][a-z]+)['’]t\b", text))  # "Don't" is no Donald
-        for word in set(_SHORT_NAME.findall(text)):
+        for word in sorted(set(_SHORT_NAME.findall(text))):
             stem = re.sub(r"(?:s|y|ie)$", "", word) if len(word) > 4 or word.endswith("s") else word  # "Debs"
             name = next((full for first, full in given.items()
                          if first.startswith(stem) and len(stem) >= 3 and len(first) > len(word) + 1), None)
@@ -538,8 +538,8 @@ class Detector:
         elif type_ in ("SCHOOL", "HEALTH", "ORG"):
             short = _INSTITUTION_TAIL.sub("", text)
             short_forms.append(short)
-            # "the Northern" for "the Northern General", "the Women's" for "Liverpool Women's
-            # Hospital": with its article, a short form that is a plain word alone.
+            # "the Northern" for "the Northern General": with its article, a short form that
+            # is a plain word alone.
             if short != text and len(short.split()) <= 2 and all(
                     (plain_word(w) or w in PLACE_PREFIXES) and w not in NOT_IDENTIFYING for w in short.split()):
                 article_forms = [f"the {short}", f"The {short}"]

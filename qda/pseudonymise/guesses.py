@@ -267,7 +267,8 @@ def _guess_type(text: str, start: int, words: list[str]) -> str:
 def hospital_acronyms(text: str) -> list[Mention]:
     """"the LGI", "the QEH": an acronym after "the" ending in I(nfirmary) or H(ospital);
     "the IDAS group", "from YSS": an acronym that names no trade, role or service, where
-    an organisation stands; "Poplar HARCA": one after a name."""
+    an organisation stands; "Poplar HARCA": one after a name; and any acronym no list
+    knows, an organisation (two letters: a person's initials)."""
     found = [Mention(m.start(), m.end(), m.group(), "HEALTH", "guess") for m in _HOSPITAL_ACRONYM.finditer(text)
              if m.group() not in GENERIC_ACRONYMS and m.group() not in TWO_LETTER_TERMS
              and m.group() not in NOT_IDENTIFYING]
