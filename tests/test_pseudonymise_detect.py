@@ -660,6 +660,7 @@ def test_an_acronym_no_list_knows_names_someone_or_something(ner):
      {"Gurkhas", "Healthy Start", "B&B"}),
     ("Izzat is a massive thing in that family. Turkish Cypriot families. She was in Great Britain.",
      {"Izzat", "Cypriot", "Great Britain"}),
+    ("I'll try and talk properly, no too much Doric.", {"Doric"}),
 ])
 def test_peoples_terms_scales_and_hyphened_words_are_no_names(ner, said, kept):
     assert not replaced(ner, f"Interviewer: Go on.\nSian: {said}\n")[0] & kept

@@ -46,7 +46,7 @@ _PEOPLES = (
     "Filipina Filipinos Brazilian Colombian Venezuelan Peruvian Chilean Argentinian Mexican Cuban Trinidadian "
     "Barbadian Bajan Guyanese Grenadian Vincentian Montserratian Irish-Traveller Hebridean Orcadian Shetlander "
     "Kurmanji Sorani Badini Bengali Sylheti Lingala Tigrinya Oromo Wolof Patois Romani Shelta Cant Brethren "
-    "Gurkha Gurkhas Alevi Cypriot Cypriots"
+    "Gurkha Gurkhas Alevi Cypriot Cypriots Doric"
 )
 _CALENDAR = (
     "January February March April May June July August September October November December Monday Tuesday "
