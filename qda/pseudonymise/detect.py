@@ -33,8 +33,8 @@ from qda.pseudonymise.key import Key
 from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TWO_LETTER_TERMS, find_patterns, named_after_noun
 from qda.pseudonymise.regex import alternatives
 from qda.pseudonymise.resolve import covered, resolve
-from qda.pseudonymise.words import (COUNTRIES, GENERIC, GENERIC_ACRONYMS, INSTITUTION_TAIL_WORDS, NOT_IDENTIFYING,
-                                    PEOPLES, TALK)
+from qda.pseudonymise.words import (COUNTRIES, GENERIC, GENERIC_ACRONYMS, INSTITUTION_TAIL_WORDS, NAMING_GENERIC,
+                                    NOT_IDENTIFYING, PEOPLES, TALK)
 
 #: Front-matter attributes whose values name people (also any attribute whose name holds
 #: "name"), places, and institutions.
@@ -342,8 +342,8 @@ class Detector:
                 return True
             if institution and bare in _REGIONAL and len(words) > 1:
                 return True  # "South West Acute Hospital", "Southern Trust": a region's own
-            if bare in ("Gateway", "Pathways") and len(words) > 1 and not set(words) & {"Team", "Service", "Services"}:
-                return True  # "Gateway Homes", "Pathways Recovery" name a body; "the Gateway team" is a service
+            if bare in NAMING_GENERIC and len(words) > 1 and not set(words) & {"Team", "Service", "Services"}:
+                return True
             if light and bare in COUNTRIES and len(words) == 1:
                 return True  # "Mali, who's five": a person named as a country is
             if bare in NOT_IDENTIFYING or word in NOT_IDENTIFYING or bare.removesuffix("s") in PEOPLES:

@@ -256,7 +256,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
                            r"(?=,?[ \t]+[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}\b)")),
     # One word after a house number where someone lives: "They live at 23 Furrlongs", "renting at 3 Maes-y-Llan".
     ("STREET", _c(rf"\b(?:live|lives|lived|living|moved|staying|stays|renting|rented|rent|rents)[ \t]+(?:at|to)[ \t]+"
-                  rf"(?P<v>\d{{1,4}}[a-zA-Z]?,?[ \t]+{NAME_WORD})\b"
+                  rf"(?P<v>{_HOUSE_SHORT}{NAME_WORD})\b"
                   r"(?=[ \t]*[,.;:!?)]|[ \t]+(?:in|on|with|and|for|since|near|by|off|until|till|when|but)\b)")),
     # Any two capitalised words after a house number: "12 Cuil Brae", "9 Foundry Approach".
     ("STREET_NUMBERED", _c(rf"(?<![\d:.,/£$])\b{_HOUSE_SHORT}(?P<vname>{NAME_WORD}[ \t]+{NAME_WORD})\b(?!['’])")),

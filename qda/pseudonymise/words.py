@@ -109,6 +109,10 @@ GENERIC: frozenset[str] = frozenset((
     "Procurement Commissioners Senior Leadership Management Board"
 ).split())
 
+#: Generic words that services also take as names: generic alone or in "the Gateway team",
+#: a body's name beside another word ("Gateway Homes", "Community Gateway", "Pathways Recovery").
+NAMING_GENERIC: frozenset[str] = frozenset({"Gateway", "Pathways"})
+
 #: Generic words a capitalised run ends with when it names an institution, not a place.
 INSTITUTION_TAIL_WORDS: frozenset[str] = frozenset((
     "School Academy College Nursery Primary High Juniors Infants Surgery Practice Clinic Hospital Infirmary "
