@@ -19,6 +19,7 @@ from spacy.language import Language
 from . import nlp as qnlp
 from .codebook import Codebook
 from .coders import Match, MetaphorCoder, RuleCoder
+from .coders.learned import IN_TURN
 from .corpus import Coding, Corpus, Document, Turn
 from .errors import QdaError
 
@@ -52,8 +53,10 @@ def make_coders(names: Iterable[str], codebook: Codebook, nlp: Language, *,
 
             if learned_model is None:
                 raise QdaError("the learned coder needs a model: train one with `qda train` and pass it with --model")
-            coders.append(LearnedCoder(learned_model if not isinstance(learned_model, (str, Path))
-                                       else load_model(learned_model, codebook)))
+            model = load_model(learned_model, codebook) if isinstance(learned_model, (str, Path)) else learned_model
+            # Beside other coders, a model that learned how far to trust them is weighed
+            # against them (qda.coders.stacking) rather than added to them.
+            coders.append(LearnedCoder(model, every=bool(model.combiners) and len(names) > 1))
         else:
             raise QdaError(f"unknown coder `{name}`; choose from {', '.join(CODERS)}")
     return coders
@@ -82,6 +85,7 @@ class AutoCoder:
         self.nlp = self.nlp or qnlp.load()
         self._coders = make_coders(self.coders, self.codebook, self.nlp, semantic_thresholds=self.semantic_thresholds,
                                    learned_model=self.learned_model)
+        self._combiners = next((c.model.combiners for c in self._coders if c.source == "learned" and c.every), {})
 
     def codable_turns(self, corpus: Corpus) -> Iterator[tuple[Document, Turn]]:
         return corpus.codable_turns(self.include_interviewer)
@@ -133,7 +137,7 @@ class AutoCoder:
         codings = []
         for (doc_id, start, end, code), matches in merged.items():
             evidence = list(dict.fromkeys(m.evidence() for m in sorted(_distinct(matches), key=lambda m: m.start)))
-            confidence = combined_confidence(matches)
+            confidence = self._confidence(code, matches)
             source = max(matches, key=lambda m: m.confidence).source
             if confidence >= self.min_confidence:
                 codings.append(Coding(
@@ -143,6 +147,19 @@ class AutoCoder:
         order = {doc.id: i for i, (doc, _) in reversed(list(enumerate(chunk)))}
         codings.sort(key=lambda c: (order[c.document], c.start, c.code, c.source))
         return codings
+
+    def _confidence(self, code: str, matches: list[Match]) -> float:
+        """Noisy-or over the evidence, or, where the learned model has a combiner for the
+        code, that combiner's weighing of the other coders' noisy-or and the probability."""
+        combiner = self._combiners.get(code)
+        if combiner is None:
+            return combined_confidence(matches)
+        rules = combined_confidence([m for m in matches if m.source != "learned"])
+        # Beside a rule, the model speaks for the whole turn it was trained on; alone, it
+        # must find the code in the passage itself.
+        learned = max((m.confidence for m in matches if m.source == "learned" and (rules > 0 or m.note != IN_TURN)),
+                      default=0.0)
+        return combiner.confidence(rules, learned)
 
     def _unit_span(self, start_char: int, text: str, turn: Turn) -> tuple[int, int]:
         """Document offsets of the coded passage: the sentence without surrounding

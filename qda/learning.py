@@ -13,7 +13,7 @@ from . import nlp as qnlp
 import numpy as np
 
 from .codebook import Codebook
-from .corpus import Corpus
+from .corpus import Corpus, Document, Turn
 from .coders.learned import LearnedModel, train
 from .coders.semantic import SemanticCoder, calibrate
 from .embeddings import Embedder
@@ -37,11 +37,28 @@ def train_from_gold(gold: Iterable[str | Path], codebook: Codebook, embedder: Em
 def train_on_turns(texts: list[str], labels: dict, documents: list[str], codebook: Codebook,
                    embedder: Embedder | None = None) -> LearnedModel:
     """A learned-coder model from coded turns, with per-code thresholds and kappa from
-    5-fold cross-validation that holds out whole documents."""
+    5-fold cross-validation that holds out whole documents, and per-code combiners that
+    weigh it against the rule and metaphor coders."""
     nlp = qnlp.load()
     sentences = [[s.text for s in doc.sents if s.text.strip()] or [text]
                  for text, doc in zip(texts, qnlp.lexical(nlp, texts))]
-    return train(texts, labels, codebook, embedder or Embedder(), groups=documents, sentences=sentences)
+    return train(texts, labels, codebook, embedder or Embedder(), groups=documents, sentences=sentences,
+                 rules=rule_confidence(texts, codebook, nlp))
+
+
+def rule_confidence(texts: list[str], codebook: Codebook, nlp) -> dict[str, np.ndarray]:
+    """Per code, each text's strongest rule (and metaphor) coding, weak ones included
+    (0 where none): what a combiner weighs the learned probability against."""
+    from .coding import AutoCoder
+
+    coders = ("rules", "metaphor") if "up_down" in codebook.codes else ("rules",)
+    corpus = Corpus([Document(id=str(k), name=str(k), text=text, turns=[Turn(0, None, 0, len(text))])
+                     for k, text in enumerate(texts)])
+    strongest = {code: np.zeros(len(texts)) for code in codebook.codes}
+    for coding in AutoCoder(codebook, coders, min_confidence=0.0, nlp=nlp).stream(corpus):
+        k = int(coding.document)
+        strongest[coding.code][k] = max(strongest[coding.code][k], coding.confidence)
+    return strongest
 
 
 def coded_turns(corpus: Corpus, codings: Iterable, codes: Iterable[str]):

@@ -63,6 +63,11 @@ def test_calibration_and_training_on_gold(book, embedder, tmp_path):
     corpus = read_corpus(ROOT / "transcripts_sample" / "interview_01.txt")
     codings = AutoCoder(book, coders=("learned",), learned_model=loaded).predict(corpus)
     assert codings and {c.source for c in codings} == {"learned"} and all(c.evidence.startswith('"p=') for c in codings)
+    # beside the rules, the model's combiners weigh it against them (test_stacking.py)
+    assert set(model.combiners) == set(model.classifiers)
+    rules = AutoCoder(book).predict(corpus)
+    stacked = AutoCoder(book, coders=("rules", "metaphor", "learned"), learned_model=loaded).predict(corpus)
+    assert stacked and stacked != rules and all(c.confidence >= 0.5 for c in stacked)
     smaller = type(book)(name="other", codes={k: v for k, v in book.codes.items() if k != "drift"})
     with pytest.raises(ModelError, match="codes differ"):
         load_model(tmp_path / "ccin.model", smaller)

@@ -22,8 +22,10 @@ from ..codebook import Codebook
 from ..embeddings import Embedder
 from ..errors import ModelError, QdaError
 from .base import Match
+from .stacking import Combiner, fit_combiner
 
 FORMAT = "qda-learned-1"
+IN_TURN = "best in its turn"  # the note on a probability taken from the sentence's turn
 
 
 def codebook_signature(codebook: Codebook) -> str:
@@ -41,6 +43,9 @@ class LearnedModel:
     thresholds: dict[str, float] = field(default_factory=dict)
     cv_kappa: dict[str, float] = field(default_factory=dict)
     trained_on: int = 0
+    #: Per code, how to weigh this model against the rules when both code (stacking);
+    #: fitted when training was given the rules' confidences.
+    combiners: dict[str, Combiner] = field(default_factory=dict)
 
     def features(self, texts: list[str], embedder: Embedder):
         return sparse.hstack([sparse.csr_matrix(embedder(texts)), self.vectorizer.transform(texts)]).tocsr()
@@ -56,13 +61,16 @@ class LearnedModel:
 
 
 def train(texts: list[str], labels: dict[str, np.ndarray], codebook: Codebook, embedder: Embedder,
-          groups: list[str] | None = None, folds: int = 5, sentences: list[list[str]] | None = None) -> LearnedModel:
+          groups: list[str] | None = None, folds: int = 5, sentences: list[list[str]] | None = None,
+          rules: dict[str, np.ndarray] | None = None) -> LearnedModel:
     """Fit one classifier per code with at least 3 positive units. With `groups`
     (documents), cross-validate with whole documents held out per fold: the held-out
     probabilities choose each code's threshold (best F1) and give its kappa there. With
     `sentences` (each unit's sentences), the held-out units are scored as the coder will
     score them, sentence by sentence (a unit is coded if any sentence reaches the
-    threshold), so thresholds fit sentence-level coding."""
+    threshold), so thresholds fit sentence-level coding. With `rules` (per code, each
+    unit's strongest rule confidence) as well, each code also gets a combiner fitted on
+    those held-out probabilities (qda.coders.stacking)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, stop_words="english")
@@ -81,7 +89,10 @@ def train(texts: list[str], labels: dict[str, np.ndarray], codebook: Codebook, e
             continue
         model.classifiers[code] = _classifier().fit(X, y)
         if groups is not None:
-            model.thresholds[code], model.cv_kappa[code] = _cross_validate(X, y, np.array(groups), folds, scored)
+            held_out = _cross_validate(X, y, np.array(groups), folds, scored)
+            model.thresholds[code], model.cv_kappa[code] = _best_threshold(y, held_out)
+            if rules is not None:
+                model.combiners[code] = fit_combiner(rules[code], held_out, y, np.array(groups), folds)
     if not model.classifiers:
         raise QdaError("no code has 3 or more coded units to learn from; code more first")
     return model
@@ -93,10 +104,9 @@ def _classifier():
     return LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000)
 
 
-def _cross_validate(X, y: np.ndarray, groups: np.ndarray, folds: int, scored=None) -> tuple[float, float]:
-    """(threshold with the best held-out F1, held-out kappa at it); `scored` = (sentence
-    features, owning unit) to score held-out units by their best sentence."""
-    from sklearn.metrics import cohen_kappa_score, f1_score
+def _cross_validate(X, y: np.ndarray, groups: np.ndarray, folds: int, scored=None) -> np.ndarray:
+    """Each unit's probability from a classifier that did not see its document; `scored`
+    = (sentence features, owning unit) to score held-out units by their best sentence."""
     from sklearn.model_selection import GroupKFold
 
     probability = np.zeros(len(y))
@@ -110,6 +120,13 @@ def _cross_validate(X, y: np.ndarray, groups: np.ndarray, folds: int, scored=Non
             features, owners = scored
             rows = np.nonzero(np.isin(owners, test_rows))[0]
             np.maximum.at(probability, owners[rows], classifier.predict_proba(features[rows])[:, 1])
+    return probability
+
+
+def _best_threshold(y: np.ndarray, probability: np.ndarray) -> tuple[float, float]:
+    """(threshold with the best held-out F1, held-out kappa at it)."""
+    from sklearn.metrics import cohen_kappa_score, f1_score
+
     grid = np.round(np.arange(0.50, 0.96, 0.05), 2)
     best = max(grid, key=lambda t: f1_score(y, probability >= t, zero_division=0))
     return float(best), round(float(cohen_kappa_score(y, probability >= best)), 3)
@@ -123,6 +140,7 @@ def load_model(path: str | Path, codebook: Codebook) -> LearnedModel:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ModelError(f"{path}: not a learned-coder model written by `qda train`")
     model = data["model"]
+    model.__dict__.setdefault("combiners", {})  # models saved before stacking existed
     if model.signature != codebook_signature(codebook):
         raise ModelError(f"{path} was trained on codebook {model.codebook}, whose codes differ from "
                          f"{codebook.path or codebook.name}; train it again with `qda train`")
@@ -130,11 +148,16 @@ def load_model(path: str | Path, codebook: Codebook) -> LearnedModel:
 
 
 class LearnedCoder:
+    """Proposes a code where its probability reaches the code's threshold; with
+    `every=True` (when its model's combiners weigh it against the rules) it reports every
+    probability, since a low one is evidence against a rule's coding too."""
+
     source = "learned"
 
-    def __init__(self, model: LearnedModel, embedder: Embedder | None = None):
+    def __init__(self, model: LearnedModel, embedder: Embedder | None = None, every: bool = False):
         self.model = model
         self.embedder = embedder or Embedder()
+        self.every = every
 
     def needs_parse(self, words) -> bool:
         return False
@@ -145,7 +168,19 @@ class LearnedCoder:
         texts = [s.text for s in sentences]
         found = []
         for code, p in self.model.probabilities(texts, self.embedder).items():
-            for i in np.nonzero(p >= self.model.thresholds.get(code, 0.5))[0]:
+            for i in np.nonzero(p >= (0.0 if self.every else self.model.thresholds.get(code, 0.5)))[0]:
                 found.append((int(i), Match(code, 0, len(texts[i]), f"learned.{code}", f"p={p[i]:.2f}",
                                             float(p[i]), self.source)))
+            if self.every:
+                found.extend(self._in_turn(sentences, code, p))
         return found
+
+    def _in_turn(self, sentences: list[Span], code: str, p: np.ndarray) -> list[tuple[int, Match]]:
+        """The model was trained on whole turns: a rule's finding in one sentence is weighed
+        against the best sentence of its turn (a combiner uses this only beside a rule)."""
+        best: dict[int, float] = {}
+        for i, sentence in enumerate(sentences):  # a turn's sentences share its Doc
+            best[id(sentence.doc)] = max(best.get(id(sentence.doc), 0.0), float(p[i]))
+        return [(i, Match(code, 0, len(sentence.text), f"learned.{code}", f"p={best[id(sentence.doc)]:.2f}",
+                          best[id(sentence.doc)], self.source, note=IN_TURN))
+                for i, sentence in enumerate(sentences) if best[id(sentence.doc)] > p[i]]

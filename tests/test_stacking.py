@@ -1,0 +1,78 @@
+"""Weighing the rules against the learned coder (qda.coders.stacking) and how AutoCoder
+uses a model's combiners: a low probability vetoes a rule's coding, the model's own
+finding must stand on its sentence, and a probability from elsewhere in the turn backs a
+rule."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qda.coders.learned import LearnedModel
+from qda.coders.stacking import Combiner, fit_combiner
+
+from test_rule_coder import book
+
+# Codes where the rules fire and the model is at least middling, or the model alone is sure.
+TRUSTING = Combiner(weights=(0.0, 20.0, 0.0, 10.0), bias=-19.0, cutoff=0.5)
+
+
+class Scripted(LearnedModel):
+    """A model whose probability for a sentence is scripted by a word in it."""
+
+    def __init__(self, combiners):
+        super().__init__("test", "", None, {"a": None}, combiners=combiners)
+
+    def probabilities(self, texts, embedder):
+        score = {"sure": 0.99, "likely": 0.6, "doubtful": 0.05}
+        return {"a": np.array([max([v for k, v in score.items() if k in t.lower()] or [0.2]) for t in texts])}
+
+
+@pytest.fixture
+def stacked(code_lines):
+    codebook = book("- id: a.cue\n  phrases: [written agreement]")
+
+    def run(*lines, combiners=None):
+        model = Scripted({"a": TRUSTING} if combiners is None else combiners)
+        _, codings = code_lines(codebook, *lines, coders=("rules", "learned"), learned_model=model)
+        return codings
+
+    return run
+
+
+def test_the_cutoff_is_confidence_one_half():
+    combiner = Combiner(weights=(1.0, 1.0, 0.0, 0.0), bias=-1.0, cutoff=0.7)
+    # score 0 is probability 0.5, under the cutoff 0.7: below one half
+    assert combiner.confidence(0.5, 0.5) < 0.5
+    at_cutoff = Combiner(weights=(0.0, 0.0, 0.0, 0.0), bias=float(np.log(0.7 / 0.3)), cutoff=0.7)
+    assert at_cutoff.confidence(0.9, 0.9) == pytest.approx(0.5)
+
+
+def test_a_fitted_combiner_learns_that_doubt_vetoes_a_rule():
+    rng = np.random.default_rng(0)
+    rules = rng.choice([0.0, 0.35, 0.9], size=600)
+    learned = rng.uniform(size=600)
+    coded = (rules >= 0.5) & (learned > 0.3) | (learned > 0.9)
+    groups = np.repeat(np.arange(20), 30)
+    combiner = fit_combiner(rules, learned, coded, groups)
+    assert combiner.confidence(0.9, 0.8) > 0.5 > combiner.confidence(0.9, 0.05)
+    assert combiner.confidence(0.0, 0.98) > 10 * combiner.confidence(0.0, 0.5)
+
+
+def test_a_doubtful_model_vetoes_the_rule(stacked):
+    assert not stacked("Kelly: The written agreement was doubtful.")
+
+
+def test_the_model_backs_a_rule_from_elsewhere_in_the_turn(stacked):
+    codings = stacked("Kelly: We had a written agreement. I think it was likely to help.")
+    assert [c.evidence for c in codings] == ['"p=0.60" [learned.a, best in its turn]; "written agreement" [a.cue]']
+
+
+def test_the_models_own_finding_must_stand_on_its_sentence(stacked):
+    codings = stacked("Kelly: I was sure of it. It rained all day.")
+    assert [c.evidence for c in codings] == ['"p=0.99" [learned.a]']
+
+
+def test_without_combiners_the_model_adds_evidence_by_noisy_or(stacked):
+    codings = stacked("Kelly: The written agreement was doubtful.", combiners={})
+    assert len(codings) == 1 and codings[0].source == "rule"
