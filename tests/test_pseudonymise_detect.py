@@ -661,6 +661,11 @@ def test_an_acronym_no_list_knows_names_someone_or_something(ner):
     ("Izzat is a massive thing in that family. Turkish Cypriot families. She was in Great Britain.",
      {"Izzat", "Cypriot", "Great Britain"}),
     ("I'll try and talk properly, no too much Doric.", {"Doric"}),
+    ("Sorting her Universal Credit, her National Insurance number had a typo on it.", {"her"}),
+    ("\"Daddy threw the dinner and Mammy cried.\" Don't write it where Ba can see. I'm from a Gaeltacht family.",
+     {"Daddy", "Mammy", "Ba", "Gaeltacht"}),
+    ("The house was, well, clean. Ish. More CAMHS time, definitely. It's OK, IT sorted it.",
+     {"Ish", "More CAMHS", "More", "OK", "IT"}),
 ])
 def test_peoples_terms_scales_and_hyphened_words_are_no_names(ner, said, kept):
     assert not replaced(ner, f"Interviewer: Go on.\nSian: {said}\n")[0] & kept
@@ -721,6 +726,12 @@ def test_a_name_given_after_its_generic_noun_is_kept_whatever_its_words(ner):
     assert {"Harbour Homes", "Community Lettings"} <= replaced(ner, text)[0]
 
 
+def test_initials_the_lexicon_lists_as_abbreviations_and_a_council_after_a_compass(ner):
+    text = ("Interviewer: Who?\nLeanne: KT from the DA unit was there. A note said \"DB to chase transport\". "
+            "The North East Lincolnshire social worker came across.\n")
+    assert {"KT", "DB", "North East Lincolnshire"} <= replaced(ner, text)[0]
+
+
 def test_a_mixed_case_acronym_where_an_organisation_stands(ner):
     text = "Interviewer: College?\nLeanne: She wants to do hairdressing at WESCol in September.\n"
     assert "WESCol" in replaced(ner, text)[0]
@@ -729,6 +740,8 @@ def test_a_mixed_case_acronym_where_an_organisation_stands(ner):
 @pytest.mark.parametrize("text, expected", [
     ("an appointment with Varma and Quayle, the solicitors, who", [("ORG", "Varma and Quayle")]),
     ("that's Anne, Princess of Wessex Hospital, with a bump", [("HEALTH", "Anne, Princess of Wessex Hospital")]),
+    ("labouring through R. Tapp & Sons, the builders", [("ORG", "R. Tapp & Sons")]),
+    ("excluded, at College Central, the PRU.", [("SCHOOL", "College Central")]),
 ])
 def test_firms_named_by_what_they_are_and_hospitals_named_after_royals(text, expected):
     assert found(text) == expected

@@ -79,7 +79,7 @@ _DISCOURSE = frozenset("well so right now like anyway okay ok yes no yeah sorry 
                        "honestly actually basically obviously really fine sure".split())
 _FULL_NAME = re.compile(rf"(?<![\w'’\-])({NAME_WORD})[ \t]+({NAME_WORD})(?![\w'’\-]| {NAME_WORD})")
 # Two names joined after a word for where from: "her solicitor at Rollitt and Dobbs".
-_COMPASS_BEFORE = re.compile(r"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-(?:[Ee]ast|[Ww]est))?[ \t]+$")
+_COMPASS_BEFORE = re.compile(r"\b(?:(?:[Nn]orth|[Ss]outh)(?:[ \t-](?:[Ee]ast|[Ww]est))?|[Ee]ast|[Ww]est)[ \t]+$")
 _METHOD_AFTER = re.compile(r"[ \t]+(?:scale|score|questionnaire|screening|tool|model|framework|protocol|method)\b")
 _NICKNAME_AFTER = re.compile(r"[.,][ \t]+([A-Z][a-z]{1,6})[.!]")
 _SHORT_NAME = re.compile(r"\b[A-Z][a-z]{2,5}\b(?!-)")  # "Ali", "Jay", "Nic" (not "Pre-birth")
@@ -395,8 +395,8 @@ class Detector:
         while words and words[-1].casefold() in SMALL_WORDS | {"and", "&"}:
             end = text.rindex(words.pop(), start, end)
             end = len(text[:end].rstrip())
-        if end - start < 2:
-            return None
+        if end - start < 2 or text[start:end].islower():
+            return None  # "her" left of "her Universal Credit" is no name
         if (start, end) == (mention.start, mention.end):
             return mention
         return Mention(start, end, text[start:end], mention.type, mention.source, mention.original)
@@ -613,7 +613,7 @@ def _with_compass(mention: Mention, text: str) -> Mention:
     Leeds"): the compass word goes with it (the entity stays the name's)."""
     if mention.type not in ("PLACE", "PERSON", "ORG"):
         return mention
-    before = _COMPASS_BEFORE.search(text, max(0, mention.start - 12), mention.start)
+    before = _COMPASS_BEFORE.search(text, max(0, mention.start - 14), mention.start)
     if before is None:
         return mention
     start = before.start()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from qda.nlp import is_english_word
 from qda.pseudonymise.words import TALK
 
@@ -41,6 +43,19 @@ def english(word: str) -> bool:
         if folded.endswith(suffix) and is_english_word(folded[: -len(suffix)] + base):
             return True
     return False
+
+
+# Two-letter words said in capitals ("OK", "IT", "NO"); the lexicon's other two-letter
+# entries are abbreviations ("kt", "db", "iq"), which in a transcript are someone's initials.
+_TWO_LETTER_WORDS = frozenset(w for w in STOP_WORDS if len(w) == 2) | frozenset(
+    "ok oh ah eh er um hm mm uh yo ye oi aw ow hi ta".split())
+
+
+def word_in_capitals(word: str) -> bool:
+    """Whether a word in capitals is an English word ("NOT", "OK") rather than initials or
+    an acronym."""
+    folded = word.casefold()
+    return folded in _TWO_LETTER_WORDS if len(folded) == 2 else english(folded)
 
 
 def starts_sentence(text: str, start: int) -> bool:

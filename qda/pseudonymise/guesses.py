@@ -12,7 +12,7 @@ import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from qda.pseudonymise.english import base_name, compound, english, ordinary, starts_sentence
+from qda.pseudonymise.english import base_name, compound, english, ordinary, starts_sentence, word_in_capitals
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TITLES, TWO_LETTER_TERMS
 from qda.pseudonymise.resolve import covered
@@ -22,6 +22,8 @@ from qda.pseudonymise.words import CALENDAR, GENERIC_ACRONYMS, INSTITUTION_WORDS
 #: find calendar dates rather than "last week").
 NER_TYPES = {"PERSON": "PERSON", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "ORG": "ORG"}
 _CAPITALISED_WORD = re.compile(r"\b[A-Z](?:[a-z][\w\-]*|[A-Z]+\b)")  # not "I"
+_COMPASS_ONLY = re.compile(r"(?:North|South)(?:[ \t-](?:East|West))?|East|West")
+_NAME_AFTER = re.compile(rf"[ \t]+{NAME_WORD}")
 _MULTIWORD_RUN = re.compile(r"\b[A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*)+")
 # A run of capitalised words, with the small words names hold ("Duchess of Kent",
 # "Newcastle upon Tyne", "Ursula von der Leyen", "Comhairle nan Eilean Siar", "Pont y
@@ -130,6 +132,9 @@ def from_entity(label: str, words: list[tuple[int, int, str]], text: str, named:
     if not words or (len(words) == 1 and words[0][2].casefold() in _LEADING):  # "sat with Bridie and Granny"
         return None
     start, end = words[0][0], words[-1][1]
+    compass = _COMPASS_ONLY.fullmatch(text[start:end]) and _NAME_AFTER.match(text, end)
+    if type_ == "PLACE" and compass:
+        end = compass.end()  # NER's "North East" of "North East Lincolnshire"
     span = text[start:end]
     markup = re.search(r"[<>|{}\[\]]", span)  # "Kerys Lloyd>Ring" in a WebVTT voice tag
     if markup:
@@ -287,7 +292,7 @@ def hospital_acronyms(text: str) -> list[Mention]:
     for m in _LONE_ACRONYM.finditer(text):
         word = m.group()
         if (word not in GENERIC_ACRONYMS and word not in TWO_LETTER_TERMS and word not in NOT_IDENTIFYING
-                and not _ROMAN.fullmatch(word) and not english(word.lower())):
+                and not _ROMAN.fullmatch(word) and not word_in_capitals(word)):
             found.append(Mention(m.start(), m.end(), word, "PERSON" if len(word) == 2 else "ORG", "guess"))
     return found
 

@@ -166,6 +166,9 @@ _INSTITUTION_NOUNS = phrases([
     "letting agent", "letting agents", "wholesaler", "employer's", "care home", "housing association", "primary",
     "secondary", "high school",
     "football team", "youth club"])
+# What a school is, said after its name: "at College Central, the PRU".
+_SCHOOL_AFTER = (r",[ \t]+the[ \t]+(?:PRU|pupil referral unit|nursery|academy|school|college|primary|secondary|"
+                 r"special school|sixth form)\b")
 
 _LEFT = r"(?<![\w'’\-])"  # a word starts here
 # Trades before "at" an employer: "a welder at Harland and Wolff", "a packer at Bakkavor".
@@ -271,6 +274,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # ... or with the school last, in lower case: "Česká sobotní škola", "Lietuviška mokykla".
         rf"|\b[{_UP}][{_LOW}]+(?:[ \t]+[{_LOW}]+){{0,3}}[ \t]+(?:škola|szkoła|skola|skoliņa|mokykla|mokyklėlė|iskola|"
         r"școala|scoala)\b"
+        # A name then what it is: "excluded, at College Central, the PRU".
+        rf"|\b(?:at|to|from|into|attends|attended)[ \t]+(?P<v>{NAME_WORD}(?:[ \t]+{NAME_WORD})*)(?={_SCHOOL_AFTER})"
     )),
     ("HEALTH", _c(
         rf"\b{_CAPS}[ \t]+{_HEALTH_WORDS}\b{_OF}"
@@ -298,8 +303,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"|\b(?:[A-Z][a-z]+[ \t]+)?St\.?[ \t]+[A-Z][a-z]+['’]s\b(?![ \t]+Day\b)"  # (not "St David's Day")
         r"|\bSt\.?[ \t]+[A-Z][a-z]+s['’](?![\w'’])"  # "St Thomas'"
         r"|\bSt\.?[ \t]+[A-Z][a-z]+[ \t]+(?:and|&)[ \t]+St\.?[ \t]+[A-Z][a-z]+(?:['’]s)?\b"
-        # Names joined by "&" are a firm: "Haigh & Lodge Dyeworks", "Sandhu's Cash & Carry".
-        rf"|\b{NAME_WORD}(?:['’]s)?(?:[ \t]+{NAME_WORD})*[ \t]+&[ \t]+{NAME_WORD}(?:[ \t]+{NAME_WORD})*"
+        # Names joined by "&" are a firm: "Haigh & Lodge Dyeworks", "Sandhu's Cash & Carry",
+        # "R. Tapp & Sons".
+        rf"|\b(?:[A-Z]\.[ \t]*){{0,3}}{NAME_WORD}(?:['’]s)?(?:[ \t]+{NAME_WORD})*[ \t]+&[ \t]+{NAME_WORD}(?:[ \t]+{NAME_WORD})*"
         # Two names and what they are: "Dhillon and Hussain, the solicitors".
         rf"|\b{NAME_WORD}[ \t]+(?:and|&)[ \t]+{NAME_WORD}(?=,?[ \t]+the[ \t]+(?:solicitors|lawyers|firm|accountants|"
         r"builders|garage|estate agents|letting agents|agency|practice|partnership|contractors|landlords|"
@@ -407,6 +413,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     )),
 ]
 _ORG_NAMED = dict(PATTERNS)["ORG_NAMED"]
+_SCHOOL_AFTER_RE = re.compile(_SCHOOL_AFTER)
 # A word, then (after an optional "'s" and comma) a capitalised word or "is"/"called": where
 # a title, relation or role word may introduce a name. The name is read by _AFTER_CUE.
 _CUE = re.compile(r"(?<![\w'’\-])(?P<cue>[A-Za-z][A-Za-z\-]*)(?P<poss>['’]s)?(?P<comma>,)?[ \t]+"
@@ -476,7 +483,7 @@ _NHS_BEFORE = re.compile(r"\b(?:NHS|nhs|CHI|hospital)(?:[ \t]+no\.?|[ \t]+number
 _INSTITUTIONS = frozenset({"STREET", "SCHOOL", "HEALTH", "ORG"})
 # Words that start a sentence, not a name, before an institution: "And the Virtual School".
 _LEADING_WORDS = re.compile(r"(?:(?:And|But|So|Or|Then|Because|Also|Even|Just|Like|Well|Yes|No|Oh|Only|When|If|"
-                            r"The|This|That|At|In|To|From|With|For|On|By|Their|His|Your)[ \t]+)+"  # not "Our Lady's"
+                            r"More|Less|Not|The|This|That|At|In|To|From|With|For|On|By|Their|His|Her|Your)[ \t]+)+"  # not "Our Lady's"
                             r"(?:the[ \t]+)?(?=[A-Z0-9])")
 # Words of being within an area, before "the": "in the Fens", "across the Dales", "on the Meadows".
 _AREA_BEFORE = re.compile(r"\b(?:in|into|across|around|throughout|round|out to|on|off|onto|cover|covers|covered|covering)"
@@ -610,9 +617,11 @@ def _word_of_talk(found: str) -> bool:
 
 def named_after_noun(text: str, start: int, end: int) -> bool:
     """Whether `text[start:end]` is a name given right after a generic noun ("the landlord,
-    Community Gateway"): a name whatever its words."""
+    Community Gateway") or a school's right before one ("College Central, the PRU"): a name
+    whatever its words."""
     line_start = text.rfind("\n", 0, start) + 1
-    return any(m.span("v") == (start, end) for m in _ORG_NAMED.finditer(text, max(line_start, start - 80), end))
+    return (any(m.span("v") == (start, end) for m in _ORG_NAMED.finditer(text, max(line_start, start - 80), end))
+            or _SCHOOL_AFTER_RE.match(text, end) is not None)
 
 
 def _adverb(word: str) -> bool:

@@ -63,7 +63,9 @@ _OTHER = (
     "Shelter Relate Samaritans Childline Kidscape Mencap StepChange Turn2us Gingerbread "
     # the armed forces, and kin words in the languages families speak ("Dadi hits Ammi")
     "Mass Army Navy RAF Marines Dadi Nani Dada Nana Ammi Ammu Abbu Abba Abu Ami Baba Babcia Dziadek Oma Opa Nonna "
-    "Nonno Yiayia Bubbe Zaide Mamó Daideo Nain Taid"
+    "Nonno Yiayia Bubbe Zaide Mamó Daideo Nain Taid Mammy Mammie Mummy Daddy Da Ba Bapuji Dadaji "
+    # a kind of region: "I'm from a Gaeltacht family"
+    "Gaeltacht"
 )
 #: Countries: they name no one, but a girl may be called Mali, Jordan or India.
 COUNTRIES: frozenset[str] = frozenset(_COUNTRIES.split())
@@ -132,7 +134,7 @@ TALK: frozenset[str] = frozenset((
     "jeez yeah yep nope nah erm er um uh hmm mm mhm ooh aah eh croeso iawn hwyl shwmae bore da nos "
     "mun tidy cwtch lush bach fach duw mam gwan sound boss sorted proper mint dead our kid innit bruv "
     "fam wagwan blud shall ought whichever whomever albeit unto amid amidst betwixt versus coz cos til "
-    "yup righto hey aha ouch oops phew ugh shh yikes dammit heck basically seldom "
+    "yup righto hey aha ouch oops phew ugh shh yikes dammit heck basically seldom ish "
     # thanks and greetings in the languages families speak: "Diolch", "Vinaka", "Shukran"
     "diolch vinaka shukran dziękuję dziekuje mulţumesc multumesc merci gracias obrigado grazie danke "
     "asante teşekkürler tesekkurler spasibo dhanyavaad shukriya mahadsanid salaam salam inshallah mashallah "
