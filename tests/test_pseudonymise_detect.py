@@ -666,6 +666,7 @@ def test_an_acronym_no_list_knows_names_someone_or_something(ner):
      {"Daddy", "Mammy", "Ba", "Gaeltacht"}),
     ("The house was, well, clean. Ish. More CAMHS time, definitely. It's OK, IT sorted it.",
      {"Ish", "More CAMHS", "More", "OK", "IT"}),
+    ("I've got her NHS number on a Post-it on my monitor now.", {"Post", "Post-it"}),
 ])
 def test_peoples_terms_scales_and_hyphened_words_are_no_names(ner, said, kept):
     assert not replaced(ner, f"Interviewer: Go on.\nSian: {said}\n")[0] & kept
@@ -730,6 +731,9 @@ def test_initials_the_lexicon_lists_as_abbreviations_and_a_council_after_a_compa
     text = ("Interviewer: Who?\nLeanne: KT from the DA unit was there. A note said \"DB to chase transport\". "
             "The North East Lincolnshire social worker came across.\n")
     assert {"KT", "DB", "North East Lincolnshire"} <= replaced(ner, text)[0]
+    # a department after a council's name is a term: "RCT" is replaced, "Children's Services" kept
+    text = "Interviewer: Who?\nLeanne: The chair, Ffion Hughes, from RCT Children's Services. And she insisted.\n"
+    assert {"RCT", "Ffion Hughes"} <= replaced(ner, text)[0] and "RCT Children's Services" not in replaced(ner, text)[0]
 
 
 def test_a_mixed_case_acronym_where_an_organisation_stands(ner):
@@ -742,6 +746,8 @@ def test_a_mixed_case_acronym_where_an_organisation_stands(ner):
     ("that's Anne, Princess of Wessex Hospital, with a bump", [("HEALTH", "Anne, Princess of Wessex Hospital")]),
     ("labouring through R. Tapp & Sons, the builders", [("ORG", "R. Tapp & Sons")]),
     ("excluded, at College Central, the PRU.", [("SCHOOL", "College Central")]),
+    ("a fight outside the King's Head, and", [("ORG", "King's Head")]),
+    ("admitted to the South West Acute, and", [("HEALTH", "South West Acute")]),
 ])
 def test_firms_named_by_what_they_are_and_hospitals_named_after_royals(text, expected):
     assert found(text) == expected

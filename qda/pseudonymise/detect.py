@@ -79,6 +79,9 @@ _DISCOURSE = frozenset("well so right now like anyway okay ok yes no yeah sorry 
                        "honestly actually basically obviously really fine sure".split())
 _FULL_NAME = re.compile(rf"(?<![\w'’\-])({NAME_WORD})[ \t]+({NAME_WORD})(?![\w'’\-]| {NAME_WORD})")
 # Two names joined after a word for where from: "her solicitor at Rollitt and Dobbs".
+# A council's department after its name ("RCT Children's Services"): the name is the
+# identifier, the department a term (a council's own name, "Highland Council", is whole).
+_DEPARTMENT_AFTER = re.compile(r"[ \t](?:Children['’]s Services|Social Services|Children['’]s Social Care|Early Help)$")
 _COMPASS_BEFORE = re.compile(r"\b(?:(?:[Nn]orth|[Ss]outh)(?:[ \t-](?:[Ee]ast|[Ww]est))?|[Ee]ast|[Ww]est)[ \t]+$")
 _METHOD_AFTER = re.compile(r"[ \t]+(?:scale|score|questionnaire|screening|tool|model|framework|protocol|method)\b")
 _NICKNAME_AFTER = re.compile(r"[.,][ \t]+([A-Z][a-z]{1,6})[.!]")
@@ -231,7 +234,8 @@ class Detector:
                 if mention.source == "guess" and not self._outside_allowed(mention, text, occurrences):
                     continue
                 # NER's spans and the names after cue words are trimmed.
-                if mention.source in ("ner", "pattern") and mention.type in ("PERSON", "PLACE"):
+                if mention.source in ("ner", "pattern") and mention.type in ("PERSON", "PLACE") or (
+                        mention.source == "ner" and _DEPARTMENT_AFTER.search(mention.text)):
                     mention = self._trim_allowed(mention, text, occurrences)
                     if mention is None:
                         continue

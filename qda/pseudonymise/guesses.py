@@ -22,6 +22,7 @@ from qda.pseudonymise.words import CALENDAR, GENERIC_ACRONYMS, INSTITUTION_WORDS
 #: find calendar dates rather than "last week").
 NER_TYPES = {"PERSON": "PERSON", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "ORG": "ORG"}
 _CAPITALISED_WORD = re.compile(r"\b[A-Z](?:[a-z][\w\-]*|[A-Z]+\b)")  # not "I"
+_HYPHEN_REST = re.compile(r"-([a-z]+)\b(?!-)")
 _COMPASS_ONLY = re.compile(r"(?:North|South)(?:[ \t-](?:East|West))?|East|West")
 _NAME_AFTER = re.compile(rf"[ \t]+{NAME_WORD}")
 _MULTIWORD_RUN = re.compile(r"\b[A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*)+")
@@ -142,6 +143,9 @@ def from_entity(label: str, words: list[tuple[int, int, str]], text: str, named:
         end = start + len(span)
     if "\n" in span or ":" in span or len(span) < 2 or not any(c.isupper() for c in span):
         return None
+    rest = _HYPHEN_REST.match(text, end)
+    if rest and english(rest.group(1)):
+        return None  # "Post" of "a Post-it": part of a word
     if type_ != "PERSON" and span.rstrip("s").isupper() and len(span) <= 6:
         return None
     if len(words) == 1 and ordinary(span, start, text, named):

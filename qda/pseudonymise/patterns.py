@@ -289,6 +289,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # A hospital named after a royal: "Diana, Princess of Wales Hospital".
         rf"|\b{NAME_WORD},[ \t]+(?:Princess|Prince|Duchess|Duke|Queen|King|Countess)[ \t]+of[ \t]+{NAME_WORD}"
         rf"(?:[ \t]+{_HEALTH_WORDS})?"
+        # ... or an acute one: "the South West Acute".
+        rf"|\b{_CAPS}[ \t]+Acute\b(?![ \t]+[A-Z])"
         # A general hospital by its first name: "the Northern General", "at the Leeds General".
         rf"|(?<=\bthe )(?P<v2>{NAME_WORD}[ \t]+General)\b(?![ \t]+[A-Z])"
     )),
@@ -315,8 +317,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # A church or school of Our Lady: "Our Lady's", "Our Lady Help of Christians".
         rf"|\bOur[ \t]+Lady(?:['’]s\b|(?:[ \t]+(?:of[ \t]+(?:the[ \t]+)?)?{NAME_WORD})+"
         rf"|[ \t]+and[ \t]+St\.?[ \t]+{NAME_WORD}(?:['’]s)?)"  # "Our Lady and St Charles"
-        # A pub and the like: "the Dog and Gun", "the Rose & Crown".
-        rf"|(?<=\bthe )(?P<v1>{NAME_WORD}[ \t]+(?:and|&)[ \t]+{NAME_WORD})\b"
+        # A pub and the like: "the Dog and Gun", "the Rose & Crown", "the King's Head".
+        rf"|(?<=\bthe )(?P<v1>{NAME_WORD}[ \t]+(?:and|&)[ \t]+{NAME_WORD}|{NAME_WORD}['’]s[ \t]+Head)\b"
         # An employer: "works at Morrisons", "a job at Sainsbury's", "shifts for Amazon".
         rf"|\b(?:(?:works?|worked|working|job|jobs|shifts?|employed|placement|apprenticeship|{_TRADES})[ \t]+(?:at|for)"
         r"|(?:job|advice|letter|solicitors?|lawyers?|firm|contract|tenancy),?[ \t]+(?:with|from))[ \t]+"
