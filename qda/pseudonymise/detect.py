@@ -81,7 +81,8 @@ _FULL_NAME = re.compile(rf"(?<![\w'’\-])({NAME_WORD})[ \t]+({NAME_WORD})(?![\w
 # Two names joined after a word for where from: "her solicitor at Rollitt and Dobbs".
 # A council's department after its name ("RCT Children's Services"): the name is the
 # identifier, the department a term (a council's own name, "Highland Council", is whole).
-_DEPARTMENT_AFTER = re.compile(r"[ \t](?:Children['’]s Services|Social Services|Children['’]s Social Care|Early Help)$")
+_DEPARTMENT_AFTER = re.compile(
+    r"[ \t](?:Children['’]s Services|Social Services|Children['’]s Social Care|Early Help)$")
 _COMPASS_BEFORE = re.compile(r"\b(?:(?:[Nn]orth|[Ss]outh)(?:[ \t-](?:[Ee]ast|[Ww]est))?|[Ee]ast|[Ww]est)[ \t]+$")
 _METHOD_AFTER = re.compile(r"[ \t]+(?:scale|score|questionnaire|screening|tool|model|framework|protocol|method)\b")
 _NICKNAME_AFTER = re.compile(r"[.,][ \t]+([A-Z][a-z]{1,6})[.!]")
