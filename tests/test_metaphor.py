@@ -14,16 +14,7 @@ from qda.coders.metaphor import judge
 FIGURATIVE = [
     "We stepped it down to CiN after the review.",
     "It went up to CP in the end.",
-    pytest.param(
-        "She came down to child in need last year.",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "'child in need' spelled out is not a domain target: the parser attaches "
-            "'in need' to the verb (came -> prep in -> need), and even attached to 'child' "
-            "it would not count, because `child` is not in DOMAIN and _is_domain looks only "
-            "at compound/amod/nmod children, not at an 'in need' prepositional phrase "
-            "(the same sentence with 'down to CiN' is coded)"
-        )),
-    ),
+    "She came down to child in need last year.",
     "That family is well above the threshold.",
     "It's a higher level of risk than we thought.",
     "It sits at the top of the list now.",
@@ -48,6 +39,10 @@ FIGURATIVE = [
     "It's not as high as CP, though.",
     "With the police it's low on their list.",
     "It keeps dropping down and then creeping back up again.",
+    # spelled out, and a pronoun for a threshold, category or list named in the sentence
+    "If she keeps to the agreement I'd like to bring it down to plain child in need.",
+    "They've their own threshold and he's under it.",
+    "I'd look at the list and there'd be something worse sitting above it.",
 ]
 
 LITERAL = [
@@ -77,6 +72,10 @@ LITERAL = [
     "She came in for a check-up about the plan.",
     "I had to go right up to the top level of the car park.",
     "We set up the first meeting under the new category.",
+    # crossing a line is not standing above it; counts are high without ranking; rules are filed under
+    "No, it's just not over the line yet.",
+    "They asked why our plan numbers were so high.",
+    "Under the CP rules they'd have needed consent.",
 ]
 
 

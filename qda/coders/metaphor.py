@@ -47,7 +47,14 @@ PHYSICAL = frozenset({"car", "park", "building", "house", "stairs", "staircase",
                       "hill", "road", "street", "garden", "stadium", "bus", "ship", "shop", "office", "school", "lift"})
 # What a case is filed under, not below: "under the new category", "under section 47".
 FILED_UNDER = frozenset({"category", "heading", "umbrella", "banner", "label", "title", "name", "remit", "section",
-                         "pilot", "scheme", "legislation", "act"})
+                         "pilot", "scheme", "legislation", "act", "rule", "guidance", "procedure", "framework",
+                         "policy", "law", "arrangement", "protocol"})
+# What is crossed rather than stood above: "over the line", "over the threshold".
+CROSSED = frozenset({"line", "threshold", "edge", "bar"})
+# Pronouns standing for something named earlier in the sentence.
+POINTERS = frozenset({"it", "that", "this", "them", "those"})
+# Counts are high or low without any ranking: "our plan numbers were so high".
+QUANTITIES = frozenset({"number", "figure", "count", "rate", "statistic", "stat"})
 # Ordered things whose top and bottom are priority: "near the top" when one is named.
 SCALES = frozenset({"ladder", "list", "pile", "heap", "scale", "queue", "agenda", "caseload", "priority", "priorities", "tray", "in-tray"})
 # Heaps of paper: figurative only as "the pile" ("bottom of the pile"), not "that pile" on
@@ -93,6 +100,7 @@ class MetaphorCoder:
         hashed = lambda words: frozenset(nlp.vocab.strings.add(w) for w in words)  # noqa: E731
         self._candidates, self._always = hashed(CANDIDATES), hashed(ALWAYS_FIGURATIVE)
         self._context, self._motion, self._cases = hashed(_CONTEXT), hashed(MOTION_VERBS), hashed(CASE_PRONOUNS)
+        self._child_in_need = hashed({"child", "need"})
 
     def needs_parse(self, words: set[int]) -> bool:
         """Parse only sentences with a candidate word and something it could be about: a
@@ -102,6 +110,8 @@ class MetaphorCoder:
             return False
         if not words.isdisjoint(self._always) or not words.isdisjoint(self._context):
             return True
+        if self._child_in_need <= words:
+            return True  # "down to plain child in need", spelled out
         return not words.isdisjoint(self._motion) and not words.isdisjoint(self._cases)
 
     def find(self, sentences: list[Span], words: list[set[int]], parses: dict[int, Doc]) -> list[tuple[int, Match]]:
@@ -134,8 +144,17 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
         for target in _position_objects(token):
             if lemma in ("under", "over") and target.lemma_ in FILED_UNDER:
                 continue
+            if lemma == "over" and target.lemma_ in CROSSED:
+                continue  # "not over the line yet": crossing it, not above it
             if _is_domain(target, position=True) and not _literal_paper(target):
                 return "metaphor.position", [token, target], 0.9
+            if lemma != "over" and target.lower_ in POINTERS:
+                # "he's under it", "anything below that": a category, threshold or list
+                # named in the same sentence ("they've their own threshold and he's under it")
+                named = next((t for t in token.sent if t.i != target.i and _is_domain(t, position=True)
+                              and not _literal_paper(t)), None)
+                if named is not None:
+                    return "metaphor.position", [named, token, target], 0.85
         return None
     if lemma in VERTICAL_VERBS and token.pos_ == "VERB":
         domain = [t for t in _targets(token, token) if _is_domain(t)]
@@ -209,11 +228,11 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
 def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
     # "a higher level", "high-risk", "the risk is high", "lower down the list"
     noun = token.head if token.dep_ in ("amod", "compound", "advmod", "npadvmod") else None
-    if noun is not None and _is_domain(noun):
+    if noun is not None and _is_domain(noun) and noun.lemma_ not in QUANTITIES:
         return "metaphor.level", [token, noun], 0.9
     if token.dep_ in ("acomp", "attr"):
         subject = next((c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None and _is_domain(subject):
+        if subject is not None and _is_domain(subject) and subject.lemma_ not in QUANTITIES:
             return "metaphor.level", [subject, token], 0.85
     for than in (c for c in token.children if c.lower_ in ("than", "as", "on")):
         target = _object_of(than)
