@@ -667,6 +667,8 @@ def test_an_acronym_no_list_knows_names_someone_or_something(ner):
     ("The house was, well, clean. Ish. More CAMHS time, definitely. It's OK, IT sorted it.",
      {"Ish", "More CAMHS", "More", "OK", "IT"}),
     ("I've got her NHS number on a Post-it on my monitor now.", {"Post", "Post-it"}),
+    ("They do things their own way. Oh, and Kayleigh is starting at school. It's the Child Protection Committee.",
+     {"Oh", "Committee", "Child Protection Committee"}),
 ])
 def test_peoples_terms_scales_and_hyphened_words_are_no_names(ner, said, kept):
     assert not replaced(ner, f"Interviewer: Go on.\nSian: {said}\n")[0] & kept
@@ -748,6 +750,8 @@ def test_a_mixed_case_acronym_where_an_organisation_stands(ner):
     ("excluded, at College Central, the PRU.", [("SCHOOL", "College Central")]),
     ("a fight outside the King's Head, and", [("ORG", "King's Head")]),
     ("admitted to the South West Acute, and", [("HEALTH", "South West Acute")]),
+    ("It was on the twenty-fourth, in the hall. The twenty-third person.", [("DATE", "twenty-fourth")]),
+    ("her sister, who lives on The Homend in Ledbury", [("PLACE", "Ledbury"), ("STREET", "Homend")]),
 ])
 def test_firms_named_by_what_they_are_and_hospitals_named_after_royals(text, expected):
     assert found(text) == expected

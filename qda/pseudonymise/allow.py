@@ -15,7 +15,7 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "Complex Child in Need", "Complex", "CCiN", "Team Manager", "Service Manager", "Senior Practitioner",
     "Principal Social Worker", "social worker", "health visitor", "school nurse", "Signs of Safety",
     "Sure Start", "Sure Start Centre", "Children's Centre", "CAF", "Common Assessment Framework",
-    "Early Help", "LSCB", "Local Safeguarding Children Board", "Safeguarding", "MASH",
+    "Early Help", "LSCB", "Local Safeguarding Children Board", "Child Protection Committee", "Safeguarding", "MASH",
     "Interviewer", "Local Authority", "Children's Services", "Children's Social Care",
     "Social Services", "Ofsted", "ICPC", "Initial Child Protection Conference", "RCPC",
     "core group", "strategy meeting", "Initial Referral Discussion", "Inter-agency Referral Discussion",

@@ -365,7 +365,7 @@ def coordinated(text: str, chosen: list[Mention]) -> list[Mention]:
             if span.endswith(("'s", "’s")):
                 end, span = end - 2, span[:-2]
             if (any(taken[start:end]) or span in NOT_IDENTIFYING or span.casefold() in _LEADING
-                    or span.casefold() in STOP_WORDS):
-                continue  # "Bridie and Granny", "He and Craig talked"
+                    or span.casefold() in STOP_WORDS | TALK):
+                continue  # "Bridie and Granny", "He and Craig talked", "Oh, and Kayleigh"
             found.append(Mention(start, end, span, type_, "guess"))
     return found

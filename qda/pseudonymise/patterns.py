@@ -234,7 +234,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     # noun follows ("on the 3rd floor"): transcribers write ranks in words ("the third
     # child"), days in digits. In words ("by the third") it is too often a meeting or a visit.
     ("DATE", _c(
-        r"\b[Tt]he[ \t]+(?P<v1>(?:[12]?\d|3[01])(?:st|nd|rd|th))"  # (also answering: "The 28th, I think")
+        r"\b[Tt]he[ \t]+(?P<v1>(?:[12]?\d|3[01])(?:st|nd|rd|th)"  # (also answering: "The 28th, I think")
+        # ... a compound ordinal in words is a day too ("on the twenty-fourth"): nothing else is counted so high
+        r"|(?:[Tt]wenty|[Tt]hirty)-(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|[Tt]wentieth|[Tt]hirtieth)"
         r"(?=[ \t]*(?:[.,;:!?)]|$)|[ \t]+(?:and|or|at|in|when|but|so|which|because|there|we|i|he|she|they|it|"
         r"was|is|then|with|for|to|as|if|after|before|until|till|means|meant|though|anyway)\b)"
         r"|\bthe[ \t]+(?P<v2>(?:[12]?\d|3[01])(?:st|nd|rd|th))(?=[ \t]+of[ \t]+(?:this|next|last|that|the)[ \t]+month\b)"
@@ -261,6 +263,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("STREET", _c(rf"\b(?:live|lives|lived|living|moved|staying|stays|renting|rented|rent|rents)[ \t]+(?:at|to)[ \t]+"
                   rf"(?P<v>{_HOUSE_SHORT}{NAME_WORD})\b"
                   r"(?=[ \t]*[,.;:!?)]|[ \t]+(?:in|on|with|and|for|since|near|by|off|until|till|when|but)\b)")),
+    # A street named with its article, where someone lives: "lives on The Homend", "lived on The Strand".
+    ("STREET", _c(rf"\b(?:live|lives|lived|living)[ \t]+on[ \t]+The[ \t]+(?P<v>{NAME_WORD})\b(?![ \t]+[A-Z])")),
     # Any two capitalised words after a house number: "12 Cuil Brae", "9 Foundry Approach".
     ("STREET_NUMBERED", _c(rf"(?<![\d:.,/£$])\b{_HOUSE_SHORT}(?P<vname>{NAME_WORD}[ \t]+{NAME_WORD})\b(?!['’])")),
     ("SCHOOL", _c(

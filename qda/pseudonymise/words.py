@@ -131,7 +131,7 @@ TALK: frozenset[str] = frozenset((
     "twice thrice maybe whilst amongst instead nowt owt summat mither mithering mithered ey oi ay "
     "aye och wee nae ken dinnae cannae doesnae didnae wouldnae couldnae shouldnae isnae wasnae divn "
     "divvent canny gan hinny pet bab ar ta-ra ta-ta cheerio hiya blimey crikey gosh golly "
-    "jeez yeah yep nope nah erm er um uh hmm mm mhm ooh aah eh croeso iawn hwyl shwmae bore da nos "
+    "jeez yeah yep nope nah erm er um uh hmm mm mhm oh ah ooh aah eh croeso iawn hwyl shwmae bore da nos "
     "mun tidy cwtch lush bach fach duw mam gwan sound boss sorted proper mint dead our kid innit bruv "
     "fam wagwan blud shall ought whichever whomever albeit unto amid amidst betwixt versus coz cos til "
     "yup righto hey aha ouch oops phew ugh shh yikes dammit heck basically seldom ish "
