@@ -43,6 +43,12 @@ FIGURATIVE = [
     "If she keeps to the agreement I'd like to bring it down to plain child in need.",
     "They've their own threshold and he's under it.",
     "I'd look at the list and there'd be something worse sitting above it.",
+    # a rung of the ladder, "or higher", a case sinking, "underneath", "up to conference" misparsed
+    "So it was placed on the middle rung, if you like.",
+    "If no, it's CCiN or higher.",
+    "The long-term neglect cases just sink.",
+    "It was for the ones that sit just underneath a conference.",
+    "The review showed things sliding, and we went up to conference within a fortnight.",
 ]
 
 LITERAL = [
@@ -76,6 +82,11 @@ LITERAL = [
     "No, it's just not over the line yet.",
     "They asked why our plan numbers were so high.",
     "Under the CP rules they'd have needed consent.",
+    # "had rung", a dummy "it" going down the stairs, blowing up, a boss above them
+    "I must have rung them six times.",
+    "Mind the step, it's lethal going down.",
+    "If something's blowing up on a conference case in town, the farm waits.",
+    "If it was CP they'd send a report, because somebody above them would ask why.",
 ]
 
 

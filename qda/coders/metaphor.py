@@ -18,7 +18,7 @@ from .base import Match
 
 # Words whose up/down sense the coder judges (lookup lemmas).
 DIRECTIONS = frozenset({"up", "down"})
-POSITIONS = frozenset({"above", "below", "beneath", "under", "over"})
+POSITIONS = frozenset({"above", "below", "beneath", "underneath", "under", "over"})
 LEVELS = frozenset({"high", "low", "higher", "lower", "highest", "lowest"})
 ENDS = frozenset({"top", "bottom"})
 # Figurative whatever their arguments: escalating a case, a concern, a situation.
@@ -27,7 +27,9 @@ ALWAYS_FIGURATIVE = frozenset({"escalate", "escalation", "downgrade", "upgrade"}
 # Verbs of vertical movement: figurative when what moves, or where it lands, is a
 # category or risk ("dropped back to CiN", "the risk rose").
 VERTICAL_VERBS = frozenset({"drop", "fall", "rise", "climb", "lift", "elevate", "sink", "plummet", "soar"})
-CANDIDATES = DIRECTIONS | POSITIONS | LEVELS | ENDS | ALWAYS_FIGURATIVE | VERTICAL_VERBS
+# A rung of the ladder of categories ("the middle rung", "a rung below CP"); not "had rung".
+RUNGS = frozenset({"rung"})
+CANDIDATES = DIRECTIONS | POSITIONS | LEVELS | ENDS | ALWAYS_FIGURATIVE | VERTICAL_VERBS | RUNGS
 
 # What up/down is "about" in this kind of talk: categories, plans, levels, risk, priority.
 DOMAIN = frozenset(
@@ -52,7 +54,7 @@ FILED_UNDER = frozenset({"category", "heading", "umbrella", "banner", "label", "
 # What is crossed rather than stood above: "over the line", "over the threshold".
 CROSSED = frozenset({"line", "threshold", "edge", "bar"})
 # Pronouns standing for something named earlier in the sentence.
-POINTERS = frozenset({"it", "that", "this", "them", "those"})
+POINTERS = frozenset({"it", "that", "this"})  # not "them": "somebody above them" is a boss
 # Counts are high or low without any ranking: "our plan numbers were so high".
 QUANTITIES = frozenset({"number", "figure", "count", "rate", "statistic", "stat"})
 # Ordered things whose top and bottom are priority: "near the top" when one is named.
@@ -71,14 +73,15 @@ NON_VERTICAL = frozenset(
         "set", "follow", "pick", "bring", "back", "sit", "write", "break", "turn", "end", "show", "sort",
         "fill", "take", "make", "look", "call", "shut", "calm", "settle", "quiet", "hold",
         "catch", "keep", "open", "put", "give", "build", "wind", "slow", "let", "jot", "note",
-        "bottle", "mess", "tie", "tidy", "clean", "wash", "wake", "grow", "own", "speak",
+        "bottle", "mess", "tie", "tidy", "clean", "wash", "wake", "grow", "own", "speak", "blow",
         "pin", "narrow", "break", "close", "play", "cut", "lie", "knock", "track", "run",
     }
 )
 # Movement on foot or by vehicle; with up/down and no domain target it is literal.
 AGITATION = frozenset({"jump", "pace", "bounce", "walk", "run", "hop", "march", "stomp", "go", "move"})
 # Movement verbs whose subject, when a case or situation, makes the movement figurative.
-MOTION_VERBS = frozenset({"go", "come", "move", "creep", "flow", "drop", "fall", "climb", "shoot", "bump", "push", "put", "take"})
+MOTION_VERBS = frozenset({"go", "come", "move", "creep", "flow", "drop", "fall", "climb", "shoot", "bump", "push", "put", "take",
+                          "sink"})
 CASE_PRONOUNS = frozenset({"it", "things", "that", "this", "everything", "case", "risk", "concern", "concerns"})
 # Words that must accompany a candidate for its sentence to be worth parsing.
 # ("need", "help", "order" and "status" are too common in talk to be worth a parse
@@ -160,7 +163,12 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
         domain = [t for t in _targets(token, token) if _is_domain(t)]
         if domain:
             return "metaphor.vertical", [token, domain[0]], 0.9
+        subject = _subject(token)
+        if subject is not None and subject.lemma_ == "case":
+            return "metaphor.vertical", [subject, token], 0.8  # "the neglect cases just sink"
         return None
+    if token.lower_ in RUNGS and token.pos_ == "NOUN":  # (lemmatised "ring" by the lookup)
+        return "metaphor.rung", [token], 0.85
     if lemma in LEVELS or token.lower_ in LEVELS:
         return _judge_level(token)
     if lemma in ENDS:
@@ -230,6 +238,8 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
     noun = token.head if token.dep_ in ("amod", "compound", "advmod", "npadvmod") else None
     if noun is not None and _is_domain(noun) and noun.lemma_ not in QUANTITIES:
         return "metaphor.level", [token, noun], 0.9
+    if token.dep_ == "conj" and _is_domain(token.head):
+        return "metaphor.level", [token.head, token], 0.85  # "it's CCiN or higher"
     if token.dep_ in ("acomp", "attr"):
         subject = next((c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None and _is_domain(subject) and subject.lemma_ not in QUANTITIES:
@@ -261,6 +271,8 @@ def _subject(verb: Token) -> Token | None:
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None or verb.dep_ not in ("xcomp", "conj") or verb.head is verb:
             return subject
+        if verb.head.pos_ not in ("VERB", "AUX"):
+            return None  # "it's lethal going down": the subject of "lethal", not of "going"
         verb = verb.head
     return None
 
@@ -285,6 +297,9 @@ def _targets(token: Token, verb: Token) -> list[Token]:
                     found.append(target)
     if verb.lemma_ not in NON_VERTICAL:
         found += [c for c in verb.children if c.dep_ in ("dobj", "nsubj", "nsubjpass")]
+    # "went up to conference" parsed as an infinitive: the noun hangs off the verb with "to"
+    found += [c for c in verb.children if c.dep_ in ("advcl", "xcomp") and c.tag_.startswith("NN")
+              and any(t.lower_ == "to" for t in c.children)]
     return found
 
 
