@@ -669,6 +669,9 @@ def test_an_acronym_no_list_knows_names_someone_or_something(ner):
     ("I've got her NHS number on a Post-it on my monitor now.", {"Post", "Post-it"}),
     ("They do things their own way. Oh, and Kayleigh is starting at school. It's the Child Protection Committee.",
      {"Oh", "Committee", "Child Protection Committee"}),
+    ("Hello Mick, thanks for coming in. Most are teenagers. Fourteen, fifteen. Ehh. He drives an Audi.",
+     {"Hello Mick", "Hello", "Fourteen", "Ehh", "Audi"}),
+    ("Partner's gone over to Hereford, Carys is doing the Freedom Programme.", {"Hereford, Carys"}),
 ])
 def test_peoples_terms_scales_and_hyphened_words_are_no_names(ner, said, kept):
     assert not replaced(ner, f"Interviewer: Go on.\nSian: {said}\n")[0] & kept

@@ -76,7 +76,8 @@ _FUNCTION_WORDS = frozenset((
 ).split())
 # Words that start a turn as talk, never as a name ("Well, ...").
 _DISCOURSE = frozenset("well so right now like anyway okay ok yes no yeah sorry oh look listen erm um "
-                       "honestly actually basically obviously really fine sure".split())
+                       "honestly actually basically obviously really fine sure hello hi hiya hey morning thanks "
+                       "cheers bye".split())
 _FULL_NAME = re.compile(rf"(?<![\w'’\-])({NAME_WORD})[ \t]+({NAME_WORD})(?![\w'’\-]| {NAME_WORD})")
 # Two names joined after a word for where from: "her solicitor at Rollitt and Dobbs".
 # A council's department after its name ("RCT Children's Services"): the name is the

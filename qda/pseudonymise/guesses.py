@@ -16,7 +16,8 @@ from qda.pseudonymise.english import base_name, compound, english, ordinary, sta
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TITLES, TWO_LETTER_TERMS
 from qda.pseudonymise.resolve import covered
-from qda.pseudonymise.words import CALENDAR, GENERIC_ACRONYMS, INSTITUTION_WORDS, METHOD_TAIL, NOT_IDENTIFYING, TALK
+from qda.pseudonymise.words import (CALENDAR, GENERIC_ACRONYMS, INSTITUTION_WORDS, METHOD_TAIL, NOT_IDENTIFYING,
+                                    NUMBER_WORDS, TALK)
 
 #: spaCy NER labels taken, and the type each becomes (DATE comes from the patterns, which
 #: find calendar dates rather than "last week").
@@ -40,7 +41,8 @@ _NAME_S_AFTER = re.compile(r"[.;!?]|[ \t]+(?:are|were|have|do|did|came|come|gave
 SMALL_WORDS = frozenset(
     "of the for upon under de da du del der van von la le bin binti ibn ap y yr an na nan a' a’ Ó Uí".split())
 _LEADING = frozenset("the this that these those mum mam mom mummy dad daddy baby nan nana nanna nanny gran granny "
-                     "grandma grandad granddad grandpa auntie aunty aunt uncle our".split())
+                     "grandma grandad granddad grandpa auntie aunty aunt uncle our "
+                     "hello hi hiya hey morning thanks cheers bye goodbye".split())  # (greetings: "Hello Hamid,")
 _NAMING_TITLES = frozenset("lady sir dame lord bishop canon saint st queen king prince princess cardinal".split())
 _LEADING_ADJECTIVES = frozenset("little big young old poor".split())  # part of a name when capitalised
 # Ordinary words that start place names ("North Cambs", "Upper Wharfedale"): kept with the
@@ -143,6 +145,10 @@ def from_entity(label: str, words: list[tuple[int, int, str]], text: str, named:
         end = start + len(span)
     if "\n" in span or ":" in span or len(span) < 2 or not any(c.isupper() for c in span):
         return None
+    if ", " in span and not re.search(r",.* (?:and|&) ", span):
+        return None  # "gone over to Hereford, Carys is doing...": two names (not "Friends, Families and Travellers")
+    if len(words) == 1 and span.casefold() in NUMBER_WORDS:
+        return None
     rest = _HYPHEN_REST.match(text, end)
     if rest and english(rest.group(1)):
         return None  # "Post" of "a Post-it": part of a word
@@ -205,6 +211,8 @@ def guesses(text: str, named: set[str]) -> list[Mention]:
             if all(w.casefold() in STOP_WORDS for w in bare) or (len(bare) == 1 and compound(bare[0])
                                                                   and starts_sentence(text, start)):
                 continue  # "No", "Caseloads." starting a turn
+            if len(bare) == 1 and bare[0].casefold() in NUMBER_WORDS:
+                continue  # "Fourteen, living with her nan"
             type_ = _guess_type(text, start, bare)
             span = text[start:end]
             # A person's or place's "'s" is theirs ("Tyrese's"); "Sainsbury's", "Royal Manchester

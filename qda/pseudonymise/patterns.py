@@ -29,7 +29,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.regex import phrases, trie
-from qda.pseudonymise.words import GENERIC_ACRONYMS, NOT_IDENTIFYING, TALK
+from qda.pseudonymise.words import GENERIC_ACRONYMS, NOT_IDENTIFYING, NUMBER_WORDS, TALK
 
 # -- building blocks ---------------------------------------------------------------------
 
@@ -618,7 +618,7 @@ def find_patterns(text: str) -> Iterator[Mention]:
 def _word_of_talk(found: str) -> bool:
     """A word no person is called by: "Somebody from the nursery", "Stepdad, Wayne" (but
     initials are initials: "AR" is no Brummie "ar")."""
-    return not found.isupper() and found.casefold() in STOP_WORDS | TALK | RELATION_WORDS
+    return not found.isupper() and found.casefold() in STOP_WORDS | TALK | RELATION_WORDS | NUMBER_WORDS
 
 
 def named_after_noun(text: str, start: int, end: int) -> bool:

@@ -59,6 +59,7 @@ _OTHER = (
     "Grandma Grandad Mr Mrs Ms Miss Dr Sir Madam Year Reception Nursery Key Stage Section Level Tier "
     "GCSE GCSEs SATs Ofsted Facebook WhatsApp Instagram Snapchat TikTok YouTube Google Twitter Xbox "
     "PlayStation iPad iPhone Netflix Zoom Teams Skype Lego Calpol Covid COVID Brexit Internet Bless "
+    "PowerPoint Excel Outlook Audi Oxbridge "
     # national charities and services, named the same everywhere
     "Shelter Relate Samaritans Childline Kidscape Mencap StepChange Turn2us Gingerbread "
     # the armed forces, and kin words in the languages families speak ("Dadi hits Ammi")
@@ -67,6 +68,11 @@ _OTHER = (
     # a kind of region: "I'm from a Gaeltacht family"
     "Gaeltacht"
 )
+#: Numbers said as words: alone they name no one ("Fourteen, living with her nan"), though
+#: names hold them ("the Five Bells", "Six Town Housing").
+NUMBER_WORDS: frozenset[str] = frozenset((
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred").split())
 #: Countries: they name no one, but a girl may be called Mali, Jordan or India.
 COUNTRIES: frozenset[str] = frozenset(_COUNTRIES.split())
 #: Months, weekdays and holidays.
@@ -131,7 +137,7 @@ TALK: frozenset[str] = frozenset((
     "twice thrice maybe whilst amongst instead nowt owt summat mither mithering mithered ey oi ay "
     "aye och wee nae ken dinnae cannae doesnae didnae wouldnae couldnae shouldnae isnae wasnae divn "
     "divvent canny gan hinny pet bab ar ta-ra ta-ta cheerio hiya blimey crikey gosh golly "
-    "jeez yeah yep nope nah erm er um uh hmm mm mhm oh ah ooh aah eh croeso iawn hwyl shwmae bore da nos "
+    "jeez yeah yep nope nah erm er um uh hmm mm mhm oh ah ooh aah eh ehh ehm umm uhh err croeso iawn hwyl shwmae bore da nos "
     "mun tidy cwtch lush bach fach duw mam gwan sound boss sorted proper mint dead our kid innit bruv "
     "fam wagwan blud shall ought whichever whomever albeit unto amid amidst betwixt versus coz cos til "
     "yup righto hey aha ouch oops phew ugh shh yikes dammit heck basically seldom ish "
