@@ -54,6 +54,14 @@ class RuleCoder:
                     matcher.add(rule.id, [rule.value])
                     self.parsed_anchors.append(anchors)
         self._add_phrases(phrase_rules)
+        # Which word-only patterns a sentence can match, looked up from its words: testing
+        # every pattern's anchors on every sentence costs more than the matching itself.
+        self._by_anchor: dict[int, set[int]] = {}
+        self._unanchored = {k for k, (anchors, _) in enumerate(self.lexical_tokens) if not anchors}
+        for k, (anchors, _) in enumerate(self.lexical_tokens):
+            for word in anchors[0] if anchors else ():
+                self._by_anchor.setdefault(word, set()).add(k)
+        self._anchor_words = frozenset(self._by_anchor)
 
     def _add_phrases(self, phrase_rules: list[tuple[str, tuple[str, ...]]]) -> None:
         # Phrases go through the same lexical path as transcripts, so "stepped down" in a
@@ -85,8 +93,12 @@ class RuleCoder:
                 if k >= 0 and span.start < sentences[indices[k]].end:
                     self._keep(found, indices[k], span, span.start_char, span.end_char)
         for i, sent in enumerate(sentences):
-            for anchors, matcher in self.lexical_tokens:
-                if all(not a.isdisjoint(words[i]) for a in anchors):
+            candidates = set(self._unanchored)
+            for word in self._anchor_words & words[i]:
+                candidates |= self._by_anchor[word]
+            for k in sorted(candidates):
+                anchors, matcher = self.lexical_tokens[k]
+                if all(not a.isdisjoint(words[i]) for a in anchors[1:]):
                     for span in matcher(sent, as_spans=True):
                         self._keep(found, i, span, span.start_char, span.end_char)
         for i, parsed in parses.items():
