@@ -19,7 +19,7 @@ from spacy.language import Language
 from . import nlp as qnlp
 from .codebook import Codebook
 from .coders import Match, MetaphorCoder, RuleCoder
-from .coders.learned import IN_TURN
+from .coders.base import IN_TURN
 from .corpus import Coding, Corpus, Document, Turn
 from .errors import QdaError
 

@@ -10,6 +10,9 @@ from spacy.tokens import Span
 NEGATORS = frozenset(
     {"not", "n't", "never", "no", "nobody", "nothing", "neither", "nor", "without", "none", "hardly", "cannot"}
 )
+# The note on a learned probability taken from the best sentence of a turn (the learned
+# coder's; here so that AutoCoder can read it without importing that coder).
+IN_TURN = "best in its turn"
 _NEGATION_WINDOW = 3
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "-", "--", "(", ")", "?", "!", "."})
 

@@ -21,11 +21,10 @@ from spacy.tokens import Doc, Span
 from ..codebook import Codebook
 from ..embeddings import Embedder
 from ..errors import ModelError, QdaError
-from .base import Match
+from .base import IN_TURN, Match
 from .stacking import Combiner, fit_combiner
 
 FORMAT = "qda-learned-1"
-IN_TURN = "best in its turn"  # the note on a probability taken from the sentence's turn
 
 
 def codebook_signature(codebook: Codebook) -> str:
