@@ -26,15 +26,15 @@ from qda.nlp import entities
 from qda.pseudonymise.allow import AllowList
 from qda.pseudonymise.english import base_name, english, plain_word, starts_sentence
 from qda.pseudonymise.entities import Mention
-from qda.pseudonymise.guesses import (PLACE_PREFIXES, SMALL_WORDS, TITLE_WORDS, coordinated, from_entity,
+from qda.pseudonymise.guesses import (COMPASS, PLACE_PREFIXES, SMALL_WORDS, TITLE_WORDS, coordinated, from_entity,
                                       front_matter_dates, guesses, hospital_acronyms, welsh_places, initial_dot,
                                       method, new_capitals, possessive_boundary, possessive_places)
 from qda.pseudonymise.key import Key
 from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TWO_LETTER_TERMS, find_patterns, named_after_noun
 from qda.pseudonymise.regex import alternatives
 from qda.pseudonymise.resolve import covered, resolve
-from qda.pseudonymise.words import (COUNTRIES, GENERIC, GENERIC_ACRONYMS, INSTITUTION_TAIL_WORDS, NAMING_GENERIC,
-                                    NOT_IDENTIFYING, PEOPLES, TALK)
+from qda.pseudonymise.words import (COUNTRIES, GENERIC, GENERIC_ACRONYMS, GREETINGS, INSTITUTION_TAIL_WORDS,
+                                    NAMING_GENERIC, NOT_IDENTIFYING, PEOPLES, TALK)
 
 #: Front-matter attributes whose values name people (also any attribute whose name holds
 #: "name"), places, and institutions.
@@ -76,15 +76,14 @@ _FUNCTION_WORDS = frozenset((
 ).split())
 # Words that start a turn as talk, never as a name ("Well, ...").
 _DISCOURSE = frozenset("well so right now like anyway okay ok yes no yeah sorry oh look listen erm um "
-                       "honestly actually basically obviously really fine sure hello hi hiya hey morning thanks "
-                       "cheers bye".split())
+                       "honestly actually basically obviously really fine sure".split()) | GREETINGS
 _FULL_NAME = re.compile(rf"(?<![\w'’\-])({NAME_WORD})[ \t]+({NAME_WORD})(?![\w'’\-]| {NAME_WORD})")
 # Two names joined after a word for where from: "her solicitor at Rollitt and Dobbs".
 # A council's department after its name ("RCT Children's Services"): the name is the
 # identifier, the department a term (a council's own name, "Highland Council", is whole).
 _DEPARTMENT_AFTER = re.compile(
     r"[ \t](?:Children['’]s Services|Social Services|Children['’]s Social Care|Early Help)$")
-_COMPASS_BEFORE = re.compile(r"\b(?:(?:[Nn]orth|[Ss]outh)(?:[ \t-](?:[Ee]ast|[Ww]est))?|[Ee]ast|[Ww]est)[ \t]+$")
+_COMPASS_BEFORE = re.compile(rf"\b(?:{COMPASS})[ \t]+$")
 _METHOD_AFTER = re.compile(r"[ \t]+(?:scale|score|questionnaire|screening|tool|model|framework|protocol|method)\b")
 _NICKNAME_AFTER = re.compile(r"[.,][ \t]+([A-Z][a-z]{1,6})[.!]")
 _SHORT_NAME = re.compile(r"\b[A-Z][a-z]{2,5}\b(?!-)")  # "Ali", "Jay", "Nic" (not "Pre-birth")

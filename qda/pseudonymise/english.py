@@ -47,6 +47,7 @@ def english(word: str) -> bool:
 
 # Two-letter words said in capitals ("OK", "IT", "NO"); the lexicon's other two-letter
 # entries are abbreviations ("kt", "db", "iq"), which in a transcript are someone's initials.
+# (Not every two-letter word of talk: "AR" is initials, not a Brummie "ar".)
 _TWO_LETTER_WORDS = frozenset(w for w in STOP_WORDS if len(w) == 2) | frozenset(
     "ok oh ah eh er um hm mm uh yo ye oi aw ow hi ta".split())
 

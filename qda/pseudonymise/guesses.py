@@ -16,15 +16,17 @@ from qda.pseudonymise.english import base_name, compound, english, ordinary, sta
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TITLES, TWO_LETTER_TERMS
 from qda.pseudonymise.resolve import covered
-from qda.pseudonymise.words import (CALENDAR, GENERIC_ACRONYMS, INSTITUTION_WORDS, METHOD_TAIL, NOT_IDENTIFYING,
-                                    NUMBER_WORDS, TALK)
+from qda.pseudonymise.words import (CALENDAR, GENERIC_ACRONYMS, GREETINGS, INSTITUTION_WORDS, METHOD_TAIL,
+                                    NOT_IDENTIFYING, NUMBER_WORDS, TALK)
 
 #: spaCy NER labels taken, and the type each becomes (DATE comes from the patterns, which
 #: find calendar dates rather than "last week").
 NER_TYPES = {"PERSON": "PERSON", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "ORG": "ORG"}
 _CAPITALISED_WORD = re.compile(r"\b[A-Z](?:[a-z][\w\-]*|[A-Z]+\b)")  # not "I"
 _HYPHEN_REST = re.compile(r"-([a-z]+)\b(?!-)")
-_COMPASS_ONLY = re.compile(r"(?:North|South)(?:[ \t-](?:East|West))?|East|West")
+#: A compass point, joined to a place name either side ("North East Lincolnshire", "west Fife").
+COMPASS = r"(?:[Nn]orth|[Ss]outh)(?:[ \t-](?:[Ee]ast|[Ww]est))?|[Ee]ast|[Ww]est"
+_COMPASS_ONLY = re.compile(COMPASS)
 _NAME_AFTER = re.compile(rf"[ \t]+{NAME_WORD}")
 _MULTIWORD_RUN = re.compile(r"\b[A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*)+")
 # A run of capitalised words, with the small words names hold ("Duchess of Kent",
@@ -41,8 +43,7 @@ _NAME_S_AFTER = re.compile(r"[.;!?]|[ \t]+(?:are|were|have|do|did|came|come|gave
 SMALL_WORDS = frozenset(
     "of the for upon under de da du del der van von la le bin binti ibn ap y yr an na nan a' a’ Ó Uí".split())
 _LEADING = frozenset("the this that these those mum mam mom mummy dad daddy baby nan nana nanna nanny gran granny "
-                     "grandma grandad granddad grandpa auntie aunty aunt uncle our "
-                     "hello hi hiya hey morning thanks cheers bye goodbye".split())  # (greetings: "Hello Hamid,")
+                     "grandma grandad granddad grandpa auntie aunty aunt uncle our".split()) | GREETINGS
 _NAMING_TITLES = frozenset("lady sir dame lord bishop canon saint st queen king prince princess cardinal".split())
 _LEADING_ADJECTIVES = frozenset("little big young old poor".split())  # part of a name when capitalised
 # Ordinary words that start place names ("North Cambs", "Upper Wharfedale"): kept with the

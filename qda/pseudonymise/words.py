@@ -68,6 +68,8 @@ _OTHER = (
     # a kind of region: "I'm from a Gaeltacht family"
     "Gaeltacht"
 )
+#: Greetings, said before a name and never part of it ("Hello Hamid, thanks for coming").
+GREETINGS: frozenset[str] = frozenset("hello hi hiya hey morning thanks cheers bye goodbye".split())
 #: Numbers said as words: alone they name no one ("Fourteen, living with her nan"), though
 #: names hold them ("the Five Bells", "Six Town Housing").
 NUMBER_WORDS: frozenset[str] = frozenset((
