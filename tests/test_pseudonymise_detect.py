@@ -635,6 +635,10 @@ def test_an_institution_named_by_its_region_is_an_identifier(ner):
     ("the CIC didn't have the plan on their system.", "CIC"),
     ("for the steelworks like half of Little Scotland, that's what folk call Corby, and", "Little Scotland"),
     ("Tyrone County Hospital did the scan. She'd been born in the County herself.", "County"),
+    ("they had them down as an OL11 address, which is my side of the border", "OL11"),
+    ("moved to his cousin's in Millfield. Little Lithuania, the taxi drivers call it.", "Little Lithuania"),
+    ("based at Wearside Women in Need. WWiN, everyone says.", "WWiN"),
+    ("DC Hutchinson did the risk assessment. Hutch's good like that.", "Hutch"),
 ])
 def test_gaelic_names_nicknames_regions_hospital_short_forms_firms_and_schools_abroad(ner, text, expected):
     text = f"Interviewer: Go on.\nSian: {text}\n"
@@ -672,6 +676,7 @@ def test_an_acronym_no_list_knows_names_someone_or_something(ner):
     ("Hello Mick, thanks for coming in. Most are teenagers. Fourteen, fifteen. Ehh. He drives an Audi.",
      {"Hello Mick", "Hello", "Fourteen", "Ehh", "Audi"}),
     ("Partner's gone over to Hereford, Carys is doing the Freedom Programme.", {"Hereford, Carys"}),
+    ("He took an overdose. Paracetamol, we think. Mr Harding came. Hard to say.", {"Paracetamol", "Hard"}),
 ])
 def test_peoples_terms_scales_and_hyphened_words_are_no_names(ner, said, kept):
     assert not replaced(ner, f"Interviewer: Go on.\nSian: {said}\n")[0] & kept
@@ -754,6 +759,7 @@ def test_a_mixed_case_acronym_where_an_organisation_stands(ner):
     ("a fight outside the King's Head, and", [("ORG", "King's Head")]),
     ("admitted to the South West Acute, and", [("HEALTH", "South West Acute")]),
     ("It was on the twenty-fourth, in the hall. The twenty-third person.", [("DATE", "twenty-fourth")]),
+    ("the review on the 28th showed she'd gained weight, on the 3rd floor", [("DATE", "28th")]),
     ("her sister, who lives on The Homend in Ledbury", [("PLACE", "Ledbury"), ("STREET", "Homend")]),
 ])
 def test_firms_named_by_what_they_are_and_hospitals_named_after_royals(text, expected):

@@ -281,15 +281,21 @@ class Detector:
         """A person's name cut short in the same transcript is theirs: "Ali" after "Alison
         Charlton", "Debs" after "Deborah", "Mo" said right after "Maureen Gaskell" (a form of
         the same entity, found wherever it stands)."""
-        given = {m.text.split()[0]: m.text for m in chosen
-                 if m.type == "PERSON" and len(m.text.split()) > 1 and len(m.text.split()[0]) >= 5}
-        if not given:
+        people = [m.text for m in chosen if m.type == "PERSON"]
+        given = {name.split()[0]: name for name in people if len(name.split()) > 1 and len(name.split()[0]) >= 5}
+        # ... and a surname cut short, if no English word or said as a name ("Hutch's good")
+        # after "DC Hutchinson".
+        family = {name.split()[-1]: name for name in people if len(name.split()[-1]) >= 7}
+        if not given and not family:
             return
         contracted = set(re.findall(r"\b([A-Z][a-z]+)['’]t\b", text))  # "Don't" is no Donald
         for word in sorted(set(_SHORT_NAME.findall(text))):
             stem = re.sub(r"(?:s|y|ie)$", "", word) if len(word) > 4 or word.endswith("s") else word  # "Debs"
             name = next((full for first, full in given.items()
                          if first.startswith(stem) and len(stem) >= 3 and len(first) > len(word) + 1), None)
+            if name is None and len(word) >= 4 and (not english(word) or re.search(rf"\b{word}['’]s\b", text)):
+                name = next((full for last, full in family.items()
+                             if last.startswith(word) and len(last) > len(word) + 2), None)
             if (name is not None and name in self.forms and word not in self.forms and word not in contracted
                     and word.casefold() not in STOP_WORDS | _DISCOURSE | RELATION_WORDS | TITLE_WORDS
                     and word not in NOT_IDENTIFYING and word.casefold() not in self.allow.words):
@@ -552,6 +558,10 @@ class Detector:
                 article_forms += ["the County", "The County"]  # "Tyrone County Hospital" is "the County"
             words = [w for w in re.split(r"[ \t]+", text) if w not in ("of", "the", "and", "&", "upon")]
             initials = "".join(w[0] for w in words if w[:1].isupper())
+            # "Wearside Women in Need" is "WWiN" or "WWIN": a small word's initial kept small.
+            said = "".join(w[0] for w in words)
+            if len(said) >= 4 and said != initials and said.replace("i", "").replace("o", "").replace("f", "") == initials:
+                short_forms += [said, said.upper()]
             if len(words) >= 3 and len(initials) == len(words) and initials.casefold() not in self.allow.words:
                 short_forms.append(initials)
                 # "Diana, Princess of Wales Hospital" is also "DPOW": "of" and no tail.

@@ -240,6 +240,10 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"(?=[ \t]*(?:[.,;:!?)]|$)|[ \t]+(?:and|or|at|in|when|but|so|which|because|there|we|i|he|she|they|it|"
         r"was|is|then|with|for|to|as|if|after|before|until|till|means|meant|though|anyway)\b)"
         r"|\bthe[ \t]+(?P<v2>(?:[12]?\d|3[01])(?:st|nd|rd|th))(?=[ \t]+of[ \t]+(?:this|next|last|that|the)[ \t]+month\b)"
+        # ... or after "on the", "by the", unless a rank's noun follows ("on the 3rd floor")
+        r"|\b(?:[Oo]n|[Bb]y|[Ff]rom|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]efore|[Aa]fter)[ \t]+the[ \t]+"
+        r"(?P<vday>(?:[12]?\d|3[01])(?:st|nd|rd|th))(?![\w'’\-])(?![ \t]+(?:floor|storey|day|week|month|year|time|go|try|"
+        r"attempt|visit|occasion|call|round|page|line|step|row|birthday|anniversary|minute|hour|session|meeting)s?\b)"
         # Day and month with no year, after a word for when: "on 18/4", "until 3/11" (not "24/7").
         r"|\b(?:on|by|until|till|since|from|before|after)[ \t]+(?!24/7\b)"
         r"(?P<v3>(?:[12]?\d|3[01])/(?:0?[1-9]|1[0-2]))(?![/.\-]?\d)"
@@ -401,6 +405,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\bcall(?:s|ed)?[ \t]+it[ \t]+(?:the[ \t]+)?(?P<v7>{NAME_WORD}(?:[ \t]+{NAME_WORD})*|[A-Z]['’][a-z]+)"
         rf"|\b(?:village|town|estate|area|suburb|city)(?:,| called| named)[ \t]+"
         rf"(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)"
+        # ... or before who calls it that: "Little Lithuania, the taxi drivers call it".
+        rf"|\b(?P<v10>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)(?=,[ \t]+(?:the[ \t]+)?(?:[a-z]+[ \t]+){{1,3}}calls?[ \t]+it\b)"
         # ... or before what it names: "half of Little Scotland, that's what folk call Corby".
         rf"|\b(?P<v9>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)(?=,[ \t]+that['’]s[ \t]+what[ \t]+(?:[a-z]+[ \t]+){{0,2}}"
         rf"calls?[ \t]+{NAME_WORD})"
@@ -473,7 +479,7 @@ _NOT_DISTRICT_AFTER = re.compile(
     r"[ \t]+(?:motorway|toll|junction|injections?|jabs?|tablets?|deficiency|enquir(?:y|ies)|inquir(?:y|ies)|"
     r"investigations?|strategy|meetings?|forms?|checks?|plans?|assessments?|levels?|stages?)\b", re.IGNORECASE)
 _DISTRICT_CONTEXT = re.compile(r"[ \t]*(?:,|and|or|/)?[ \t]*(?:area|postcode|post code|side|end|patch|district|"
-                               r"way|bit)\b")
+                               r"way|bit|address(?:es)?)\b")
 _SUFFIX_WORDS = frozenset(re.findall(r"[A-Z][a-z]+", _STREET_WORDS + _NUMBERED_STREET_WORDS + _SCHOOL_WORDS
                                      + _HEALTH_WORDS + _ORG_WORDS + "Primary Juniors Infants High"))
 _SENTENCE_ADVERBS = frozenset((
@@ -541,7 +547,7 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 start, end, found = match.start(), match.end(), match.group()
             if group == "v6" and found.split()[0].casefold() in RELATION_WORDS - {"little", "our"}:
                 continue  # "who everyone calls Auntie": a relation, not a place
-            if kind == "PLACE" and group not in ("v5", "v6", "v7", "v8", "v9") and all(is_english_word(w)
+            if kind == "PLACE" and group not in ("v5", "v6", "v7", "v8", "v9", "v10") and all(is_english_word(w)
                                                                                   for w in found.split()):
                 continue
             if group in ("vgoes", "vnick", "vquoted") and found.casefold() in RELATION_WORDS:

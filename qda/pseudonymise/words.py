@@ -152,6 +152,19 @@ TALK: frozenset[str] = frozenset((
     "somebody someone anybody anyone everybody everyone nobody ach glè gle mhath ciamar slàinte slainte toilichte bore chwarae teg tapadh leat leibh izzat"
 ).split())
 
+#: Medicines and drugs families and workers name, which no lexicon lists and which name no
+#: one: capitalised at the start of a sentence they are not names ("Paracetamol, on the 13th").
+MEDICINES: frozenset[str] = frozenset((
+    "paracetamol ibuprofen calpol nurofen aspirin codeine co-codamol dihydrocodeine tramadol morphine oxycodone "
+    "fentanyl methadone subutex buprenorphine naloxone diazepam valium temazepam lorazepam zopiclone pregabalin "
+    "gabapentin sertraline fluoxetine prozac citalopram escitalopram mirtazapine amitriptyline venlafaxine "
+    "olanzapine quetiapine risperidone aripiprazole clozapine melatonin ritalin methylphenidate concerta "
+    "equasym elvanse lisdexamfetamine atomoxetine strattera salbutamol ventolin amoxicillin penicillin "
+    "metformin levothyroxine epipen piriton cetirizine loratadine gaviscon senna movicol lactulose "
+    "microgynon cerazette nexplanon depo-provera ketamine mephedrone mcat mamba xanax "
+    "cannabis heroin cocaine mdma amphetamine"
+).split())
+
 #: Acronyms of trades, roles, services, plans, laws and things that name no particular
 #: organisation ("the CPN", "her EHCP", "a DBS check"). An acronym not among them, where an
 #: organisation would stand ("the IDAS group", "from YSS"), is taken for one.
