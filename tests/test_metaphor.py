@@ -43,6 +43,7 @@ FIGURATIVE = [
     "If she keeps to the agreement I'd like to bring it down to plain child in need.",
     "They've their own threshold and he's under it.",
     "I'd look at the list and there'd be something worse sitting above it.",
+    "It's like a VAT threshold, you're either over or under.",
     # a rung of the ladder, "or higher", a case sinking, "underneath", "up to conference" misparsed
     "So it was placed on the middle rung, if you like.",
     "If no, it's CCiN or higher.",
@@ -52,6 +53,7 @@ FIGURATIVE = [
 ]
 
 LITERAL = [
+    "He fell over or under the fence, I never saw which.",
     "I drove down to the office after the visit.",
     "We walked up the hill to the farm.",
     "He was jumping up and down in the hallway.",

@@ -639,6 +639,10 @@ def test_an_institution_named_by_its_region_is_an_identifier(ner):
     ("moved to his cousin's in Millfield. Little Lithuania, the taxi drivers call it.", "Little Lithuania"),
     ("based at Wearside Women in Need. WWiN, everyone says.", "WWiN"),
     ("DC Hutchinson did the risk assessment. Hutch's good like that.", "Hutch"),
+    ("ask for family support, we're the TS10 office, just ring.", "TS10"),
+    ("the father works offshore for Forbes and Reid, three weeks on", "Forbes and Reid"),
+    ("she got in touch with Dobson and Lyle for a non-molestation order", "Dobson and Lyle"),
+    ('Hema Mistry came.\nInterviewer: And?\nSian: He said, "Hema-ben, I don\'t want my son scared."', "Hema"),
 ])
 def test_gaelic_names_nicknames_regions_hospital_short_forms_firms_and_schools_abroad(ner, text, expected):
     text = f"Interviewer: Go on.\nSian: {text}\n"
@@ -677,6 +681,8 @@ def test_an_acronym_no_list_knows_names_someone_or_something(ner):
      {"Hello Mick", "Hello", "Fourteen", "Ehh", "Audi"}),
     ("Partner's gone over to Hereford, Carys is doing the Freedom Programme.", {"Hereford, Carys"}),
     ("He took an overdose. Paracetamol, we think. Mr Harding came. Hard to say.", {"Paracetamol", "Hard"}),
+    ('Yiddish is spoken at home. "If the Rav is there," she said. "Tata hurt Mama." He sees her as the Welfare.',
+     {"Yiddish", "Rav", "Tata", "Mama", "Welfare", "the Welfare"}),
 ])
 def test_peoples_terms_scales_and_hyphened_words_are_no_names(ner, said, kept):
     assert not replaced(ner, f"Interviewer: Go on.\nSian: {said}\n")[0] & kept

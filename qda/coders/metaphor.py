@@ -154,10 +154,16 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
             if lemma != "over" and target.lower_ in POINTERS:
                 # "he's under it", "anything below that": a category, threshold or list
                 # named in the same sentence ("they've their own threshold and he's under it")
-                named = next((t for t in token.sent if t.i != target.i and _is_domain(t, position=True)
-                              and not _literal_paper(t)), None)
+                named = _named_in_sentence(token, target)
                 if named is not None:
                     return "metaphor.position", [named, token, target], 0.85
+        # "a threshold ... you're either over or under": a pair of positions with nothing
+        # after them stands on what the sentence names.
+        pair = next((c for c in token.children if c.dep_ == "conj" and c.lemma_ in POSITIONS), None)
+        if pair is not None and not _position_objects(token) and not _position_objects(pair):
+            named = _named_in_sentence(token, pair)
+            if named is not None:
+                return "metaphor.position", [named, token, pair], 0.85
         return None
     if lemma in VERTICAL_VERBS and token.pos_ == "VERB":
         domain = [t for t in _targets(token, token) if _is_domain(t)]
@@ -174,6 +180,13 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
     if lemma in ENDS:
         return _judge_end(token)
     return None
+
+
+def _named_in_sentence(token: Token, other: Token) -> Token | None:
+    """A category, threshold or list named in the sentence (not `other`), which a position
+    word without its own object stands on."""
+    return next((t for t in token.sent if t.i != other.i and _is_domain(t, position=True) and not _literal_paper(t)),
+                None)
 
 
 def _judge_end(token: Token) -> tuple[str, list[Token], float] | None:

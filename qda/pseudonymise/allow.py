@@ -24,6 +24,7 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "Family Court", "Court", "Youth Offending", "Youth Offending Team", "Family Support",
     "Troubled Families", "DSL", "SENCO", "Head", "Mum", "Dad", "Nan", "Gran", "Grandma",
     "Social Care", "Health", "Education", "Housing", "Probation", "Council", "the Council",
+    "the Welfare",  # social services, as families say it
     "Head of Service", "Head of Children's Services", "MARAC", "MAPPA", "DWP", "Universal Credit",
     "Child Benefit", "Healthy Start", "Jobcentre", "Women's Aid", "NSPCC", "Home-Start",
     "Flying Start", "Children's Reporter", "Reporter", "Children's Hearing", "Children's Panel", "Named Person",

@@ -86,16 +86,21 @@ _DEPARTMENT_AFTER = re.compile(
 _COMPASS_BEFORE = re.compile(rf"\b(?:{COMPASS})[ \t]+$")
 _METHOD_AFTER = re.compile(r"[ \t]+(?:scale|score|questionnaire|screening|tool|model|framework|protocol|method)\b")
 _NICKNAME_AFTER = re.compile(r"[.,][ \t]+([A-Z][a-z]{1,6})[.!]")
+# Honorifics joined to a name in the languages families speak: "Hema-ben", "Tariq-bhai", "Kenji-san".
+_HONORIFIC = re.compile(r"-(?:ben|behn|bhai|bhaiya|ji|jee|bibi|sahib|saab|didi|apa|baji|jaan|jan|san|chan|kun|sama)\b")
 _SHORT_NAME = re.compile(r"\b[A-Z][a-z]{2,5}\b(?!-)")  # "Ali", "Jay", "Nic" (not "Pre-birth")
 _FIRM = re.compile(rf"(?<![\w'’\-])(?P<v>({NAME_WORD})[ \t]+(?:and|&)[ \t]+({NAME_WORD}))"
                    rf"(?![\w'’\-]|[ \t]+{NAME_WORD})")
 # "the shirt factories, Tillie and Henderson"
 _FIRM_BEFORE = re.compile(r"\b(?:at|from|through|via|(?:factory|factories|firm|company|mills?|works|shop|agency|"
                           r"agents?|builders|garage|solicitors|wash|salon|caf[eé]|takeaway|restaurant|pub|bakery|"
-                          r"warehouse|yard|depot),)[ \t]+$")
+                          r"warehouse|yard|depot),"
+                          # ... or whom someone works for: "the father works offshore for Forbes and Reid"
+                          r"|(?:works?|worked|working|employed|job|jobs)(?:[ \t]+[a-z]+)?[ \t]+(?:for|by|with))[ \t]+$")
 # Where lawyers are talked about, two names joined are their firm ("through his solicitor.
 # Jones and Watkins wrote...", "a solicitor's letter. Barker and Lowe, who...").
-_LAW_WORDS = re.compile(r"\b(?:solicitors?|solicitor's|lawyers?|legal|barristers?|law firm)\b", re.IGNORECASE)
+_LAW_WORDS = re.compile(r"\b(?:solicitors?|solicitor's|lawyers?|legal|barristers?|law firm|non-molestation|"
+                        r"injunctions?|immigration|conveyancing|divorce)\b", re.IGNORECASE)
 # Words that make an institution a region's (all its other words generic): "North West
 # Regional College", "the Royal Infirmary", "Southern Trust".
 _REGIONAL = frozenset("North South East West Northern Southern Eastern Western Royal Regional City".split())
@@ -323,8 +328,9 @@ class Detector:
             # (the lawyers in this sentence or the one before: not "... solicitor. Her letter
             # came. Kelly and Dean went...")
             before = re.split(r"[.!?]\s", text[max(0, match.start() - 150):match.start()])[-2:]
-            if not (_FIRM_BEFORE.search(text, max(0, match.start() - 20), match.start())
-                    or _LAW_WORDS.search(" ".join(before))):
+            after = re.split(r"[.!?]\s", text[match.end():match.end() + 100])[0]  # "... with X and Y for an injunction"
+            if not (_FIRM_BEFORE.search(text, max(0, match.start() - 30), match.start())
+                    or _LAW_WORDS.search(" ".join(before)) or _LAW_WORDS.search(after)):
                 continue
             parts = (match.group(2), match.group(3))
             named = {m.text for m in chosen if m.end <= match.start("v") or m.start >= match.end("v")}
@@ -466,8 +472,8 @@ class Detector:
             for match in exact.finditer(text):
                 if text.startswith("s", match.end()) and english(text[match.start():match.end() + 1]):
                     continue  # a plural that is a word: "Ye" is not in "Yes"
-                if re.match(r"-[a-z]", text[match.end():match.end() + 2]):
-                    continue  # nor is "Cross" in "Cross-border"
+                if re.match(r"-[a-z]", text[match.end():match.end() + 2]) and not _HONORIFIC.match(text, match.end()):
+                    continue  # nor is "Cross" in "Cross-border" (but "Hema" is in "Hema-ben")
                 mention = self._form_mention(text, match.start(), match.end(), match.group())
                 if mention is not None:
                     mentions.append(mention)

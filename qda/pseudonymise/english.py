@@ -14,7 +14,7 @@ from functools import lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from qda.nlp import is_english_word
-from qda.pseudonymise.words import MEDICINES, TALK
+from qda.pseudonymise.words import TALK
 
 # The end of the text before a word that starts a sentence, a line or a turn ("[laughs] Bill").
 _SENTENCE_START = re.compile(r"(?:[.!?…]\s+|:\s+|[\])]\s+|\n\s*|[\"“‘(>]\s*)$")
@@ -34,9 +34,9 @@ def plain_word(word: str) -> bool:
 @lru_cache(maxsize=65536)
 def english(word: str) -> bool:
     """`is_english_word`, also knowing British spellings ("anonymised"), "-ically" adverbs
-    and the words of talk and medicines no lexicon lists ("twice", "nowt", "diolch", "Calpol")."""
+    and the words of talk no lexicon lists ("twice", "nowt", "diolch")."""
     folded = word.casefold()
-    if folded in TALK or folded in MEDICINES or is_english_word(word):
+    if folded in TALK or is_english_word(word):
         return True
     for suffix, base in (("ised", "ized"), ("ising", "izing"), ("ise", "ize"), ("isation", "ization"),
                          ("ically", "ic"), ("our", "or"), ("tre", "ter")):

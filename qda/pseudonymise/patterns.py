@@ -479,7 +479,7 @@ _NOT_DISTRICT_AFTER = re.compile(
     r"[ \t]+(?:motorway|toll|junction|injections?|jabs?|tablets?|deficiency|enquir(?:y|ies)|inquir(?:y|ies)|"
     r"investigations?|strategy|meetings?|forms?|checks?|plans?|assessments?|levels?|stages?)\b", re.IGNORECASE)
 _DISTRICT_CONTEXT = re.compile(r"[ \t]*(?:,|and|or|/)?[ \t]*(?:area|postcode|post code|side|end|patch|district|"
-                               r"way|bit|address(?:es)?)\b")
+                               r"way|bit|address(?:es)?|office|branch|depot)\b")
 _SUFFIX_WORDS = frozenset(re.findall(r"[A-Z][a-z]+", _STREET_WORDS + _NUMBERED_STREET_WORDS + _SCHOOL_WORDS
                                      + _HEALTH_WORDS + _ORG_WORDS + "Primary Juniors Infants High"))
 _SENTENCE_ADVERBS = frozenset((

@@ -46,13 +46,24 @@ _PEOPLES = (
     "Filipina Filipinos Brazilian Colombian Venezuelan Peruvian Chilean Argentinian Mexican Cuban Trinidadian "
     "Barbadian Bajan Guyanese Grenadian Vincentian Montserratian Irish-Traveller Hebridean Orcadian Shetlander "
     "Kurmanji Sorani Badini Bengali Sylheti Lingala Tigrinya Oromo Wolof Patois Romani Shelta Cant Brethren "
-    "Gurkha Gurkhas Alevi Cypriot Cypriots Doric"
+    "Gurkha Gurkhas Alevi Cypriot Cypriots Doric Yiddish Hebrew Ladino Aramaic Haredi Charedi Hasidic Chasidic "
+    "Hassidic"
 )
 _CALENDAR = (
     "January February March April May June July August September October November December Monday Tuesday "
     "Wednesday Thursday Friday Saturday Sunday Mondays "
     "Tuesdays Wednesdays Thursdays Fridays Saturdays Sundays Christmas Xmas Easter Eid Ramadan Diwali "
     "Hanukkah Halloween Bonfire Valentine Valentine's Valentines Mother's Father's Boxing Lent Advent Whitsun"
+)
+_MEDICINES = (  # no names, wherever they stand: "Paracetamol, on the 13th"
+    "Paracetamol Ibuprofen Nurofen Aspirin Codeine Co-codamol Dihydrocodeine Tramadol Morphine Oxycodone "
+    "Fentanyl Methadone Subutex Buprenorphine Naloxone Diazepam Valium Temazepam Lorazepam Zopiclone "
+    "Pregabalin Gabapentin Sertraline Fluoxetine Prozac Citalopram Escitalopram Mirtazapine Amitriptyline "
+    "Venlafaxine Olanzapine Quetiapine Risperidone Aripiprazole Clozapine Melatonin Ritalin "
+    "Methylphenidate Concerta Equasym Elvanse Lisdexamfetamine Atomoxetine Strattera Salbutamol Ventolin "
+    "Amoxicillin Penicillin Metformin Levothyroxine EpiPen Piriton Cetirizine Loratadine Gaviscon Senna "
+    "Movicol Lactulose Microgynon Cerazette Nexplanon Depo-Provera Ketamine Mephedrone Mcat Mamba Xanax "
+    "Cannabis Heroin Cocaine MDMA Amphetamine"
 )
 _OTHER = (
     "I I'm I'd I've I'll OK Okay God Jesus Christ Allah Lord Bible Quran Qur'an Koran Mum Mam Mom Dad Nan Gran "
@@ -64,7 +75,9 @@ _OTHER = (
     "Shelter Relate Samaritans Childline Kidscape Mencap StepChange Turn2us Gingerbread "
     # the armed forces, and kin words in the languages families speak ("Dadi hits Ammi")
     "Mass Army Navy RAF Marines Dadi Nani Dada Nana Ammi Ammu Abbu Abba Abu Ami Baba Babcia Dziadek Oma Opa Nonna "
-    "Nonno Yiayia Bubbe Zaide Mamó Daideo Nain Taid Mammy Mammie Mummy Daddy Da Ba Bapuji Dadaji "
+    "Nonno Yiayia Bubbe Zaide Mamó Daideo Nain Taid Mammy Mammie Mummy Daddy Da Ba Bapuji Dadaji Mama Papa Tata "
+    # religious titles said alone, naming a role: "if the Rav is there"
+    "Rav Rebbe Rebbetzin "
     # a kind of region: "I'm from a Gaeltacht family"
     "Gaeltacht"
 )
@@ -84,7 +97,7 @@ CALENDAR: frozenset[str] = frozenset(_CALENDAR.split())
 PEOPLES: frozenset[str] = frozenset(_PEOPLES.split())
 #: Proper nouns that identify nobody: countries and regions, peoples, languages and
 #: religions, months, weekdays and holidays, and a few more.
-NOT_IDENTIFYING: frozenset[str] = frozenset((_COUNTRIES + " " + _PEOPLES + " " + _CALENDAR + " " + _OTHER).split())
+NOT_IDENTIFYING: frozenset[str] = frozenset((_COUNTRIES + " " + _PEOPLES + " " + _CALENDAR + " " + _OTHER + " " + _MEDICINES).split())
 
 #: Words that institutions, services and roles are named with. A name made only of these
 #: (and allow-listed terms) is generic: "the Community Centre", "Early Help Hub".
@@ -150,19 +163,6 @@ TALK: frozenset[str] = frozenset((
     # Scots and Doric, Gaelic and Welsh said in passing: "Ye got up the road?", "Mòran taing"
     "ye yer yersel yersels youse yous gey fit dae tae wi ye'll ye've tha mi cha chreid mòran moran taing "
     "somebody someone anybody anyone everybody everyone nobody ach glè gle mhath ciamar slàinte slainte toilichte bore chwarae teg tapadh leat leibh izzat"
-).split())
-
-#: Medicines and drugs families and workers name, which no lexicon lists and which name no
-#: one: capitalised at the start of a sentence they are not names ("Paracetamol, on the 13th").
-MEDICINES: frozenset[str] = frozenset((
-    "paracetamol ibuprofen calpol nurofen aspirin codeine co-codamol dihydrocodeine tramadol morphine oxycodone "
-    "fentanyl methadone subutex buprenorphine naloxone diazepam valium temazepam lorazepam zopiclone pregabalin "
-    "gabapentin sertraline fluoxetine prozac citalopram escitalopram mirtazapine amitriptyline venlafaxine "
-    "olanzapine quetiapine risperidone aripiprazole clozapine melatonin ritalin methylphenidate concerta "
-    "equasym elvanse lisdexamfetamine atomoxetine strattera salbutamol ventolin amoxicillin penicillin "
-    "metformin levothyroxine epipen piriton cetirizine loratadine gaviscon senna movicol lactulose "
-    "microgynon cerazette nexplanon depo-provera ketamine mephedrone mcat mamba xanax "
-    "cannabis heroin cocaine mdma amphetamine"
 ).split())
 
 #: Acronyms of trades, roles, services, plans, laws and things that name no particular
