@@ -354,7 +354,15 @@ def test_places_after_a_preposition_starting_a_sentence(ner):
 def test_a_capitalised_phrase_around_an_allow_listed_term_is_not_a_name(ner):
     text = "Interviewer: Who?\nAbi: And the Health Visiting service came, and the Sure Start Longsight worker.\n"
     found_ = replaced(ner, text)[0]
-    assert not any("Visiting" in t for t in found_) and "Sure Start Longsight" in found_
+    assert not any("Visiting" in t for t in found_) and "Longsight" in found_
+
+
+def test_a_national_programme_is_kept_inside_a_name_which_is_cut_around_it(ner):
+    text = ("Interviewer: Where?\nAbi: At Shankill Sure Start, and then at Hightown Sure Start Centre. "
+            "Riverside Children's Centre too.\n")
+    found_ = replaced(ner, text)[0]
+    assert {"Shankill", "Hightown", "Riverside Children's Centre"} <= found_
+    assert not any("Sure Start" in t for t in found_)
 
 
 def test_names_in_webvtt_voice_tags_keep_the_tags(tmp_path):

@@ -277,7 +277,9 @@ def test_gold_file_is_a_rich_valid_transcript(doc):
     assert 600 <= len(body.split()) <= 1100
     assert len(doc.mentions) >= 25
     assert len(doc.entities) >= 8
-    assert {m.type for m in doc.mentions} >= {"PERSON", "DATE", "HEALTH", "PHONE"}
+    types = {m.type for m in doc.mentions}
+    assert types >= {"PERSON", "DATE", "PHONE"}
+    assert types & {"HEALTH", "SCHOOL", "ORG"}  # (a housing officer may name no hospital)
     for m in doc.mentions:
         assert doc.raw[m.start : m.end] == m.text
     # Plenty of domain vocabulary that must survive pseudonymisation.

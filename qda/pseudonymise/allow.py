@@ -36,6 +36,12 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
 )
 
+#: National programmes: never replaced, even inside a name, which is cut around them
+#: ("Shankill Sure Start" -> "Shankill"; "Hightown Sure Start Centre" -> "Hightown").
+#: (Not a charity's branch, "Home-Start Craven", nor a hub named by its place, "Thanet
+#: Early Help Hub": those are named whole.)
+PROGRAMMES: tuple[str, ...] = ("Sure Start", "Flying Start", "Signs of Safety", "Healthy Start", "Troubled Families")
+
 #: Idioms and holidays with a name in them ("they won't know them from Adam", "St David's
 #: Day"): kept whole, but their words are no domain words - "Jack" alone is a name, "New
 #: College" a college.

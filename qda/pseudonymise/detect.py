@@ -23,7 +23,7 @@ from spacy.language import Language
 
 from qda.corpus import Document
 from qda.nlp import entities
-from qda.pseudonymise.allow import AllowList
+from qda.pseudonymise.allow import PROGRAMMES, AllowList
 from qda.pseudonymise.english import base_name, english, plain_word, starts_sentence
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.guesses import (COMPASS, PLACE_PREFIXES, SMALL_WORDS, TITLE_WORDS, coordinated, from_entity,
@@ -34,7 +34,7 @@ from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TWO_LETTER_TERM
 from qda.pseudonymise.regex import alternatives
 from qda.pseudonymise.resolve import covered, resolve
 from qda.pseudonymise.words import (COUNTRIES, GENERIC, GENERIC_ACRONYMS, GREETINGS, INSTITUTION_TAIL_WORDS,
-                                    NAMING_GENERIC, NOT_IDENTIFYING, PEOPLES, TALK)
+                                    INSTITUTION_WORDS, NAMING_GENERIC, NOT_IDENTIFYING, PEOPLES, TALK)
 
 #: Front-matter attributes whose values name people (also any attribute whose name holds
 #: "name"), places, and institutions.
@@ -256,7 +256,9 @@ class Detector:
                 if mention.source in ("ner", "guess") and (method(mention.text)
                                                            or _METHOD_AFTER.match(text, mention.end)):
                     continue  # "Freedom Programme", "Graded Care Profile", "an Edinburgh scale"
-            kept.append(mention)
+            mention = _around_programme(mention)
+            if mention is not None:
+                kept.append(mention)
         return kept
 
     def _full_names(self, text: str, chosen: list[Mention]) -> list[Mention]:
@@ -627,6 +629,31 @@ class Detector:
         if form is None or mention.original:
             return mention
         return Mention(mention.start, mention.end, mention.text, form.type, mention.source, form.original)
+
+
+_PROGRAMME = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in PROGRAMMES) + r")(?!\w)", re.IGNORECASE)
+
+
+def _around_programme(mention: Mention) -> Mention | None:
+    """A name without the national programme in it: its words before the programme, else
+    those after it that are not generic ("Sure Start Longsight" -> "Longsight"); None if
+    nothing is left."""
+    found = _PROGRAMME.search(mention.text)
+    if found is None:
+        return mention
+    before = mention.text[:found.start()].rstrip(" \t,")
+    if before:
+        return Mention(mention.start, mention.start + len(before), before, mention.type, mention.source)
+    after = mention.text[found.end():]
+    words = after.split()
+    while words and words[-1] in INSTITUTION_WORDS:  # "Sure Start Centre"
+        words.pop()
+    if not words:
+        return None
+    start = mention.start + found.end() + after.index(words[0])
+    end = mention.start + found.end() + after.index(words[-1]) + len(words[-1])
+    rest = mention.text[start - mention.start:end - mention.start]
+    return Mention(start, end, rest, mention.type, mention.source)
 
 
 def _with_compass(mention: Mention, text: str) -> Mention:
