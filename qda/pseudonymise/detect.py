@@ -13,7 +13,6 @@ ordinary English in `english`, and the choice among overlapping mentions in `res
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from qda.pseudonymise.guesses import (COMPASS, PLACE_PREFIXES, SMALL_WORDS, TITL
                                       method, new_capitals, possessive_boundary, possessive_places)
 from qda.pseudonymise.key import Key
 from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TWO_LETTER_TERMS, find_patterns, named_after_noun
-from qda.pseudonymise.regex import alternatives
+from qda.pseudonymise.regex import Literals, alternatives
 from qda.pseudonymise.resolve import covered, resolve
 from qda.pseudonymise.words import (COUNTRIES, GENERIC, GENERIC_ACRONYMS, GREETINGS, INSTITUTION_TAIL_WORDS,
                                     INSTITUTION_WORDS, NAMING_GENERIC, NOT_IDENTIFYING, PEOPLES, TALK)
@@ -125,11 +124,13 @@ class Detector:
     allow: AllowList = field(default_factory=AllowList)
     ner: Language | None = None
     forms: dict[str, Form] = field(default_factory=dict)
-    _compiled: tuple[int, re.Pattern | None, re.Pattern | None] | None = field(default=None, repr=False)
+    _exact: Literals = field(default_factory=Literals, repr=False)  # every form, as written
+    _any_case: tuple[int, Literals] | None = field(default=None, repr=False)  # forms matched in any case
     _given: re.Pattern | None = field(default=None, repr=False)
     _named: set[str] = field(default_factory=set, repr=False)
     _lower_counts: dict[str, int] = field(default_factory=dict, repr=False)  # occurrences of each word
-    _by_fold: tuple[int, dict[str, Form]] | None = field(default=None, repr=False)
+    _by_fold: dict[str, Form] = field(default_factory=dict, repr=False)  # forms by case-folded text
+    _one_word_people: set[str] = field(default_factory=set, repr=False)  # forms of people in one word
 
     def __post_init__(self):
         for entry in self.key.entries.values():
@@ -266,7 +267,7 @@ class Detector:
         name, however ordinary the other word: "Ivy's coming. Ivy Ward. She's got...", "Her
         boyfriend. Dean Matthews, ..." after NER found "Matthews" alone."""
         names = {m.text for m in chosen if m.type == "PERSON" and " " not in m.text}
-        names |= {f for f, form in self.forms.items() if form.type == "PERSON" and " " not in f}
+        names |= self._one_word_people
         taken = covered([(m.start, m.end) for m in chosen], len(text))
         found = []
         for match in _FULL_NAME.finditer(text):
@@ -300,9 +301,11 @@ class Detector:
             stem = re.sub(r"(?:s|y|ie)$", "", word) if len(word) > 4 or word.endswith("s") else word  # "Debs"
             name = next((full for first, full in given.items()
                          if first.startswith(stem) and len(stem) >= 3 and len(first) > len(word) + 1), None)
-            if name is None and len(word) >= 4 and (not english(word) or re.search(rf"\b{word}['’]s\b", text)):
+            if name is None and len(word) >= 4:
                 name = next((full for last, full in family.items()
                              if last.startswith(word) and len(last) > len(word) + 2), None)
+                if name is not None and english(word) and not re.search(rf"\b{word}['’]s\b", text):
+                    name = None
             if (name is not None and name in self.forms and word not in self.forms and word not in contracted
                     and word.casefold() not in STOP_WORDS | _DISCOURSE | RELATION_WORDS | TITLE_WORDS
                     and word not in NOT_IDENTIFYING and word.casefold() not in self.allow.words):
@@ -317,7 +320,7 @@ class Detector:
 
     def _alias(self, word: str, name: str) -> None:
         form = self.forms[name]
-        self.forms[word] = Form(word, "PERSON", form.original, form.source)
+        self._put(word, Form(word, "PERSON", form.original, form.source))
 
     def _firms(self, text: str, chosen: list[Mention]) -> list[Mention]:
         """Two names joined after "at", "from", "through" or "via" ("nights at Whitaker and
@@ -469,33 +472,30 @@ class Detector:
         """Every identifier in `text`: its candidates plus every known form, resolved to
         non-overlapping mentions, each naming the entity it belongs to."""
         mentions = list(candidates)
-        exact, folded = self._forms_patterns()
-        if exact is not None:
-            for match in exact.finditer(text):
-                if text.startswith("s", match.end()) and english(text[match.start():match.end() + 1]):
-                    continue  # a plural that is a word: "Ye" is not in "Yes"
-                if re.match(r"-[a-z]", text[match.end():match.end() + 2]) and not _HONORIFIC.match(text, match.end()):
-                    continue  # nor is "Cross" in "Cross-border" (but "Hema" is in "Hema-ben")
-                mention = self._form_mention(text, match.start(), match.end(), match.group())
-                if mention is not None:
-                    mentions.append(mention)
-        if folded is not None:  # "kowalski", "KOWALSKI": forms that are no English word, in any case
-            by_fold = self._folded_forms()
-            for match in folded.finditer(text):
-                word = match.group()
-                form = by_fold.get(word.casefold())
-                # ... but not inside a word in another case: "always" is no plural of "the Alway";
-                plural = text[match.start():match.end() + 1] if text.startswith("s", match.end()) else ""
-                if form is None or word == form.text or (plural and english(plural)):
-                    continue
-                # nor in lower case where the word is more often written so: a dialect or
-                # sports word ("a gey lang road", "no shinty") is no misspelt "Lang".
-                if word.islower() and self._lower_counts.get(word, 0) >= self._lower_counts.get(form.text, 0):
-                    continue
-                mention = self._form_mention(text, match.start(), match.end(), form.text)
-                if mention is not None:
-                    mentions.append(Mention(mention.start, mention.end, word, mention.type, mention.source,
-                                            mention.entity))
+        for start, end in self._exact.finditer(text):
+            if text.startswith("s", end) and english(text[start:end + 1]):
+                continue  # a plural that is a word: "Ye" is not in "Yes"
+            if re.match(r"-[a-z]", text[end:end + 2]) and not _HONORIFIC.match(text, end):
+                continue  # nor is "Cross" in "Cross-border" (but "Hema" is in "Hema-ben")
+            mention = self._form_mention(text, start, end, text[start:end])
+            if mention is not None:
+                mentions.append(mention)
+        # "kowalski", "KOWALSKI": forms that are no English word, in any case ...
+        for start, end in self._any_case_forms().finditer(text):
+            word = text[start:end]
+            form = self._by_fold.get(word.casefold())
+            # ... but not inside a word in another case: "always" is no plural of "the Alway";
+            plural = text[start:end + 1] if text.startswith("s", end) else ""
+            if form is None or word == form.text or (plural and english(plural)):
+                continue
+            # nor in lower case where the word is more often written so: a dialect or
+            # sports word ("a gey lang road", "no shinty") is no misspelt "Lang".
+            if word.islower() and self._lower_counts.get(word, 0) >= self._lower_counts.get(form.text, 0):
+                continue
+            mention = self._form_mention(text, start, end, form.text)
+            if mention is not None:
+                mentions.append(Mention(mention.start, mention.end, word, mention.type, mention.source,
+                                        mention.entity))
         allowed = self.allow.occurrences(text)
         protected = covered(self._protected(text), len(text))
         kept = [m for m in mentions if not self.allow.keeps(m, allowed) and not any(protected[m.start:m.end])]
@@ -534,13 +534,13 @@ class Detector:
             return
         known = self.forms.get(text)
         if known is None and not all(plain_word(w) for w in text.split()):
-            known = self._folded_forms().get(text.casefold())  # "McCrae" is the "Mccrae" already known
+            known = self._by_fold.get(text.casefold())  # "McCrae" is the "Mccrae" already known
             if known is not None:
                 aliases = [text, *aliases]
         if known is not None:  # known already: only its aliases are new
             for alias in aliases:
                 if alias not in self.forms and len(alias) > 1:
-                    self.forms[alias] = Form(alias, known.type, known.original, known.source)
+                    self._put(alias, Form(alias, known.type, known.original, known.source))
             return
         short_forms = list(aliases)
         article_forms: list[str] = []
@@ -582,46 +582,39 @@ class Detector:
             head = text.split(" of ")[0]
             if " of " in text and head[:1].isupper() and head.split()[-1] not in GENERIC | INSTITUTION_TAIL_WORDS:
                 short_forms += [f"the {head}", f"The {head}"]
-        self.forms[text] = Form(text, type_, text, source)
+        self._put(text, Form(text, type_, text, source))
         for form in article_forms:
             if form not in self.forms and form.split()[1].casefold() not in STOP_WORDS:
-                self.forms[form] = Form(form, type_, text, source)
+                self._put(form, Form(form, type_, text, source))
         for form in short_forms:
             bare = form.removeprefix("the ").removeprefix("The ")
             if (len(bare) > 1 and bare[:1].isupper() and form not in self.forms and bare not in NOT_IDENTIFYING
                     and bare not in PLACE_PREFIXES  # "New College": not "New"
                     and bare.casefold() not in self.allow.words and bare.casefold() not in RELATION_WORDS
                     and (bare != form or not _word_from_a_doubtful_name(bare, text, source))):  # "the Countess"
-                self.forms[form] = Form(form, type_, text, source)
+                self._put(form, Form(form, type_, text, source))
 
-    def _forms_patterns(self) -> tuple[re.Pattern | None, re.Pattern | None]:
-        """One regular expression for every known form, and one for the forms that are no
-        English word in any case; rebuilt only when forms are added."""
-        if not self.forms:
-            return None, None
-        if self._compiled is not None and self._compiled[0] == len(self.forms):
-            return self._compiled[1], self._compiled[2]
-        # A family name also matches in the plural ("the Dawsons"), the "s" left outside.
-        exact = alternatives(self.forms, plural=True)
-        # In any case only forms known as names: written capitalised inside a sentence, from
-        # a speaker label, the front matter or the register, or more often capitalised than
-        # not ("caseloads" is no "Caseloads").
+    def _any_case_forms(self) -> Literals:
+        """The forms matched in any case: those known as names, written capitalised inside a
+        sentence, from a speaker label, the front matter or the register, or more often
+        capitalised than not ("caseloads" is no "Caseloads"); rebuilt when forms are added."""
+        if self._any_case is not None and self._any_case[0] == len(self.forms):
+            return self._any_case[1]
         unusual = [f for f, form in self.forms.items() if len(f) >= 4 and not f.startswith(("the ", "The "))
                    and any(c.islower() for c in f) and not all(plain_word(w) for w in f.split())
                    and (" " in f or f in self._named or form.source in ("speaker", "register")
                         or self._lower_counts.get(f.lower(), 0) < self._lower_counts.get(f, 0))]
-        folded = alternatives(unusual, plural=True, flags=re.IGNORECASE) if unusual else None
-        self._compiled = (len(self.forms), exact, folded)
-        return exact, folded
+        self._any_case = (len(self.forms), Literals(unusual, ignore_case=True))
+        return self._any_case[1]
 
-    def _folded_forms(self) -> dict[str, Form]:
-        """Forms by their case-folded text, rebuilt only when forms are added."""
-        # Forms are only ever added, so only those added since the last call are indexed.
-        done, index = self._by_fold or (0, {})
-        if done != len(self.forms):
-            index.update((f.casefold(), form) for f, form in itertools.islice(self.forms.items(), done, None))
-            self._by_fold = (len(self.forms), index)
-        return index
+    def _put(self, surface: str, form: Form) -> None:
+        """Record a form, indexed by its case-folded text and, a person's one word, as a name
+        (forms are only ever added, so the indexes grow with them)."""
+        self.forms[surface] = form
+        self._exact.add(surface)  # (a family name also in the plural: "the Dawsons")
+        self._by_fold[surface.casefold()] = form
+        if form.type == "PERSON" and " " not in surface:
+            self._one_word_people.add(surface)
 
     def _canonical(self, mention: Mention) -> Mention:
         """Name the entity a mention belongs to (a first name -> the full name)."""
