@@ -44,6 +44,7 @@ FIGURATIVE = [
     "They've their own threshold and he's under it.",
     "I'd look at the list and there'd be something worse sitting above it.",
     "It's like a VAT threshold, you're either over or under.",
+    "And I said no, it's a level down from that, so we don't end up there.",
     # a rung of the ladder, "or higher", a case sinking, "underneath", "up to conference" misparsed
     "So it was placed on the middle rung, if you like.",
     "If no, it's CCiN or higher.",
@@ -54,6 +55,8 @@ FIGURATIVE = [
 
 LITERAL = [
     "He fell over or under the fence, I never saw which.",
+    "That's what it comes down to, in the end.",
+    "She took one step down the stairs and stopped.",
     "I drove down to the office after the visit.",
     "We walked up the hill to the farm.",
     "He was jumping up and down in the hallway.",

@@ -29,6 +29,8 @@ ALWAYS_FIGURATIVE = frozenset({"escalate", "escalation", "downgrade", "upgrade"}
 VERTICAL_VERBS = frozenset({"drop", "fall", "rise", "climb", "lift", "elevate", "sink", "plummet", "soar"})
 # A rung of the ladder of categories ("the middle rung", "a rung below CP"); not "had rung".
 RUNGS = frozenset({"rung"})
+# Steps of a ladder, which up/down right after them climbs: "a level down from that".
+RUNG_NOUNS = frozenset({"level", "tier", "band", "category", "notch", "peg", "rung", "step", "grade"})
 CANDIDATES = DIRECTIONS | POSITIONS | LEVELS | ENDS | ALWAYS_FIGURATIVE | VERTICAL_VERBS | RUNGS
 
 # What up/down is "about" in this kind of talk: categories, plans, levels, risk, priority.
@@ -239,6 +241,11 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
         return None
     if verb.lemma_ in STEP_VERBS:
         return "metaphor.step", [verb, token], 0.85
+    rung = token.nbor(-1) if token.i > 0 else None
+    if rung is not None and rung.pos_ == "NOUN" and rung.lemma_ in RUNG_NOUNS:
+        return "metaphor.direction", [rung, token], 0.85  # "it's a level down from that", "a notch up"
+    if verb.lemma_ == "come" and any(c.lower_ == "to" for c in verb.children):
+        return None  # "that's what it comes down to", "it all comes down to money": it amounts to
     subject = _subject(verb)
     if verb.lemma_ in MOTION_VERBS and subject is not None and subject.lower_ in CASE_PRONOUNS:
         # "it came back down", "things crept back up": a case or situation, not a person, moves
