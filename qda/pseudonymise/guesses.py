@@ -8,6 +8,8 @@ where nothing more trusted was found (`resolve`).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -322,7 +324,9 @@ def possessive_boundary(mention: Mention, text: str, occurrences: list[tuple[int
     with a term's "'s" starts after it: "GP's Matson Lane Surgery" is the GP's surgery. An
     institution ending in the term is named after its place: "St Ann's Children's Centre"."""
     institution = mention.source == "pattern" and mention.type in ("SCHOOL", "HEALTH", "ORG")
-    for start, end in occurrences:
+    # (only the terms overlapping the mention: occurrences are sorted and do not overlap)
+    first = max(0, bisect.bisect_right(occurrences, (mention.start, float("inf"))) - 1)
+    for start, end in itertools.takewhile(lambda o: o[0] < mention.end, itertools.islice(occurrences, first, None)):
         if institution and end == mention.end:
             continue
         if start <= mention.start < end and re.match(r"['’]s[ \t]+", text[end:end + 3]):
