@@ -102,14 +102,16 @@ class RuleCoder:
                     for span in matcher(sent, as_spans=True):
                         self._keep(found, i, span, span.start_char, span.end_char)
         for i, parsed in parses.items():
+            if not self.needs_parse(words[i]):
+                continue  # parsed for another coder: no syntactic rule can match here
             base = sentences[i].start_char
             for span in self.parsed_tokens(parsed, as_spans=True) if len(self.parsed_tokens) else ():
                 self._keep(found, i, span, base + span.start_char, base + span.end_char)
             for match_id, token_ids in self.parsed_deps(parsed) if len(self.parsed_deps) else ():
                 tokens = sorted(parsed[t] for t in token_ids)
                 span = parsed[tokens[0].i : tokens[-1].i + 1]
-                words = " ".join(t.text for t in tokens)
-                self._keep(found, i, span, base + span.start_char, base + span.end_char, match_id, words)
+                said = " ".join(t.text for t in tokens)
+                self._keep(found, i, span, base + span.start_char, base + span.end_char, match_id, said)
         return self._apply_exclusions(found)
 
     def _keep(self, found, i, span, start, end, match_id=None, words=None) -> None:
