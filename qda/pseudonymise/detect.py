@@ -568,7 +568,7 @@ class Detector:
             initials = "".join(w[0] for w in words if w[:1].isupper())
             # "Wearside Women in Need" is "WWiN" or "WWIN": a small word's initial kept small.
             said = "".join(w[0] for w in words)
-            if len(said) >= 4 and said != initials and said.replace("i", "").replace("o", "").replace("f", "") == initials:
+            if len(said) >= 4 and said != initials:
                 short_forms += [said, said.upper()]
             if len(words) >= 3 and len(initials) == len(words) and initials.casefold() not in self.allow.words:
                 short_forms.append(initials)

@@ -242,8 +242,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"|\bthe[ \t]+(?P<v2>(?:[12]?\d|3[01])(?:st|nd|rd|th))(?=[ \t]+of[ \t]+(?:this|next|last|that|the)[ \t]+month\b)"
         # ... or after "on the", "by the", unless a rank's noun follows ("on the 3rd floor")
         r"|\b(?:[Oo]n|[Bb]y|[Ff]rom|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]efore|[Aa]fter)[ \t]+the[ \t]+"
-        r"(?P<vday>(?:[12]?\d|3[01])(?:st|nd|rd|th))(?![\w'’\-])(?![ \t]+(?:floor|storey|day|week|month|year|time|go|try|"
-        r"attempt|visit|occasion|call|round|page|line|step|row|birthday|anniversary|minute|hour|session|meeting)s?\b)"
+        r"(?P<vday>(?:[12]?\d|3[01])(?:st|nd|rd|th))(?![\w'’\-])"
+        r"(?![ \t]+(?:floor|storey|day|week|month|year|time|go|try|attempt|visit|occasion|call|round|page|line|step|"
+        r"row|birthday|anniversary|minute|hour|session|meeting)s?\b)"
         # Day and month with no year, after a word for when: "on 18/4", "until 3/11" (not "24/7").
         r"|\b(?:on|by|until|till|since|from|before|after)[ \t]+(?!24/7\b)"
         r"(?P<v3>(?:[12]?\d|3[01])/(?:0?[1-9]|1[0-2]))(?![/.\-]?\d)"
@@ -406,7 +407,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|\b(?:village|town|estate|area|suburb|city)(?:,| called| named)[ \t]+"
         rf"(?P<v4>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)"
         # ... or before who calls it that: "Little Lithuania, the taxi drivers call it".
-        rf"|\b(?P<v10>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)(?=,[ \t]+(?:the[ \t]+)?(?:[a-z]+[ \t]+){{1,3}}calls?[ \t]+it\b)"
+        rf"|\b(?P<v10>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)"
+        rf"(?=,[ \t]+(?:the[ \t]+)?(?:[a-z]+[ \t]+){{1,3}}calls?[ \t]+it\b)"
         # ... or before what it names: "half of Little Scotland, that's what folk call Corby".
         rf"|\b(?P<v9>{NAME_WORD}(?:[ \t]+{NAME_WORD})?)(?=,[ \t]+that['’]s[ \t]+what[ \t]+(?:[a-z]+[ \t]+){{0,2}}"
         rf"calls?[ \t]+{NAME_WORD})"

@@ -97,7 +97,8 @@ CALENDAR: frozenset[str] = frozenset(_CALENDAR.split())
 PEOPLES: frozenset[str] = frozenset(_PEOPLES.split())
 #: Proper nouns that identify nobody: countries and regions, peoples, languages and
 #: religions, months, weekdays and holidays, and a few more.
-NOT_IDENTIFYING: frozenset[str] = frozenset((_COUNTRIES + " " + _PEOPLES + " " + _CALENDAR + " " + _OTHER + " " + _MEDICINES).split())
+NOT_IDENTIFYING: frozenset[str] = frozenset(
+    " ".join((_COUNTRIES, _PEOPLES, _CALENDAR, _OTHER, _MEDICINES)).split())
 
 #: Words that institutions, services and roles are named with. A name made only of these
 #: (and allow-listed terms) is generic: "the Community Centre", "Early Help Hub".
