@@ -4,17 +4,25 @@ Protection" as an organisation and "Signs of Safety" as a work of art)."""
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.regex import trie
 
+#: National programmes: never replaced, even inside a name, which is cut around them
+#: ("Shankill Sure Start" -> "Shankill"; "Hightown Sure Start Centre" -> "Hightown").
+#: (Not a charity's branch, "Home-Start Craven", nor a hub named by its place, "Thanet
+#: Early Help Hub": those are named whole.)
+PROGRAMMES: tuple[str, ...] = ("Sure Start", "Flying Start", "Signs of Safety", "Healthy Start", "Troubled Families")
+
 DEFAULT_ALLOW: tuple[str, ...] = (
+    *PROGRAMMES,
     "Child Protection", "Child Protection Plan", "Child Protection Register", "CP", "CP plan", "Child in Need", "CiN",
     "Complex Child in Need", "Complex", "CCiN", "Team Manager", "Service Manager", "Senior Practitioner",
-    "Principal Social Worker", "social worker", "health visitor", "school nurse", "Signs of Safety",
-    "Sure Start", "Sure Start Centre", "Children's Centre", "CAF", "Common Assessment Framework",
+    "Principal Social Worker", "social worker", "health visitor", "school nurse",
+    "Sure Start Centre", "Children's Centre", "CAF", "Common Assessment Framework",
     "Early Help", "LSCB", "Local Safeguarding Children Board", "Child Protection Committee", "Safeguarding", "MASH",
     "Interviewer", "Local Authority", "Children's Services", "Children's Social Care",
     "Social Services", "Ofsted", "ICPC", "Initial Child Protection Conference", "RCPC",
@@ -22,12 +30,12 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "Section 47", "Section 17", "LAC", "Looked After Children",
     "PLO", "Public Law Outline", "IRO", "CAMHS", "GP", "A&E", "NHS", "Police", "the Police",
     "Family Court", "Court", "Youth Offending", "Youth Offending Team", "Family Support",
-    "Troubled Families", "DSL", "SENCO", "Head", "Mum", "Dad", "Nan", "Gran", "Grandma",
+    "DSL", "SENCO", "Head", "Mum", "Dad", "Nan", "Gran", "Grandma",
     "Social Care", "Health", "Education", "Housing", "Probation", "Council", "the Council",
     "the Welfare",  # social services, as families say it
     "Head of Service", "Head of Children's Services", "MARAC", "MAPPA", "DWP", "Universal Credit",
-    "Child Benefit", "Healthy Start", "Jobcentre", "Women's Aid", "NSPCC", "Home-Start",
-    "Flying Start", "Children's Reporter", "Reporter", "Children's Hearing", "Children's Panel", "Named Person",
+    "Child Benefit", "Jobcentre", "Women's Aid", "NSPCC", "Home-Start",
+    "Children's Reporter", "Reporter", "Children's Hearing", "Children's Panel", "Named Person",
     "GIRFEC", "National Insurance", "West African", "East African", "North African", "South African", "West Indian",
     "Latin American", "Eastern European", "Central European", "South Asian", "East Asian", "South East Asian",
     "Middle Eastern",
@@ -35,12 +43,6 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "Christmas", "Easter", "English", "Welsh", "Scottish", "Irish", "British", "Polish",
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
 )
-
-#: National programmes: never replaced, even inside a name, which is cut around them
-#: ("Shankill Sure Start" -> "Shankill"; "Hightown Sure Start Centre" -> "Hightown").
-#: (Not a charity's branch, "Home-Start Craven", nor a hub named by its place, "Thanet
-#: Early Help Hub": those are named whole.)
-PROGRAMMES: tuple[str, ...] = ("Sure Start", "Flying Start", "Signs of Safety", "Healthy Start", "Troubled Families")
 
 #: Idioms and holidays with a name in them ("they won't know them from Adam", "St David's
 #: Day"): kept whole, but their words are no domain words - "Jack" alone is a name, "New
@@ -87,5 +89,13 @@ class AllowList:
         for form in (folded, folded.removesuffix("s"), folded.removesuffix("'s").removesuffix("’s")):
             if form in self._folded:  # "CCiNs", "the Local Authority's"
                 return True
-        i = bisect.bisect_right(occurrences, (mention.start, float("inf"))) - 1
-        return i >= 0 and occurrences[i][1] >= mention.end
+        return any(a <= mention.start and b >= mention.end
+                   for a, b in overlapping(occurrences, mention.start, mention.end))
+
+
+def overlapping(occurrences: list[tuple[int, int]], start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The occurrences (sorted, not overlapping, as `AllowList.occurrences` returns them)
+    that can overlap `start`-`end`: the last one starting at or before `start`, then those
+    starting inside; found by bisection, not by reading every term of the text."""
+    first = max(0, bisect.bisect_right(occurrences, (start, float("inf"))) - 1)
+    return itertools.takewhile(lambda o: o[0] < end, itertools.islice(occurrences, first, None))

@@ -22,7 +22,7 @@ from spacy.language import Language
 
 from qda.corpus import Document
 from qda.nlp import entities
-from qda.pseudonymise.allow import PROGRAMMES, AllowList
+from qda.pseudonymise.allow import PROGRAMMES, AllowList, overlapping
 from qda.pseudonymise.english import base_name, english, plain_word, starts_sentence
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.guesses import (COMPASS, PLACE_PREFIXES, SMALL_WORDS, TITLE_WORDS, coordinated, from_entity,
@@ -382,7 +382,7 @@ class Detector:
         """Whether a mention overlapping allow-listed terms (other than countries and
         peoples) has a word outside them that is no English word (True too if it overlaps none)."""
         covered = bytearray(mention.end - mention.start)
-        for a, b in occurrences:
+        for a, b in overlapping(occurrences, mention.start, mention.end):
             if text[a:b] in NOT_IDENTIFYING:
                 continue  # a country in a name ("Orbit Heart of England") leaves it a name
             if a < mention.end and b > mention.start:
@@ -400,7 +400,7 @@ class Detector:
         if len(words) == 2 and words[0] in PLACE_PREFIXES and words[1] in NOT_IDENTIFYING:
             return mention
         start, end = mention.start, mention.end
-        for a, b in occurrences:
+        for a, b in overlapping(occurrences, start, end):
             if b <= start or a >= end:
                 continue
             if a <= start:

@@ -8,12 +8,11 @@ where nothing more trusted was found (`resolve`).
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from qda.pseudonymise.allow import overlapping
 from qda.pseudonymise.english import base_name, compound, english, ordinary, starts_sentence, word_in_capitals
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TITLES, TWO_LETTER_TERMS
@@ -324,9 +323,7 @@ def possessive_boundary(mention: Mention, text: str, occurrences: list[tuple[int
     with a term's "'s" starts after it: "GP's Matson Lane Surgery" is the GP's surgery. An
     institution ending in the term is named after its place: "St Ann's Children's Centre"."""
     institution = mention.source == "pattern" and mention.type in ("SCHOOL", "HEALTH", "ORG")
-    # (only the terms overlapping the mention: occurrences are sorted and do not overlap)
-    first = max(0, bisect.bisect_right(occurrences, (mention.start, float("inf"))) - 1)
-    for start, end in itertools.takewhile(lambda o: o[0] < mention.end, itertools.islice(occurrences, first, None)):
+    for start, end in overlapping(occurrences, mention.start, mention.end):
         if institution and end == mention.end:
             continue
         if start <= mention.start < end and re.match(r"['’]s[ \t]+", text[end:end + 3]):
