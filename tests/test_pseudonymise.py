@@ -165,6 +165,15 @@ def test_files_key_consistency_across_documents_and_runs_and_exact_reversal(stud
         assert (tmp_path / "back" / name).read_text(encoding="utf-8") == (study / name).read_text(encoding="utf-8")
 
 
+def test_reusing_the_key_on_one_file_keeps_the_others_reversible(study, tmp_path):
+    out, key = tmp_path / "out", tmp_path / "private" / "key.csv"
+    pseudonymise_files([study], out, key)
+    pseudonymise_files([study / "amara.txt"], tmp_path / "again", key)  # a later run over one file
+    reverse_files([out], tmp_path / "back", key)
+    for name in ("amara.txt", "ben.txt"):
+        assert (tmp_path / "back" / name).read_text(encoding="utf-8") == (study / name).read_text(encoding="utf-8")
+
+
 def test_register_fixes_pseudonyms_and_tags_style(study, tmp_path):
     register = tmp_path / "register.csv"
     register.write_text("original,pseudonym,type,aliases\nAmara Nwosu,Grace Obi,PERSON,Mara\n"

@@ -74,8 +74,13 @@ def pseudonymise_files(
     for target, write in written:
         atomic_write(target, write)
     key.save(key_path)
+    # The record of earlier runs is kept for the files this run did not write, so that
+    # their copies can still be reversed after the key is reused on other files.
+    earlier = read_mentions(key_path) if mentions_path(key_path).exists() else {}
+    rewritten = {path.name for path in sources}
     write_csv(mentions_path(key_path), MENTION_COLUMNS,
-              [(name, r.new_start, r.new_end, r.original, r.pseudonym) for name, r in records])
+              [(name, *m) for name, ms in earlier.items() if name not in rewritten for m in ms]
+              + [(name, r.new_start, r.new_end, r.original, r.pseudonym) for name, r in records])
     result.entities = len(key.entries)
     return result
 
