@@ -155,8 +155,8 @@ class AutoCoder:
         if combiner is None:
             return combined_confidence(matches)
         rules = combined_confidence([m for m in matches if m.source != "learned"])
-        # Beside a rule, the model speaks for the whole turn it was trained on; alone, it
-        # must find the code in the passage itself.
+        # The model judges whole turns: beside a rule, any sentence of the turn carries its
+        # probability; alone, it is shown once, on the sentence whose words weigh most.
         learned = max((m.confidence for m in matches if m.source == "learned" and (rules > 0 or m.note != IN_TURN)),
                       default=0.0)
         return combiner.confidence(rules, learned)
@@ -188,11 +188,17 @@ def _distinct(matches: list[Match]) -> list[Match]:
     for match in sorted(matches, key=lambda m: (m.rule, m.start, -m.confidence)):
         last = kept[-1] if kept else None
         if last is not None and last.rule == match.rule and match.start < last.end:
-            if (match.confidence, match.end - match.start) > (last.confidence, last.end - last.start):
-                kept[-1] = match  # the strongest, then the fullest, of overlapping evidence
+            if _weight(match) > _weight(last):
+                kept[-1] = match
             continue
         kept.append(match)
     return list({(m.rule, "" if m.once else m.words.lower()): m for m in kept}.values())
+
+
+def _weight(match: Match) -> tuple:
+    """Which of overlapping evidence to keep: the strongest, then what was found in the
+    passage itself rather than carried from its turn, then the fullest."""
+    return match.confidence, match.note != IN_TURN, match.end - match.start
 
 
 def code_corpus(corpus: Corpus, codebook: Codebook, **options) -> list[Coding]:

@@ -1,7 +1,7 @@
 """Fitting the semantic and learned coders to a gold set (what `qda calibrate` and
 `qda train` do): turn the gold's participant turns into training units, then calibrate
-thresholds or train classifiers, scoring held-out units sentence by sentence as the
-coders will code."""
+the semantic coder's thresholds (scoring units sentence by sentence, as it codes) or train
+the learned coder's classifiers on whole turns (as it codes)."""
 
 from __future__ import annotations
 
@@ -39,11 +39,8 @@ def train_on_turns(texts: list[str], labels: dict, documents: list[str], codeboo
     """A learned-coder model from coded turns, with per-code thresholds and kappa from
     5-fold cross-validation that holds out whole documents, and per-code combiners that
     weigh it against the rule and metaphor coders."""
-    nlp = qnlp.load()
-    sentences = [[s.text for s in doc.sents if s.text.strip()] or [text]
-                 for text, doc in zip(texts, qnlp.lexical(nlp, texts))]
-    return train(texts, labels, codebook, embedder or Embedder(), groups=documents, sentences=sentences,
-                 rules=rule_confidence(texts, codebook, nlp))
+    return train(texts, labels, codebook, embedder or Embedder(), groups=documents,
+                 rules=rule_confidence(texts, codebook, qnlp.load()))
 
 
 def rule_confidence(texts: list[str], codebook: Codebook, nlp) -> dict[str, np.ndarray]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -71,6 +73,9 @@ def test_calibration_and_training_on_gold(book, embedder, tmp_path):
     smaller = type(book)(name="other", codes={k: v for k, v in book.codes.items() if k != "drift"})
     with pytest.raises(ModelError, match="codes differ"):
         load_model(tmp_path / "ccin.model", smaller)
+    (tmp_path / "old.model").write_bytes(pickle.dumps({"format": "qda-learned-1", "model": model}))
+    with pytest.raises(ModelError, match="another version of qda.*train it again"):
+        load_model(tmp_path / "old.model", book)
     (tmp_path / "junk.model").write_bytes(b"not a model")
     with pytest.raises(ModelError, match="not a learned-coder model"):
         load_model(tmp_path / "junk.model", book)

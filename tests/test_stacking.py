@@ -1,12 +1,13 @@
 """Weighing the rules against the learned coder (qda.coders.stacking) and how AutoCoder
-uses a model's combiners: a low probability vetoes a rule's coding, the model's own
-finding must stand on its sentence, and a probability from elsewhere in the turn backs a
-rule."""
+uses a model's combiners: a low probability vetoes a rule's coding, the model judges whole
+turns and shows its own finding once, on the sentence whose words weigh most, and a turn's
+probability backs a rule in any of its sentences."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import sparse
 
 from qda.coders.learned import LearnedModel
 from qda.coders.stacking import Combiner, fit_combiner
@@ -17,24 +18,35 @@ from test_rule_coder import book
 TRUSTING = Combiner(weights=(0.0, 20.0, 0.0, 10.0), bias=-19.0, cutoff=0.5)
 
 
+SCORES = {"sure": 0.99, "likely": 0.6, "doubtful": 0.05}
+
+
 class Scripted(LearnedModel):
-    """A model whose probability for a sentence is scripted by a word in it."""
+    """A model whose probability for a text is scripted by a word in it, and whose only
+    weighing words are those."""
+
+    terms = np.array(list(SCORES))
 
     def __init__(self, combiners):
         super().__init__("test", "", None, {"a": None}, combiners=combiners)
+        self.seen: list[str] = []
 
     def probabilities(self, texts, embedder):
-        score = {"sure": 0.99, "likely": 0.6, "doubtful": 0.05}
-        return {"a": np.array([max([v for k, v in score.items() if k in t.lower()] or [0.2]) for t in texts])}
+        self.seen.extend(texts)
+        return {"a": np.array([max([v for k, v in SCORES.items() if k in t.lower()] or [0.2]) for t in texts])}
+
+    def word_weights(self, code, texts):
+        return sparse.csr_matrix([[float(word in t.lower()) for word in SCORES] for t in texts])
 
 
 @pytest.fixture
 def stacked(code_lines):
     codebook = book("- id: a.cue\n  phrases: [written agreement]")
 
-    def run(*lines, combiners=None):
+    def run(*lines, combiners=None, **options):
         model = Scripted({"a": TRUSTING} if combiners is None else combiners)
-        _, codings = code_lines(codebook, *lines, coders=("rules", "learned"), learned_model=model)
+        run.document, codings = code_lines(codebook, *lines, coders=("rules", "learned"), learned_model=model, **options)
+        run.seen = model.seen
         return codings
 
     return run
@@ -63,14 +75,21 @@ def test_a_doubtful_model_vetoes_the_rule(stacked):
     assert not stacked("Kelly: The written agreement was doubtful.")
 
 
-def test_the_model_backs_a_rule_from_elsewhere_in_the_turn(stacked):
+def test_the_turns_probability_backs_a_rule_in_another_sentence(stacked):
     codings = stacked("Kelly: We had a written agreement. I think it was likely to help.")
-    assert [c.evidence for c in codings] == ['"p=0.60" [learned.a, best in its turn]; "written agreement" [a.cue]']
+    assert [c.evidence for c in codings] == ['"p=0.60" [learned.a, its turn]; "written agreement" [a.cue]']
 
 
-def test_the_models_own_finding_must_stand_on_its_sentence(stacked):
-    codings = stacked("Kelly: I was sure of it. It rained all day.")
-    assert [c.evidence for c in codings] == ['"p=0.99" [learned.a]']
+def test_the_model_judges_the_whole_turn_and_codes_it_once(stacked):
+    codings = stacked("Kelly: It rained all day. I was sure of it. We went home.")
+    assert stacked.seen == ["It rained all day. I was sure of it. We went home."]
+    assert [(stacked.document.text[c.start:c.end], c.evidence) for c in codings] == [
+        ("I was sure of it.", '"p=0.99" [learned.a, its turn; weighing most here: sure]')]
+
+
+def test_a_whole_turn_unit_shows_the_models_weightiest_words(stacked):
+    codings = stacked("Kelly: It rained all day. I was sure of it.", unit="turn")
+    assert [c.evidence for c in codings] == ['"p=0.99" [learned.a, its turn; weighing most here: sure]']
 
 
 def test_without_combiners_the_model_adds_evidence_by_noisy_or(stacked):

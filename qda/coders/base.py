@@ -10,9 +10,10 @@ from spacy.tokens import Span
 NEGATORS = frozenset(
     {"not", "n't", "never", "no", "nobody", "nothing", "neither", "nor", "without", "none", "hardly", "cannot"}
 )
-# The note on a learned probability taken from the best sentence of a turn (the learned
-# coder's; here so that AutoCoder can read it without importing that coder).
-IN_TURN = "best in its turn"
+# The note on a learned probability, judged on the whole turn, given to a sentence other
+# than the one whose words weigh most for the code (the learned coder's; here so that
+# AutoCoder can read it without importing that coder): it may back a rule, not stand alone.
+IN_TURN = "its turn"
 _NEGATION_WINDOW = 3
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "-", "--", "(", ")", "?", "!", "."})
 

@@ -2,9 +2,13 @@
 
 Features are a sentence embedding (qda.embeddings) beside TF-IDF word and bigram
 weights: embeddings carry meaning across wordings, TF-IDF the study's own vocabulary.
-One logistic regression per code (class-balanced: most units carry no code). A model is
-saved with the codebook version it was trained on; loading it against different codes
-is refused, since its outputs would name codes that no longer mean the same.
+One logistic regression per code (class-balanced: most units carry no code). People code
+turns, so the model is trained on turns and judges whole turns: scored sentence by
+sentence it saw too little of the talk (a sentence's best probability overstates a turn
+that only touches a code, and misses a code the turn builds up across sentences). Its
+coding is shown on the sentence whose words weigh most for the code. A model is saved
+with the codebook version it was trained on; loading it against different codes is
+refused, since its outputs would name codes that no longer mean the same.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +29,8 @@ from ..errors import ModelError, QdaError
 from .base import IN_TURN, Match
 from .stacking import Combiner, fit_combiner
 
-FORMAT = "qda-learned-1"
+# 2: models judge whole turns; thresholds and combiners of format 1 were fitted to sentences
+FORMAT = "qda-learned-2"
 
 
 def codebook_signature(codebook: Codebook) -> str:
@@ -53,6 +59,16 @@ class LearnedModel:
         X = self.features(texts, embedder)
         return {code: model.predict_proba(X)[:, 1] for code, model in self.classifiers.items()}
 
+    def word_weights(self, code: str, texts: list[str]) -> sparse.csr_matrix:
+        """Each text's words and bigrams weighted by how far they push `code` in the
+        model (TF-IDF value times coefficient): what shows a reviewer why it coded."""
+        coefficients = self.classifiers[code].coef_[0][-len(self.vectorizer.vocabulary_):]
+        return sparse.csr_matrix(self.vectorizer.transform(texts).multiply(coefficients))
+
+    @cached_property
+    def terms(self) -> np.ndarray:
+        return self.vectorizer.get_feature_names_out()
+
     def save(self, path: str | Path) -> None:
         from ..writers import atomic_write
 
@@ -60,35 +76,28 @@ class LearnedModel:
 
 
 def train(texts: list[str], labels: dict[str, np.ndarray], codebook: Codebook, embedder: Embedder,
-          groups: list[str] | None = None, folds: int = 5, sentences: list[list[str]] | None = None,
-          rules: dict[str, np.ndarray] | None = None) -> LearnedModel:
+          groups: list[str] | None = None, folds: int = 5, rules: dict[str, np.ndarray] | None = None) -> LearnedModel:
     """Fit one classifier per code with at least 3 positive units. With `groups`
     (documents), cross-validate with whole documents held out per fold: the held-out
     probabilities choose each code's threshold (best F1) and give its kappa there. With
-    `sentences` (each unit's sentences), the held-out units are scored as the coder will
-    score them, sentence by sentence (a unit is coded if any sentence reaches the
-    threshold), so thresholds fit sentence-level coding. With `rules` (per code, each
-    unit's strongest rule confidence) as well, each code also gets a combiner fitted on
-    those held-out probabilities (qda.coders.stacking)."""
+    `rules` (per code, each unit's strongest rule confidence) as well, each code also gets
+    a combiner fitted on those held-out probabilities (qda.coders.stacking)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, stop_words="english")
+    # No stop-word list: English lists drop "up", "down", "not", "never", "we" and "them",
+    # which carry the codes here (a step up, "not at them"); IDF weighs common words down.
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
     vectorizer.fit(texts)
     model = LearnedModel(f"{codebook.name} v{codebook.version}", codebook_signature(codebook), vectorizer, {},
                          trained_on=len(texts))
     X = model.features(texts, embedder)
-    scored = None
-    if groups is not None and sentences is not None:
-        owners = np.array([k for k, parts in enumerate(sentences) for _ in parts])
-        flat = [part for parts in sentences for part in parts]
-        scored = (model.features(flat, embedder), owners)
     for code in codebook.codes:
         y = labels.get(code, np.zeros(len(texts), dtype=bool)).astype(int)
         if y.sum() < 3:
             continue
         model.classifiers[code] = _classifier().fit(X, y)
         if groups is not None:
-            held_out = _cross_validate(X, y, np.array(groups), folds, scored)
+            held_out = _cross_validate(X, y, np.array(groups), folds)
             model.thresholds[code], model.cv_kappa[code] = _best_threshold(y, held_out)
             if rules is not None:
                 model.combiners[code] = fit_combiner(rules[code], held_out, y, np.array(groups), folds)
@@ -103,22 +112,15 @@ def _classifier():
     return LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000)
 
 
-def _cross_validate(X, y: np.ndarray, groups: np.ndarray, folds: int, scored=None) -> np.ndarray:
-    """Each unit's probability from a classifier that did not see its document; `scored`
-    = (sentence features, owning unit) to score held-out units by their best sentence."""
+def _cross_validate(X, y: np.ndarray, groups: np.ndarray, folds: int) -> np.ndarray:
+    """Each unit's probability from a classifier that did not see its document."""
     from sklearn.model_selection import GroupKFold
 
     probability = np.zeros(len(y))
     for train_rows, test_rows in GroupKFold(n_splits=min(folds, len(set(groups)))).split(X, y, groups):
         if y[train_rows].sum() == 0:
             continue
-        classifier = _classifier().fit(X[train_rows], y[train_rows])
-        if scored is None:
-            probability[test_rows] = classifier.predict_proba(X[test_rows])[:, 1]
-        else:
-            features, owners = scored
-            rows = np.nonzero(np.isin(owners, test_rows))[0]
-            np.maximum.at(probability, owners[rows], classifier.predict_proba(features[rows])[:, 1])
+        probability[test_rows] = _classifier().fit(X[train_rows], y[train_rows]).predict_proba(X[test_rows])[:, 1]
     return probability
 
 
@@ -136,10 +138,12 @@ def load_model(path: str | Path, codebook: Codebook) -> LearnedModel:
         data = pickle.loads(Path(path).read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
         raise ModelError(f"{path}: not a learned-coder model written by `qda train` ({exc})") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+    if not isinstance(data, dict) or not str(data.get("format", "")).startswith("qda-learned-"):
         raise ModelError(f"{path}: not a learned-coder model written by `qda train`")
+    if data["format"] != FORMAT:
+        raise ModelError(f"{path} was written by another version of qda ({data['format']}, this one reads "
+                         f"{FORMAT}); train it again with `qda train`")
     model = data["model"]
-    model.__dict__.setdefault("combiners", {})  # models saved before stacking existed
     if model.signature != codebook_signature(codebook):
         raise ModelError(f"{path} was trained on codebook {model.codebook}, whose codes differ from "
                          f"{codebook.path or codebook.name}; train it again with `qda train`")
@@ -147,9 +151,11 @@ def load_model(path: str | Path, codebook: Codebook) -> LearnedModel:
 
 
 class LearnedCoder:
-    """Proposes a code where its probability reaches the code's threshold; with
-    `every=True` (when its model's combiners weigh it against the rules) it reports every
-    probability, since a low one is evidence against a rule's coding too."""
+    """Proposes a code for a turn whose probability reaches the code's threshold, on the
+    turn's sentence whose words weigh most for it. With `every=True` (when its model's
+    combiners weigh it against the rules) it reports every turn's probability, on every
+    sentence, since a low one is evidence against a rule's coding too; only the weightiest
+    sentence's may stand without a rule (the others are marked IN_TURN)."""
 
     source = "learned"
 
@@ -162,24 +168,31 @@ class LearnedCoder:
         return False
 
     def find(self, sentences: list[Span], words, parses: dict[int, Doc]) -> list[tuple[int, Match]]:
-        if not sentences:
+        turns: dict[int, list[int]] = {}  # a turn's sentences share its Doc
+        for i, sentence in enumerate(sentences):
+            turns.setdefault(id(sentence.doc), []).append(i)
+        if not turns:
             return []
+        members = list(turns.values())
         texts = [s.text for s in sentences]
         found = []
-        for code, p in self.model.probabilities(texts, self.embedder).items():
-            for i in np.nonzero(p >= (0.0 if self.every else self.model.thresholds.get(code, 0.5)))[0]:
-                found.append((int(i), Match(code, 0, len(texts[i]), f"learned.{code}", f"p={p[i]:.2f}",
-                                            float(p[i]), self.source)))
-            if self.every:
-                found.extend(self._in_turn(sentences, code, p))
+        for code, p in self.model.probabilities([sentences[m[0]].doc.text for m in members], self.embedder).items():
+            weights = self.model.word_weights(code, texts)
+            weight = np.asarray(weights.sum(axis=1)).ravel()
+            threshold = 0.0 if self.every else self.model.thresholds.get(code, 0.5)
+            for k in np.nonzero(p >= threshold)[0]:
+                probability = float(p[k])
+                best = max(members[k], key=lambda i: (weight[i], len(texts[i])))
+                if self.every:
+                    found.extend((i, Match(code, 0, len(texts[i]), f"learned.{code}", f"p={probability:.2f}",
+                                           probability, self.source, note=IN_TURN))
+                                 for i in members[k] if i != best)
+                cues = self._cues(weights.getrow(best))
+                note = f"{IN_TURN}; weighing most here: {', '.join(cues)}" if cues else f"{IN_TURN}; weighing most here"
+                found.append((best, Match(code, 0, len(texts[best]), f"learned.{code}", f"p={probability:.2f}",
+                                          probability, self.source, note=note)))
         return found
 
-    def _in_turn(self, sentences: list[Span], code: str, p: np.ndarray) -> list[tuple[int, Match]]:
-        """The model was trained on whole turns: a rule's finding in one sentence is weighed
-        against the best sentence of its turn (a combiner uses this only beside a rule)."""
-        best: dict[int, float] = {}
-        for i, sentence in enumerate(sentences):  # a turn's sentences share its Doc
-            best[id(sentence.doc)] = max(best.get(id(sentence.doc), 0.0), float(p[i]))
-        return [(i, Match(code, 0, len(sentence.text), f"learned.{code}", f"p={best[id(sentence.doc)]:.2f}",
-                          best[id(sentence.doc)], self.source, note=IN_TURN))
-                for i, sentence in enumerate(sentences) if best[id(sentence.doc)] > p[i]]
+    def _cues(self, row: sparse.csr_matrix, most: int = 3) -> list[str]:
+        order = np.argsort(-row.data)[:most]
+        return [str(self.model.terms[row.indices[j]]) for j in order if row.data[j] > 0]
