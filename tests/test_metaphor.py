@@ -51,10 +51,17 @@ FIGURATIVE = [
     "The long-term neglect cases just sink.",
     "It was for the ones that sit just underneath a conference.",
     "The review showed things sliding, and we went up to conference within a fortnight.",
+    # a pointer after a position word, cases left at the bottom, a case sinking under the rest
+    "And then underneath that there was this great pile of CiN.",
+    "The cases that used to just drift along at the bottom have got a shape now.",
+    "I'd have opened it as CiN, and then it would have slowly sunk under everything else.",
 ]
 
 LITERAL = [
     "He fell over or under the fence, I never saw which.",
+    "They came up through the baby cases, the proper CP stuff as they'd see it.",
+    "He was under that tree all day, waiting for the CP team.",
+    "The boat sank under the weight of the CP files.",
     "That's what it comes down to, in the end.",
     "She took one step down the stairs and stopped.",
     "I drove down to the office after the visit.",

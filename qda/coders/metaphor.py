@@ -107,6 +107,7 @@ class MetaphorCoder:
         self._context, self._motion, self._cases = hashed(_CONTEXT), hashed(MOTION_VERBS), hashed(CASE_PRONOUNS)
         self._child_in_need = hashed({"child", "need"})
         self._moves, self._vertical, self._case = hashed(DIRECTIONS | LEVELS), hashed(VERTICAL_VERBS), hashed({"case"})
+        self._ends = hashed(ENDS)
 
     def needs_parse(self, words: set[int]) -> bool:
         """Parse only sentences with a candidate word and something it could be about: a
@@ -123,7 +124,7 @@ class MetaphorCoder:
         # floor" need no parse.
         moving = not words.isdisjoint(self._moves) and not words.isdisjoint(self._motion)
         return (moving and not words.isdisjoint(self._cases)) or (
-            not words.isdisjoint(self._vertical) and not words.isdisjoint(self._case))
+            not words.isdisjoint(self._vertical | self._ends) and not words.isdisjoint(self._case))
 
     def find(self, sentences: list[Span], words: list[set[int]], parses: dict[int, Doc]) -> list[tuple[int, Match]]:
         found: list[tuple[int, Match]] = []
@@ -152,7 +153,7 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
     if lemma in DIRECTIONS:
         return _judge_direction(token)
     if lemma in POSITIONS:
-        for target in _position_objects(token):
+        for target in _position_objects(token) or _pointer_after(token):
             if lemma in ("under", "over") and target.lemma_ in FILED_UNDER:
                 continue
             if lemma == "over" and target.lemma_ in CROSSED:
@@ -180,6 +181,10 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
         subject = _subject(token)
         if subject is not None and subject.lemma_ == "case":
             return "metaphor.vertical", [subject, token], 0.8  # "the neglect cases just sink"
+        under = next((c for c in token.children if c.lower_ in ("under", "beneath") and c.dep_ == "prep"), None)
+        buried = _object_of(under) if under is not None else None
+        if buried is not None and buried.lower_ in ("everything", "rest"):
+            return "metaphor.vertical", [token, under, buried], 0.8  # "it sank under everything else"
         return None
     if token.lower_ in RUNGS and token.pos_ == "NOUN":  # (lemmatised "ring" by the lookup)
         return "metaphor.rung", [token], 0.85
@@ -188,6 +193,13 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
     if lemma in ENDS:
         return _judge_end(token)
     return None
+
+
+def _pointer_after(token: Token) -> list[Token]:
+    """"underneath that there was...": a pointer right after a position word, which the
+    parser hung elsewhere (as a conjunction's "that")."""
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return [following] if following is not None and following.lower_ in POINTERS else []
 
 
 def _named_in_sentence(token: Token, other: Token) -> Token | None:
@@ -216,10 +228,15 @@ def _judge_end(token: Token) -> tuple[str, list[Token], float] | None:
     preposition = token.head if token.dep_ == "pobj" and token.head.lower_ in ("to", "at") else None
     if preposition is not None:
         holder = preposition.head
+        while holder.dep_ == "prep" and holder.head is not holder:
+            holder = holder.head  # "drift along at the bottom"
         around = [holder, *(c for c in holder.children if c.dep_ in ("nsubj", "nsubjpass", "dobj"))]
         domain = next((t for t in around if _is_domain(t)), None)
         if domain is not None:
             return "metaphor.end", [domain, preposition, token], 0.8
+        subject = _antecedent(_subject(holder))
+        if subject is not None and subject.lemma_ == "case":
+            return "metaphor.end", [subject, preposition, token], 0.8  # "cases ... left at the bottom"
     return None
 
 
@@ -238,6 +255,8 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
     verb = token.head if token.dep_ != "ROOT" else token
     targets = _targets(token, verb)
     domain = [t for t in targets if _is_domain(t)]
+    if verb.lemma_ == "come" and token.lower_ == "up" and any(c.lower_ == "through" for c in (*verb.children, *token.children)):
+        return None  # "they came up through the CP teams": a career's route, not a case's move
     if domain:  # even coordinated: "up a rung and down a rung"
         return "metaphor.direction", [verb, token, domain[0]], 0.95
     if _up_and_down(token):
@@ -288,6 +307,13 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
             if target is not None and _is_domain(target):
                 return "metaphor.level", [token, child, target], 0.9
     return None
+
+
+def _antecedent(pronoun: Token | None) -> Token | None:
+    """The noun a relative pronoun stands for ("the cases that drift"), else the word itself."""
+    if pronoun is not None and pronoun.lower_ in ("that", "which", "who") and pronoun.head.dep_ == "relcl":
+        return pronoun.head.head
+    return pronoun
 
 
 def _subject(verb: Token) -> Token | None:
