@@ -62,12 +62,15 @@ class LearnedModel:
     def word_weights(self, code: str, texts: list[str]) -> sparse.csr_matrix:
         """Each text's words and bigrams weighted by how far they push `code` in the
         model (TF-IDF value times coefficient): what shows a reviewer why it coded."""
-        coefficients = self.classifiers[code].coef_[0][-len(self.vectorizer.vocabulary_):]
+        coefficients = self.classifiers[code].coef_[0][-len(self.terms):]
         return sparse.csr_matrix(self.vectorizer.transform(texts).multiply(coefficients))
 
     @cached_property
     def terms(self) -> np.ndarray:
-        return self.vectorizer.get_feature_names_out()
+        """The name of each word and bigram weight; "" for character n-grams, which weigh
+        but mean nothing to a reader."""
+        return np.array([name.removeprefix("words__") if name.startswith("words__") else ""
+                         for name in self.vectorizer.get_feature_names_out()], dtype=object)
 
     def save(self, path: str | Path) -> None:
         from ..writers import atomic_write
@@ -82,12 +85,7 @@ def train(texts: list[str], labels: dict[str, np.ndarray], codebook: Codebook, e
     probabilities choose each code's threshold (best F1) and give its kappa there. With
     `rules` (per code, each unit's strongest rule confidence) as well, each code also gets
     a combiner fitted on those held-out probabilities (qda.coders.stacking)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    # No stop-word list: English lists drop "up", "down", "not", "never", "we" and "them",
-    # which carry the codes here (a step up, "not at them"); IDF weighs common words down.
-    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-    vectorizer.fit(texts)
+    vectorizer = _vectorizer().fit(texts)
     model = LearnedModel(f"{codebook.name} v{codebook.version}", codebook_signature(codebook), vectorizer, {},
                          trained_on=len(texts))
     X = model.features(texts, embedder)
@@ -104,6 +102,21 @@ def train(texts: list[str], labels: dict[str, np.ndarray], codebook: Codebook, e
     if not model.classifiers:
         raise QdaError("no code has 3 or more coded units to learn from; code more first")
     return model
+
+
+def _vectorizer():
+    """Word and bigram weights beside character 3-5-grams, which carry a word's family
+    across its forms and misspellings ("escalat", "safeguard") where a lemma list would
+    have to be written. No stop-word list: English lists drop "up", "down", "not", "never"
+    and "them", which carry the codes here (a step up, "not at them"); IDF weighs common
+    words down."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
+    return FeatureUnion([
+        ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)),
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=3, sublinear_tf=True)),
+    ])
 
 
 def _classifier():
@@ -194,5 +207,5 @@ class LearnedCoder:
         return found
 
     def _cues(self, row: sparse.csr_matrix, most: int = 3) -> list[str]:
-        order = np.argsort(-row.data)[:most]
-        return [str(self.model.terms[row.indices[j]]) for j in order if row.data[j] > 0]
+        order = np.argsort(-row.data)
+        return [term for j in order if row.data[j] > 0 and (term := str(self.model.terms[row.indices[j]]))][:most]
