@@ -1,7 +1,8 @@
 """The learned coder: per-code classifiers trained on what people coded.
 
-Features are a sentence embedding (qda.embeddings) beside TF-IDF word and bigram
-weights: embeddings carry meaning across wordings, TF-IDF the study's own vocabulary.
+Features are the turn's sentence embedding (qda.embeddings) beside TF-IDF weights of
+its words, bigrams and character n-grams: embeddings carry meaning across wordings,
+TF-IDF the study's own vocabulary.
 One logistic regression per code (class-balanced: most units carry no code). People code
 turns, so the model is trained on turns and judges whole turns: scored sentence by
 sentence it saw too little of the talk (a sentence's best probability overstates a turn
@@ -60,8 +61,9 @@ class LearnedModel:
         return {code: model.predict_proba(X)[:, 1] for code, model in self.classifiers.items()}
 
     def word_weights(self, code: str, texts: list[str]) -> sparse.csr_matrix:
-        """Each text's words and bigrams weighted by how far they push `code` in the
-        model (TF-IDF value times coefficient): what shows a reviewer why it coded."""
+        """Each text's words, bigrams and character n-grams weighted by how far they push
+        `code` in the model (TF-IDF value times coefficient): what shows a reviewer why it
+        coded."""
         coefficients = self.classifiers[code].coef_[0][-len(self.terms):]
         return sparse.csr_matrix(self.vectorizer.transform(texts).multiply(coefficients))
 
@@ -200,8 +202,8 @@ class LearnedCoder:
                     found.extend((i, Match(code, 0, len(texts[i]), f"learned.{code}", f"p={probability:.2f}",
                                            probability, self.source, note=IN_TURN))
                                  for i in members[k] if i != best)
-                cues = self._cues(weights.getrow(best))
-                note = f"{IN_TURN}; weighing most here: {', '.join(cues)}" if cues else f"{IN_TURN}; weighing most here"
+                cues = ", ".join(self._cues(weights.getrow(best)))
+                note = f"{IN_TURN}; weighing most here" + (f": {cues}" if cues else "")
                 found.append((best, Match(code, 0, len(texts[best]), f"learned.{code}", f"p={probability:.2f}",
                                           probability, self.source, note=note)))
         return found

@@ -106,8 +106,7 @@ class MetaphorCoder:
         self._candidates, self._always = hashed(CANDIDATES), hashed(ALWAYS_FIGURATIVE)
         self._context, self._motion, self._cases = hashed(_CONTEXT), hashed(MOTION_VERBS), hashed(CASE_PRONOUNS)
         self._child_in_need = hashed({"child", "need"})
-        self._moves, self._vertical, self._case = hashed(DIRECTIONS | LEVELS), hashed(VERTICAL_VERBS), hashed({"case"})
-        self._ends = hashed(ENDS)
+        self._moves, self._placed, self._case = hashed(DIRECTIONS | LEVELS), hashed(VERTICAL_VERBS | ENDS), hashed({"case"})
 
     def needs_parse(self, words: set[int]) -> bool:
         """Parse only sentences with a candidate word and something it could be about: a
@@ -120,11 +119,11 @@ class MetaphorCoder:
         if self._child_in_need <= words:
             return True  # "down to plain child in need", spelled out
         # Without those, only a case or situation moving up, down or higher ("it came back down")
-        # or cases sinking can be figurative: "it fell over" or "they all went to the top
-        # floor" need no parse.
+        # or cases sinking or left at the bottom can be figurative: "it fell over" or "they
+        # all went to the top floor" need no parse.
         moving = not words.isdisjoint(self._moves) and not words.isdisjoint(self._motion)
         return (moving and not words.isdisjoint(self._cases)) or (
-            not words.isdisjoint(self._vertical | self._ends) and not words.isdisjoint(self._case))
+            not words.isdisjoint(self._placed) and not words.isdisjoint(self._case))
 
     def find(self, sentences: list[Span], words: list[set[int]], parses: dict[int, Doc]) -> list[tuple[int, Match]]:
         found: list[tuple[int, Match]] = []
