@@ -60,12 +60,13 @@ class LearnedModel:
         X = self.features(texts, embedder)
         return {code: model.predict_proba(X)[:, 1] for code, model in self.classifiers.items()}
 
-    def word_weights(self, code: str, texts: list[str]) -> sparse.csr_matrix:
-        """Each text's words, bigrams and character n-grams weighted by how far they push
-        `code` in the model (TF-IDF value times coefficient): what shows a reviewer why it
-        coded."""
-        coefficients = self.classifiers[code].coef_[0][-len(self.terms):]
-        return sparse.csr_matrix(self.vectorizer.transform(texts).multiply(coefficients))
+    def word_weights(self, texts: list[str]) -> dict[str, sparse.csr_matrix]:
+        """Per code, each text's words, bigrams and character n-grams weighted by how far
+        they push the code in the model (TF-IDF value times coefficient): what shows a
+        reviewer why it coded. The texts are vectorised once for all codes."""
+        tfidf = self.vectorizer.transform(texts)
+        return {code: sparse.csr_matrix(tfidf.multiply(model.coef_[0][-len(self.terms):]))
+                for code, model in self.classifiers.items()}
 
     @cached_property
     def terms(self) -> np.ndarray:
@@ -191,8 +192,9 @@ class LearnedCoder:
         members = list(turns.values())
         texts = [s.text for s in sentences]
         found = []
+        word_weights = self.model.word_weights(texts)
         for code, p in self.model.probabilities([sentences[m[0]].doc.text for m in members], self.embedder).items():
-            weights = self.model.word_weights(code, texts)
+            weights = word_weights[code]
             weight = np.asarray(weights.sum(axis=1)).ravel()
             threshold = 0.0 if self.every else self.model.thresholds.get(code, 0.5)
             for k in np.nonzero(p >= threshold)[0]:
