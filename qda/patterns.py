@@ -89,7 +89,8 @@ def _yaml_booleans(value: Any) -> str:
         for attr in _WORD_ATTRS:
             spec = token.get(attr) if isinstance(token, dict) else None
             values = spec.get("IN", []) if isinstance(spec, dict) else [spec]
-            if any(isinstance(v, bool) for v in values):
+            # (a malformed IN, `IN: 3`, is spaCy's validation's to report)
+            if any(isinstance(v, bool) for v in (values if isinstance(values, list) else [values])):
                 return f"token {i + 1}, {attr}"
     return ""
 

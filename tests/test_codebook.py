@@ -577,6 +577,18 @@ def test_invalid_pattern_message_names_the_attribute():
     assert "FOO" in problem.message
 
 
+def test_an_in_that_is_not_a_list_is_a_problem_not_a_crash():
+    problem = only_problem("""
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.r
+                pattern: [{LEMMA: {IN: 3}}]
+    """)
+    assert problem.field.endswith("pattern") and "IN" in problem.message and "list" in problem.message
+
+
 def test_empty_code_entry_is_a_problem():
     problem = only_problem("""
         codes:
