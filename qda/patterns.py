@@ -7,6 +7,7 @@ must have, so a sentence lacking them is skipped without parsing.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -40,6 +41,11 @@ def check(kind: str, value: Any) -> str | None:
         return "every phrase must be non-empty text" if bad else None
     if not isinstance(value, list) or not value or not all(isinstance(t, dict) for t in value):
         return "must be a non-empty list of token mappings, e.g. [{LEMMA: step}, {LOWER: down}]"
+    if kind == "dependency":
+        # spaCy's own validation fails with an AttributeError on these
+        shapeless = next((i for i, node in enumerate(value) if not isinstance(node.get("RIGHT_ATTRS", {}), dict)), None)
+        if shapeless is not None:
+            return f"node {shapeless + 1}: RIGHT_ATTRS must be a mapping of token attributes, e.g. {{LEMMA: step}}"
     unquoted = _yaml_booleans(value)
     if unquoted:
         return (f"has true/false where a word was meant ({unquoted}); YAML reads bare on, off, "
@@ -52,7 +58,7 @@ def check(kind: str, value: Any) -> str | None:
             Matcher(_vocab(), validate=True).add("check", [normalise(kind, value)])
         else:
             DependencyMatcher(_vocab(), validate=True).add("check", [normalise(kind, value)])
-    except (MatchPatternError, ValueError, KeyError, TypeError) as exc:
+    except (MatchPatternError, ValueError, KeyError, TypeError, re.error) as exc:  # re: a bad REGEX value
         detail = " ".join(str(exc).split())
         return f"is not a valid spaCy {'token' if kind == 'pattern' else 'dependency'} pattern: {detail}"
     return None

@@ -589,6 +589,30 @@ def test_an_in_that_is_not_a_list_is_a_problem_not_a_crash():
     assert problem.field.endswith("pattern") and "IN" in problem.message and "list" in problem.message
 
 
+def test_right_attrs_that_are_not_a_mapping_are_a_problem_not_a_crash():
+    problem = only_problem("""
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.r
+                dependency: [{RIGHT_ID: x, RIGHT_ATTRS: 3}]
+    """)
+    assert problem.field.endswith("dependency") and "RIGHT_ATTRS" in problem.message
+
+
+def test_a_regex_that_does_not_compile_is_a_problem_not_a_crash():
+    problem = only_problem("""
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.r
+                pattern: [{LOWER: {REGEX: "("}}]
+    """)
+    assert problem.field.endswith("pattern") and "unterminated" in problem.message
+
+
 def test_empty_code_entry_is_a_problem():
     problem = only_problem("""
         codes:
