@@ -577,40 +577,21 @@ def test_invalid_pattern_message_names_the_attribute():
     assert "FOO" in problem.message
 
 
-def test_an_in_that_is_not_a_list_is_a_problem_not_a_crash():
-    problem = only_problem("""
+@pytest.mark.parametrize("kind, rule, said", [
+    ("pattern", "[{LEMMA: {IN: 3}}]", ["IN", "list"]),  # an IN that is not a list
+    ("dependency", "[{RIGHT_ID: x, RIGHT_ATTRS: 3}]", ["RIGHT_ATTRS"]),  # attributes that are not a mapping
+    ("pattern", '[{LOWER: {REGEX: "("}}]', ["unterminated"]),  # a regular expression that does not compile
+])
+def test_a_malformed_pattern_is_a_problem_not_a_crash(kind, rule, said):
+    problem = only_problem(f"""
         codes:
           - id: a
             name: A
             rules:
               - id: a.r
-                pattern: [{LEMMA: {IN: 3}}]
+                {kind}: {rule}
     """)
-    assert problem.field.endswith("pattern") and "IN" in problem.message and "list" in problem.message
-
-
-def test_right_attrs_that_are_not_a_mapping_are_a_problem_not_a_crash():
-    problem = only_problem("""
-        codes:
-          - id: a
-            name: A
-            rules:
-              - id: a.r
-                dependency: [{RIGHT_ID: x, RIGHT_ATTRS: 3}]
-    """)
-    assert problem.field.endswith("dependency") and "RIGHT_ATTRS" in problem.message
-
-
-def test_a_regex_that_does_not_compile_is_a_problem_not_a_crash():
-    problem = only_problem("""
-        codes:
-          - id: a
-            name: A
-            rules:
-              - id: a.r
-                pattern: [{LOWER: {REGEX: "("}}]
-    """)
-    assert problem.field.endswith("pattern") and "unterminated" in problem.message
+    assert problem.field.endswith(kind) and all(word in problem.message for word in said)
 
 
 def test_empty_code_entry_is_a_problem():
