@@ -192,6 +192,15 @@ def test_front_matter_unclosed(tmp_path):
 # --- decoding -----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("name", "content"), [
+    ("header.csv", "speaker,text\n"),
+    ("front.txt", "---\nrole: manager\n---\n\n"),
+    ("cueless.vtt", "WEBVTT\n\n"),
+])
+def test_files_with_no_turns(tmp_path, name, content):
+    assert error_for(write(tmp_path, name, content)).reason.startswith("has no turns")
+
+
 @pytest.mark.parametrize("content", [b"", b"   \n\t\r\n", codecs.BOM_UTF8, codecs.BOM_UTF16_LE + " \n".encode("utf-16-le")])
 def test_empty_files(tmp_path, content):
     assert error_for(write(tmp_path, "empty.txt", content)).reason.startswith("file is empty")

@@ -78,6 +78,11 @@ def read_document(path: str | Path) -> Document:
     if not data:
         raise InputError(path, EMPTY)
     text, turns, attributes = _PARSERS[extension](data, path)
+    if not turns:
+        # A header, front matter or WEBVTT line alone: a table with no rows would look like
+        # a transcript that nothing in the codebook applies to.
+        raise InputError(path, "has no turns: nothing follows its header or front matter; "
+                               "add the talk, or leave the file out")
     return Document(
         id=document_id(path),
         name=path.name,
