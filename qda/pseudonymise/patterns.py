@@ -29,7 +29,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.regex import phrases, trie
-from qda.pseudonymise.words import GENERIC_ACRONYMS, NOT_IDENTIFYING, NUMBER_WORDS, TALK
+from qda.pseudonymise.words import GENERIC_ACRONYMS, NOT_IDENTIFYING, NUMBER_WORDS, ONES, TALK, TEENS, TENS
 
 # -- building blocks ---------------------------------------------------------------------
 
@@ -58,9 +58,9 @@ _ORDINAL_WORDS = [*_UNITS, *(f"{tens}{sep}{unit}" for tens in ("twenty", "thirty
                   *("tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
                     "nineteenth twentieth thirtieth").split()]
 _ORDINAL_WORD = "(?:" + trie(_ORDINAL_WORDS, ignore_case=True) + ")"
-_UNIT_WORDS = "(?:one|two|three|four|five|six|seven|eight|nine)"
-_SPOKEN_NUMBER = (rf"(?:{_UNIT_WORDS}|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
-                  rf"nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ]{_UNIT_WORDS})?)")
+_UNIT_WORDS = f"(?:{'|'.join(ONES)})"
+_UP_TO_NINETEEN = "|".join((*ONES, *TEENS))
+_SPOKEN_NUMBER = rf"(?:{_UP_TO_NINETEEN}|(?:{'|'.join(TENS)})(?:[- ]{_UNIT_WORDS})?)"
 # A year: "2013", "'13", "13" (after a month), "twenty thirteen", "two thousand and twelve".
 _YEAR = (rf"(?:,?[ \t]+(?:\d{{4}}|['’]\d{{2}}|\d{{2}}(?![\d:])(?![ \t]+[a-z])|"
          rf"(?:twenty|two thousand(?: and)?|nineteen)[ \t\-]+(?:oh[ \t\-]+)?{_SPOKEN_NUMBER})\b)")
@@ -113,8 +113,7 @@ _NOT_NAME = (r"(?!(?:The|A|An|And|But|So|Or|If|He|She|They|We|I|It|You|Me|Him|Us
 _NOT_NAME_AFTER_TITLE = (r"(?!(?:The|A|An|And|But|So|Or|If|He|She|They|We|I|It|You|His|Her|Their|Our|My|Your|"
                          r"This|That|There|Then|When|What|Who|Yes|No|Not|Oh|Well|Christmas|Practitioner|Manager|"
                          r"Worker|Officer|Lead|Assistant)\b)")
-_NUMBER_WORD = (r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-                r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|[a-z]+teen|newborn|[a-z]+ months?)")
+_NUMBER_WORD = rf"(?:\d{{1,2}}|{_UP_TO_NINETEEN}|twenty|[a-z]+teen|newborn|[a-z]+ months?)"
 
 _STREET_WORDS = phrases((
     "Road Rd Street St Lane Ln Avenue Ave Crescent Close Drive Way Grove Gardens Terrace Place Court Walk Row "
@@ -378,8 +377,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # "Aga, she likes to be called"
         r"|,[ \t]+(?:as[ \t]+)?(?:she|he)[ \t]+(?:likes|prefers|wants)[ \t]+to[ \t]+be[ \t]+called\b"
         rf"|,?[ \t]+(?:who['’]s|who[ \t]+is|who[ \t]+was|who[ \t]+turned|aged|age)[ \t]+{_NUMBER_WORD}\b"
-        r"|,[ \t]+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-        r"sixteen|seventeen|eighteen)(?=[,.;])"  # "Tyler, eleven, Hope, five"
+        rf"|,[ \t]+(?:{_UP_TO_NINETEEN})(?=[,.;])"  # "Tyler, eleven, Hope, five"
         rf"|[ \t]+\(\d{{1,2}}\)"
         # ... or a role after it: "Yvette, our Head of Service", "Olu, the social worker".
         rf"|,[ \t]+(?:(?:our|my|the|their|his|her|your)[ \t]+(?:new[ \t]+|old[ \t]+|own[ \t]+)?{_ROLE}"

@@ -83,11 +83,14 @@ _OTHER = (
 )
 #: Greetings, said before a name and never part of it ("Hello Hamid, thanks for coming").
 GREETINGS: frozenset[str] = frozenset("hello hi hiya hey morning thanks cheers bye goodbye".split())
+#: Numbers said as words, by the place they take in a spoken number ("twenty-one"), from
+#: which the pseudonymiser's number patterns are built.
+ONES: tuple[str, ...] = tuple("one two three four five six seven eight nine".split())
+TEENS: tuple[str, ...] = tuple("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())
+TENS: tuple[str, ...] = tuple("twenty thirty forty fifty sixty seventy eighty ninety".split())
 #: Numbers said as words: alone they name no one ("Fourteen, living with her nan"), though
 #: names hold them ("the Five Bells", "Six Town Housing").
-NUMBER_WORDS: frozenset[str] = frozenset((
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred").split())
+NUMBER_WORDS: frozenset[str] = frozenset((*ONES, *TEENS, *TENS, "hundred"))
 #: Countries: they name no one, but a girl may be called Mali, Jordan or India.
 COUNTRIES: frozenset[str] = frozenset(_COUNTRIES.split())
 #: Months, weekdays and holidays.
