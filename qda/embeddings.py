@@ -59,6 +59,21 @@ def cache_dir() -> Path:
     return base
 
 
+@lru_cache(maxsize=4)
+def fingerprint(path: str) -> str:
+    """What identifies a model wherever its folder lies: a hash of its configuration and
+    weights. A learned coder records it, since its classifiers read one model's vectors
+    and another model's (even of the same width) would be read as noise."""
+    digest = hashlib.sha256()
+    folder = Path(path)
+    for file in sorted(folder.glob("*.json")) + sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin")):
+        digest.update(file.name.encode())
+        with file.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    return digest.hexdigest()[:16]
+
+
 class Embedder:
     """Texts -> unit-length vectors (rows), cached on disk by model and text hash."""
 
@@ -82,6 +97,10 @@ class Embedder:
         if not keys:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.vstack([found[k] for k in keys])
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(str(self.path))
 
     @property
     def dimension(self) -> int:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from qda import ModelError, QdaError, load_codebook, read_corpus
-from qda.coders.learned import load_model
+from qda.coders.learned import LearnedCoder, load_model
 from qda.coders.semantic import SemanticCoder
 from qda.coding import AutoCoder
 from qda.embeddings import Embedder
@@ -76,6 +76,16 @@ def test_calibration_and_training_on_gold(book, embedder, tmp_path):
     (tmp_path / "old.model").write_bytes(pickle.dumps({"format": "qda-learned-1", "model": model}))
     with pytest.raises(ModelError, match="another version of qda.*train it again"):
         load_model(tmp_path / "old.model", book)
+    # another embedding model's vectors would be read as noise: refused before coding
+    other = tmp_path / "other-embeddings"
+    other.mkdir()
+    for file in embedder.path.iterdir():
+        (other / file.name).symlink_to(file)
+    (other / "config.json").unlink()
+    (other / "config.json").write_text((embedder.path / "config.json").read_text().replace("{", '{"retrained": 1,', 1))
+    with pytest.raises(ModelError, match="trained with the sentence embedding model at .*train it again"):
+        LearnedCoder(loaded, Embedder(other, cache=False))
+    assert LearnedCoder(loaded, Embedder(embedder.path, cache=False)).model is loaded
     (tmp_path / "junk.model").write_bytes(b"not a model")
     with pytest.raises(ModelError, match="not a learned-coder model"):
         load_model(tmp_path / "junk.model", book)

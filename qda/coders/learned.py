@@ -25,7 +25,7 @@ from scipy import sparse
 from spacy.tokens import Doc, Span
 
 from ..codebook import Codebook
-from ..embeddings import Embedder
+from ..embeddings import MODEL_ENV, Embedder
 from ..errors import ModelError, QdaError
 from .base import IN_TURN, Match
 from .stacking import Combiner, fit_combiner
@@ -52,6 +52,10 @@ class LearnedModel:
     #: Per code, how to weigh this model against the rules when both code (stacking);
     #: fitted when training was given the rules' confidences.
     combiners: dict[str, Combiner] = field(default_factory=dict)
+    #: The sentence embedding model it was trained with: its folder (for people) and
+    #: fingerprint (for the check); coding with another model is refused.
+    embedding_model: str = ""
+    embedding_fingerprint: str = ""
 
     def features(self, texts: list[str], embedder: Embedder):
         return sparse.hstack([sparse.csr_matrix(embedder(texts)), self.vectorizer.transform(texts)]).tocsr()
@@ -90,7 +94,8 @@ def train(texts: list[str], labels: dict[str, np.ndarray], codebook: Codebook, e
     a combiner fitted on those held-out probabilities (qda.coders.stacking)."""
     vectorizer = _vectorizer().fit(texts)
     model = LearnedModel(f"{codebook.name} v{codebook.version}", codebook_signature(codebook), vectorizer, {},
-                         trained_on=len(texts))
+                         trained_on=len(texts), embedding_model=str(embedder.path),
+                         embedding_fingerprint=embedder.fingerprint)
     X = model.features(texts, embedder)
     for code in codebook.codes:
         y = labels.get(code, np.zeros(len(texts), dtype=bool)).astype(int)
@@ -179,6 +184,10 @@ class LearnedCoder:
         self.model = model
         self.embedder = embedder or Embedder()
         self.every = every
+        if model.embedding_fingerprint and model.embedding_fingerprint != self.embedder.fingerprint:
+            raise ModelError(f"the learned model was trained with the sentence embedding model at "
+                             f"{model.embedding_model}, and this run's model ({self.embedder.path}) is another; "
+                             f"set {MODEL_ENV} to the model it was trained with, or train it again with `qda train`")
 
     def needs_parse(self, words) -> bool:
         return False
