@@ -91,6 +91,23 @@ def test_calibration_and_training_on_gold(book, embedder, tmp_path):
         load_model(tmp_path / "junk.model", book)
 
 
+def test_ratio_weighted_regression_weighs_words_typical_of_the_code():
+    from scipy import sparse
+
+    from qda.coders.learned import RatioWeightedRegression
+
+    # columns: one embedding dimension (not scaled), then words found only in coded units,
+    # only in the others, and in every unit
+    coded = np.array([1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0])
+    X = sparse.csr_matrix(np.column_stack([np.zeros(12), coded, 1 - coded, np.ones(12)]) * 0.5)
+    classifier = RatioWeightedRegression(dense=1).fit(X, coded)
+    assert classifier.ratio[0] > 0 > classifier.ratio[1]
+    assert abs(classifier.ratio[2]) < 0.5 * min(abs(classifier.ratio[0]), abs(classifier.ratio[1]))
+    assert classifier.term_weights.shape == (3,) and classifier.term_weights[0] > 0 > classifier.term_weights[1]
+    p = classifier.predict_proba(X)[:, 1]
+    assert p[coded == 1].min() > 0.5 > p[coded == 0].max()
+
+
 def test_the_learned_coder_needs_a_model(book):
     with pytest.raises(QdaError, match="qda train"):
         AutoCoder(book, coders=("rules", "learned"))

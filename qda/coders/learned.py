@@ -68,7 +68,7 @@ class LearnedModel:
 
     def word_weights(self, texts: list[str]) -> dict[str, sparse.csr_matrix]:
         """Per code, each text's words, bigrams and character n-grams weighted by how far
-        they push the code in the model (TF-IDF value times coefficient): what shows a
+        they push the code in the model (TF-IDF value times `term_weights`): what shows a
         reviewer why it coded. The texts are vectorised once for all codes."""
         tfidf = self.vectorizer.transform(texts)
         return {code: sparse.csr_matrix(tfidf.multiply(model.term_weights)) for code, model in self.classifiers.items()}
