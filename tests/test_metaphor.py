@@ -55,6 +55,9 @@ FIGURATIVE = [
     "And then underneath that there was this great pile of CiN.",
     "The cases that used to just drift along at the bottom have got a shape now.",
     "I'd have opened it as CiN, and then it would have slowly sunk under everything else.",
+    # the lower end of a category; sliding down to being nobody's priority
+    "So they'd sit at the lower end of Child in Need for years.",
+    "If it goes, those families slide back down to being nobody's priority.",
 ]
 
 LITERAL = [
@@ -99,6 +102,10 @@ LITERAL = [
     "Mind the step, it's lethal going down.",
     "If something's blowing up on a conference case in town, the farm waits.",
     "If it was CP they'd send a report, because somebody above them would ask why.",
+    # the lower end of a place; sliding down to a floor, or back to being a beginner
+    "She lives at the lower end of the village, past the chapel.",
+    "He slid back down to the floor and sat there.",
+    "She slid down to being a beginner again in French.",
 ]
 
 

@@ -284,6 +284,11 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
         return "metaphor.level", [token, noun], 0.9
     if token.dep_ == "conj" and _is_domain(token.head):
         return "metaphor.level", [token.head, token], 0.85  # "it's CCiN or higher"
+    if noun is not None and noun.lemma_ == "end":  # "the lower end of Child in Need"
+        of = next((c for c in noun.children if c.lower_ == "of"), None)
+        target = _object_of(of) if of is not None else None
+        if target is not None and _is_domain(target):
+            return "metaphor.level", [token, noun, of, target], 0.9
     if token.dep_ in ("acomp", "attr"):
         subject = next((c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None and _is_domain(subject) and subject.lemma_ not in QUANTITIES:
@@ -346,6 +351,9 @@ def _targets(token: Token, verb: Token) -> list[Token]:
                 target = _object_of(child)
                 if target is not None:
                     found.append(target)
+                # "slide back down to being nobody's priority": what the gerund makes it
+                found += [c for clause in child.children if clause.dep_ == "pcomp"
+                          for c in clause.children if c.dep_ in ("attr", "dobj", "acomp")]
     if verb.lemma_ not in NON_VERTICAL:
         found += [c for c in verb.children if c.dep_ in ("dobj", "nsubj", "nsubjpass")]
     # "went up to conference" parsed as an infinitive: the noun hangs off the verb with "to"
