@@ -66,8 +66,10 @@ def fingerprint(path: str) -> str:
     and another model's (even of the same width) would be read as noise."""
     digest = hashlib.sha256()
     folder = Path(path)
-    for file in sorted(folder.glob("*.json")) + sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin")):
-        digest.update(file.name.encode())
+    # weights may sit in a module's subfolder (older sentence-transformers: 0_Transformer/)
+    weights = sorted(folder.rglob("*.safetensors")) + sorted(folder.rglob("*.bin"))
+    for file in sorted(folder.glob("*.json")) + weights:
+        digest.update(file.relative_to(folder).as_posix().encode())
         with file.open("rb") as handle:
             while block := handle.read(1 << 20):
                 digest.update(block)
