@@ -106,6 +106,8 @@ LITERAL = [
     "She lives at the lower end of the village, past the chapel.",
     "He slid back down to the floor and sat there.",
     "She slid down to being a beginner again in French.",
+    # a phrasal verb with no vertical sense, then a list of what followed
+    "A crisis, a meeting, onto a plan, then it calms down, off the plan, back to ordinary in-need, and so on.",
 ]
 
 

@@ -343,8 +343,10 @@ def _targets(token: Token, verb: Token) -> list[Token]:
     # A phrasal verb with no vertical sense ("end up on a plan") moves a case only to a
     # destination: "brought it back down to CiN".
     prepositions = _DESTINATIONS if verb.lemma_ in NON_VERTICAL else _PREPOSITIONS
-    # "dropped back to CiN", "knocked back down to CiN": the destination hangs off "back"
-    backs = [c for h in (token, verb) for c in h.children if c.lower_ == "back"]
+    # "dropped back to CiN", "knocked back down to CiN": the destination hangs off "back",
+    # when it belongs to the verb; not a later item of a list ("it calms down, off the
+    # plan, back to ordinary in-need")
+    backs = [c for h in (token, verb) for c in h.children if c.lower_ == "back" and not _comma_between(h, c)]
     for head in (token, verb, *backs):
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ in prepositions and child is not token:
@@ -360,6 +362,10 @@ def _targets(token: Token, verb: Token) -> list[Token]:
     found += [c for c in verb.children if c.dep_ in ("advcl", "xcomp") and c.tag_.startswith("NN")
               and any(t.lower_ == "to" for t in c.children)]
     return found
+
+
+def _comma_between(a: Token, b: Token) -> bool:
+    return any(t.is_punct for t in a.doc[min(a.i, b.i) + 1 : max(a.i, b.i)])
 
 
 def _position_objects(token: Token) -> list[Token]:
