@@ -209,8 +209,7 @@ def _named_in_sentence(token: Token, other: Token) -> Token | None:
 
 
 def _judge_end(token: Token) -> tuple[str, list[Token], float] | None:
-    of = next((c for c in token.children if c.lower_ == "of"), None)
-    target = _object_of(of) if of is not None else None
+    of, target = _of_phrase(token)
     if target is not None and _is_domain(target) and not _literal_paper(target):
         if token.head.lower_ == "on" and target.lemma_ not in SCALES:
             return None  # "on top of the CP work": in addition to it
@@ -285,8 +284,7 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
     if token.dep_ == "conj" and _is_domain(token.head):
         return "metaphor.level", [token.head, token], 0.85  # "it's CCiN or higher"
     if noun is not None and noun.lemma_ == "end":  # "the lower end of Child in Need"
-        of = next((c for c in noun.children if c.lower_ == "of"), None)
-        target = _object_of(of) if of is not None else None
+        of, target = _of_phrase(noun)
         if target is not None and _is_domain(target):
             return "metaphor.level", [token, noun, of, target], 0.9
     if token.dep_ in ("acomp", "attr"):
@@ -382,11 +380,16 @@ def _object_of(token: Token) -> Token | None:
     return next((c for c in token.children if c.dep_ in ("pobj", "dobj")), None)
 
 
+def _of_phrase(noun: Token) -> tuple[Token | None, Token | None]:
+    """A noun's "of" and the object of it: "top of the list", "the lower end of CiN"."""
+    of = next((c for c in noun.children if c.lower_ == "of"), None)
+    return of, (_object_of(of) if of is not None else None)
+
+
 def _is_domain(noun: Token, position: bool = False) -> bool:
     """True for a category, plan, level or risk word, or a noun compounded with one."""
     words = [noun] + [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
-    of = next((c for c in noun.children if c.lower_ == "of"), None)
-    owner = _object_of(of) if of is not None else None
+    owner = _of_phrase(noun)[1]
     if owner is not None and owner.lemma_ in PHYSICAL:
         return False  # "the top level of the car park"
     if noun.lemma_ == "child" and noun.i + 2 < len(noun.doc) and noun.doc[noun.i + 2].lemma_ == "need":
