@@ -344,7 +344,7 @@ def _targets(token: Token, verb: Token) -> list[Token]:
     # "dropped back to CiN", "knocked back down to CiN": the destination hangs off "back",
     # when it belongs to the verb; not a later item of a list ("it calms down, off the
     # plan, back to ordinary in-need")
-    backs = [c for h in (token, verb) for c in h.children if c.lower_ == "back" and not _comma_between(h, c)]
+    backs = [c for h in (token, verb) for c in h.children if c.lower_ == "back" and not _punctuation_between(h, c)]
     for head in (token, verb, *backs):
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ in prepositions and child is not token:
@@ -362,7 +362,8 @@ def _targets(token: Token, verb: Token) -> list[Token]:
     return found
 
 
-def _comma_between(a: Token, b: Token) -> bool:
+def _punctuation_between(a: Token, b: Token) -> bool:
+    """A comma (or any punctuation) between two words: they are separate items of a list."""
     return any(t.is_punct for t in a.doc[min(a.i, b.i) + 1 : max(a.i, b.i)])
 
 
