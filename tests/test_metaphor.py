@@ -58,6 +58,17 @@ FIGURATIVE = [
     # the lower end of a category; sliding down to being nobody's priority
     "So they'd sit at the lower end of Child in Need for years.",
     "If it goes, those families slide back down to being nobody's priority.",
+    # a tier above; the category's place at the top; a case sitting lower, rocketing up or
+    # coming back down ("one" for a case); work shunted down the pile; a strategy meeting
+    "If anything they've slid further, because now there's a tier above them.",
+    "There's a bit of a pecking order and CP's the top table.",
+    "It was teetering when we took it on, and now it's sat a bit lower.",
+    "And then it'll rocket up and I'll think, I knew.",
+    "And one's come right back down and closed, which I'm pleased about.",
+    "A CP one kicks off and they just get shunted to the bottom again.",
+    "They just get pushed further and further down every week.",
+    "You've nothing to hold over them except going back up to a strategy discussion.",
+    "The file goes cold by Christmas and then up it comes again in the spring.",
 ]
 
 LITERAL = [
@@ -108,6 +119,16 @@ LITERAL = [
     "She slid down to being a beginner again in French.",
     # a phrasal verb with no vertical sense, then a list of what followed
     "A crisis, a meeting, onto a plan, then it calms down, off the plan, back to ordinary in-need, and so on.",
+    # a page's top; a matter coming up in talk; dressing work up; a step or level of a
+    # building; a person pushed down; a thing sitting low in water; no one coming down
+    "The letter still says Child Protection Conference at the top.",
+    "I'd only hear about the case in supervision, if it came up at all.",
+    "He said we were dressing up ordinary social work.",
+    "The office is on the level above ours.",
+    "He got pushed down in the playground and cut his knee.",
+    "The case of files sat lower in the water than the rest.",
+    "No one came down that day, it was only us and the CP file.",
+    "One of my workers came back down to see me after the visit.",
 ]
 
 

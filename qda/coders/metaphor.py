@@ -43,7 +43,7 @@ DOMAIN = frozenset(
         "service", "services", "universal", "intervention", "status", "bar", "intensity",
         "severity", "seriousness", "escalation", "line", "order", "criterion", "criteria",
         "red", "amber", "green", "child-in-need", "pecking", "complex", "tray", "in-tray",
-        "inbox", "queue", "priorities", "ordinary", "rung", "notch", "peg",
+        "inbox", "queue", "priorities", "ordinary", "rung", "notch", "peg", "strategy",
     }
 )
 # Things with floors and levels of their own: "the top level of the car park" is literal.
@@ -76,15 +76,26 @@ NON_VERTICAL = frozenset(
         "fill", "take", "make", "look", "call", "shut", "calm", "settle", "quiet", "hold",
         "catch", "keep", "open", "put", "give", "build", "wind", "slow", "let", "jot", "note",
         "bottle", "mess", "tie", "tidy", "clean", "wash", "wake", "grow", "own", "speak", "blow",
-        "pin", "narrow", "break", "close", "play", "cut", "lie", "knock", "track", "run",
+        "pin", "narrow", "break", "close", "play", "cut", "lie", "knock", "track", "run", "dress",
     }
 )
 # Movement on foot or by vehicle; with up/down and no domain target it is literal.
 AGITATION = frozenset({"jump", "pace", "bounce", "walk", "run", "hop", "march", "stomp", "go", "move"})
 # Movement verbs whose subject, when a case or situation, makes the movement figurative.
 MOTION_VERBS = frozenset({"go", "come", "move", "creep", "flow", "drop", "fall", "climb", "shoot", "bump", "push", "put", "take",
-                          "sink"})
-CASE_PRONOUNS = frozenset({"it", "things", "that", "this", "everything", "case", "risk", "concern", "concerns"})
+                          "sink", "rocket", "spike", "inch", "edge", "tick", "slide", "slip"})
+# "one" too, standing for a case ("one's come back down"), but not "one of my workers".
+CASE_PRONOUNS = frozenset({"it", "things", "that", "this", "everything", "case", "risk", "concern", "concerns", "one"})
+# Verbs that put a case somewhere in a ranking; passive, what they move is a case or
+# a piece of work ("they get shunted to the bottom", "pushed further down every week").
+DISPLACE = frozenset({"shunt", "push", "bump", "shove", "relegate", "move"})
+# Pronouns for people, who are pushed about literally.
+PEOPLE = frozenset({"i", "me", "he", "she", "we", "you", "him", "her", "us"})
+# Steps of a ladder that only the ladder of categories has ("a tier above them"); a level
+# or a step above can be a floor or a stair.
+CATEGORY_RUNGS = RUNG_NOUNS - {"level", "step"}
+# Papers have a top and bottom of their own: "the letter says Child Protection at the top".
+PAGES = frozenset({"letter", "page", "form", "sheet", "document", "report", "screen", "email", "leaflet", "poster"})
 # Words that must accompany a candidate for its sentence to be worth parsing.
 # ("need", "help", "order" and "status" are too common in talk to be worth a parse
 # on their own; "child in need" and "early help" moves are usually named by their verb.)
@@ -104,9 +115,10 @@ class MetaphorCoder:
         self.code = code
         hashed = lambda words: frozenset(nlp.vocab.strings.add(w) for w in words)  # noqa: E731
         self._candidates, self._always = hashed(CANDIDATES), hashed(ALWAYS_FIGURATIVE)
-        self._context, self._motion, self._cases = hashed(_CONTEXT), hashed(MOTION_VERBS), hashed(CASE_PRONOUNS)
+        self._context, self._cases = hashed(_CONTEXT), hashed(CASE_PRONOUNS)
         self._child_in_need = hashed({"child", "need"})
         self._moves, self._placed, self._case = hashed(DIRECTIONS | LEVELS), hashed(VERTICAL_VERBS | ENDS), hashed({"case"})
+        self._motion, self._displace = hashed(MOTION_VERBS | {"sit"}), hashed(DISPLACE)
 
     def needs_parse(self, words: set[int]) -> bool:
         """Parse only sentences with a candidate word and something it could be about: a
@@ -118,12 +130,14 @@ class MetaphorCoder:
             return True
         if self._child_in_need <= words:
             return True  # "down to plain child in need", spelled out
-        # Without those, only a case or situation moving up, down or higher ("it came back down")
-        # or cases sinking or left at the bottom can be figurative: "it fell over" or "they
-        # all went to the top floor" need no parse.
+        # Without those, only a case or situation moving or sitting up, down or higher ("it
+        # came back down", "it's sat lower"), cases sinking or left at the bottom, or work
+        # shunted up or down can be figurative: "it fell over" or "they all went to the top
+        # floor" need no parse.
         moving = not words.isdisjoint(self._moves) and not words.isdisjoint(self._motion)
-        return (moving and not words.isdisjoint(self._cases)) or (
-            not words.isdisjoint(self._placed) and not words.isdisjoint(self._case))
+        placed = not words.isdisjoint(self._placed)
+        return (moving and not words.isdisjoint(self._cases)) or (placed and not words.isdisjoint(self._case)) or (
+            (moving or placed) and not words.isdisjoint(self._displace))
 
     def find(self, sentences: list[Span], words: list[set[int]], parses: dict[int, Doc]) -> list[tuple[int, Match]]:
         found: list[tuple[int, Match]] = []
@@ -172,6 +186,8 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
             named = _named_in_sentence(token, pair)
             if named is not None:
                 return "metaphor.position", [named, token, pair], 0.85
+        if token.dep_ == "prep" and token.head.pos_ == "NOUN" and token.head.lemma_ in CATEGORY_RUNGS:
+            return "metaphor.position", [token.head, token], 0.85  # "there's a tier above them now"
         return None
     if lemma in VERTICAL_VERBS and token.pos_ == "VERB":
         domain = [t for t in _targets(token, token) if _is_domain(t)]
@@ -216,6 +232,14 @@ def _judge_end(token: Token) -> tuple[str, list[Token], float] | None:
         return "metaphor.end", [token, of, target], 0.9
     if of is not None:
         return None
+    if token.dep_ == "amod":  # "CP's the top table", "CP is the top tier": the category's place
+        noun = token.head
+        owners = [c for c in noun.children if c.dep_ == "poss"]
+        if noun.dep_ == "attr":
+            owners += [c for c in noun.head.children if c.dep_ == "nsubj"]
+        owner = next((o for o in owners if _is_domain(o)), None)
+        if owner is not None:
+            return "metaphor.end", [owner, token, noun], 0.8
     if token.dep_ in ("advmod", "npadvmod", "nmod") and _is_domain(token.head):
         return "metaphor.end", [token.head, token], 0.8  # "then CP up top", "CAF at the bottom, CiN"
     scale = next((t for t in token.sent if t.lemma_ in SCALES), None)
@@ -228,6 +252,10 @@ def _judge_end(token: Token) -> tuple[str, list[Token], float] | None:
         holder = preposition.head
         while holder.dep_ == "prep" and holder.head is not holder:
             holder = holder.head  # "drift along at the bottom"
+        if any(t.dep_ in ("nsubj", "nsubjpass") and t.lemma_ in PAGES for t in token.sent):
+            return None  # "the letter still says Child Protection Conference at the top"
+        if holder.lemma_ in DISPLACE and _moved_work(holder):
+            return "metaphor.end", [holder, preposition, token], 0.75  # "they get shunted to the bottom"
         around = [holder, *(c for c in holder.children if c.dep_ in ("nsubj", "nsubjpass", "dobj"))]
         domain = next((t for t in around if _is_domain(t)), None)
         if domain is not None:
@@ -269,8 +297,13 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
         return "metaphor.direction", [rung, token], 0.85  # "it's a level down from that", "a notch up"
     if verb.lemma_ == "come" and any(c.lower_ == "to" for c in verb.children):
         return None  # "that's what it comes down to", "it all comes down to money": it amounts to
+    returning = any(c.lower_ in ("back", "again") for c in (*verb.children, *token.children))
+    if verb.lemma_ == "come" and token.lower_ == "up" and not returning:
+        return None  # "if it came up at all": it arose, in talk; "up it comes again": a case returns
+    if verb.lemma_ in DISPLACE and _moved_work(verb):
+        return "metaphor.direction", [verb, token], 0.7  # "they get pushed further down every week"
     subject = _subject(verb)
-    if verb.lemma_ in MOTION_VERBS and subject is not None and subject.lower_ in CASE_PRONOUNS:
+    if verb.lemma_ in MOTION_VERBS and _is_case(subject):
         # "it came back down", "things crept back up": a case or situation, not a person, moves
         return "metaphor.direction", [subject, verb, token], 0.7
     return None
@@ -301,6 +334,9 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
             target = _object_of(prep)
             if target is not None and target.lemma_ in SCALES and not _literal_paper(target):
                 return "metaphor.level", [token, prep, target], 0.85
+    if token.dep_ in ("advmod", "acomp") and token.head.lemma_ == "sit" and _is_case(_subject(token.head)) \
+            and not any(c.dep_ == "prep" for c in token.head.children):  # not "it sat lower in the water"
+        return "metaphor.level", [token.head, token], 0.75  # "it's sat a bit lower now"
     if token.dep_ in ("advmod", "acomp", "oprd") and token.head.lemma_ in MOTION_VERBS:
         return "metaphor.level", [token.head, token], 0.8  # "it should have gone higher"
     for child in token.children:
@@ -316,6 +352,27 @@ def _antecedent(pronoun: Token | None) -> Token | None:
     if pronoun is not None and pronoun.lower_ in ("that", "which", "who") and pronoun.head.dep_ == "relcl":
         return pronoun.head.head
     return pronoun
+
+
+def _is_case(subject: Token | None) -> bool:
+    """A subject standing for a case or situation ("it", "things", "the risk", "one"), not a
+    person: "one" counts alone or as "one of the cases", not as "no one" or "one of my
+    workers"."""
+    if subject is None or subject.lower_ not in CASE_PRONOUNS:
+        return False
+    if subject.lower_ != "one":
+        return True
+    if subject.i > 0 and subject.nbor(-1).lower_ == "no":
+        return False
+    of, owner = _of_phrase(subject)
+    return of is None or (owner is not None and owner.lemma_ in ("case", "family"))
+
+
+def _moved_work(verb: Token) -> bool:
+    """A passive displacing verb whose subject is work, not a person: "they get shunted to
+    the bottom", not "he got pushed down" in the playground."""
+    moved = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    return moved is not None and moved.pos_ != "PROPN" and moved.lower_ not in PEOPLE
 
 
 def _subject(verb: Token) -> Token | None:
