@@ -559,3 +559,23 @@ def test_ccin_rule_coder_skips_sentences_without_anchors(ccin, nlp, needs_parse)
     coder = RuleCoder(ccin, nlp)
     assert needs_parse(coder, "We had a cup of tea.") is False
     assert needs_parse(coder, "Honestly it doesn't meet.") is True
+
+
+@pytest.mark.parametrize("code, sentence, coded", [
+    # a doorstep is not a threshold between categories; the threshold of CP is
+    ("threshold", "She stood on the threshold with the baby on her hip.", False),
+    ("threshold", "I won't go over the threshold till she's shut the dog in.", False),
+    ("threshold", "They were stood on the threshold of a conference for a year.", True),
+    # the middle child is not the middle of the scale; the middle of the scale is
+    ("threshold", "The middle one, Kacey, she's nine.", False),
+    ("threshold", "The pilot says the middle deserves the same rigour.", True),
+    # snow drifts and a child who stopped going somewhere are not cases left to drift
+    ("drift", "Back in March I got stuck in a drift just past the farm.", False),
+    ("drift", "The road over the moor had drifted right over.", False),
+    ("drift", "One mum stopped going to the toddler group.", False),
+    ("drift", "It was sitting up with a fourteen-year-old at two in the morning.", False),
+    ("drift", "Those cases just drifted for years.", True),
+])
+def test_ccin_rules_tell_literal_from_coded_uses(ccin, code_lines, code, sentence, coded):
+    _, codings = code_lines(ccin, f"Kelly: {sentence}", coders=("rules",))
+    assert any(c.code == code for c in codings) is coded, [(c.code, c.evidence) for c in codings]
