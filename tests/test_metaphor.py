@@ -69,6 +69,11 @@ FIGURATIVE = [
     "They just get pushed further and further down every week.",
     "You've nothing to hold over them except going back up to a strategy discussion.",
     "The file goes cold by Christmas and then up it comes again in the spring.",
+    # raised to CP, ratcheted into a category, the cases underneath, sitting over the line
+    "I have to be honest that it can be raised to child protection.",
+    "Some workers now want everything ratcheted into the complex category.",
+    "What I don't say is the CiN cases underneath are getting less of me.",
+    "I thought it was sitting over the line already.",
 ]
 
 LITERAL = [
@@ -129,6 +134,10 @@ LITERAL = [
     "The case of files sat lower in the water than the rest.",
     "No one came down that day, it was only us and the CP file.",
     "One of my workers came back down to see me after the visit.",
+    # under a regime; a count coming down; raising a concern
+    "Under CiN, in my experience, a lot of parents couldn't have told you why we were there.",
+    "Our CP figures have come down from thirty-one children to twenty-two.",
+    "I raised a concern with the school about the plan.",
 ]
 
 

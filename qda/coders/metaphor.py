@@ -26,7 +26,11 @@ ENDS = frozenset({"top", "bottom"})
 ALWAYS_FIGURATIVE = frozenset({"escalate", "escalation", "downgrade", "upgrade"})
 # Verbs of vertical movement: figurative when what moves, or where it lands, is a
 # category or risk ("dropped back to CiN", "the risk rose").
-VERTICAL_VERBS = frozenset({"drop", "fall", "rise", "climb", "lift", "elevate", "sink", "plummet", "soar"})
+VERTICAL_VERBS = frozenset({"drop", "fall", "rise", "climb", "lift", "elevate", "sink", "plummet", "soar", "raise",
+                            "ratchet"})
+# Vertical verbs that are figurative only with a destination: "raised to child protection",
+# not "I raised a concern" (brought it up).
+DESTINATION_ONLY = frozenset({"raise"})
 # A rung of the ladder of categories ("the middle rung", "a rung below CP"); not "had rung".
 RUNGS = frozenset({"rung"})
 # Steps of a ladder, which up/down right after them climbs: "a level down from that".
@@ -166,10 +170,14 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
     if lemma in DIRECTIONS:
         return _judge_direction(token)
     if lemma in POSITIONS:
+        if lemma == "under" and _opens_sentence(token):
+            return None  # "Under CiN, parents couldn't have told you why we were there": the regime
         for target in _position_objects(token) or _pointer_after(token):
             if lemma in ("under", "over") and target.lemma_ in FILED_UNDER:
                 continue
             if lemma == "over" and target.lemma_ in CROSSED:
+                if token.head.lemma_ == "sit":
+                    return "metaphor.position", [token.head, token, target], 0.85  # "sitting over the line"
                 continue  # "not over the line yet": crossing it, not above it
             if _is_domain(target, position=True) and not _literal_paper(target):
                 return "metaphor.position", [token, target], 0.9
@@ -188,9 +196,13 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
                 return "metaphor.position", [named, token, pair], 0.85
         if token.dep_ == "prep" and token.head.pos_ == "NOUN" and token.head.lemma_ in CATEGORY_RUNGS:
             return "metaphor.position", [token.head, token], 0.85  # "there's a tier above them now"
+        if lemma in ("underneath", "beneath", "below", "above") and token.dep_ == "advmod" \
+                and token.head.pos_ == "NOUN" and _is_domain(token.head):
+            return "metaphor.position", [token.head, token], 0.8  # "the CiN cases underneath"
         return None
     if lemma in VERTICAL_VERBS and token.pos_ == "VERB":
-        domain = [t for t in _targets(token, token) if _is_domain(t)]
+        targets = _destinations(token) if lemma in DESTINATION_ONLY else _targets(token, token)
+        domain = [t for t in targets if _is_domain(t)]
         if domain:
             return "metaphor.vertical", [token, domain[0]], 0.9
         subject = _subject(token)
@@ -280,7 +292,8 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
         return ("metaphor.step", [compound, token], 0.85) if compound.lemma_ in STEP_VERBS else None
     verb = token.head if token.dep_ != "ROOT" else token
     targets = _targets(token, verb)
-    domain = [t for t in targets if _is_domain(t)]
+    # a count coming down is a number, not a category: "our CP figures have come down"
+    domain = [t for t in targets if _is_domain(t) and t.lemma_ not in QUANTITIES]
     if verb.lemma_ == "come" and token.lower_ == "up" and any(c.lower_ == "through" for c in (*verb.children, *token.children)):
         return None  # "they came up through the CP teams": a career's route, not a case's move
     if domain:  # even coordinated: "up a rung and down a rung"
@@ -417,6 +430,18 @@ def _targets(token: Token, verb: Token) -> list[Token]:
     found += [c for c in verb.children if c.dep_ in ("advcl", "xcomp") and c.tag_.startswith("NN")
               and any(t.lower_ == "to" for t in c.children)]
     return found
+
+
+def _destinations(token: Token) -> list[Token]:
+    """Where a verb puts something: the objects of its to/into phrases."""
+    return [target for child in token.children if child.dep_ == "prep" and child.lower_ in _DESTINATIONS
+            if (target := _object_of(child)) is not None]
+
+
+def _opens_sentence(token: Token) -> bool:
+    """The sentence's first word, after any "and", "but" or "so"."""
+    first = next((t for t in token.sent if t.pos_ not in ("CCONJ", "PUNCT") and t.lower_ != "so"), None)
+    return first is not None and first.i == token.i
 
 
 def _punctuation_between(a: Token, b: Token) -> bool:
