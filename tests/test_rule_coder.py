@@ -575,6 +575,9 @@ def test_ccin_rule_coder_skips_sentences_without_anchors(ccin, nlp, needs_parse)
     ("drift", "One mum stopped going to the toddler group.", False),
     ("drift", "It was sitting up with a fourteen-year-old at two in the morning.", False),
     ("drift", "Those cases just drifted for years.", True),
+    # not talking down to a family is the practice; a father who felt talked down to is not
+    ("relational", "You get that from turning up in the rain and not talking down to people.", True),
+    ("relational", "He'd been to a conference years ago and felt talked down to.", False),
 ])
 def test_ccin_rules_tell_literal_from_coded_uses(ccin, code_lines, code, sentence, coded):
     _, codings = code_lines(ccin, f"Kelly: {sentence}", coders=("rules",))
