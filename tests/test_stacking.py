@@ -95,3 +95,23 @@ def test_a_whole_turn_unit_shows_the_models_weightiest_words(stacked):
 def test_without_combiners_the_model_adds_evidence_by_noisy_or(stacked):
     codings = stacked("Kelly: The written agreement was doubtful.", combiners={})
     assert len(codings) == 1 and codings[0].source == "rule"
+
+
+def test_document_folds_hold_out_runs_of_consecutive_documents():
+    from qda.coders.folds import document_folds
+
+    groups = ["a", "a", "b", "c", "c", "d", "e", "f", "f", "g"]
+    folds = list(document_folds(groups, 3))
+    assert len(folds) == 3
+    held_out = [sorted({groups[i] for i in test}) for _, test in folds]
+    assert held_out == [["a", "b", "c"], ["d", "e"], ["f", "g"]]
+    for train, test in folds:
+        assert not {groups[i] for i in train} & {groups[i] for i in test}  # whole documents
+    assert sorted(np.concatenate([test for _, test in folds]).tolist()) == list(range(len(groups)))
+
+
+def test_document_folds_with_fewer_documents_than_folds():
+    from qda.coders.folds import document_folds
+
+    folds = list(document_folds(["a", "a", "b"], 5))
+    assert [test.tolist() for _, test in folds] == [[0, 1], [2]]

@@ -29,6 +29,7 @@ from ..codebook import Codebook
 from ..embeddings import MODEL_ENV, Embedder
 from ..errors import ModelError, QdaError
 from .base import IN_TURN, Match
+from .folds import document_folds
 from .stacking import Combiner, fit_combiner
 
 # 2: models judge whole turns; thresholds and combiners of format 1 were fitted to sentences.
@@ -168,10 +169,8 @@ class RatioWeightedRegression:
 
 def _cross_validate(X, y: np.ndarray, groups: np.ndarray, folds: int, dense: int) -> np.ndarray:
     """Each unit's probability from a classifier that did not see its document."""
-    from sklearn.model_selection import GroupKFold
-
     probability = np.zeros(len(y))
-    for train_rows, test_rows in GroupKFold(n_splits=min(folds, len(set(groups)))).split(X, y, groups):
+    for train_rows, test_rows in document_folds(groups, folds):
         if y[train_rows].sum() == 0:
             continue
         classifier = RatioWeightedRegression(dense).fit(X[train_rows], y[train_rows])

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .folds import document_folds
+
 _CUTOFFS = np.round(np.arange(0.30, 0.96, 0.05), 2)
 
 
@@ -47,11 +49,10 @@ def fit_combiner(rules: np.ndarray, learned: np.ndarray, coded: np.ndarray, grou
     whether people coded them; the cutoff comes from a second, inner cross-validation
     over whole documents (`groups`), so it is not chosen on the units it was fitted to."""
     from sklearn.metrics import f1_score
-    from sklearn.model_selection import GroupKFold
 
     X, y = features(rules, learned), np.asarray(coded).astype(int)
     held_out = np.zeros(len(y))
-    for train_rows, test_rows in GroupKFold(n_splits=min(folds, len(set(groups)))).split(X, y, groups):
+    for train_rows, test_rows in document_folds(groups, folds):
         if len(set(y[train_rows])) == 2:
             held_out[test_rows] = _regression().fit(X[train_rows], y[train_rows]).predict_proba(X[test_rows])[:, 1]
     cutoff = max(_CUTOFFS, key=lambda t: f1_score(y, held_out >= t, zero_division=0))
