@@ -74,6 +74,15 @@ FIGURATIVE = [
     "Some workers now want everything ratcheted into the complex category.",
     "What I don't say is the CiN cases underneath are getting less of me.",
     "I thought it was sitting over the line already.",
+    # a case pushed or brought up or down, ratcheted, buried under the rest; over a bar;
+    # well over the line; higher up than the usual
+    "And then you're stuck trying to push it back up and the family feel conned.",
+    "But I'd like to bring it back down at the next review.",
+    "Once it was right to ratchet it.",
+    "Then a CiN case would get buried under everything urgent.",
+    "Health visitors have families who never quite get over the bar for conference.",
+    "I said yes, this is well over the line.",
+    "Right, that's nearly CP, that's higher up than the usual.",
 ]
 
 LITERAL = [
@@ -138,6 +147,12 @@ LITERAL = [
     "Under CiN, in my experience, a lot of parents couldn't have told you why we were there.",
     "Our CP figures have come down from thirty-one children to twenty-two.",
     "I raised a concern with the school about the plan.",
+    # a letter's heading; reading down a list; things carried, taken up with someone, put down
+    "If it hasn't got child protection across the top it goes in a tray.",
+    "You'd look down the caseload list and there'd be cases nobody had touched.",
+    "I brought it down to the car after the CP conference.",
+    "I'll take it up with the manager after the plan review.",
+    "Put it down, please, it's the CP file.",
 ]
 
 

@@ -27,7 +27,7 @@ ALWAYS_FIGURATIVE = frozenset({"escalate", "escalation", "downgrade", "upgrade"}
 # Verbs of vertical movement: figurative when what moves, or where it lands, is a
 # category or risk ("dropped back to CiN", "the risk rose").
 VERTICAL_VERBS = frozenset({"drop", "fall", "rise", "climb", "lift", "elevate", "sink", "plummet", "soar", "raise",
-                            "ratchet"})
+                            "ratchet", "bury"})
 # Vertical verbs that are figurative only with a destination: "raised to child protection",
 # not "I raised a concern" (brought it up).
 DESTINATION_ONLY = frozenset({"raise"})
@@ -57,8 +57,11 @@ PHYSICAL = frozenset({"car", "park", "building", "house", "stairs", "staircase",
 FILED_UNDER = frozenset({"category", "heading", "umbrella", "banner", "label", "title", "name", "remit", "section",
                          "pilot", "scheme", "legislation", "act", "rule", "guidance", "procedure", "framework",
                          "policy", "law", "arrangement", "protocol"})
-# What is crossed rather than stood above: "over the line", "over the threshold".
-CROSSED = frozenset({"line", "threshold", "edge", "bar"})
+# What is crossed rather than stood above: "over the line", "over the threshold" (but a bar
+# is cleared upwards: "it wouldn't have got over the bar for a section 47").
+CROSSED = frozenset({"line", "threshold", "edge"})
+# How far over a line a case sits, which makes "over" a position: "well over the line".
+DEGREES = frozenset({"well", "way", "miles", "far", "just", "slightly", "clearly"})
 # Pronouns standing for something named earlier in the sentence.
 POINTERS = frozenset({"it", "that", "this"})  # not "them": "somebody above them" is a boss
 # Counts are high or low without any ranking: "our plan numbers were so high".
@@ -83,6 +86,8 @@ NON_VERTICAL = frozenset(
         "pin", "narrow", "break", "close", "play", "cut", "lie", "knock", "track", "run", "dress",
     }
 )
+# Going through a list, not moving on it: "look down the list".
+READING = frozenset({"look", "read", "scan", "scroll", "glance", "skim", "run"})
 # Movement on foot or by vehicle; with up/down and no domain target it is literal.
 AGITATION = frozenset({"jump", "pace", "bounce", "walk", "run", "hop", "march", "stomp", "go", "move"})
 # Movement verbs whose subject, when a case or situation, makes the movement figurative.
@@ -95,6 +100,10 @@ CASE_PRONOUNS = frozenset({"it", "things", "that", "this", "everything", "case",
 DISPLACE = frozenset({"shunt", "push", "bump", "shove", "relegate", "move"})
 # Pronouns for people, who are pushed about literally.
 PEOPLE = frozenset({"i", "me", "he", "she", "we", "you", "him", "her", "us"})
+# Verbs that move a case ("it") up or down a category when nothing else is named: "push it
+# back up", "we brought it down at the last review". Not "put it down", "take it up with
+# her" or "move it up" (a sofa as often as a case).
+CASE_MOVERS = frozenset({"push", "bump", "shunt", "shove", "bring", "nudge"})
 # Steps of a ladder that only the ladder of categories has ("a tier above them"); a level
 # or a step above can be a floor or a stair.
 CATEGORY_RUNGS = RUNG_NOUNS - {"level", "step"}
@@ -122,7 +131,7 @@ class MetaphorCoder:
         self._context, self._cases = hashed(_CONTEXT), hashed(CASE_PRONOUNS)
         self._child_in_need = hashed({"child", "need"})
         self._moves, self._placed, self._case = hashed(DIRECTIONS | LEVELS), hashed(VERTICAL_VERBS | ENDS), hashed({"case"})
-        self._motion, self._displace = hashed(MOTION_VERBS | {"sit"}), hashed(DISPLACE)
+        self._motion, self._displace = hashed(MOTION_VERBS | CASE_MOVERS | {"sit"}), hashed(DISPLACE)
 
     def needs_parse(self, words: set[int]) -> bool:
         """Parse only sentences with a candidate word and something it could be about: a
@@ -176,8 +185,8 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
             if lemma in ("under", "over") and target.lemma_ in FILED_UNDER:
                 continue
             if lemma == "over" and target.lemma_ in CROSSED:
-                if token.head.lemma_ == "sit":
-                    return "metaphor.position", [token.head, token, target], 0.85  # "sitting over the line"
+                if token.head.lemma_ == "sit" or any(c.lower_ in DEGREES for c in token.children):
+                    return "metaphor.position", [token, target], 0.85  # "sitting over the line", "well over the line"
                 continue  # "not over the line yet": crossing it, not above it
             if _is_domain(target, position=True) and not _literal_paper(target):
                 return "metaphor.position", [token, target], 0.9
@@ -205,6 +214,8 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
         domain = [t for t in targets if _is_domain(t)]
         if domain:
             return "metaphor.vertical", [token, domain[0]], 0.9
+        if lemma == "ratchet" and _case_object(token) is not None:
+            return "metaphor.vertical", [token, _case_object(token)], 0.8  # "it was right to ratchet it"
         subject = _subject(token)
         if subject is not None and subject.lemma_ == "case":
             return "metaphor.vertical", [subject, token], 0.8  # "the neglect cases just sink"
@@ -254,6 +265,8 @@ def _judge_end(token: Token) -> tuple[str, list[Token], float] | None:
             return "metaphor.end", [owner, token, noun], 0.8
     if token.dep_ in ("advmod", "npadvmod", "nmod") and _is_domain(token.head):
         return "metaphor.end", [token.head, token], 0.8  # "then CP up top", "CAF at the bottom, CiN"
+    if token.head.lower_ == "across":
+        return None  # "if it hasn't got child protection across the top": a heading
     scale = next((t for t in token.sent if t.lemma_ in SCALES), None)
     if scale is not None:
         return "metaphor.end", [scale, token], 0.8  # "the ladder of concern ... near the top"
@@ -297,6 +310,8 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
     if verb.lemma_ == "come" and token.lower_ == "up" and any(c.lower_ == "through" for c in (*verb.children, *token.children)):
         return None  # "they came up through the CP teams": a career's route, not a case's move
     if domain:  # even coordinated: "up a rung and down a rung"
+        if verb.lemma_ in READING and _object_of(token) is not None:
+            return None  # "you'd look down the caseload list": reading it
         return "metaphor.direction", [verb, token, domain[0]], 0.95
     if _up_and_down(token):
         return None  # jumping/pacing up and down: agitation, not degree
@@ -315,6 +330,10 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
         return None  # "if it came up at all": it arose, in talk; "up it comes again": a case returns
     if verb.lemma_ in DISPLACE and _moved_work(verb):
         return "metaphor.direction", [verb, token], 0.7  # "they get pushed further down every week"
+    moved = _case_object(verb)
+    elsewhere = [t for t in _destinations(verb) + _destinations(token) if not _is_domain(t)]  # "down to the car"
+    if moved is not None and verb.lemma_ in CASE_MOVERS and not literal_object and not elsewhere:
+        return "metaphor.direction", [verb, moved, token], 0.7  # "push it back up", "we brought it down at review"
     subject = _subject(verb)
     if verb.lemma_ in MOTION_VERBS and _is_case(subject):
         # "it came back down", "things crept back up": a case or situation, not a person, moves
@@ -337,6 +356,10 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
         subject = next((c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None and _is_domain(subject) and subject.lemma_ not in QUANTITIES:
             return "metaphor.level", [subject, token], 0.85
+        # "this should be higher up than it is": a case ranked, compared with where it is
+        ranked = any(c.lower_ in ("up", "down", "than") for c in (*token.children, *token.head.children))
+        if ranked and token.lower_ in ("higher", "lower") and _is_case(subject):
+            return "metaphor.level", [subject, token], 0.8
     for than in (c for c in token.children if c.lower_ in ("than", "as", "on")):
         target = _object_of(than)
         if target is not None and _is_domain(target):
@@ -379,6 +402,12 @@ def _is_case(subject: Token | None) -> bool:
         return False
     of, owner = _of_phrase(subject)
     return of is None or (owner is not None and owner.lemma_ in ("case", "family"))
+
+
+def _case_object(verb: Token) -> Token | None:
+    """The verb's object when it stands for a case: "push it back up", "ratchet it"."""
+    moved = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    return moved if _is_case(moved) else None
 
 
 def _moved_work(verb: Token) -> bool:
