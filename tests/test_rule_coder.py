@@ -566,12 +566,15 @@ def test_ccin_rule_coder_skips_sentences_without_anchors(ccin, nlp, needs_parse)
     ("threshold", "She stood on the threshold with the baby on her hip.", False),
     ("threshold", "I won't go over the threshold till she's shut the dog in.", False),
     ("threshold", "They were stood on the threshold of a conference for a year.", True),
+    ("threshold", "The first visit she wouldn't let me over the threshold.", False),
+    ("threshold", "Mind the threshold on your way out, everyone trips on it.", False),
     # the middle child is not the middle of the scale; the middle of the scale is
     ("threshold", "The middle one, Kacey, she's nine.", False),
     ("threshold", "The pilot says the middle deserves the same rigour.", True),
     # snow drifts and a child who stopped going somewhere are not cases left to drift
     ("drift", "Back in March I got stuck in a drift just past the farm.", False),
     ("drift", "The road over the moor had drifted right over.", False),
+    ("drift", "In January, with the snow, we had drifts up to your knees on the estate.", False),
     ("drift", "One mum stopped going to the toddler group.", False),
     ("drift", "It was sitting up with a fourteen-year-old at two in the morning.", False),
     ("drift", "Those cases just drifted for years.", True),
