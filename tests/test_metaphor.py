@@ -83,6 +83,9 @@ FIGURATIVE = [
     "Health visitors have families who never quite get over the bar for conference.",
     "I said yes, this is well over the line.",
     "Right, that's nearly CP, that's higher up than the usual.",
+    # the foot of a caseload; upstairs to conference
+    "Then it gets shoved to the foot of someone's caseload behind all the urgent stuff.",
+    "I've had to push a couple upstairs to conference.",
 ]
 
 LITERAL = [
@@ -153,6 +156,11 @@ LITERAL = [
     "I brought it down to the car after the CP conference.",
     "I'll take it up with the manager after the plan review.",
     "Put it down, please, it's the CP file.",
+    # how news went down; feet and the foot of the stairs; running upstairs
+    "I've started giving the CP cases to new people, and it's gone down well.",
+    "I was on my feet all day with the CP list.",
+    "She stood at the foot of the stairs while we talked about the plan.",
+    "He ran upstairs to his room when the CP worker came.",
 ]
 
 

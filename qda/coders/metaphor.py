@@ -20,7 +20,9 @@ from .base import Match
 DIRECTIONS = frozenset({"up", "down"})
 POSITIONS = frozenset({"above", "below", "beneath", "underneath", "under", "over"})
 LEVELS = frozenset({"high", "low", "higher", "lower", "highest", "lowest"})
-ENDS = frozenset({"top", "bottom"})
+ENDS = frozenset({"top", "bottom", "foot"})  # "the foot of someone's caseload"
+# Floors of a building: figurative only on the way to a category ("push it upstairs to conference").
+STOREYS = frozenset({"upstairs", "downstairs"})
 # Figurative whatever their arguments: escalating a case, a concern, a situation.
 # ("de-escalated" is tokenized "de", "-", "escalated", so "escalated" stands for both.)
 ALWAYS_FIGURATIVE = frozenset({"escalate", "escalation", "downgrade", "upgrade"})
@@ -35,7 +37,7 @@ DESTINATION_ONLY = frozenset({"raise"})
 RUNGS = frozenset({"rung"})
 # Steps of a ladder, which up/down right after them climbs: "a level down from that".
 RUNG_NOUNS = frozenset({"level", "tier", "band", "category", "notch", "peg", "rung", "step", "grade"})
-CANDIDATES = DIRECTIONS | POSITIONS | LEVELS | ENDS | ALWAYS_FIGURATIVE | VERTICAL_VERBS | RUNGS
+CANDIDATES = DIRECTIONS | POSITIONS | LEVELS | ENDS | ALWAYS_FIGURATIVE | VERTICAL_VERBS | RUNGS | STOREYS
 
 # What up/down is "about" in this kind of talk: categories, plans, levels, risk, priority.
 DOMAIN = frozenset(
@@ -178,6 +180,10 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
         return "metaphor.escalate", [token], 0.95
     if lemma in DIRECTIONS:
         return _judge_direction(token)
+    if token.lower_ in STOREYS:
+        verb = token.head
+        domain = [t for t in _destinations(verb) + _destinations(token) if _is_domain(t)]
+        return ("metaphor.direction", [verb, token, domain[0]], 0.9) if domain else None
     if lemma in POSITIONS:
         if lemma == "under" and _opens_sentence(token):
             return None  # "Under CiN, parents couldn't have told you why we were there": the regime
@@ -253,8 +259,8 @@ def _judge_end(token: Token) -> tuple[str, list[Token], float] | None:
         if token.head.lower_ == "on" and target.lemma_ not in SCALES:
             return None  # "on top of the CP work": in addition to it
         return "metaphor.end", [token, of, target], 0.9
-    if of is not None:
-        return None
+    if of is not None or token.lemma_ == "foot":
+        return None  # a foot only as "the foot of the caseload", never alone ("on my feet")
     if token.dep_ == "amod":  # "CP's the top table", "CP is the top tier": the category's place
         noun = token.head
         owners = [c for c in noun.children if c.dep_ == "poss"]
@@ -326,6 +332,8 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
     if verb.lemma_ == "come" and any(c.lower_ == "to" for c in verb.children):
         return None  # "that's what it comes down to", "it all comes down to money": it amounts to
     returning = any(c.lower_ in ("back", "again") for c in (*verb.children, *token.children))
+    if verb.lemma_ == "go" and token.lower_ == "down" and any(c.lower_ in ("well", "badly") for c in verb.children):
+        return None  # "it's gone down well": how it was received
     if verb.lemma_ == "come" and token.lower_ == "up" and not returning:
         return None  # "if it came up at all": it arose, in talk; "up it comes again": a case returns
     if verb.lemma_ in DISPLACE and _moved_work(verb):
