@@ -86,6 +86,11 @@ class AutoCoder:
         self._coders = make_coders(self.coders, self.codebook, self.nlp, semantic_thresholds=self.semantic_thresholds,
                                    learned_model=self.learned_model)
         self._combiners = next((c.model.combiners for c in self._coders if c.source == "learned" and c.every), {})
+        # The metaphor coder's code is proposed only where it (or a rule) found the words: up/down
+        # language is a matter of words and their parse, which a model's guess cannot show, and
+        # on unseen interviews the model alone was where up_down's false positives came from
+        # (precision 0.935 -> 1.000 on a blind set, recall 0.935 -> 0.871).
+        self._needs_words = {c.code for c in self._coders if c.source == "metaphor"}
 
     def codable_turns(self, corpus: Corpus) -> Iterator[tuple[Document, Turn]]:
         return corpus.codable_turns(self.include_interviewer)
@@ -155,6 +160,8 @@ class AutoCoder:
         if combiner is None:
             return combined_confidence(matches)
         rules = combined_confidence([m for m in matches if m.source != "learned"])
+        if rules == 0 and code in self._needs_words:
+            return 0.0
         # The model judges whole turns: beside a rule, any sentence of the turn carries its
         # probability; alone, it is shown once, on the sentence whose words weigh most.
         learned = max((m.confidence for m in matches if m.source == "learned" and (rules > 0 or m.note != IN_TURN)),

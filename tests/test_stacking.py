@@ -115,3 +115,25 @@ def test_document_folds_with_fewer_documents_than_folds():
 
     folds = list(document_folds(["a", "a", "b"], 5))
     assert [test.tolist() for _, test in folds] == [[0, 1], [2]]
+
+
+def test_the_model_alone_never_proposes_the_metaphor_coders_code(code_lines):
+    from qda.codebook import parse_codebook
+
+    codebook = parse_codebook("codes:\n  - id: up_down\n    name: Up and down\n  - id: a\n    name: A\n", "test.yaml")
+
+    class Sure(Scripted):
+        def probabilities(self, texts, embedder):
+            return {code: np.full(len(texts), 0.99) for code in ("up_down", "a")}
+
+        def word_weights(self, texts):
+            return {code: sparse.csr_matrix(np.ones((len(texts), len(SCORES)))) for code in ("up_down", "a")}
+
+    model = Sure({"up_down": TRUSTING, "a": TRUSTING})
+    model.classifiers = {"up_down": None, "a": None}
+    _, codings = code_lines(codebook, "Kelly: We had a sure feeling about the family.",
+                            "Kelly: It went up to CP in the end.",
+                            coders=("rules", "metaphor", "learned"), learned_model=model)
+    up_down = [c for c in codings if c.code == "up_down"]
+    assert len(up_down) == 1 and "[metaphor." in up_down[0].evidence  # only where the metaphor coder found it
+    assert len([c for c in codings if c.code == "a"]) == 2  # another code, the model may propose alone
