@@ -86,6 +86,11 @@ FIGURATIVE = [
     # the foot of a caseload; upstairs to conference
     "Then it gets shoved to the foot of someone's caseload behind all the urgent stuff.",
     "I've had to push a couple upstairs to conference.",
+    # up a gear; the end of a list; families that sink; the bottom of a diary
+    "You either walk away or you take it up a gear.",
+    "It keeps sinking to the end of my list because nothing is exploding there.",
+    "If you haven't seen a CiN family for two months, those families just sink.",
+    "It'll just sink to the bottom of everyone's diary.",
 ]
 
 LITERAL = [
@@ -161,6 +166,9 @@ LITERAL = [
     "I was on my feet all day with the CP list.",
     "She stood at the foot of the stairs while we talked about the plan.",
     "He ran upstairs to his room when the CP worker came.",
+    # driving; a family sinking into a sofa
+    "I changed down a gear at the bend on the way to the CP conference.",
+    "The family sank into the sofa when the CP worker came in.",
 ]
 
 

@@ -49,7 +49,7 @@ DOMAIN = frozenset(
         "service", "services", "universal", "intervention", "status", "bar", "intensity",
         "severity", "seriousness", "escalation", "line", "order", "criterion", "criteria",
         "red", "amber", "green", "child-in-need", "pecking", "complex", "tray", "in-tray",
-        "inbox", "queue", "priorities", "ordinary", "rung", "notch", "peg", "strategy",
+        "inbox", "queue", "priorities", "ordinary", "rung", "notch", "peg", "strategy", "gear", "diary",
     }
 )
 # Things with floors and levels of their own: "the top level of the car park" is literal.
@@ -69,7 +69,8 @@ POINTERS = frozenset({"it", "that", "this"})  # not "them": "somebody above them
 # Counts are high or low without any ranking: "our plan numbers were so high".
 QUANTITIES = frozenset({"number", "figure", "count", "rate", "statistic", "stat"})
 # Ordered things whose top and bottom are priority: "near the top" when one is named.
-SCALES = frozenset({"ladder", "list", "pile", "heap", "scale", "queue", "agenda", "caseload", "priority", "priorities", "tray", "in-tray"})
+SCALES = frozenset({"ladder", "list", "pile", "heap", "scale", "queue", "agenda", "caseload", "priority", "priorities",
+                    "tray", "in-tray", "diary"})
 # Heaps of paper: figurative only as "the pile" ("bottom of the pile"), not "that pile" on
 # a desk or "a pile of forms".
 PAPER = frozenset({"pile", "heap", "tray", "in-tray", "inbox"})
@@ -223,8 +224,9 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
         if lemma == "ratchet" and _case_object(token) is not None:
             return "metaphor.vertical", [token, _case_object(token)], 0.8  # "it was right to ratchet it"
         subject = _subject(token)
-        if subject is not None and subject.lemma_ == "case":
-            return "metaphor.vertical", [subject, token], 0.8  # "the neglect cases just sink"
+        sunk_into = any(c.dep_ == "prep" and c.lower_ in ("into", "onto", "in", "on") for c in token.children)
+        if subject is not None and subject.lemma_ in ("case", "family") and not sunk_into:  # not "sank into the sofa"
+            return "metaphor.vertical", [subject, token], 0.8  # "the neglect cases just sink", "families just sink"
         under = next((c for c in token.children if c.lower_ in ("under", "beneath") and c.dep_ == "prep"), None)
         buried = _object_of(under) if under is not None else None
         if buried is not None and buried.lower_ in ("everything", "rest"):
@@ -318,6 +320,8 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
     if domain:  # even coordinated: "up a rung and down a rung"
         if verb.lemma_ in READING and _object_of(token) is not None:
             return None  # "you'd look down the caseload list": reading it
+        if verb.lemma_ in ("change", "shift") and domain[0].lemma_ == "gear":
+            return None  # "I changed down a gear at the bend": driving; "take it up a gear" is not
         return "metaphor.direction", [verb, token, domain[0]], 0.95
     if _up_and_down(token):
         return None  # jumping/pacing up and down: agitation, not degree
@@ -512,6 +516,8 @@ def _is_domain(noun: Token, position: bool = False) -> bool:
     owner = _of_phrase(noun)[1]
     if owner is not None and owner.lemma_ in PHYSICAL:
         return False  # "the top level of the car park"
+    if owner is not None and owner.lemma_ in SCALES and not _literal_paper(owner):
+        return True  # "the end of my list", "the back of the queue": a place in a ranking
     if noun.lemma_ == "child" and noun.i + 2 < len(noun.doc) and noun.doc[noun.i + 2].lemma_ == "need":
         return True  # "child in need" spelled out; the parser hangs "in need" elsewhere
     for word in words:
