@@ -221,8 +221,9 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
         domain = [t for t in targets if _is_domain(t)]
         if domain:
             return "metaphor.vertical", [token, domain[0]], 0.9
-        if lemma == "ratchet" and _case_object(token) is not None:
-            return "metaphor.vertical", [token, _case_object(token)], 0.8  # "it was right to ratchet it"
+        moved = _case_object(token)
+        if lemma == "ratchet" and moved is not None:
+            return "metaphor.vertical", [token, moved], 0.8  # "it was right to ratchet it"
         subject = _subject(token)
         sunk_into = any(c.dep_ == "prep" and c.lower_ in ("into", "onto", "in", "on") for c in token.children)
         if subject is not None and subject.lemma_ in ("case", "family") and not sunk_into:  # not "sank into the sofa"
