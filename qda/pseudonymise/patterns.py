@@ -60,10 +60,11 @@ _ORDINAL_WORDS = [*_UNITS, *(f"{tens}{sep}{unit}" for tens in ("twenty", "thirty
 _ORDINAL_WORD = "(?:" + trie(_ORDINAL_WORDS, ignore_case=True) + ")"
 _UNIT_WORDS = f"(?:{'|'.join(ONES)})"
 _UP_TO_NINETEEN = "|".join((*ONES, *TEENS))
-_SPOKEN_NUMBER = rf"(?:{_UP_TO_NINETEEN}|(?:{'|'.join(TENS)})(?:[- ]{_UNIT_WORDS})?)"
+#: A number under a hundred said as words: "seven", "nineteen", "seventy-five".
+SPOKEN_NUMBER = rf"(?:{_UP_TO_NINETEEN}|(?:{'|'.join(TENS)})(?:[- ]{_UNIT_WORDS})?)"
 # A year: "2013", "'13", "13" (after a month), "twenty thirteen", "two thousand and twelve".
 _YEAR = (rf"(?:,?[ \t]+(?:\d{{4}}|['’]\d{{2}}|\d{{2}}(?![\d:])(?![ \t]+[a-z])|"
-         rf"(?:twenty|two thousand(?: and)?|nineteen)[ \t\-]+(?:oh[ \t\-]+)?{_SPOKEN_NUMBER})\b)")
+         rf"(?:twenty|two thousand(?: and)?|nineteen)[ \t\-]+(?:oh[ \t\-]+)?{SPOKEN_NUMBER})\b)")
 
 #: Postcode areas (the letters before the district number), from the Royal Mail's list.
 POSTCODE_AREAS = frozenset((

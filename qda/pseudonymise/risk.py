@@ -25,7 +25,7 @@ import pandas as pd
 
 from qda.corpus import Corpus, Document, Turn
 from qda.errors import OutputError, QdaError
-from qda.pseudonymise.words import ONES, TEENS, TENS
+from qda.pseudonymise.patterns import SPOKEN_NUMBER
 from qda.writers import _write_csv, atomic_write
 
 __all__ = ["DEFAULT_EXCLUDED", "KINDS", "RiskReport", "risk_report"]
@@ -43,8 +43,7 @@ _GENERIC_SPEAKER = re.compile(r"(?:participant|respondent|interviewee|speaker|p|
 #: Kinds of text finding, in the order they win when two matches overlap.
 KINDS = ("job_title", "age", "service_length", "rare_attribute", "year", "duration", "possible_place")
 
-_NUM = (rf"(?:\d{{1,2}}|(?:{'|'.join(TENS)})(?:[- ](?:{'|'.join(ONES)}))?"
-        rf"|{'|'.join(sorted(ONES + TEENS, key=len, reverse=True))})")
+_NUM = rf"(?:\d{{1,2}}|{SPOKEN_NUMBER})"
 # What may follow a bare number for it to read as an age ("the eldest is eleven, Jordan"),
 # so that "the kids, three times a week" and "she's one of them" are not ages.
 _END = r"(?=\s*(?:[,.;:!?)\]]|and\b|when\b|in\b|last\b|$))"
