@@ -91,6 +91,12 @@ FIGURATIVE = [
     "It keeps sinking to the end of my list because nothing is exploding there.",
     "If you haven't seen a CiN family for two months, those families just sink.",
     "It'll just sink to the bottom of everyone's diary.",
+    # up at a category; down off CP; lower in a pecking order; the top of lists named before
+    "They'll take cases that ought to be up at CP and park them somewhere else.",
+    "Cases get knocked down off CP to make the figures look nicer.",
+    "A CCiN review sits lower in their pecking order.",
+    "Health have their own lists, and we're not at the top of them.",
+    "I'd like to step it down in July, but carefully.",
 ]
 
 LITERAL = [
@@ -169,6 +175,13 @@ LITERAL = [
     # driving; a family sinking into a sofa
     "I changed down a gear at the bend on the way to the CP conference.",
     "The family sank into the sofa when the CP worker came in.",
+    # up at a venue; arising at a meeting; a bill going up; leaving a post; a person's tolerance
+    "I was up at court all day with the CP case.",
+    "It came up at the strategy meeting last week.",
+    "Sometimes it was the gas bill that's gone up again, and the CP plan.",
+    "I'm stepping down at the end of the year, after thirty years in CP.",
+    "My threshold for that got pretty low by the end.",
+    "Then it calms down, off the plan, and we close it.",
 ]
 
 

@@ -118,6 +118,9 @@ PAGES = frozenset({"letter", "page", "form", "sheet", "document", "report", "scr
 _CONTEXT = (DOMAIN - {"need", "help", "order", "status"}) | STEP_VERBS
 
 _PREPOSITIONS = frozenset({"to", "into", "onto", "from", "on", "towards", "toward", "of", "off"})
+# Places one is "up at" or "down at" literally, however much they belong to the work: "I
+# was up at court all day"; a case "up at CP" or "down at CiN" sits in a category.
+VENUES = frozenset({"court", "conference", "school", "office", "service", "services"})
 _DESTINATIONS = frozenset({"to", "into", "onto", "towards", "toward"})
 
 
@@ -262,6 +265,11 @@ def _judge_end(token: Token) -> tuple[str, list[Token], float] | None:
         if token.head.lower_ == "on" and target.lemma_ not in SCALES:
             return None  # "on top of the CP work": in addition to it
         return "metaphor.end", [token, of, target], 0.9
+    if target is not None and target.lower_ in ("them", "it") and token.head.lower_ != "on":
+        # "health have their own lists, and we're not at the top of them" (not "on top of it")
+        scale = next((t for t in token.sent if t.i < token.i and _is_scale(t)), None)
+        if scale is not None:
+            return "metaphor.end", [scale, token, of, target], 0.8
     if of is not None or token.lemma_ == "foot":
         return None  # a foot only as "the foot of the caseload", never alone ("on my feet")
     if token.dep_ == "amod":  # "CP's the top table", "CP is the top tier": the category's place
@@ -300,6 +308,13 @@ def _judge_end(token: Token) -> tuple[str, list[Token], float] | None:
     return None
 
 
+def _is_scale(noun: Token) -> bool:
+    """A ranking: a list, queue or pile (not paper on a desk), or a pecking order."""
+    if noun.lemma_ == "order":
+        return any(c.lower_ == "pecking" for c in noun.children)  # not a court order
+    return noun.lemma_ in SCALES and not _literal_paper(noun)
+
+
 def _literal_paper(noun: Token) -> bool:
     """"that pile", "a pile of forms": paper on a desk, not a ranking."""
     if noun.lemma_ not in PAPER:
@@ -330,6 +345,10 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
     if literal_object:
         return None
     if verb.lemma_ in STEP_VERBS:
+        stepping = _subject(verb)
+        leaving = verb.lemma_ == "step" and not any(c.dep_ == "dobj" for c in verb.children)
+        if leaving and stepping is not None and (stepping.lower_ in ("i", "he", "she") or stepping.pos_ == "PROPN"):
+            return None  # "I'm stepping down at the end of the year": leaving a post
         return "metaphor.step", [verb, token], 0.85
     rung = token.nbor(-1) if token.i > 0 else None
     if rung is not None and rung.pos_ == "NOUN" and rung.lemma_ in RUNG_NOUNS:
@@ -347,7 +366,7 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
     elsewhere = [t for t in _destinations(verb) + _destinations(token) if not _is_domain(t)]  # "down to the car"
     if moved is not None and verb.lemma_ in CASE_MOVERS and not literal_object and not elsewhere:
         return "metaphor.direction", [verb, moved, token], 0.7  # "push it back up", "we brought it down at review"
-    subject = _subject(verb)
+    subject = _antecedent(_subject(verb))  # "the gas bill that's gone up": a bill, not a case
     if verb.lemma_ in MOTION_VERBS and _is_case(subject):
         # "it came back down", "things crept back up": a case or situation, not a person, moves
         return "metaphor.direction", [subject, verb, token], 0.7
@@ -367,7 +386,8 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
             return "metaphor.level", [token, noun, of, target], 0.9
     if token.dep_ in ("acomp", "attr"):
         subject = next((c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None and _is_domain(subject) and subject.lemma_ not in QUANTITIES:
+        if subject is not None and _is_domain(subject) and subject.lemma_ not in QUANTITIES \
+                and not _tolerance(subject):
             return "metaphor.level", [subject, token], 0.85
         # "this should be higher up than it is": a case ranked, compared with where it is
         ranked = any(c.lower_ in ("up", "down", "than") for c in (*token.children, *token.head.children))
@@ -381,7 +401,7 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
     if token.dep_ in ("acomp", "advmod"):  # "it is low on their list", "sat lower on her list"
         for prep in (c for c in token.head.children if c.dep_ == "prep" and c.lower_ in ("on", "in")):
             target = _object_of(prep)
-            if target is not None and target.lemma_ in SCALES and not _literal_paper(target):
+            if target is not None and _is_scale(target):
                 return "metaphor.level", [token, prep, target], 0.85
     if token.dep_ in ("advmod", "acomp") and token.head.lemma_ == "sit" and _is_case(_subject(token.head)) \
             and not any(c.dep_ == "prep" for c in token.head.children):  # not "it sat lower in the water"
@@ -394,6 +414,14 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
             if target is not None and _is_domain(target):
                 return "metaphor.level", [token, child, target], 0.9
     return None
+
+
+def _tolerance(noun: Token) -> bool:
+    """"My threshold for that got pretty low": one person's tolerance, not a category's line
+    (but "her threshold for conference" is one)."""
+    personal = any(c.dep_ == "poss" and c.lower_ in ("my", "his", "her", "your") for c in noun.children)
+    named = [_object_of(c) for c in noun.children if c.lower_ == "for"]
+    return noun.lemma_ == "threshold" and personal and not any(t is not None and _is_domain(t) for t in named)
 
 
 def _antecedent(pronoun: Token | None) -> Token | None:
@@ -459,9 +487,13 @@ def _targets(token: Token, verb: Token) -> list[Token]:
     backs = [c for h in (token, verb) for c in h.children if c.lower_ == "back" and not _punctuation_between(h, c)]
     for head in (token, verb, *backs):
         for child in head.children:
-            if child.dep_ == "prep" and child.lower_ in prepositions and child is not token:
+            # "up at CP" only on the up/down itself: "it came up at the strategy meeting" arose there
+            at = child.lower_ == "at" and head is token
+            # "knocked down off CP": where a case comes down from (not "it calms down, off the plan")
+            off = child.lower_ == "off" and token.lower_ == "down" and not _punctuation_between(token, child)
+            if child.dep_ == "prep" and (child.lower_ in prepositions or at or off) and child is not token:
                 target = _object_of(child)
-                if target is not None:
+                if target is not None and not (at and target.lemma_ in VENUES):
                     found.append(target)
                 # "slide back down to being nobody's priority": what the gerund makes it
                 found += [c for clause in child.children if clause.dep_ == "pcomp"
