@@ -97,6 +97,11 @@ FIGURATIVE = [
     "A CCiN review sits lower in their pecking order.",
     "Health have their own lists, and we're not at the top of them.",
     "I'd like to step it down in July, but carefully.",
+    # hovering just underneath; rungs; a case that needs to be higher up; up and down like a yo-yo
+    "It sort of hovered just underneath, you know.",
+    "A CCiN review sits a couple of rungs lower for them.",
+    "Sometimes a case just needs to be higher up, and the middle category is a place to park things.",
+    "They've been up and down like a yo-yo for years.",
 ]
 
 LITERAL = [
@@ -182,6 +187,12 @@ LITERAL = [
     "I'm stepping down at the end of the year, after thirty years in CP.",
     "My threshold for that got pretty low by the end.",
     "Then it calms down, off the plan, and we close it.",
+    # a tolerance; counts that climb or drop off; hovering with something named literally
+    "And I've a low threshold for boredom, so the CP reviews drag.",
+    "CP numbers in this authority have been climbing.",
+    "If CP conferences drop off in the rural area, somebody will ask.",
+    "The kestrel was hovering just above the field by the CP office.",
+    "The lift's out again so I've been up and down those stairs like a yo-yo all morning.",
 ]
 
 

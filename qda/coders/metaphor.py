@@ -34,7 +34,10 @@ VERTICAL_VERBS = frozenset({"drop", "fall", "rise", "climb", "lift", "elevate", 
 # not "I raised a concern" (brought it up).
 DESTINATION_ONLY = frozenset({"raise"})
 # A rung of the ladder of categories ("the middle rung", "a rung below CP"); not "had rung".
-RUNGS = frozenset({"rung"})
+RUNGS = frozenset({"rung", "rungs"})
+# Verbs of staying put, after which "just below" or "just underneath" with nothing named is
+# a case's place under a line: "hovering just underneath", "hanging around just below".
+HOVERING = frozenset({"hover", "hang", "sit", "teeter", "linger"})
 # Steps of a ladder, which up/down right after them climbs: "a level down from that".
 RUNG_NOUNS = frozenset({"level", "tier", "band", "category", "notch", "peg", "rung", "step", "grade"})
 CANDIDATES = DIRECTIONS | POSITIONS | LEVELS | ENDS | ALWAYS_FIGURATIVE | VERTICAL_VERBS | RUNGS | STOREYS
@@ -138,6 +141,8 @@ class MetaphorCoder:
         self._child_in_need = hashed({"child", "need"})
         self._moves, self._placed, self._case = hashed(DIRECTIONS | LEVELS), hashed(VERTICAL_VERBS | ENDS), hashed({"case"})
         self._motion, self._displace = hashed(MOTION_VERBS | CASE_MOVERS | {"sit"}), hashed(DISPLACE)
+        self._positions, self._hovering = hashed(POSITIONS), hashed(HOVERING)
+        self._simile = hashed({"up", "down", "like"})
 
     def needs_parse(self, words: set[int]) -> bool:
         """Parse only sentences with a candidate word and something it could be about: a
@@ -150,12 +155,14 @@ class MetaphorCoder:
         if self._child_in_need <= words:
             return True  # "down to plain child in need", spelled out
         # Without those, only a case or situation moving or sitting up, down or higher ("it
-        # came back down", "it's sat lower"), cases sinking or left at the bottom, or work
-        # shunted up or down can be figurative: "it fell over" or "they all went to the top
+        # came back down", "it's sat lower"), cases sinking or left at the bottom, work
+        # shunted up or down, something hovering just under, or up and down like a yo-yo
+        # can be figurative: "it fell over" or "they all went to the top
         # floor" need no parse.
         moving = not words.isdisjoint(self._moves) and not words.isdisjoint(self._motion)
         placed = not words.isdisjoint(self._placed)
-        return (moving and not words.isdisjoint(self._cases)) or (placed and not words.isdisjoint(self._case)) or (
+        hovering = not words.isdisjoint(self._positions) and not words.isdisjoint(self._hovering)
+        return hovering or self._simile <= words or (moving and not words.isdisjoint(self._cases)) or (placed and not words.isdisjoint(self._case)) or (
             (moving or placed) and not words.isdisjoint(self._displace))
 
     def find(self, sentences: list[Span], words: list[set[int]], parses: dict[int, Doc]) -> list[tuple[int, Match]]:
@@ -213,6 +220,9 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
             named = _named_in_sentence(token, pair)
             if named is not None:
                 return "metaphor.position", [named, token, pair], 0.85
+        if lemma != "over" and token.head.lemma_ in HOVERING and not _position_objects(token) \
+                and any(c.lower_ in ("just", "right") for c in token.children):
+            return "metaphor.position", [token.head, token], 0.8  # "it hovered just underneath"
         if token.dep_ == "prep" and token.head.pos_ == "NOUN" and token.head.lemma_ in CATEGORY_RUNGS:
             return "metaphor.position", [token.head, token], 0.85  # "there's a tier above them now"
         if lemma in ("underneath", "beneath", "below", "above") and token.dep_ == "advmod" \
@@ -220,8 +230,10 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
             return "metaphor.position", [token.head, token], 0.8  # "the CiN cases underneath"
         return None
     if lemma in VERTICAL_VERBS and token.pos_ == "VERB":
+        if any(c.dep_ == "prt" and c.lower_ == "off" for c in token.children):
+            return None  # "if CP conferences drop off": fewer of them
         targets = _destinations(token) if lemma in DESTINATION_ONLY else _targets(token, token)
-        domain = [t for t in targets if _is_domain(t)]
+        domain = [t for t in targets if _is_domain(t) and t.lemma_ not in QUANTITIES]  # "CP numbers climbing"
         if domain:
             return "metaphor.vertical", [token, domain[0]], 0.9
         moved = _case_object(token)
@@ -340,6 +352,11 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
             return None  # "I changed down a gear at the bend": driving; "take it up a gear" is not
         return "metaphor.direction", [verb, token, domain[0]], 0.95
     if _up_and_down(token):
+        simile = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "like"), None)
+        pair = [token, *(c for c in token.children if c.dep_ == "conj")]
+        if token.lower_ == "up" and simile is not None and verb.lemma_ not in AGITATION \
+                and not any(_object_of(t) for t in pair):  # not "up and down those stairs like a yo-yo"
+            return "metaphor.direction", [verb, token, simile], 0.75  # "they've been up and down like a yo-yo"
         return None  # jumping/pacing up and down: agitation, not degree
     literal_object = token.dep_ == "prep" and _object_of(token) is not None
     if literal_object:
@@ -376,7 +393,7 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
 def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
     # "a higher level", "high-risk", "the risk is high", "lower down the list"
     noun = token.head if token.dep_ in ("amod", "compound", "advmod", "npadvmod") else None
-    if noun is not None and _is_domain(noun) and noun.lemma_ not in QUANTITIES:
+    if noun is not None and _is_domain(noun) and noun.lemma_ not in QUANTITIES and not _tolerance(noun):
         return "metaphor.level", [token, noun], 0.9
     if token.dep_ == "conj" and _is_domain(token.head):
         return "metaphor.level", [token.head, token], 0.85  # "it's CCiN or higher"
@@ -391,8 +408,9 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
             return "metaphor.level", [subject, token], 0.85
         # "this should be higher up than it is": a case ranked, compared with where it is
         ranked = any(c.lower_ in ("up", "down", "than") for c in (*token.children, *token.head.children))
-        if ranked and token.lower_ in ("higher", "lower") and _is_case(subject):
-            return "metaphor.level", [subject, token], 0.8
+        ranked_case = subject or _subject(token.head)  # "a case just needs to be higher up"
+        if ranked and token.lower_ in ("higher", "lower") and _is_case(ranked_case):
+            return "metaphor.level", [ranked_case, token], 0.8
     for than in (c for c in token.children if c.lower_ in ("than", "as", "on")):
         target = _object_of(than)
         if target is not None and _is_domain(target):
@@ -417,11 +435,14 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
 
 
 def _tolerance(noun: Token) -> bool:
-    """"My threshold for that got pretty low": one person's tolerance, not a category's line
-    (but "her threshold for conference" is one)."""
-    personal = any(c.dep_ == "poss" and c.lower_ in ("my", "his", "her", "your") for c in noun.children)
-    named = [_object_of(c) for c in noun.children if c.lower_ == "for"]
-    return noun.lemma_ == "threshold" and personal and not any(t is not None and _is_domain(t) for t in named)
+    """A person's tolerance, not a category's line: "a low threshold for boredom", "my
+    threshold for that got pretty low" (but "her threshold for conference" is a line)."""
+    if noun.lemma_ != "threshold":
+        return False
+    named = [t for c in noun.children if c.lower_ == "for" and (t := _object_of(c)) is not None]
+    if named:
+        return not any(_is_domain(t) for t in named)
+    return any(c.dep_ == "poss" and c.lower_ in ("my", "his", "her", "your") for c in noun.children)
 
 
 def _antecedent(pronoun: Token | None) -> Token | None:
