@@ -578,6 +578,14 @@ def test_ccin_rule_coder_skips_sentences_without_anchors(ccin, nlp, needs_parse)
     ("drift", "One mum stopped going to the toddler group.", False),
     ("drift", "It was sitting up with a fourteen-year-old at two in the morning.", False),
     ("drift", "Those cases just drifted for years.", True),
+    # people drift off, drift apart, talk through the gap in a door; a label carries weight
+    ("drift", "Three reviews back to back, I've felt myself drift off once or twice.", False),
+    ("drift", "And you drift apart from people, moving.", False),
+    ("drift", "You're digging the car out of a drift by the cattle grid.", False),
+    ("drift", "She kept me on the doorstep, talking through the gap while the dog barked.", False),
+    ("drift", "Cases fell through the gap between the teams.", True),
+    ("drift", "A CP plan frightens people. CCiN doesn't carry that.", False),
+    ("drift", "You end up carrying it on your own.", True),
     # not talking down to a family is the practice; a father who felt talked down to is not
     ("relational", "You get that from turning up in the rain and not talking down to people.", True),
     ("relational", "He'd been to a conference years ago and felt talked down to.", False),
