@@ -568,6 +568,8 @@ def test_ccin_rule_coder_skips_sentences_without_anchors(ccin, nlp, needs_parse)
     ("threshold", "They were stood on the threshold of a conference for a year.", True),
     ("threshold", "The first visit she wouldn't let me over the threshold.", False),
     ("threshold", "Mind the threshold on your way out, everyone trips on it.", False),
+    ("threshold", "Last visit I didn't get past the threshold, she had the door on the chain.", False),
+    ("threshold", "And the step at the front, the old slate threshold, it's cracked right across.", False),
     # the middle child is not the middle of the scale; the middle of the scale is
     ("threshold", "The middle one, Kacey, she's nine.", False),
     ("threshold", "The pilot says the middle deserves the same rigour.", True),
