@@ -9,10 +9,10 @@ on archive-sized input.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+import numpy as np
 from spacy.attrs import LEMMA, LOWER, SENT_START
 from spacy.language import Language
 
@@ -20,6 +20,7 @@ from . import nlp as qnlp
 from .codebook import Codebook
 from .coders import Match, MetaphorCoder, RuleCoder
 from .coders.base import IN_TURN
+from .coders.stacking import neighbours
 from .corpus import Coding, Corpus, Document, Turn
 from .errors import QdaError
 
@@ -100,8 +101,7 @@ class AutoCoder:
         return list(self.stream(corpus, progress))
 
     def stream(self, corpus: Corpus, progress: Callable[[int], None] | None = None) -> Iterator[Coding]:
-        turns = self.codable_turns(corpus)
-        while chunk := list(islice(turns, _CHUNK_TURNS)):
+        for chunk in _whole_documents(self.codable_turns(corpus), _CHUNK_TURNS):
             yield from self._code_chunk(chunk)
             if progress:
                 progress(len(chunk))
@@ -112,8 +112,9 @@ class AutoCoder:
         # lower-case forms and lemmas). Slicing the turn's text (`Doc.text` joins its tokens
         # anew on every call) and reading arrays (`Doc.sents` makes a Token per word) keeps
         # Python objects per word out of this loop, which they would dominate.
-        sentences, texts, units, owners, words = [], [], [], [], []
-        for (doc, turn), turn_text, spacy_doc in zip(chunk, turn_texts, qnlp.lexical(self.nlp, turn_texts)):
+        sentences, texts, units, owners, words, turn_of = [], [], [], [], [], []
+        for k, ((doc, turn), turn_text, spacy_doc) in enumerate(
+                zip(chunk, turn_texts, qnlp.lexical(self.nlp, turn_texts))):
             array = spacy_doc.to_array([LOWER, LEMMA, SENT_START])
             hashes = array[:, :2]
             starts = [0, *(i + 1 for i in (array[1:, 2] == 1).nonzero()[0].tolist())]
@@ -128,6 +129,7 @@ class AutoCoder:
                     units.append(self._unit_span(sent.start_char, text, turn))
                     owners.append(doc.id)
                     words.append(set(hashes[sent.start : sent.end].ravel().tolist()))
+                    turn_of.append(k)
         # Each sentence that any coder needs parsed is parsed once, for all of them.
         todo = [i for i, w in enumerate(words) if any(c.needs_parse(w) for c in self._coders)]
         parses = dict(zip(todo, qnlp.parse(self.nlp, (texts[i] for i in todo))))
@@ -135,14 +137,25 @@ class AutoCoder:
         # (a rule and the metaphor coder on "escalated") is corroboration, not two codings
         # to review. The source is the most confident coder's; the evidence is everyone's.
         merged: dict[tuple, list[Match]] = {}
+        unit_turn: dict[tuple, int] = {}
+        # Per code, each turn's learned probability, which its neighbours' combiners weigh.
+        turn_probability = {code: np.zeros(len(chunk)) for code in self._combiners}
         for coder in self._coders:
             for i, match in coder.find(sentences, words, parses):
                 start, end = units[i]
-                merged.setdefault((owners[i], start, end, match.code), []).append(match)
+                key = (owners[i], start, end, match.code)
+                merged.setdefault(key, []).append(match)
+                unit_turn[key] = turn_of[i]
+                if match.source == "learned" and match.code in turn_probability:
+                    turn_probability[match.code][turn_of[i]] = match.confidence
+        documents = [doc.id for doc, _ in chunk]
+        around = {code: neighbours(p, documents) for code, p in turn_probability.items()}
         codings = []
         for (doc_id, start, end, code), matches in merged.items():
             evidence = list(dict.fromkeys(m.evidence() for m in sorted(_distinct(matches), key=lambda m: m.start)))
-            confidence = self._confidence(code, matches)
+            k = unit_turn[(doc_id, start, end, code)]
+            context = (around[code][0][k], around[code][1][k]) if code in around else (0.0, 0.0)
+            confidence = self._confidence(code, matches, *context)
             source = max(matches, key=lambda m: m.confidence).source
             if confidence >= self.min_confidence:
                 codings.append(Coding(
@@ -153,9 +166,10 @@ class AutoCoder:
         codings.sort(key=lambda c: (order[c.document], c.start, c.code, c.source))
         return codings
 
-    def _confidence(self, code: str, matches: list[Match]) -> float:
+    def _confidence(self, code: str, matches: list[Match], before: float = 0.0, after: float = 0.0) -> float:
         """Noisy-or over the evidence, or, where the learned model has a combiner for the
-        code, that combiner's weighing of the other coders' noisy-or and the probability."""
+        code, that combiner's weighing of the other coders' noisy-or, the probability and
+        the probabilities of the turns `before` and `after`."""
         combiner = self._combiners.get(code)
         if combiner is None:
             return combined_confidence(matches)
@@ -166,7 +180,7 @@ class AutoCoder:
         # probability; alone, it is shown once, on the sentence whose words weigh most.
         learned = max((m.confidence for m in matches if m.source == "learned" and (rules > 0 or m.note != IN_TURN)),
                       default=0.0)
-        return combiner.confidence(rules, learned)
+        return combiner.confidence(rules, learned, before, after)
 
     def _unit_span(self, start_char: int, text: str, turn: Turn) -> tuple[int, int]:
         """Document offsets of the coded passage: the sentence without surrounding
@@ -176,6 +190,19 @@ class AutoCoder:
         lead = len(text) - len(text.lstrip())
         trail = len(text) - len(text.rstrip())
         return turn.start + start_char + lead, turn.start + start_char + len(text) - trail
+
+
+def _whole_documents(turns: Iterable[tuple[Document, Turn]], size: int) -> Iterator[list[tuple[Document, Turn]]]:
+    """Chunks of about `size` turns that never split a document, so that every turn's
+    neighbours are coded beside it."""
+    chunk: list[tuple[Document, Turn]] = []
+    for doc, turn in turns:
+        if len(chunk) >= size and chunk[-1][0].id != doc.id:
+            yield chunk
+            chunk = []
+        chunk.append((doc, turn))
+    if chunk:
+        yield chunk
 
 
 def combined_confidence(matches: list[Match]) -> float:

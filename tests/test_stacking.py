@@ -15,7 +15,9 @@ from qda.coders.stacking import Combiner, fit_combiner
 from test_rule_coder import book
 
 # Codes where the rules fire and the model is at least middling, or the model alone is sure.
-TRUSTING = Combiner(weights=(0.0, 20.0, 0.0, 10.0), bias=-19.0, cutoff=0.5)
+TRUSTING = Combiner(weights=(0.0, 20.0, 0.0, 10.0, 0.0, 0.0), bias=-19.0, cutoff=0.5)
+# A model's middling probability is enough where a neighbouring turn's is high.
+NEIGHBOURLY = Combiner(weights=(0.0, 10.0, 0.0, 0.0, 5.0, 5.0), bias=-8.0, cutoff=0.5)
 
 
 SCORES = {"sure": 0.99, "likely": 0.6, "doubtful": 0.05}
@@ -53,10 +55,10 @@ def stacked(code_lines):
 
 
 def test_the_cutoff_is_confidence_one_half():
-    combiner = Combiner(weights=(1.0, 1.0, 0.0, 0.0), bias=-1.0, cutoff=0.7)
+    combiner = Combiner(weights=(1.0, 1.0, 0.0, 0.0, 0.0, 0.0), bias=-1.0, cutoff=0.7)
     # score 0 is probability 0.5, under the cutoff 0.7: below one half
     assert combiner.confidence(0.5, 0.5) < 0.5
-    at_cutoff = Combiner(weights=(0.0, 0.0, 0.0, 0.0), bias=float(np.log(0.7 / 0.3)), cutoff=0.7)
+    at_cutoff = Combiner(weights=(0.0,) * 6, bias=float(np.log(0.7 / 0.3)), cutoff=0.7)
     assert at_cutoff.confidence(0.9, 0.9) == pytest.approx(0.5)
 
 
@@ -69,6 +71,46 @@ def test_a_fitted_combiner_learns_that_doubt_vetoes_a_rule():
     combiner = fit_combiner(rules, learned, coded, groups)
     assert combiner.confidence(0.9, 0.8) > 0.5 > combiner.confidence(0.9, 0.05)
     assert combiner.confidence(0.0, 0.98) > 10 * combiner.confidence(0.0, 0.5)
+
+
+def test_neighbours_are_the_units_before_and_after_in_the_same_document():
+    from qda.coders.stacking import neighbours
+
+    before, after = neighbours([0.1, 0.2, 0.3, 0.4], ["a", "a", "a", "b"])
+    assert before.tolist() == [0.0, 0.1, 0.2, 0.0]
+    assert after.tolist() == [0.2, 0.3, 0.0, 0.0]
+
+
+def test_a_fitted_combiner_weighs_the_neighbours_probability():
+    rng = np.random.default_rng(1)
+    learned = rng.uniform(size=600)
+    groups = np.repeat(np.arange(30), 20)
+    from qda.coders.stacking import neighbours
+
+    before, after = neighbours(learned, groups)
+    coded = (learned > 0.8) | ((learned > 0.5) & (np.maximum(before, after) > 0.8))
+    combiner = fit_combiner(np.zeros(600), learned, coded, groups)
+    assert combiner.confidence(0.0, 0.7, 0.95, 0.95) > 0.5 > combiner.confidence(0.0, 0.7, 0.05, 0.05)
+
+
+@pytest.mark.parametrize("chunk", [256, 1])
+def test_a_turns_neighbours_are_weighed_with_it(stacked, monkeypatch, chunk):
+    # chunks of any size keep a document whole, so each turn is coded beside its neighbours
+    monkeypatch.setattr("qda.coding._CHUNK_TURNS", chunk)
+    combiners = {"a": NEIGHBOURLY}
+    beside_sure = stacked("Kelly: It was likely.", "Interviewer: And then?", "Kelly: I was sure.", combiners=combiners)
+    assert [stacked.document.text[c.start:c.end] for c in beside_sure] == ["It was likely.", "I was sure."]
+    alone = stacked("Kelly: It was likely.", "Interviewer: And then?", "Kelly: It rained.", combiners=combiners)
+    assert alone == []
+
+
+def test_chunks_never_split_a_document():
+    from qda.coding import _whole_documents
+    from qda.corpus import Document, Turn
+
+    a, b = (Document(id=x, name=x, text="", turns=[]) for x in "ab")
+    turns = [(a, Turn(i, None, 0, 0)) for i in range(3)] + [(b, Turn(i, None, 0, 0)) for i in range(2)]
+    assert [[doc.id for doc, _ in chunk] for chunk in _whole_documents(turns, 2)] == [["a", "a", "a"], ["b", "b"]]
 
 
 def test_a_doubtful_model_vetoes_the_rule(stacked):

@@ -34,7 +34,8 @@ from .stacking import Combiner, fit_combiner
 
 # 2: models judge whole turns; thresholds and combiners of format 1 were fitted to sentences.
 # 3: each code's regression weighs words by their log-count ratio (RatioWeightedRegression).
-FORMAT = "qda-learned-3"
+# 4: combiners also weigh the probabilities of the turns before and after.
+FORMAT = "qda-learned-4"
 
 
 def codebook_signature(codebook: Codebook) -> str:

