@@ -156,6 +156,8 @@ class AutoCoder:
             k = unit_turn[(doc_id, start, end, code)]
             context = (around[code][0][k], around[code][1][k]) if code in around else (0.0, 0.0)
             confidence = self._confidence(code, matches, *context)
+            if max(context) >= 0.5:  # say so when the talk around the turn is about the code too
+                evidence.append(f'"p={context[0]:.2f} before, {context[1]:.2f} after" [learned.{code}, neighbouring turns]')
             source = max(matches, key=lambda m: m.confidence).source
             if confidence >= self.min_confidence:
                 codings.append(Coding(

@@ -100,6 +100,8 @@ def test_a_turns_neighbours_are_weighed_with_it(stacked, monkeypatch, chunk):
     combiners = {"a": NEIGHBOURLY}
     beside_sure = stacked("Kelly: It was likely.", "Interviewer: And then?", "Kelly: I was sure.", combiners=combiners)
     assert [stacked.document.text[c.start:c.end] for c in beside_sure] == ["It was likely.", "I was sure."]
+    # the evidence says the turn was coded beside talk about the same code
+    assert beside_sure[0].evidence.endswith('"p=0.00 before, 0.99 after" [learned.a, neighbouring turns]')
     alone = stacked("Kelly: It was likely.", "Interviewer: And then?", "Kelly: It rained.", combiners=combiners)
     assert alone == []
 
