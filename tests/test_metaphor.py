@@ -102,6 +102,9 @@ FIGURATIVE = [
     "A CCiN review sits a couple of rungs lower for them.",
     "Sometimes a case just needs to be higher up, and the middle category is a place to park things.",
     "They've been up and down like a yo-yo for years.",
+    # down from a category after a phrasal verb; the lower end of the scale
+    "When we bring a family back down from Complex, do they stay steady?",
+    "It wasn't sitting comfortably at the lower end, but it wasn't CP either.",
 ]
 
 LITERAL = [
@@ -193,6 +196,10 @@ LITERAL = [
     "If CP conferences drop off in the rural area, somebody will ask.",
     "The kestrel was hovering just above the field by the CP office.",
     "The lift's out again so I've been up and down those stairs like a yo-yo all morning.",
+    # a plan lifted (ended); a doorstep falling apart; the lower end of a garden
+    "For the health visitor there's an end when the CP plan's lifted.",
+    "And the threshold of my office door is literally falling apart.",
+    "The lower end of the garden floods, so the CP visit was in the kitchen.",
 ]
 
 

@@ -32,7 +32,8 @@ VERTICAL_VERBS = frozenset({"drop", "fall", "rise", "climb", "lift", "elevate", 
                             "ratchet", "bury"})
 # Vertical verbs that are figurative only with a destination: "raised to child protection",
 # not "I raised a concern" (brought it up).
-DESTINATION_ONLY = frozenset({"raise"})
+# ("lift" too: a plan or a ban is lifted when it ends, not raised in rank.)
+DESTINATION_ONLY = frozenset({"raise", "lift"})
 # A rung of the ladder of categories ("the middle rung", "a rung below CP"); not "had rung".
 RUNGS = frozenset({"rung", "rungs"})
 # Verbs of staying put, after which "just below" or "just underneath" with nothing named is
@@ -56,7 +57,7 @@ DOMAIN = frozenset(
     }
 )
 # Things with floors and levels of their own: "the top level of the car park" is literal.
-PHYSICAL = frozenset({"car", "park", "building", "house", "stairs", "staircase", "flat", "flats", "block", "tower",
+PHYSICAL = frozenset({"car", "park", "building", "house", "stairs", "staircase", "flat", "flats", "block", "tower", "door",
                       "hill", "road", "street", "garden", "stadium", "bus", "ship", "shop", "office", "school", "lift"})
 # What a case is filed under, not below: "under the new category", "under section 47".
 FILED_UNDER = frozenset({"category", "heading", "umbrella", "banner", "label", "title", "name", "remit", "section",
@@ -230,8 +231,8 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
             return "metaphor.position", [token.head, token], 0.8  # "the CiN cases underneath"
         return None
     if lemma in VERTICAL_VERBS and token.pos_ == "VERB":
-        if any(c.dep_ == "prt" and c.lower_ == "off" for c in token.children):
-            return None  # "if CP conferences drop off": fewer of them
+        if any((c.dep_ == "prt" and c.lower_ == "off") or c.lower_ == "apart" for c in token.children):
+            return None  # "if CP conferences drop off": fewer of them; "the doorstep's falling apart"
         targets = _destinations(token) if lemma in DESTINATION_ONLY else _targets(token, token)
         domain = [t for t in targets if _is_domain(t) and t.lemma_ not in QUANTITIES]  # "CP numbers climbing"
         if domain:
@@ -401,6 +402,8 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
         of, target = _of_phrase(noun)
         if target is not None and _is_domain(target):
             return "metaphor.level", [token, noun, of, target], 0.9
+        if of is None and token.lower_ in LEVELS:
+            return "metaphor.level", [token, noun], 0.8  # "keep things at the lower end" of the scale
     if token.dep_ in ("acomp", "attr"):
         subject = next((c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None and _is_domain(subject) and subject.lemma_ not in QUANTITIES \
@@ -510,8 +513,9 @@ def _targets(token: Token, verb: Token) -> list[Token]:
         for child in head.children:
             # "up at CP" only on the up/down itself: "it came up at the strategy meeting" arose there
             at = child.lower_ == "at" and head is token
-            # "knocked down off CP": where a case comes down from (not "it calms down, off the plan")
-            off = child.lower_ == "off" and token.lower_ == "down" and not _punctuation_between(token, child)
+            # "knocked down off CP", "bring a family back down from Complex": where a case comes
+            # down from (not "it calms down, off the plan")
+            off = child.lower_ in ("off", "from") and token.lower_ == "down" and not _punctuation_between(token, child)
             if child.dep_ == "prep" and (child.lower_ in prepositions or at or off) and child is not token:
                 target = _object_of(child)
                 if target is not None and not (at and target.lemma_ in VENUES):
