@@ -158,13 +158,14 @@ class MetaphorCoder:
         # Without those, only a case or situation moving or sitting up, down or higher ("it
         # came back down", "it's sat lower"), cases sinking or left at the bottom, work
         # shunted up or down, something hovering just under, or up and down like a yo-yo
-        # can be figurative: "it fell over" or "they all went to the top
-        # floor" need no parse.
+        # can be figurative: "it fell over" or "they all went to the top floor" need no parse.
         moving = not words.isdisjoint(self._moves) and not words.isdisjoint(self._motion)
         placed = not words.isdisjoint(self._placed)
         hovering = not words.isdisjoint(self._positions) and not words.isdisjoint(self._hovering)
-        return hovering or self._simile <= words or (moving and not words.isdisjoint(self._cases)) or (placed and not words.isdisjoint(self._case)) or (
-            (moving or placed) and not words.isdisjoint(self._displace))
+        return (hovering or self._simile <= words
+                or (moving and not words.isdisjoint(self._cases))
+                or (placed and not words.isdisjoint(self._case))
+                or ((moving or placed) and not words.isdisjoint(self._displace)))
 
     def find(self, sentences: list[Span], words: list[set[int]], parses: dict[int, Doc]) -> list[tuple[int, Match]]:
         found: list[tuple[int, Match]] = []
@@ -234,7 +235,7 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
         if any((c.dep_ == "prt" and c.lower_ == "off") or c.lower_ == "apart" for c in token.children):
             return None  # "if CP conferences drop off": fewer of them; "the doorstep's falling apart"
         targets = _destinations(token) if lemma in DESTINATION_ONLY else _targets(token, token)
-        domain = [t for t in targets if _is_domain(t) and t.lemma_ not in QUANTITIES]  # "CP numbers climbing"
+        domain = [t for t in targets if _ranked(t)]  # not "CP numbers have been climbing"
         if domain:
             return "metaphor.vertical", [token, domain[0]], 0.9
         moved = _case_object(token)
@@ -342,8 +343,7 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
         return ("metaphor.step", [compound, token], 0.85) if compound.lemma_ in STEP_VERBS else None
     verb = token.head if token.dep_ != "ROOT" else token
     targets = _targets(token, verb)
-    # a count coming down is a number, not a category: "our CP figures have come down"
-    domain = [t for t in targets if _is_domain(t) and t.lemma_ not in QUANTITIES]
+    domain = [t for t in targets if _ranked(t)]  # not "our CP figures have come down"
     if verb.lemma_ == "come" and token.lower_ == "up" and any(c.lower_ == "through" for c in (*verb.children, *token.children)):
         return None  # "they came up through the CP teams": a career's route, not a case's move
     if domain:  # even coordinated: "up a rung and down a rung"
@@ -394,7 +394,7 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
 def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
     # "a higher level", "high-risk", "the risk is high", "lower down the list"
     noun = token.head if token.dep_ in ("amod", "compound", "advmod", "npadvmod") else None
-    if noun is not None and _is_domain(noun) and noun.lemma_ not in QUANTITIES and not _tolerance(noun):
+    if noun is not None and _ranked(noun):
         return "metaphor.level", [token, noun], 0.9
     if token.dep_ == "conj" and _is_domain(token.head):
         return "metaphor.level", [token.head, token], 0.85  # "it's CCiN or higher"
@@ -406,8 +406,7 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
             return "metaphor.level", [token, noun], 0.8  # "keep things at the lower end" of the scale
     if token.dep_ in ("acomp", "attr"):
         subject = next((c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None and _is_domain(subject) and subject.lemma_ not in QUANTITIES \
-                and not _tolerance(subject):
+        if subject is not None and _ranked(subject):
             return "metaphor.level", [subject, token], 0.85
         # "this should be higher up than it is": a case ranked, compared with where it is
         ranked = any(c.lower_ in ("up", "down", "than") for c in (*token.children, *token.head.children))
@@ -435,6 +434,12 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
             if target is not None and _is_domain(target):
                 return "metaphor.level", [token, child, target], 0.9
     return None
+
+
+def _ranked(noun: Token) -> bool:
+    """A category, level or risk word whose height is a rank: not a count ("our CP numbers
+    were so high") nor a person's tolerance ("my threshold for that got pretty low")."""
+    return _is_domain(noun) and noun.lemma_ not in QUANTITIES and not _tolerance(noun)
 
 
 def _tolerance(noun: Token) -> bool:
