@@ -112,7 +112,8 @@ class AutoCoder:
         # lower-case forms and lemmas). Slicing the turn's text (`Doc.text` joins its tokens
         # anew on every call) and reading arrays (`Doc.sents` makes a Token per word) keeps
         # Python objects per word out of this loop, which they would dominate.
-        sentences, texts, units, owners, words, turn_of = [], [], [], [], [], []
+        # (`turn_of` holds each sentence's turn, as its position in the chunk.)
+        sentences, texts, units, words, turn_of = [], [], [], [], []
         for k, ((doc, turn), turn_text, spacy_doc) in enumerate(
                 zip(chunk, turn_texts, qnlp.lexical(self.nlp, turn_texts))):
             array = spacy_doc.to_array([LOWER, LEMMA, SENT_START])
@@ -127,7 +128,6 @@ class AutoCoder:
                     sentences.append(sent)
                     texts.append(text)
                     units.append(self._unit_span(sent.start_char, text, turn))
-                    owners.append(doc.id)
                     words.append(set(hashes[sent.start : sent.end].ravel().tolist()))
                     turn_of.append(k)
         # Each sentence that any coder needs parsed is parsed once, for all of them.
@@ -137,23 +137,19 @@ class AutoCoder:
         # (a rule and the metaphor coder on "escalated") is corroboration, not two codings
         # to review. The source is the most confident coder's; the evidence is everyone's.
         merged: dict[tuple, list[Match]] = {}
-        unit_turn: dict[tuple, int] = {}
         # Per code, each turn's learned probability, which its neighbours' combiners weigh.
         turn_probability = {code: np.zeros(len(chunk)) for code in self._combiners}
         for coder in self._coders:
             for i, match in coder.find(sentences, words, parses):
                 start, end = units[i]
-                key = (owners[i], start, end, match.code)
-                merged.setdefault(key, []).append(match)
-                unit_turn[key] = turn_of[i]
+                merged.setdefault((turn_of[i], start, end, match.code), []).append(match)
                 if match.source == "learned" and match.code in turn_probability:
                     turn_probability[match.code][turn_of[i]] = match.confidence
         documents = [doc.id for doc, _ in chunk]
         around = {code: neighbours(p, documents) for code, p in turn_probability.items()}
         codings = []
-        for (doc_id, start, end, code), matches in merged.items():
+        for (k, start, end, code), matches in merged.items():
             evidence = list(dict.fromkeys(m.evidence() for m in sorted(_distinct(matches), key=lambda m: m.start)))
-            k = unit_turn[(doc_id, start, end, code)]
             context = (around[code][0][k], around[code][1][k]) if code in around else (0.0, 0.0)
             confidence = self._confidence(code, matches, *context)
             if max(context) >= 0.5:  # say so when the talk around the turn is about the code too
@@ -161,7 +157,7 @@ class AutoCoder:
             source = max(matches, key=lambda m: m.confidence).source
             if confidence >= self.min_confidence:
                 codings.append(Coding(
-                    document=doc_id, start=start, end=end, code=code, source=source,
+                    document=documents[k], start=start, end=end, code=code, source=source,
                     coder=f"qda:{source}", confidence=round(confidence, 4), evidence="; ".join(evidence),
                 ))
         order = {doc.id: i for i, (doc, _) in reversed(list(enumerate(chunk)))}
