@@ -10,7 +10,7 @@ import pytest
 from scipy import sparse
 
 from qda.coders.learned import LearnedModel
-from qda.coders.stacking import Combiner, fit_combiner
+from qda.coders.stacking import Combiner, fit_combiner, neighbours
 
 from test_rule_coder import book
 
@@ -74,8 +74,6 @@ def test_a_fitted_combiner_learns_that_doubt_vetoes_a_rule():
 
 
 def test_neighbours_are_the_units_before_and_after_in_the_same_document():
-    from qda.coders.stacking import neighbours
-
     before, after = neighbours([0.1, 0.2, 0.3, 0.4], ["a", "a", "a", "b"])
     assert before.tolist() == [0.0, 0.1, 0.2, 0.0]
     assert after.tolist() == [0.2, 0.3, 0.0, 0.0]
@@ -85,8 +83,6 @@ def test_a_fitted_combiner_weighs_the_neighbours_probability():
     rng = np.random.default_rng(1)
     learned = rng.uniform(size=600)
     groups = np.repeat(np.arange(30), 20)
-    from qda.coders.stacking import neighbours
-
     before, after = neighbours(learned, groups)
     coded = (learned > 0.8) | ((learned > 0.5) & (np.maximum(before, after) > 0.8))
     combiner = fit_combiner(np.zeros(600), learned, coded, groups)
