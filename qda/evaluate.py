@@ -14,14 +14,13 @@ import csv
 import math
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Union
+from typing import Iterable, Union
 
+import numpy as np
 import pandas as pd
-
-if TYPE_CHECKING:
-    import numpy as np
 
 # Kappa lives with the other agreement statistics; imported here for the gold comparison
 # (and re-exported, so `from qda.evaluate import cohen_kappa` keeps working).
@@ -74,7 +73,7 @@ class GoldSet:
                 for u in self.units.itertuples(index=False) for code in u.codes]
         return pd.DataFrame(rows, columns=list(PREDICTION_COLUMNS))
 
-    def labelled_turns(self, codes: Iterable[str]) -> tuple[list[str], dict[str, "np.ndarray"], list[str]]:
+    def labelled_turns(self, codes: Iterable[str]) -> tuple[list[str], dict[str, np.ndarray], list[str]]:
         """Participant turns as training data: (texts, {code: is-coded per turn}, documents).
         Interviewer turns are left out, as qda never codes them."""
         import numpy as np
@@ -362,6 +361,9 @@ class Evaluation:
     table: pd.DataFrame
     macro: dict[str, float]  # precision, recall, f1, kappa: means over codes where defined
     micro: dict[str, float]  # precision, recall, f1 from tp/fp/fn pooled over codes
+    #: 95% intervals of macro f1 and kappa (as the table's kappa_low and kappa_high are of
+    #: each code's kappa): see `_intervals`.
+    macro_interval: dict[str, tuple[float, float]]
     unit: str
     n_units: int
     n_documents: int
@@ -372,7 +374,7 @@ class Evaluation:
     def format(self) -> str:
         """A plain-text table for the terminal: one row per code, then macro and micro."""
         width = max([len("macro"), *(len(c) for c in self.table["code"])])
-        head = f"{'code':<{width}}  {'P':>6} {'R':>6} {'F1':>6} {'kappa':>6} {'support':>8}"
+        head = f"{'code':<{width}}  {'P':>6} {'R':>6} {'F1':>6} {'kappa':>6} {'kappa 95% CI':>14} {'support':>8}"
         excluded = f" ({self.excluded_units} excluded by speaker)" if self.excluded_units else ""
         lines = [
             f"{self.unit}-level agreement with the gold: {_count(self.n_units, 'unit')} in "
@@ -384,15 +386,20 @@ class Evaluation:
         for row in self.table.itertuples(index=False):
             lines.append(
                 f"{row.code:<{width}}  {_cell(row.precision)} {_cell(row.recall)} {_cell(row.f1)} "
-                f"{_cell(row.kappa)} {row.gold_positive:>8}"
+                f"{_cell(row.kappa)} {_interval(row.kappa_low, row.kappa_high)} {row.gold_positive:>8}"
             )
         lines.append("-" * len(head))
         m, u = self.macro, self.micro
-        lines.append(f"{'macro':<{width}}  {_cell(m['precision'])} {_cell(m['recall'])} {_cell(m['f1'])} {_cell(m['kappa'])}")
+        lines.append(f"{'macro':<{width}}  {_cell(m['precision'])} {_cell(m['recall'])} {_cell(m['f1'])} {_cell(m['kappa'])} "
+                     f"{_interval(*self.macro_interval['kappa'])}")
         lines.append(
             f"{'micro':<{width}}  {_cell(u['precision'])} {_cell(u['recall'])} {_cell(u['f1'])} "
-            f"{'':>6} {int(self.table['gold_positive'].sum()):>8}"
+            f"{'':>6} {'':>14} {int(self.table['gold_positive'].sum()):>8}"
         )
+        if self.n_documents >= 2:
+            lines.append(f"95% CI: {_RESAMPLES} bootstrap resamples of the {self.n_documents} documents "
+                         f"(whole documents, as turns of one interview are not independent); "
+                         f"macro F1 {_interval(*self.macro_interval['f1']).strip()}")
         if self.table[["precision", "recall", "f1", "kappa"]].isna().any().any():
             lines.append("- = undefined (P: nothing predicted; R: no gold positives; kappa: all units on one side)")
         notes = []
@@ -461,30 +468,32 @@ def evaluate(
 
     code_list = list(dict.fromkeys(codes)) if codes is not None else sorted(set(gold.codes) | set(preds["code"]))
     predicted = _predicted(preds, unit)
-    rows = []
-    for code in code_list:
-        tp = fp = fn = tn = 0
+    documents = list(dict.fromkeys(kept["document"]))
+    column = {doc: j for j, doc in enumerate(documents)}
+    # Per code and document: tp, fp, fn, tn (whole documents are what the intervals resample).
+    counts = np.zeros((len(code_list), len(documents), 4), dtype=np.int64)
+    for i, code in enumerate(code_list):
         for doc, turn, start, end, gold_codes in zip(
             kept["document"], kept["turn"], kept["start"], kept["end"], kept["codes"]
         ):
             g = code in gold_codes
             p = predicted(doc, code, turn, start, end)
-            tp += g and p
-            fp += p and not g
-            fn += g and not p
-            tn += not g and not p
-        rows.append(_row(code, tp, fp, fn, tn))
+            counts[i, column[doc], (not g) + 2 * (not p)] += 1  # tp, fp, fn, tn
+    rows = [_row(code, *counts[i].sum(axis=0).tolist()) for i, code in enumerate(code_list)]
+    kappa_low, kappa_high, macro_interval = _intervals(counts)
     table = pd.DataFrame(rows, columns=[
         "code", "n_units", "gold_positive", "predicted_positive", "tp", "fp", "fn", "tn",
         "precision", "recall", "f1", "kappa",
     ])
     table = table.astype({c: "int64" for c in table.columns[1:8]} | {c: "float64" for c in table.columns[8:]})
+    table["kappa_low"], table["kappa_high"] = kappa_low, kappa_high
 
     tp, fp, fn = (int(table[c].sum()) for c in ("tp", "fp", "fn"))
     return Evaluation(
         table=table,
         macro={m: _mean(table[m]) for m in ("precision", "recall", "f1", "kappa")},
         micro={"precision": _ratio(tp, tp + fp), "recall": _ratio(tp, tp + fn), "f1": _ratio(2 * tp, 2 * tp + fp + fn)},
+        macro_interval=macro_interval,
         unit=unit,
         n_units=len(kept),
         n_documents=kept["document"].nunique(),
@@ -492,6 +501,32 @@ def evaluate(
         ignored={"rejected": int(rejected.sum()), "other_documents": int((~in_gold).sum()), "unplaced": unplaced},
         other_documents=other_documents,
     )
+
+
+#: Resamples behind the 95% intervals, drawn with a fixed seed so that a report repeats.
+_RESAMPLES = 2000
+
+
+def _intervals(counts: np.ndarray, resamples: int = _RESAMPLES, seed: int = 0):
+    """95% percentile-bootstrap intervals of each code's kappa (lows, highs) and of the
+    macro F1 and kappa ({"f1": (low, high), "kappa": ...}), from `counts` (codes x
+    documents x tp, fp, fn, tn). Whole documents are resampled, not units: the turns of
+    one interview share a speaker, a case and a way of talking, and resampling them as if
+    independent would make the intervals too narrow. NaN with fewer than two documents."""
+    codes, documents = counts.shape[:2]
+    kappas, f1s = np.full((resamples, codes), np.nan), np.full((resamples, codes), np.nan)
+    if documents >= 2:
+        draws = np.random.default_rng(seed).integers(0, documents, size=(resamples, documents))
+        for r, draw in enumerate(draws):
+            for c, (tp, fp, fn, tn) in enumerate(counts[:, draw].sum(axis=1).tolist()):
+                kappas[r, c] = cohen_kappa(tp, fp, fn, tn)
+                f1s[r, c] = _ratio(2 * tp, 2 * tp + fp + fn)
+    with warnings.catch_warnings():  # a code undefined in every resample has no interval: NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lows, highs = np.nanpercentile(kappas, [2.5, 97.5], axis=0)
+        macro = {name: tuple(float(x) for x in np.nanpercentile(np.nanmean(values, axis=1), [2.5, 97.5]))
+                 for name, values in (("f1", f1s), ("kappa", kappas))}
+    return lows, highs, macro
 
 
 def _predicted(preds: pd.DataFrame, unit: str):
@@ -544,6 +579,10 @@ def _mean(values: pd.Series) -> float:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _interval(low: float, high: float) -> str:
+    return f"{'-':>14}" if pd.isna(low) or pd.isna(high) else f"{f'[{low:.2f}, {high:.2f}]':>14}"
 
 
 def _cell(value: float) -> str:

@@ -383,12 +383,13 @@ def test_evaluate_prints_kappa_table_for_the_nine_codes(coded_csv):
     assert "kappa" in out
     lines = out.splitlines()
     header = next(line for line in lines if line.startswith("code"))
-    assert header.split() == ["code", "P", "R", "F1", "kappa", "support"]
+    assert header.split() == ["code", "P", "R", "F1", "kappa", "kappa", "95%", "CI", "support"]
     rows = [line.split()[0] for line in lines if line.split() and line.split()[0] in CCIN_IDS]
     assert rows == CCIN_IDS, "every code of the codebook, in codebook order"
     assert any(line.startswith("macro") for line in lines)
     gold_documents = len(list(Path(GOLD_DEV).glob("*.csv")) + list(Path(GOLD_HELDOUT).glob("*.csv")))
     assert f"in {gold_documents} documents" in out
+    assert f"95% CI: 2000 bootstrap resamples of the {gold_documents} documents" in out
 
 
 def test_evaluate_missing_prediction_file(tmp_path, monkeypatch, run_main):

@@ -214,11 +214,51 @@ def test_format_is_a_plain_table(tmp_path):
     lines = text.splitlines()
     assert lines[0].startswith("turn-level agreement with the gold: 10 units in 1 document (2 excluded")
     row_a = next(line for line in lines if line.startswith("A "))
-    assert row_a.split() == ["A", "0.800", "0.667", "0.727", "0.400", "6"]
+    assert row_a.split() == ["A", "0.800", "0.667", "0.727", "0.400", "-", "6"]  # one document: no interval
     macro = next(line for line in lines if line.startswith("macro"))
-    assert macro.split() == ["macro", "0.733", "0.667", "0.697", "0.462"]
-    assert next(line for line in lines if line.startswith("unused")).split()[1:5] == ["-"] * 4
+    assert macro.split() == ["macro", "0.733", "0.667", "0.697", "0.462", "-"]
+    assert next(line for line in lines if line.startswith("unused")).split()[1:6] == ["-"] * 5
+    assert "95% CI:" not in text
     assert "1 rejected coding;" in text and "(d2)" in text and "1 coding without a turn" in text
+
+
+# -- intervals: whole documents resampled -------------------------------------------------
+
+
+def two_documents(tmp_path, pred_turns: dict[str, set[int]]):
+    # Code A on turn 0 of each document, never on turn 1.
+    rows = [(doc, t, "Kim", "A" if t == 0 else "", "") for doc in ("d1", "d2") for t in (0, 1)]
+    gold = read_gold(gold_csv(tmp_path / "g.csv", rows))
+    preds = pd.DataFrame([coding(doc, t, "A") for doc, turns in pred_turns.items() for t in turns],
+                         columns=list(coding("d", 0, "A")))
+    return evaluate(gold, preds, codes=["A"])
+
+
+def test_kappa_interval_resamples_whole_documents(tmp_path):
+    # d1 right (tp, tn), d2 wrong both ways (fn, fp): kappa 0 over both. A resample of two
+    # documents is d1+d1 (kappa 1), d1+d2 (0) or d2+d2 (tp 0, fp 2, fn 2, tn 0: po 0, pe
+    # 0.5, kappa -1), each with 25% or more of the draws, so the 95% interval is [-1, 1].
+    result = two_documents(tmp_path, {"d1": {0}, "d2": {1}})
+    row = result.table.iloc[0]
+    assert row.kappa == pytest.approx(0.0)
+    assert (row.kappa_low, row.kappa_high) == (-1.0, 1.0)
+    assert result.macro_interval["kappa"] == (-1.0, 1.0)
+    # F1 of the three resamples: 1, 0.5 (tp 1, fp 1, fn 1) and 0 (tp 0).
+    assert result.macro_interval["f1"] == (0.0, 1.0)
+
+
+def test_kappa_interval_of_perfect_agreement_is_a_point(tmp_path):
+    row = two_documents(tmp_path, {"d1": {0}, "d2": {0}}).table.iloc[0]
+    assert (row.kappa, row.kappa_low, row.kappa_high) == (1.0, 1.0, 1.0)
+
+
+def test_intervals_repeat_and_are_printed(tmp_path):
+    first = two_documents(tmp_path, {"d1": {0}, "d2": {1}})
+    again = two_documents(tmp_path, {"d1": {0}, "d2": {1}})
+    assert first.table.equals(again.table) and first.macro_interval == again.macro_interval
+    text = first.format()
+    assert next(line for line in text.splitlines() if line.startswith("A ")).split()[5:7] == ["[-1.00,", "1.00]"]
+    assert "95% CI: 2000 bootstrap resamples of the 2 documents" in text and "macro F1 [0.00, 1.00]" in text
 
 
 # -- sentence units -----------------------------------------------------------------------
