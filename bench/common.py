@@ -23,3 +23,9 @@ def peak_rss_mb() -> float:
     """Peak resident set size of this process so far (ru_maxrss: KiB on Linux, bytes on macOS)."""
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+def children_peak_rss_mb() -> float:
+    """Peak resident set size of the largest child process that has ended (ru_maxrss)."""
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -40,6 +41,8 @@ def code(
     min_confidence: float = typer.Option(0.5, help="Propose a coding only at or above this confidence."),
     thresholds: Optional[Path] = typer.Option(None, help="Semantic coder thresholds from `qda calibrate`."),
     model: Optional[Path] = typer.Option(None, help="Learned coder model from `qda train`."),
+    workers: int = typer.Option(0, min=0, help="Processes to code in; 0 = one per CPU. The rules and metaphor "
+                                                "coders share the documents out; with semantic or learned, one."),
 ) -> None:
     """Code transcripts against a codebook and write the coded table."""
     from . import coding, readers, writers
@@ -53,7 +56,7 @@ def code(
     coder = coding.AutoCoder(book, coders=names, unit=unit, include_interviewer=include_interviewer,
                              min_confidence=min_confidence,
                              semantic_thresholds=read_thresholds(thresholds) if thresholds else None,
-                             learned_model=model)
+                             learned_model=model, workers=workers or os.cpu_count() or 1)
     total = sum(1 for _ in coder.codable_turns(corpus))
     with Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TextColumn("turns"),
                   TimeRemainingColumn(), console=err, transient=True,

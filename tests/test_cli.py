@@ -155,6 +155,14 @@ def test_code_writes_csv(coded_csv, sample_corpus):
         assert row.text in (passage, "'" + passage)  # CSV guards formula-like cells with '
 
 
+def test_code_in_one_process_writes_what_the_helpers_wrote(coded_csv, tmp_path):
+    # coded_csv was coded with the default, one process per CPU (helpers where there are two).
+    out = tmp_path / "one.csv"
+    result = invoke("code", SAMPLE, "--codebook", CCIN, "--out", out, "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == coded_csv.read_bytes()
+
+
 def test_code_writes_parquet_matching_the_corpus(tmp_path, nlp, sample_corpus):
     out = tmp_path / "coded.parquet"
     result = invoke("code", SAMPLE, "--codebook", CCIN, "--out", out)
