@@ -36,7 +36,9 @@ def code(
     out: Path = typer.Option(..., "--out", "-o", help="Coded table (.csv, .xlsx, .parquet) or REFI-QDA project "
                                                      "(.qdpx, every coding marked suggested)."),
     unit: str = typer.Option("sentence", help="Coded passage: sentence or turn."),
-    coders: str = typer.Option("rules,metaphor", help="Comma-separated coders: rules, metaphor, semantic, learned."),
+    coders: Optional[str] = typer.Option(None, help="Comma-separated coders: rules, metaphor, semantic, learned "
+                                                     "[default: rules,metaphor, and learned where qda ships a model "
+                                                     "for the codebook]."),
     include_interviewer: bool = typer.Option(False, "--include-interviewer", help="Also code interviewer turns."),
     min_confidence: float = typer.Option(0.5, help="Propose a coding only at or above this confidence."),
     thresholds: Optional[Path] = typer.Option(None, help="Semantic coder thresholds from `qda calibrate`."),
@@ -52,7 +54,10 @@ def code(
     writers.check_target(out, exchange=True)
     book = load_codebook(codebook)
     corpus = readers.read_corpus(paths)
-    names = tuple(n.strip() for n in coders.split(",") if n.strip())
+    asked = tuple(n.strip() for n in coders.split(",") if n.strip()) if coders is not None else None
+    names, model, note = coding.choose_coders(book, asked, model)
+    if note:
+        print(note, file=sys.stderr)
     coder = coding.AutoCoder(book, coders=names, unit=unit, include_interviewer=include_interviewer,
                              min_confidence=min_confidence,
                              semantic_thresholds=read_thresholds(thresholds) if thresholds else None,

@@ -9,6 +9,7 @@ on archive-sized input.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
@@ -35,6 +36,27 @@ _EMBEDDING_CODERS = frozenset({"semantic", "learned"})
 _CHUNK_TURNS = 256
 
 
+def choose_coders(codebook: Codebook, coders: Iterable[str] | None = None, learned_model=None):
+    """(coder names, learned model, a note for the user) for a run. Without `coders`: the
+    rules and metaphor coders, and beside them the learned coder where qda ships a model
+    trained beside this codebook's rules (the sample study's: docs/accuracy.md gives what
+    it adds). Asked for the learned coder without a model, the same shipped model."""
+    from .coders.learned import shipped
+
+    names = tuple(coders) if coders is not None else DEFAULT_CODERS
+    if learned_model is not None or (coders is not None and "learned" not in names):
+        return names, learned_model, ""
+    model, why_not = shipped(codebook)
+    if model is None:
+        if why_not:
+            warnings.warn(f"{why_not}; coding with {', '.join(names)}", stacklevel=2)
+        return names, None, ""
+    names = names if "learned" in names else (*names, "learned")
+    return names, model, (f"coding with {', '.join(names)}: the learned coder with qda's model for "
+                          f"{model.codebook}, trained on {model.trained_on:,} hand-coded turns "
+                          f"(--coders {','.join(DEFAULT_CODERS)} for the rules alone)")
+
+
 def make_coders(names: Iterable[str], codebook: Codebook, nlp: Language, *,
                 semantic_thresholds: dict[str, float] | None = None, learned_model=None) -> list:
     """Build the named coders; the metaphor coder needs the codebook's `up_down` code, the
@@ -55,11 +77,15 @@ def make_coders(names: Iterable[str], codebook: Codebook, nlp: Language, *,
 
             coders.append(SemanticCoder(codebook, thresholds=semantic_thresholds))
         elif name == "learned":
-            from .coders.learned import LearnedCoder, load_model
+            from .coders.learned import LearnedCoder, load_model, rules_signature
 
             if learned_model is None:
                 raise QdaError("the learned coder needs a model: train one with `qda train` and pass it with --model")
             model = load_model(learned_model, codebook) if isinstance(learned_model, (str, Path)) else learned_model
+            if model.combiners and model.rules and model.rules != rules_signature(codebook):
+                warnings.warn(f"the learned model was trained beside other rules than those of "
+                              f"{codebook.path or codebook.name}, and weighs the rules as they were; "
+                              "train it again with `qda train`", stacklevel=2)
             # Beside other coders, a model that learned how far to trust them is weighed
             # against them (qda.coders.stacking) rather than added to them.
             coders.append(LearnedCoder(model, every=bool(model.combiners) and len(names) > 1))

@@ -116,7 +116,8 @@ def coded_csv(tmp_path_factory, nlp) -> Path:
 
 def test_code_writes_xlsx_with_codings_and_summary_sheets(tmp_path, nlp, sample_corpus):
     out = tmp_path / "coded.xlsx"
-    result = invoke("code", SAMPLE, "--codebook", CCIN, "--out", out)
+    # The writer is what is tested: the rules alone are quicker than the default with qda's model.
+    result = invoke("code", SAMPLE, "--codebook", CCIN, "--out", out, "--coders", "rules,metaphor")
     assert result.exit_code == 0, result.output
     assert out.is_file()
     workbook = openpyxl.load_workbook(out, read_only=True)
@@ -147,7 +148,10 @@ def test_code_writes_csv(coded_csv, sample_corpus):
     frame = read_coded(coded_csv)
     assert_codings_are_sound(frame)
     assert coded_csv.read_bytes().startswith(b"\xef\xbb\xbf")
-    assert set(frame["source"]) == {"rule", "metaphor"}
+    # The default for the sample's codebook: the rules, the metaphor coder and qda's shipped
+    # learned model, weighed together (its evidence says so).
+    assert set(frame["source"]) == {"rule", "metaphor", "learned"}
+    assert frame["evidence"].str.contains(r'"p=0\.\d\d" \[learned\.', regex=True).any()
     assert set(frame["document"]) <= {doc.id for doc in sample_corpus}
     texts = {doc.id: doc.text for doc in sample_corpus}
     for row in frame.itertuples():
@@ -155,17 +159,30 @@ def test_code_writes_csv(coded_csv, sample_corpus):
         assert row.text in (passage, "'" + passage)  # CSV guards formula-like cells with '
 
 
-def test_code_in_one_process_writes_what_the_helpers_wrote(coded_csv, tmp_path):
-    # coded_csv was coded with the default, one process per CPU (helpers where there are two).
+def test_code_says_when_it_weighs_qdas_model(tmp_path):
     out = tmp_path / "one.csv"
-    result = invoke("code", SAMPLE, "--codebook", CCIN, "--out", out, "--workers", "1")
+    result = invoke("code", SAMPLE / "interview_01.txt", "--codebook", CCIN, "--out", out)
     assert result.exit_code == 0, result.output
-    assert out.read_bytes() == coded_csv.read_bytes()
+    assert "coding with rules, metaphor, learned: the learned coder with qda's model for CCiN evaluation v1" in result.stderr
+    alone = invoke("code", SAMPLE / "interview_01.txt", "--codebook", CCIN, "--out", out, "--coders", "rules,metaphor")
+    assert alone.exit_code == 0 and "learned" not in alone.stderr
+
+
+def test_code_in_one_process_writes_what_the_helpers_wrote(tmp_path):
+    written = []
+    for workers in ("0", "1"):  # one process per CPU (helpers where there are two), then one
+        out = tmp_path / f"workers{workers}.csv"
+        result = invoke("code", SAMPLE, "--codebook", CCIN, "--out", out, "--coders", "rules,metaphor",
+                        "--workers", workers)
+        assert result.exit_code == 0, result.output
+        written.append(out.read_bytes())
+    assert written[0] == written[1]
 
 
 def test_code_writes_parquet_matching_the_corpus(tmp_path, nlp, sample_corpus):
     out = tmp_path / "coded.parquet"
-    result = invoke("code", SAMPLE, "--codebook", CCIN, "--out", out)
+    # The writer is what is tested: the rules alone are quicker than the default with qda's model.
+    result = invoke("code", SAMPLE, "--codebook", CCIN, "--out", out, "--coders", "rules,metaphor")
     assert result.exit_code == 0, result.output
     frame = read_coded(out)
     assert_codings_are_sound(frame)

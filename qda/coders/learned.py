@@ -38,9 +38,33 @@ from .stacking import Combiner, fit_combiner
 FORMAT = "qda-learned-4"
 
 
+#: Models trained by qda's developers and shipped with it, named `<name>-<codebook
+#: signature>.model`: `qda code` uses the one for a codebook's codes by default (`shipped`).
+SHIPPED_MODELS = Path(__file__).resolve().parent.parent / "models"
+
+
 def codebook_signature(codebook: Codebook) -> str:
     """What a model depends on: the code ids, in order (names and rules may change freely)."""
     return hashlib.sha256("\n".join(codebook.codes).encode()).hexdigest()[:16]
+
+
+def rules_signature(codebook: Codebook) -> str:
+    """What a model's combiners depend on besides the code ids: every code's rules, which
+    gave the confidences they learned to weigh (names, definitions and examples do not)."""
+    return hashlib.sha256(repr([(code.id, code.rules) for code in codebook.codes.values()]).encode()).hexdigest()[:16]
+
+
+def training_digest(texts: list[str], labels: dict[str, np.ndarray], rules: dict[str, np.ndarray] | None) -> str:
+    """A fingerprint of what a model learned from: the turns, their codes and the rule and
+    metaphor coders' confidences in them. It changes when the gold does, and when the
+    coders do with the same codebook (their combiners would then weigh confidences they
+    never saw): a test holds qda's shipped model to today's gold and coders with it."""
+    digest = hashlib.sha256("\x1e".join(texts).encode())
+    for code in sorted(labels):
+        digest.update(code.encode() + np.asarray(labels[code], dtype=bool).tobytes())
+    for code in sorted(rules or {}):
+        digest.update(code.encode() + np.round(np.asarray(rules[code], dtype=float), 6).tobytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass
@@ -60,6 +84,10 @@ class LearnedModel:
     #: fingerprint (for the check); coding with another model is refused.
     embedding_model: str = ""
     embedding_fingerprint: str = ""
+    #: `rules_signature` of the codebook it was trained with, and `training_digest` of what
+    #: it learned from.
+    rules: str = ""
+    trained_with: str = ""
 
     def features(self, texts: list[str], embedder: Embedder):
         return sparse.hstack([sparse.csr_matrix(embedder(texts)), self.vectorizer.transform(texts)]).tocsr()
@@ -98,7 +126,8 @@ def train(texts: list[str], labels: dict[str, np.ndarray], codebook: Codebook, e
     vectorizer = _vectorizer().fit(texts)
     model = LearnedModel(f"{codebook.name} v{codebook.version}", codebook_signature(codebook), vectorizer, {},
                          trained_on=len(texts), embedding_model=str(embedder.path),
-                         embedding_fingerprint=embedder.fingerprint)
+                         embedding_fingerprint=embedder.fingerprint, rules=rules_signature(codebook),
+                         trained_with=training_digest(texts, labels, rules))
     X = model.features(texts, embedder)
     dense = X.shape[1] - len(model.terms)  # the embedding's columns, before the TF-IDF ones
     for code in codebook.codes:
@@ -191,7 +220,7 @@ def _best_threshold(y: np.ndarray, probability: np.ndarray) -> tuple[float, floa
 def load_model(path: str | Path, codebook: Codebook) -> LearnedModel:
     try:
         data = pickle.loads(Path(path).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
         raise ModelError(f"{path}: not a learned-coder model written by `qda train` ({exc})") from None
     if not isinstance(data, dict) or not str(data.get("format", "")).startswith("qda-learned-"):
         raise ModelError(f"{path}: not a learned-coder model written by `qda train`")
@@ -203,6 +232,24 @@ def load_model(path: str | Path, codebook: Codebook) -> LearnedModel:
         raise ModelError(f"{path} was trained on codebook {model.codebook}, whose codes differ from "
                          f"{codebook.path or codebook.name}; train it again with `qda train`")
     return model
+
+
+def shipped(codebook: Codebook) -> tuple[LearnedModel | None, str]:
+    """The model shipped with qda for this codebook's codes, trained beside these very rules,
+    or None and why not: "" when none was shipped for its codes, else a note for the user
+    (the codebook's rules were edited since, or this qda cannot read the model). A model
+    whose combiners learned to weigh other rules would weigh these wrongly."""
+    path = next(iter(sorted(SHIPPED_MODELS.glob(f"*-{codebook_signature(codebook)}.model"))), None)
+    if path is None:
+        return None, ""
+    try:
+        model = load_model(path, codebook)
+    except ModelError as exc:
+        return None, f"qda's model for these codes cannot be used ({exc})"
+    if model.rules != rules_signature(codebook):
+        return None, (f"qda's model for these codes was trained beside other rules than those of "
+                      f"{codebook.path or codebook.name}")
+    return model, ""
 
 
 class LearnedCoder:

@@ -1,0 +1,92 @@
+"""qda's shipped model for the sample study's codebook: trained on today's development gold
+with today's coders, and chosen by default for that codebook only."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from conftest import CCIN, ROOT
+from qda.codebook import load_codebook
+from qda.coders.learned import (SHIPPED_MODELS, LearnedModel, codebook_signature, rules_signature, shipped,
+                                training_digest)
+from qda.coding import DEFAULT_CODERS, choose_coders
+from qda.embeddings import Embedder
+from qda.evaluate import read_gold
+from qda.learning import rule_confidence
+
+SIGNATURE = "aca8450166f8c477"  # codebook_signature of codebooks/ccin.yaml
+RETRAIN = f"train it again: qda train --gold gold/dev --codebook codebooks/ccin.yaml --out qda/models/ccin-{SIGNATURE}.model"
+
+
+def test_one_model_ships_for_the_sample_codebook(ccin):
+    assert codebook_signature(ccin) == SIGNATURE
+    assert [path.name for path in SHIPPED_MODELS.glob("*.model")] == [f"ccin-{SIGNATURE}.model"]
+
+
+def test_the_shipped_model_learned_from_todays_gold_with_todays_coders(ccin, nlp):
+    model, why_not = shipped(ccin)
+    assert model is not None, f"{why_not}; {RETRAIN}"
+    texts, labels, _ = read_gold([ROOT / "gold" / "dev"], known_codes=frozenset(ccin.codes)).labelled_turns(ccin.codes)
+    assert model.trained_on == len(texts) == 4413
+    assert model.trained_with == training_digest(texts, labels, rule_confidence(texts, ccin, nlp)), (
+        f"the development gold or the rule and metaphor coders changed since the model was trained; {RETRAIN}")
+    assert model.embedding_fingerprint == Embedder().fingerprint
+    assert set(model.combiners) == set(ccin.codes)
+
+
+def test_the_default_for_the_sample_codebook_weighs_the_shipped_model(ccin):
+    names, model, note = choose_coders(ccin)
+    assert names == (*DEFAULT_CODERS, "learned") and isinstance(model, LearnedModel)
+    assert "qda's model for CCiN evaluation v1, trained on 4,413 hand-coded turns" in note
+    assert "--coders rules,metaphor for the rules alone" in note
+    # asked for the learned coder without a model: the same one
+    names, again, _ = choose_coders(ccin, ("learned",))
+    assert names == ("learned",) and again.trained_with == model.trained_with
+
+
+def test_coders_asked_for_are_kept(ccin):
+    assert choose_coders(ccin, ("rules", "metaphor")) == (("rules", "metaphor"), None, "")
+    assert choose_coders(ccin, ("rules", "learned"), "my.model") == (("rules", "learned"), "my.model", "")
+
+
+def edited(tmp_path, old: str, new: str):
+    text = CCIN.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "ccin.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return load_codebook(path)
+
+
+def test_edited_rules_fall_back_to_the_rules_with_a_warning(tmp_path, ccin):
+    book = edited(tmp_path, "confidence: 0.8", "confidence: 0.7")
+    assert codebook_signature(book) == SIGNATURE and rules_signature(book) != rules_signature(ccin)
+    with pytest.warns(UserWarning, match="trained beside other rules than those of .*ccin.yaml; "
+                                         "coding with rules, metaphor"):
+        assert choose_coders(book) == (DEFAULT_CODERS, None, "")
+
+
+def test_edited_wording_keeps_the_shipped_model(tmp_path, ccin):
+    # Names, definitions and examples are not what the model's combiners weigh.
+    book = edited(tmp_path, "name: Drift", "name: Drift and delay")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert isinstance(choose_coders(book)[1], LearnedModel)
+
+
+def test_another_codebook_has_no_shipped_model(tmp_path):
+    path = tmp_path / "other.yaml"
+    path.write_text("name: other\ncodes:\n  - id: a\n    name: A\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert choose_coders(load_codebook(path)) == (DEFAULT_CODERS, None, "")
+
+
+def test_a_model_given_beside_edited_rules_is_used_with_a_warning(tmp_path, ccin, nlp):
+    from qda.coding import AutoCoder
+
+    model, _ = shipped(ccin)
+    book = edited(tmp_path, "confidence: 0.8", "confidence: 0.7")
+    with pytest.warns(UserWarning, match="trained beside other rules .* train it again with `qda train`"):
+        AutoCoder(book, coders=("rules", "learned"), learned_model=model, nlp=nlp)
