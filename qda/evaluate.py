@@ -76,8 +76,6 @@ class GoldSet:
     def labelled_turns(self, codes: Iterable[str]) -> tuple[list[str], dict[str, np.ndarray], list[str]]:
         """Participant turns as training data: (texts, {code: is-coded per turn}, documents).
         Interviewer turns are left out, as qda never codes them."""
-        import numpy as np
-
         turns = self.of_unit("turn")
         turns = turns[~turns["speaker"].fillna("").str.strip().str.casefold().isin(INTERVIEWER_LABELS)]
         texts = turns["text"].astype(str).tolist()
