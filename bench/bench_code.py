@@ -2,7 +2,7 @@
 
 Builds a synthetic corpus of at least --words words by resampling turns of the sample
 transcripts, codes it with `AutoCoder(...).stream` (rules + metaphor, sentence unit) in
-one process, then in one process per CPU as `qda code` does by default, and compares the
+one process, then in one process per CPU as `qda code` does with these coders, and compares the
 speed of each with running the same utterance texts through the full en_core_web_sm
 pipeline (`nlp.pipe`, all components including NER, one process). It also reports peak
 RSS: this process's after the one-process run and at the end, and that of the helper
