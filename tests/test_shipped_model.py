@@ -90,3 +90,12 @@ def test_a_model_given_beside_edited_rules_is_used_with_a_warning(tmp_path, ccin
     book = edited(tmp_path, "confidence: 0.8", "confidence: 0.7")
     with pytest.warns(UserWarning, match="trained beside other rules .* train it again with `qda train`"):
         AutoCoder(book, coders=("rules", "learned"), learned_model=model, nlp=nlp)
+
+
+def test_a_shipped_model_this_qda_cannot_read_falls_back_to_the_rules(tmp_path, monkeypatch, ccin):
+    from qda.coders import learned
+
+    (tmp_path / f"ccin-{SIGNATURE}.model").write_bytes(b"written by a scikit-learn from the future")
+    monkeypatch.setattr(learned, "SHIPPED_MODELS", tmp_path)
+    with pytest.warns(UserWarning, match="qda's model for these codes cannot be used .*; coding with rules, metaphor"):
+        assert choose_coders(ccin) == (DEFAULT_CODERS, None, "")

@@ -220,7 +220,7 @@ def _best_threshold(y: np.ndarray, probability: np.ndarray) -> tuple[float, floa
 def load_model(path: str | Path, codebook: Codebook) -> LearnedModel:
     try:
         data = pickle.loads(Path(path).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError) as exc:
         raise ModelError(f"{path}: not a learned-coder model written by `qda train` ({exc})") from None
     if not isinstance(data, dict) or not str(data.get("format", "")).startswith("qda-learned-"):
         raise ModelError(f"{path}: not a learned-coder model written by `qda train`")
