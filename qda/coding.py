@@ -77,12 +77,12 @@ def make_coders(names: Iterable[str], codebook: Codebook, nlp: Language, *,
 
             coders.append(SemanticCoder(codebook, thresholds=semantic_thresholds))
         elif name == "learned":
-            from .coders.learned import LearnedCoder, load_model, rules_signature
+            from .coders.learned import LearnedCoder, load_model
 
             if learned_model is None:
                 raise QdaError("the learned coder needs a model: train one with `qda train` and pass it with --model")
             model = load_model(learned_model, codebook) if isinstance(learned_model, (str, Path)) else learned_model
-            if model.combiners and model.rules and model.rules != rules_signature(codebook):
+            if model.weighs_other_rules(codebook):
                 warnings.warn(f"the learned model was trained beside other rules than those of "
                               f"{codebook.path or codebook.name}, and weighs the rules as they were; "
                               "train it again with `qda train`", stacklevel=2)

@@ -86,8 +86,13 @@ class LearnedModel:
     embedding_fingerprint: str = ""
     #: `rules_signature` of the codebook it was trained with, and `training_digest` of what
     #: it learned from.
-    rules: str = ""
+    rules_signature: str = ""
     trained_with: str = ""
+
+    def weighs_other_rules(self, codebook: Codebook) -> bool:
+        """Whether its combiners learned to weigh the confidences of other rules than the
+        codebook's (not known, so not said, of models written before qda recorded it)."""
+        return bool(self.combiners and self.rules_signature) and self.rules_signature != rules_signature(codebook)
 
     def features(self, texts: list[str], embedder: Embedder):
         return sparse.hstack([sparse.csr_matrix(embedder(texts)), self.vectorizer.transform(texts)]).tocsr()
@@ -126,7 +131,7 @@ def train(texts: list[str], labels: dict[str, np.ndarray], codebook: Codebook, e
     vectorizer = _vectorizer().fit(texts)
     model = LearnedModel(f"{codebook.name} v{codebook.version}", codebook_signature(codebook), vectorizer, {},
                          trained_on=len(texts), embedding_model=str(embedder.path),
-                         embedding_fingerprint=embedder.fingerprint, rules=rules_signature(codebook),
+                         embedding_fingerprint=embedder.fingerprint, rules_signature=rules_signature(codebook),
                          trained_with=training_digest(texts, labels, rules))
     X = model.features(texts, embedder)
     dense = X.shape[1] - len(model.terms)  # the embedding's columns, before the TF-IDF ones
@@ -246,7 +251,7 @@ def shipped(codebook: Codebook) -> tuple[LearnedModel | None, str]:
         model = load_model(path, codebook)
     except ModelError as exc:
         return None, f"qda's model for these codes cannot be used ({exc})"
-    if model.rules != rules_signature(codebook):
+    if model.weighs_other_rules(codebook):
         return None, (f"qda's model for these codes was trained beside other rules than those of "
                       f"{codebook.path or codebook.name}")
     return model, ""
