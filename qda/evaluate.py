@@ -494,7 +494,7 @@ def evaluate(
         macro_interval=macro_interval,
         unit=unit,
         n_units=len(kept),
-        n_documents=kept["document"].nunique(),
+        n_documents=len(documents),
         excluded_units=int(drop.sum()),
         ignored={"rejected": int(rejected.sum()), "other_documents": int((~in_gold).sum()), "unplaced": unplaced},
         other_documents=other_documents,
