@@ -22,7 +22,7 @@ from spacy.language import Language
 from . import nlp as qnlp
 from .codebook import Codebook
 from .coders import Match, MetaphorCoder, RuleCoder
-from .coders.base import IN_TURN
+from .coders.base import IN_TURN, SPEECH
 from .coders.stacking import neighbours
 from .corpus import Coding, Corpus, Document, Turn
 from .errors import QdaError
@@ -34,6 +34,10 @@ DEFAULT_CODERS = ("rules", "metaphor")
 # already keeps every core busy, so a run with one of them codes in this process only.
 _EMBEDDING_CODERS = frozenset({"semantic", "learned"})
 _CHUNK_TURNS = 256
+# The most words one speaker's consecutive turns are judged as one speech (by the learned
+# coder): the answers it learned from run to 214 words (99% under 135), so a monologue
+# labelled paragraph by paragraph is judged in answer-sized parts, not coded once whole.
+_SPEECH_WORDS = 200
 
 
 def choose_coders(codebook: Codebook, coders: Iterable[str] | None = None, learned_model=None):
@@ -173,8 +177,10 @@ class AutoCoder:
         # Python objects per word out of this loop, which they would dominate.
         # (`turn_of` holds each sentence's turn, as its position in the chunk.)
         sentences, texts, units, words, turn_of = [], [], [], [], []
+        speech_of = _speeches(chunk, turn_texts)
         for k, ((doc, turn), turn_text, spacy_doc) in enumerate(
                 zip(chunk, turn_texts, qnlp.lexical(self.nlp, turn_texts))):
+            spacy_doc.user_data[SPEECH] = speech_of[k]
             array = spacy_doc.to_array([LOWER, LEMMA, SENT_START])
             hashes = array[:, :2]
             starts = [0, *(i + 1 for i in (array[1:, 2] == 1).nonzero()[0].tolist())]
@@ -205,7 +211,7 @@ class AutoCoder:
                 if match.source == "learned" and match.code in turn_probability:
                     turn_probability[match.code][turn_of[i]] = match.confidence
         documents = [doc.id for doc, _ in chunk]
-        around = {code: neighbours(p, documents) for code, p in turn_probability.items()}
+        around = {code: _speech_neighbours(p, documents, speech_of) for code, p in turn_probability.items()}
         codings = []
         for (k, start, end, code), matches in merged.items():
             evidence = list(dict.fromkeys(m.evidence() for m in sorted(_distinct(matches), key=lambda m: m.start)))
@@ -247,6 +253,30 @@ class AutoCoder:
         lead = len(text) - len(text.lstrip())
         trail = len(text) - len(text.rstrip())
         return turn.start + start_char + lead, turn.start + start_char + len(text) - trail
+
+
+def _speeches(chunk: list[tuple[Document, Turn]], texts: list[str]) -> np.ndarray:
+    """Each turn's speech, numbered in order: a new one starts with another document or
+    speaker, after a turn left out (the interviewer's), with a turn of no known speaker, or
+    where the speech would pass `_SPEECH_WORDS`."""
+    numbers, number, words = [], -1, 0
+    for k, ((doc, turn), text) in enumerate(zip(chunk, texts)):
+        size = len(text.split())
+        previous = chunk[k - 1] if k else (None, None)
+        if (doc is not previous[0] or turn.speaker is None or turn.speaker != previous[1].speaker
+                or turn.index != previous[1].index + 1 or words + size > _SPEECH_WORDS):
+            number, words = number + 1, 0
+        numbers.append(number)
+        words += size
+    return np.array(numbers, dtype=int)
+
+
+def _speech_neighbours(values: np.ndarray, documents: list[str], speech_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each turn's neighbouring speeches' values (a speech's turns share one), as
+    `neighbours` gives them for turns."""
+    first = np.flatnonzero(np.diff(speech_of, prepend=-1))  # each speech's first turn
+    before, after = neighbours(np.maximum.reduceat(values, first), np.asarray(documents)[first])
+    return before[speech_of], after[speech_of]
 
 
 _forked_coder: AutoCoder | None = None

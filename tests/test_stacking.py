@@ -102,6 +102,35 @@ def test_a_turns_neighbours_are_weighed_with_it(stacked, monkeypatch, chunk):
     assert alone == []
 
 
+def test_one_speakers_consecutive_turns_are_judged_as_one_speech(stacked):
+    # a subtitle file or a label per paragraph cuts one answer into turns
+    coded = stacked("Interviewer: How was it?", "Kelly: It was, well,", "Kelly: sure in the end.",
+                    "Interviewer: And then?", "Kelly: It rained.")
+    assert stacked.seen == ["It was, well, sure in the end.", "It rained."]
+    assert [stacked.document.text[c.start:c.end] for c in coded] == ["sure in the end."]
+
+
+def test_a_speechs_neighbours_are_the_speeches_around_it(stacked):
+    coded = stacked("Kelly: It was likely.", "Kelly: More or less.", "Interviewer: And then?", "Kelly: I was sure.",
+                    combiners={"a": NEIGHBOURLY})
+    assert [stacked.document.text[c.start:c.end] for c in coded] == ["It was likely.", "I was sure."]
+    assert coded[0].evidence.endswith('"p=0.00 before, 0.99 after" [learned.a, neighbouring turns]')
+
+
+def test_speeches_end_at_another_speaker_a_gap_an_unknown_speaker_or_answer_length():
+    from qda.coding import _SPEECH_WORDS, _speeches
+    from qda.corpus import Document, Turn
+
+    a, b = (Document(id=x, name=x, text="", turns=[]) for x in "ab")
+    chunk = [(a, Turn(0, "Kelly", 0, 0)), (a, Turn(1, "Kelly", 0, 0)), (a, Turn(3, "Kelly", 0, 0)),  # 2 left out
+             (a, Turn(4, "Sam", 0, 0)), (b, Turn(5, "Sam", 0, 0)), (b, Turn(6, None, 0, 0)), (b, Turn(7, None, 0, 0))]
+    assert _speeches(chunk, ["a few words"] * len(chunk)).tolist() == [0, 0, 1, 2, 3, 4, 5]
+    # a monologue labelled paragraph by paragraph is judged in answer-sized parts
+    monologue = [(a, Turn(i, "Kelly", 0, 0)) for i in range(5)]
+    paragraph = " ".join(["word"] * (_SPEECH_WORDS // 2))
+    assert _speeches(monologue, [paragraph] * 5).tolist() == [0, 0, 1, 1, 2]
+
+
 def test_chunks_never_split_a_document():
     from qda.coding import _whole_documents
     from qda.corpus import Document, Turn
@@ -171,7 +200,7 @@ def test_the_model_alone_never_proposes_the_metaphor_coders_code(code_lines):
 
     model = Sure({"up_down": TRUSTING, "a": TRUSTING})
     model.classifiers = {"up_down": None, "a": None}
-    _, codings = code_lines(codebook, "Kelly: We had a sure feeling about the family.",
+    _, codings = code_lines(codebook, "Kelly: We had a sure feeling about the family.", "Interviewer: And?",
                             "Kelly: It went up to CP in the end.",
                             coders=("rules", "metaphor", "learned"), learned_model=model)
     up_down = [c for c in codings if c.code == "up_down"]

@@ -14,6 +14,10 @@ NEGATORS = frozenset(
 # than the one whose words weigh most for the code (the learned coder's; here so that
 # AutoCoder can read it without importing that coder): it may back a rule, not stand alone.
 IN_TURN = "its turn"
+# The key of `Doc.user_data` under which AutoCoder numbers a turn's speech: a speaker's
+# uninterrupted talk, which a subtitle file or a transcript with a label per paragraph
+# splits over several turns. The learned coder judges whole speeches, as people read them.
+SPEECH = "qda.speech"
 _NEGATION_WINDOW = 3
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "-", "--", "(", ")", "?", "!", "."})
 

@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 from ..codebook import Codebook
 from ..embeddings import MODEL_ENV, Embedder
 from ..errors import ModelError, QdaError
-from .base import IN_TURN, Match
+from .base import IN_TURN, SPEECH, Match
 from .folds import document_folds
 from .stacking import Combiner, fit_combiner
 
@@ -269,7 +269,8 @@ def shipped(codebook: Codebook) -> tuple[LearnedModel | None, str]:
 
 class LearnedCoder:
     """Proposes a code for a turn whose probability reaches the code's threshold, on the
-    turn's sentence whose words weigh most for it. With `every=True` (when its model's
+    turn's sentence whose words weigh most for it; one speaker's consecutive turns (a
+    speech, `SPEECH`) are judged as one. With `every=True` (when its model's
     combiners weigh it against the rules) it reports every turn's probability, on every
     sentence, since a low one is evidence against a rule's coding too; only the weightiest
     sentence's may stand without a rule (the others are marked IN_TURN)."""
@@ -289,16 +290,20 @@ class LearnedCoder:
         return False
 
     def find(self, sentences: list[Span], words, parses: dict[int, Doc]) -> list[tuple[int, Match]]:
-        turns: dict[int, list[int]] = {}  # a turn's sentences share its Doc
+        # A turn's sentences share its Doc; the turns of one speech (`SPEECH`) are judged together.
+        speeches: dict[object, dict[int, list[int]]] = {}
         for i, sentence in enumerate(sentences):
-            turns.setdefault(id(sentence.doc), []).append(i)
-        if not turns:
+            key = sentence.doc.user_data.get(SPEECH, id(sentence.doc))
+            speeches.setdefault(key, {}).setdefault(id(sentence.doc), []).append(i)
+        if not speeches:
             return []
-        members = list(turns.values())
+        members = [[i for turn in speech.values() for i in turn] for speech in speeches.values()]
+        speech_texts = [" ".join(sentences[turn[0]].doc.text for turn in speech.values())
+                        for speech in speeches.values()]
         texts = [s.text for s in sentences]
         found = []
         word_weights = self.model.word_weights(texts)
-        for code, p in self.model.probabilities([sentences[m[0]].doc.text for m in members], self.embedder).items():
+        for code, p in self.model.probabilities(speech_texts, self.embedder).items():
             weights = word_weights[code]
             weight = np.asarray(weights.sum(axis=1)).ravel()
             threshold = 0.0 if self.every else self.model.thresholds.get(code, 0.5)
