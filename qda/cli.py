@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import cli_privacy, cli_topics
+from .cli_project import InterviewerOption, option_values
 from .cli_project import app as project_app
 from .errors import QdaError
 
@@ -40,6 +41,7 @@ def code(
                                                      "[default: rules,metaphor, and learned where qda ships a model "
                                                      "for the codebook]."),
     include_interviewer: bool = typer.Option(False, "--include-interviewer", help="Also code interviewer turns."),
+    interviewer: Optional[List[str]] = InterviewerOption,
     min_confidence: float = typer.Option(0.5, help="Propose a coding only at or above this confidence."),
     thresholds: Optional[Path] = typer.Option(None, help="Semantic coder thresholds from `qda calibrate`."),
     model: Optional[Path] = typer.Option(None, help="Learned coder model from `qda train`."),
@@ -54,6 +56,7 @@ def code(
     writers.check_target(out, exchange=True)
     book = load_codebook(codebook)
     corpus = readers.read_corpus(paths)
+    corpus.name_interviewers(option_values(interviewer) or ())
     asked = tuple(n.strip() for n in coders.split(",") if n.strip()) if coders is not None else None
     names, model, note = coding.choose_coders(book, asked, model)
     if note:
@@ -88,14 +91,18 @@ def evaluate(
     pred: Path = typer.Option(..., "--pred", help="Coded table written by `qda code`, or another coder's gold CSV or folder."),
     unit: str = typer.Option("turn", help="Unit of agreement: turn or sentence."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Report the codebook's codes in its order."),
+    interviewer: Optional[List[str]] = typer.Option(None, help="Speakers whose turns are not units (repeat or "
+                                                               "comma-separate), beside Interviewer, INT, I and Q."),
 ) -> None:
     """Per-code precision, recall, F1 and Cohen's kappa of coded output against a gold set."""
     from . import evaluate as ev
     from .codebook import load_codebook
+    from .corpus import INTERVIEWER_LABELS
 
     codes = list(load_codebook(codebook).codes) if codebook else None
     gold_set = ev.read_gold(gold, known_codes=frozenset(codes) if codes else None)
-    result = ev.evaluate(gold_set, ev.read_predictions(pred), codes=codes, unit=unit)
+    excluded = INTERVIEWER_LABELS | {name.casefold() for name in option_values(interviewer) or ()}
+    result = ev.evaluate(gold_set, ev.read_predictions(pred), codes=codes, unit=unit, exclude_speakers=excluded)
     print(result.format())
 
 

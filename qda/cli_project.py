@@ -20,13 +20,16 @@ app.add_typer(memo_app, name="memo")
 ProjectOption = typer.Option(..., "--project", "-p", envvar="QDA_PROJECT",
                              help="Project file or postgresql:// URL (or set QDA_PROJECT).")
 CoderOption = typer.Option(..., "--coder", envvar="QDA_CODER", help="Who is acting (or set QDA_CODER).")
+InterviewerOption = typer.Option(None, "--interviewer", help=(
+    "Speakers who are the interviewer in every file (repeat or comma-separate), beside Interviewer, INT, I, Q and "
+    "a front matter's `interviewer:`; a .vtt from Zoom or Teams names each voice."))
 
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _values(options: Optional[List[str]]) -> Optional[list[str]]:
+def option_values(options: Optional[List[str]]) -> Optional[list[str]]:
     """Repeated and comma-separated option values as one list (None when not given)."""
     if not options:
         return None
@@ -53,6 +56,7 @@ def set_codebook(file: Path = typer.Argument(..., help="Codebook YAML."), projec
 
 @app.command("import")
 def import_(paths: List[Path] = typer.Argument(..., help="Transcript files or folders, or a REFI-QDA .qdpx or .qdc."),
+            interviewer: Optional[List[str]] = InterviewerOption,
             project: str = ProjectOption) -> None:
     """Import transcripts, or another tool's REFI-QDA project (.qdpx: codes, codings, memos,
     attributes) or codebook (.qdc: its new codes); texts already in the project are matched,
@@ -68,7 +72,7 @@ def import_(paths: List[Path] = typer.Argument(..., help="Transcript files or fo
             result = p.import_qdpx(exchange[0])
             report = result.documents
         else:
-            report = p.import_files(paths)
+            report = p.import_files(paths, interviewers=option_values(interviewer) or ())
     for given, existing in report.duplicates:
         _say(f"skipped {given}: same text as {existing}, already in the project")
     for given, stored in report.renamed:
@@ -100,7 +104,7 @@ def autocode(
 ) -> None:
     """Suggest codings; replaces earlier undecided suggestions, never human decisions."""
     with Project.open(project) as p:
-        added, removed = p.autocode(_values([coders]) or (), unit=unit,
+        added, removed = p.autocode(option_values([coders]) or (), unit=unit,
                                     include_interviewer=include_interviewer, min_confidence=min_confidence)
     _say(f"{added} suggestions added, {removed} undecided earlier suggestions replaced")
 
@@ -124,7 +128,7 @@ def review_list(
 ) -> None:
     """List codings to review: id, status, code, confidence, document, passage."""
     with Project.open(project) as p:
-        found = p.codings(status=_values(status), code=_values(code_id), coder=_values(coder))
+        found = p.codings(status=option_values(status), code=option_values(code_id), coder=option_values(coder))
         corpus = p.corpus({c.document for c in found})
     for coding in found[: limit or None]:
         passage = " ".join(corpus[coding.document].text[coding.start:coding.end].split())
@@ -216,7 +220,7 @@ def export(
 ) -> None:
     """Write the project's coded table."""
     with Project.open(project) as p:
-        p.export(out, status=_values(status), coder=_values(coder), code=_values(code_id), source=_values(source))
+        p.export(out, status=option_values(status), coder=option_values(coder), code=option_values(code_id), source=option_values(source))
     _say(f"{p.location} -> {out}")
 
 

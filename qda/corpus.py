@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterable, Iterator
 
 # Speaker labels that mark the interviewer; compared case-insensitively.
 INTERVIEWER_LABELS = frozenset({"interviewer", "int", "i", "q"})
@@ -82,6 +82,17 @@ class Corpus:
             for turn in doc.turns:
                 if turn.end > turn.start and (include_interviewer or not doc.is_interviewer(turn)):
                     yield doc, turn
+
+    def name_interviewers(self, names: Iterable[str]) -> None:
+        """Mark speakers as the interviewer in every document, as a `.txt` front matter's
+        `interviewer:` does in one: for subtitle and table files, which have none, and
+        whose speakers are people's own names (Zoom and Teams label each voice so)."""
+        names = [n.strip() for n in names if n.strip()]
+        if not names:
+            return
+        for doc in self.documents:
+            named = [n.strip() for n in str(doc.attributes.get("interviewer", "")).split(",") if n.strip()]
+            doc.attributes["interviewer"] = ", ".join(dict.fromkeys(named + names))
 
     def __getitem__(self, doc_id: str) -> Document:
         # Positions indexed lazily, so lookups stay O(1) for tables of hundreds of thousands

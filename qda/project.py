@@ -131,9 +131,12 @@ class Project:
 
     # -- documents and codebook -------------------------------------------------------
 
-    def import_files(self, paths: str | Path | Iterable[str | Path]) -> ImportReport:
-        """Read transcripts (files or folders) and add the new ones, all or nothing."""
-        return self.import_corpus(readers.read_corpus(paths))
+    def import_files(self, paths: str | Path | Iterable[str | Path], interviewers: Iterable[str] = ()) -> ImportReport:
+        """Read transcripts (files or folders) and add the new ones, all or nothing;
+        `interviewers` names the interviewer in each (`Corpus.name_interviewers`)."""
+        corpus = readers.read_corpus(paths)
+        corpus.name_interviewers(interviewers)
+        return self.import_corpus(corpus)
 
     def import_corpus(self, corpus: Corpus) -> ImportReport:
         with self._write() as connection:

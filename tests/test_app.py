@@ -88,17 +88,24 @@ def test_upload_reports_each_bad_file_and_imports_the_rest(home, tmp_path):
     Project.init(project, codebook=CCIN).close()
     at = page(app(home, project), "import_code")
     good = (SAMPLE / "interview_01.txt").read_bytes()
+    call = (b"WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Jo Bloggs>Did it go up to CP?\n\n"
+            b"00:00:04.000 --> 00:00:08.000\n<v Kelly>It went up to CP in the end.\n")
     at.file_uploader[0].set_value([("interview_01.txt", good, "text/plain"),
+                                   ("call.vtt", call, "text/vtt"),
                                    ("empty.txt", b"", "text/plain"),
                                    ("binary.docx", b"\x00\x01not a docx", "application/octet-stream")]).run()
+    at.text_input[0].set_value("Jo Bloggs").run()  # who interviewed in the .vtt
     button(at, "Import").click().run()
     warnings = " ".join(w.value for w in at.warning)
     assert "**empty.txt**" in warnings and "**binary.docx**" in warnings
-    assert "1 documents imported" in at.success[0].value
+    assert "2 documents imported" in at.success[0].value
     button(at, "Run coders").click().run()
     assert "suggestions added" in at.success[-1].value
     with Project.open(project) as p:
-        assert [d.id for d in p.corpus()] == ["interview_01"] and p.codings()
+        assert [d.id for d in p.corpus()] == ["interview_01", "call"] and p.codings()
+        text = p.corpus()["call"].text
+        on_call = [text[c.start:c.end] for c in p.codings() if c.document == "call"]
+        assert on_call and set(on_call) == {"It went up to CP in the end."}  # Jo's question not coded
 
 
 # -- Review ---------------------------------------------------------------------------------

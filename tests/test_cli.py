@@ -240,6 +240,27 @@ def test_code_a_single_txt_file_with_interviewer(tmp_path, nlp, write_transcript
     assert set(read_coded(out2)["speaker"]) == {"Interviewer", "Kelly"}
 
 
+def test_code_and_evaluate_leave_out_an_interviewer_named_on_the_command_line(tmp_path):
+    # a Zoom .vtt names each voice and has no front matter to say who interviewed
+    vtt = tmp_path / "call.vtt"
+    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Jo Bloggs>Did it go up to CP?\n\n"
+                   "00:00:04.000 --> 00:00:08.000\n<v Kelly>It went up to CP in the end.\n", encoding="utf-8")
+    every, named = tmp_path / "every.csv", tmp_path / "named.csv"
+    assert invoke("code", vtt, "-c", CCIN, "-o", every, "--coders", "rules,metaphor").exit_code == 0
+    assert set(read_coded(every)["speaker"]) == {"Jo Bloggs", "Kelly"}
+    result = invoke("code", vtt, "-c", CCIN, "-o", named, "--coders", "rules,metaphor",
+                    "--interviewer", "jo bloggs,Sam Lee")
+    assert result.exit_code == 0, result.output
+    frame = read_coded(named)
+    assert set(frame["speaker"]) == {"Kelly"} and set(frame["interviewer"]) == {"jo bloggs, Sam Lee"}
+    gold = tmp_path / "gold.csv"
+    gold.write_text("document,turn,speaker,codes,text\ncall,0,Jo Bloggs,,Did it go up to CP?\n"
+                    "call,1,Kelly,threshold;up_down,It went up to CP in the end.\n", encoding="utf-8")
+    assert "2 units in 1 document\n" in invoke("evaluate", "--gold", gold, "--pred", every).output
+    result = invoke("evaluate", "--gold", gold, "--pred", named, "--interviewer", "Jo Bloggs")
+    assert "1 unit in 1 document (1 excluded by speaker)" in result.output
+
+
 # -- qda code: user errors -------------------------------------------------------------------
 
 

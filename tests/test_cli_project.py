@@ -137,3 +137,16 @@ def test_a_coded_run_goes_to_qdpx_and_into_a_project(qda, tmp_path):
     assert code == 0 and "6 codes added" in err
     code, _, err = qda("project", "import", qdc, "-p", study)
     assert code == 0 and "0 codes added" in err
+
+
+def test_import_names_the_interviewer_of_subtitle_files(qda, tmp_path):
+    from qda.project import Project
+
+    study, vtt = tmp_path / "study.qda", tmp_path / "call.vtt"
+    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Jo Bloggs>Did it go up to CP?\n\n"
+                   "00:00:04.000 --> 00:00:08.000\n<v Kelly>It went up to CP in the end.\n", encoding="utf-8")
+    assert qda("project", "init", study, "--codebook", CCIN)[0] == 0
+    assert qda("project", "import", vtt, "--interviewer", "Jo Bloggs", "-p", study)[0] == 0
+    with Project.open(study) as p:
+        corpus = p.corpus()
+    assert [turn.speaker for _, turn in corpus.codable_turns()] == ["Kelly"]

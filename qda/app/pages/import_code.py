@@ -16,6 +16,9 @@ project = state.require_project()
 st.subheader("Bring in transcripts")
 uploads = st.file_uploader("Transcripts (.txt .docx .vtt .srt .csv) or a REFI-QDA project (.qdpx)",
                            type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS] + ["qdpx"], accept_multiple_files=True)
+interviewers = st.text_input("Interviewer", placeholder="e.g. Jo Bloggs, Sam Lee",
+                             help="Speakers who interviewed, in files with no front matter to say so (a Zoom or "
+                                  "Teams .vtt names each voice): their turns are not coded.")
 if uploads and st.button("Import", type="primary", icon=":material/upload:"):
     with tempfile.TemporaryDirectory(prefix="qda-upload-") as folder:
         paths = []
@@ -36,6 +39,7 @@ if uploads and st.button("Import", type="primary", icon=":material/upload:"):
             corpus, problems = read_each(transcripts)
             for name, problem in problems:
                 st.warning(f"**{name}**: {problem}")
+            corpus.name_interviewers(interviewers.split(","))
             if len(corpus):
                 report = state.act(project.import_corpus, corpus)
                 if report:
