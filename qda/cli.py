@@ -90,7 +90,7 @@ def evaluate(
     gold: List[Path] = typer.Option(..., "--gold", help="Gold CSV file(s) or folder (docs/evaluation.md)."),
     pred: Path = typer.Option(..., "--pred", help="Coded table written by `qda code`, or another coder's gold CSV or folder."),
     unit: str = typer.Option("turn", help="Unit of agreement: turn or sentence."),
-    codebook: Optional[Path] = typer.Option(None, "--codebook", help="Report the codebook's codes in its order."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", "-c", help="Report the codebook's codes in its order."),
     interviewer: Optional[List[str]] = typer.Option(None, help="Speakers whose turns are not units (repeat or "
                                                                "comma-separate), beside Interviewer, INT, I and Q."),
 ) -> None:
@@ -132,7 +132,7 @@ def train(
     print(f"{'code':<24}{'threshold':>10}{'cv kappa':>10}")
     for code in model.classifiers:
         print(f"{code:<24}{model.thresholds.get(code, 0.5):>10.2f}{model.cv_kappa.get(code, float('nan')):>10.3f}")
-    print(f"trained on {model.trained_on} turns -> {out}", file=sys.stderr)
+    print(f"trained on {model.trained_on} answers (a speaker's consecutive turns) -> {out}", file=sys.stderr)
 
 
 @app.command()

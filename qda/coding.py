@@ -26,6 +26,7 @@ from .coders.base import IN_TURN, SPEECH
 from .coders.stacking import neighbours
 from .corpus import Coding, Corpus, Document, Turn
 from .errors import QdaError
+from .speeches import number_speeches
 
 UNITS = ("sentence", "turn")
 CODERS = ("rules", "metaphor", "semantic", "learned")
@@ -34,10 +35,6 @@ DEFAULT_CODERS = ("rules", "metaphor")
 # already keeps every core busy, so a run with one of them codes in this process only.
 _EMBEDDING_CODERS = frozenset({"semantic", "learned"})
 _CHUNK_TURNS = 256
-# The most words one speaker's consecutive turns are judged as one speech (by the learned
-# coder): the answers it learned from run to 214 words (99% under 135), so a monologue
-# labelled paragraph by paragraph is judged in answer-sized parts, not coded once whole.
-_SPEECH_WORDS = 200
 
 
 def choose_coders(codebook: Codebook, coders: Iterable[str] | None = None, learned_model=None):
@@ -57,7 +54,7 @@ def choose_coders(codebook: Codebook, coders: Iterable[str] | None = None, learn
         return names, None, ""
     names = names if "learned" in names else (*names, "learned")
     return names, model, (f"coding with {', '.join(names)}: the learned coder with qda's model for "
-                          f"{model.codebook}, trained on {model.trained_on:,} hand-coded turns "
+                          f"{model.codebook}, trained on {model.trained_on:,} hand-coded answers "
                           f"(--coders {','.join(DEFAULT_CODERS)} for the rules alone)")
 
 
@@ -177,7 +174,8 @@ class AutoCoder:
         # Python objects per word out of this loop, which they would dominate.
         # (`turn_of` holds each sentence's turn, as its position in the chunk.)
         sentences, texts, units, words, turn_of = [], [], [], [], []
-        speech_of = _speeches(chunk, turn_texts)
+        speech_of = number_speeches([doc.id for doc, _ in chunk], [turn.speaker for _, turn in chunk],
+                                    [turn.index for _, turn in chunk], [len(text.split()) for text in turn_texts])
         for k, ((doc, turn), turn_text, spacy_doc) in enumerate(
                 zip(chunk, turn_texts, qnlp.lexical(self.nlp, turn_texts))):
             spacy_doc.user_data[SPEECH] = speech_of[k]
@@ -253,22 +251,6 @@ class AutoCoder:
         lead = len(text) - len(text.lstrip())
         trail = len(text) - len(text.rstrip())
         return turn.start + start_char + lead, turn.start + start_char + len(text) - trail
-
-
-def _speeches(chunk: list[tuple[Document, Turn]], texts: list[str]) -> np.ndarray:
-    """Each turn's speech, numbered in order: a new one starts with another document or
-    speaker, after a turn left out (the interviewer's), with a turn of no known speaker, or
-    where the speech would pass `_SPEECH_WORDS`."""
-    numbers, number, words = [], -1, 0
-    for k, ((doc, turn), text) in enumerate(zip(chunk, texts)):
-        size = len(text.split())
-        previous = chunk[k - 1] if k else (None, None)
-        if (doc is not previous[0] or turn.speaker is None or turn.speaker != previous[1].speaker
-                or turn.index != previous[1].index + 1 or words + size > _SPEECH_WORDS):
-            number, words = number + 1, 0
-        numbers.append(number)
-        words += size
-    return np.array(numbers, dtype=int)
 
 
 def _speech_neighbours(values: np.ndarray, documents: list[str], speech_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -76,11 +76,26 @@ class GoldSet:
     def labelled_turns(self, codes: Iterable[str]) -> tuple[list[str], dict[str, np.ndarray], list[str]]:
         """Participant turns as training data: (texts, {code: is-coded per turn}, documents).
         Interviewer turns are left out, as qda never codes them."""
-        turns = self.of_unit("turn")
-        turns = turns[~turns["speaker"].fillna("").str.strip().str.casefold().isin(INTERVIEWER_LABELS)]
+        turns = self._participant_turns()
         texts = turns["text"].astype(str).tolist()
         labels = {code: np.array([code in c for c in turns["codes"]], dtype=bool) for code in codes}
         return texts, labels, turns["document"].astype(str).tolist()
+
+    def labelled_speeches(self, codes: Iterable[str]) -> tuple[list[str], dict[str, np.ndarray], list[str]]:
+        """Participant speeches (one speaker's consecutive turns, `qda.speeches`) as the
+        learned coder learns from them: like `labelled_turns`, a speech coded where any of
+        its turns is."""
+        from .speeches import join_speeches, number_speeches
+
+        turns = self._participant_turns()
+        texts, labels, documents = self.labelled_turns(codes)
+        numbers = number_speeches(documents, turns["speaker"].tolist(), turns["turn"].tolist(),
+                                  [len(text.split()) for text in texts])
+        return join_speeches(texts, labels, documents, numbers)
+
+    def _participant_turns(self) -> pd.DataFrame:
+        turns = self.of_unit("turn")
+        return turns[~turns["speaker"].fillna("").str.strip().str.casefold().isin(INTERVIEWER_LABELS)]
 
     def of_unit(self, unit: str) -> pd.DataFrame:
         """The turn units (no span) or the sentence units (with a span)."""

@@ -1,7 +1,7 @@
 """Fitting the semantic and learned coders to a gold set (what `qda calibrate` and
 `qda train` do): turn the gold's participant turns into training units, then calibrate
 the semantic coder's thresholds (scoring units sentence by sentence, as it codes) or train
-the learned coder's classifiers on whole turns (as it codes)."""
+the learned coder's classifiers on whole speeches (`qda.speeches`, as it codes)."""
 
 from __future__ import annotations
 
@@ -18,25 +18,28 @@ from .coders.learned import LearnedModel, train
 from .coders.semantic import SemanticCoder, calibrate
 from .embeddings import Embedder
 from .evaluate import read_gold
+from .speeches import join_speeches, number_speeches
 from .writers import atomic_write
 
 
-def _gold_units(gold: Iterable[str | Path], codebook: Codebook):
+def _gold_units(gold: Iterable[str | Path], codebook: Codebook, speeches: bool = False):
     gold_set = read_gold(list(gold), known_codes=frozenset(codebook.codes))
-    texts, labels, documents = gold_set.labelled_turns(codebook.codes)
+    units = gold_set.labelled_speeches if speeches else gold_set.labelled_turns
+    texts, labels, documents = units(codebook.codes)
     if not texts:
         raise ValueError("the gold has no participant turns")
     return texts, labels, documents
 
 
 def train_from_gold(gold: Iterable[str | Path], codebook: Codebook, embedder: Embedder | None = None) -> LearnedModel:
-    """A learned-coder model from gold files (see `train_on_turns`)."""
-    return train_on_turns(*_gold_units(gold, codebook), codebook, embedder)
+    """A learned-coder model from gold files, learning from speeches as it judges them
+    (see `train_on_turns`)."""
+    return train_on_turns(*_gold_units(gold, codebook, speeches=True), codebook, embedder)
 
 
 def train_on_turns(texts: list[str], labels: dict, documents: list[str], codebook: Codebook,
                    embedder: Embedder | None = None) -> LearnedModel:
-    """A learned-coder model from coded turns, with per-code thresholds and kappa from
+    """A learned-coder model from coded turns (or speeches), with per-code thresholds and kappa from
     5-fold cross-validation that holds out whole documents, and per-code combiners that
     weigh it against the rule and metaphor coders."""
     return train(texts, labels, codebook, embedder or Embedder(), groups=documents,
@@ -58,9 +61,10 @@ def rule_confidence(texts: list[str], codebook: Codebook, nlp) -> dict[str, np.n
     return strongest
 
 
-def coded_turns(corpus: Corpus, codings: Iterable, codes: Iterable[str]):
-    """Turns with the codes people accepted on them, as training data: (texts, {code:
-    coded per turn}, documents). A turn carries a code if an accepted coding overlaps it."""
+def coded_speeches(corpus: Corpus, codings: Iterable, codes: Iterable[str]):
+    """Speeches (`qda.speeches`) with the codes people accepted on them, as training data:
+    (texts, {code: coded per speech}, documents). A turn carries a code if an accepted
+    coding overlaps it, and a speech if one of its turns does."""
     turns = list(corpus.codable_turns())
     index = {(doc.id, turn.index): k for k, (doc, turn) in enumerate(turns)}
     labels = {code: np.zeros(len(turns), dtype=bool) for code in codes}
@@ -70,7 +74,10 @@ def coded_turns(corpus: Corpus, codings: Iterable, codes: Iterable[str]):
             key = (doc.id, turn.index)
             if key in index and coding.code in labels and coding.start < turn.end and turn.start < coding.end:
                 labels[coding.code][index[key]] = True
-    return [doc.turn_text(turn) for doc, turn in turns], labels, [doc.id for doc, _ in turns]
+    texts, documents = [doc.turn_text(turn) for doc, turn in turns], [doc.id for doc, _ in turns]
+    numbers = number_speeches(documents, [turn.speaker for _, turn in turns], [turn.index for _, turn in turns],
+                              [len(text.split()) for text in texts])
+    return join_speeches(texts, labels, documents, numbers)
 
 
 def calibrate_from_gold(gold: Iterable[str | Path], codebook: Codebook, embedder: Embedder | None = None) -> dict:

@@ -372,7 +372,7 @@ class Project:
         """A learned-coder model from the codings people accepted (qda.learning), in the
         documents someone has reviewed (elsewhere an uncoded turn says nothing);
         `model.save(path)` keeps it, `autocode(("learned",), model=...)` uses it."""
-        from qda.learning import coded_turns, train_on_turns
+        from qda.learning import coded_speeches, train_on_turns
 
         book = self.codebook
         decided = self.codings(status=["accepted", "rejected"])
@@ -380,7 +380,7 @@ class Project:
         if not reviewed:
             raise QdaError("nothing reviewed yet: accept or code some passages before training")
         accepted = [c for c in decided if c.status == "accepted"]
-        return train_on_turns(*coded_turns(self.corpus(reviewed), accepted, book.codes), book, embedder)
+        return train_on_turns(*coded_speeches(self.corpus(reviewed), accepted, book.codes), book, embedder)
 
     def topics(self, unit: str = "sentence", seed: int = 42, **options):
         """BERTopic over the project's participant talk (qda.topics.fit_topics)."""

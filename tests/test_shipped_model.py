@@ -28,8 +28,8 @@ def test_one_model_ships_for_the_sample_codebook(ccin):
 def test_the_shipped_model_learned_from_todays_gold_with_todays_coders(ccin, nlp):
     model, why_not = shipped(ccin)
     assert model is not None, f"{why_not}; {RETRAIN}"
-    texts, labels, _ = read_gold([ROOT / "gold" / "dev"], known_codes=frozenset(ccin.codes)).labelled_turns(ccin.codes)
-    assert model.trained_on == len(texts) == 4413
+    texts, labels, _ = read_gold([ROOT / "gold" / "dev"], known_codes=frozenset(ccin.codes)).labelled_speeches(ccin.codes)
+    assert model.trained_on == len(texts) == 4411
     assert model.trained_with == training_digest(texts, labels, rule_confidence(texts, ccin, nlp)), (
         f"the development gold or the rule and metaphor coders changed since the model was trained; {RETRAIN}")
     assert model.embedding_fingerprint == Embedder().fingerprint
@@ -39,7 +39,7 @@ def test_the_shipped_model_learned_from_todays_gold_with_todays_coders(ccin, nlp
 def test_the_default_for_the_sample_codebook_weighs_the_shipped_model(ccin):
     names, model, note = choose_coders(ccin)
     assert names == (*DEFAULT_CODERS, "learned") and isinstance(model, LearnedModel)
-    assert "qda's model for CCiN evaluation v1, trained on 4,413 hand-coded turns" in note
+    assert "qda's model for CCiN evaluation v1, trained on 4,411 hand-coded answers" in note
     assert "--coders rules,metaphor for the rules alone" in note
     # asked for the learned coder without a model: the same one
     names, again, _ = choose_coders(ccin, ("learned",))
@@ -117,8 +117,7 @@ def test_models_are_written_compressed_and_plain_ones_still_read(tmp_path, ccin)
 def test_an_answer_cut_into_subtitle_cues_is_judged_whole(tmp_path, ccin, nlp):
     """Zoom and Teams cut a speaker's answer into cues of a few seconds, mid-sentence; the
     learned coder judges the consecutive cues of one speaker together, as one answer, not
-    each fragment by itself (on the held-out interviews cut so, learned macro-F1 0.770 by
-    fragment, 0.822 whole, as for the transcripts)."""
+    each fragment by itself (docs/accuracy.md, "Transcripts cut into subtitle cues")."""
     from qda.coding import AutoCoder
     from qda.readers import read_corpus
 

@@ -118,17 +118,19 @@ def test_a_speechs_neighbours_are_the_speeches_around_it(stacked):
 
 
 def test_speeches_end_at_another_speaker_a_gap_an_unknown_speaker_or_answer_length():
-    from qda.coding import _SPEECH_WORDS, _speeches
-    from qda.corpus import Document, Turn
+    from qda.speeches import SPEECH_WORDS, join_speeches, number_speeches
 
-    a, b = (Document(id=x, name=x, text="", turns=[]) for x in "ab")
-    chunk = [(a, Turn(0, "Kelly", 0, 0)), (a, Turn(1, "Kelly", 0, 0)), (a, Turn(3, "Kelly", 0, 0)),  # 2 left out
-             (a, Turn(4, "Sam", 0, 0)), (b, Turn(5, "Sam", 0, 0)), (b, Turn(6, None, 0, 0)), (b, Turn(7, None, 0, 0))]
-    assert _speeches(chunk, ["a few words"] * len(chunk)).tolist() == [0, 0, 1, 2, 3, 4, 5]
-    # a monologue labelled paragraph by paragraph is judged in answer-sized parts
-    monologue = [(a, Turn(i, "Kelly", 0, 0)) for i in range(5)]
-    paragraph = " ".join(["word"] * (_SPEECH_WORDS // 2))
-    assert _speeches(monologue, [paragraph] * 5).tolist() == [0, 0, 1, 1, 2]
+    documents = ["a", "a", "a", "a", "b", "b", "b"]
+    speakers = ["Kelly", "Kelly", "Kelly", "Sam", "Sam", None, None]
+    indices = [0, 1, 3, 4, 5, 6, 7]  # turn 2 left out (the interviewer's)
+    numbers = number_speeches(documents, speakers, indices, [3] * 7)
+    assert numbers.tolist() == [0, 0, 1, 2, 3, 4, 5]
+    # a monologue labelled paragraph by paragraph is taken in answer-sized parts
+    assert number_speeches("aaaaa", ["Kelly"] * 5, range(5), [SPEECH_WORDS // 2] * 5).tolist() == [0, 0, 1, 1, 2]
+    # as training data: texts joined, a speech coded where any of its turns is
+    texts, labels, docs = join_speeches(["It was,", "sure.", "Later."], {"a": np.array([False, True, False])},
+                                        ["d", "d", "d"], np.array([0, 0, 1]))
+    assert (texts, labels["a"].tolist(), docs) == (["It was, sure.", "Later."], [True, False], ["d", "d"])
 
 
 def test_chunks_never_split_a_document():

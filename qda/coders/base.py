@@ -14,9 +14,8 @@ NEGATORS = frozenset(
 # than the one whose words weigh most for the code (the learned coder's; here so that
 # AutoCoder can read it without importing that coder): it may back a rule, not stand alone.
 IN_TURN = "its turn"
-# The key of `Doc.user_data` under which AutoCoder numbers a turn's speech: a speaker's
-# uninterrupted talk, which a subtitle file or a transcript with a label per paragraph
-# splits over several turns. The learned coder judges whole speeches, as people read them.
+# The key of `Doc.user_data` under which AutoCoder numbers a turn's speech (`qda.speeches`:
+# one speaker's consecutive turns), which the learned coder judges as one.
 SPEECH = "qda.speech"
 _NEGATION_WINDOW = 3
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "-", "--", "(", ")", "?", "!", "."})
