@@ -8,6 +8,8 @@ from typing import List, Optional
 
 import typer
 
+from .cli_project import InterviewerOption, option_values
+
 #: Attributes with this many distinct values get a share table (ids and dates have more;
 #: an attribute with its own value in every document, such as the participant, gets none).
 _SHARE_VALUES = (2, 20)
@@ -24,6 +26,7 @@ def topics(
     promote: Optional[List[str]] = typer.Option(
         None, help="TOPIC=CODE_ID[:Name]: make a topic a new code (needs --codebook and --codebook-out)."),
     codebook_out: Optional[Path] = typer.Option(None, help="Where to write the codebook with promoted topics."),
+    interviewer: Optional[List[str]] = InterviewerOption,
 ) -> None:
     """Find the topics participants talk about and, with a codebook, the codes they resemble."""
     from . import readers, writers
@@ -35,6 +38,7 @@ def topics(
     if promote and (book is None or codebook_out is None):
         raise QdaError("--promote needs --codebook (to extend) and --codebook-out (where to write it)")
     corpus = readers.read_corpus(paths)
+    corpus.name_interviewers(option_values(interviewer) or ())
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

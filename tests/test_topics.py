@@ -172,13 +172,16 @@ def test_cli_writes_its_files(cache, tmp_path, monkeypatch, capsys):
 
     monkeypatch.setenv("QDA_CACHE_DIR", str(cache))
     out = tmp_path / "topics"
+    # Fiona, interview_11's participant, named as its interviewer: her talk is left out
     topics(FILES, out=out, codebook=CCIN, unit="sentence", min_topic_size=None, seed=42, promote=None,
-           codebook_out=None)
+           codebook_out=None, interviewer=["Fiona"])
     names = {p.name for p in out.iterdir()}
     assert {"topics.csv", "assignments.csv", "share_by_role.csv", "share_by_team.csv", "topics.html",
             "distances.html", "topic_codes.csv"} <= names
     assert "share_by_participant.csv" not in names  # one value per document
     table = pd.read_csv(out / "topics.csv", encoding="utf-8-sig")
     codes = pd.read_csv(out / "topic_codes.csv", encoding="utf-8-sig")
+    documents = set(pd.read_csv(out / "assignments.csv", encoding="utf-8-sig")["document"])
+    assert "interview_11" not in documents and "interview_10" in documents
     assert len(table) == len(codes)
     assert "topics in" in capsys.readouterr().err
