@@ -220,7 +220,8 @@ def export(
 ) -> None:
     """Write the project's coded table."""
     with Project.open(project) as p:
-        p.export(out, status=option_values(status), coder=option_values(coder), code=option_values(code_id), source=option_values(source))
+        p.export(out, status=option_values(status), coder=option_values(coder), code=option_values(code_id),
+                 source=option_values(source))
     _say(f"{p.location} -> {out}")
 
 
