@@ -19,13 +19,12 @@ def resolve(path: str) -> Path:
     return ROOT / given
 
 
-def peak_rss_mb() -> float:
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     """Peak resident set size of this process so far (ru_maxrss: KiB on Linux, bytes on macOS)."""
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss = resource.getrusage(who).ru_maxrss
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
 def children_peak_rss_mb() -> float:
-    """Peak resident set size of the largest child process that has ended (ru_maxrss)."""
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+    """Peak resident set size of the largest child process that has ended."""
+    return peak_rss_mb(resource.RUSAGE_CHILDREN)

@@ -174,8 +174,9 @@ class AutoCoder:
         # Python objects per word out of this loop, which they would dominate.
         # (`turn_of` holds each sentence's turn, as its position in the chunk.)
         sentences, texts, units, words, turn_of = [], [], [], [], []
-        speech_of = number_speeches([doc.id for doc, _ in chunk], [turn.speaker for _, turn in chunk],
-                                    [turn.index for _, turn in chunk], [len(text.split()) for text in turn_texts])
+        documents = [doc.id for doc, _ in chunk]
+        speech_of = number_speeches(documents, [turn.speaker for _, turn in chunk], [turn.index for _, turn in chunk],
+                                    turn_texts)
         for k, ((doc, turn), turn_text, spacy_doc) in enumerate(
                 zip(chunk, turn_texts, qnlp.lexical(self.nlp, turn_texts))):
             spacy_doc.user_data[SPEECH] = speech_of[k]
@@ -208,7 +209,6 @@ class AutoCoder:
                 merged.setdefault((turn_of[i], start, end, match.code), []).append(match)
                 if match.source == "learned" and match.code in turn_probability:
                     turn_probability[match.code][turn_of[i]] = match.confidence
-        documents = [doc.id for doc, _ in chunk]
         around = {code: _speech_neighbours(p, documents, speech_of) for code, p in turn_probability.items()}
         codings = []
         for (k, start, end, code), matches in merged.items():

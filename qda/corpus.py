@@ -51,14 +51,17 @@ class Document:
             return self.turns[i]
         return None
 
+    @property
+    def interviewers(self) -> list[str]:
+        """The speakers named as interviewer by the `interviewer` attribute (comma-separated)."""
+        return [n.strip() for n in str(self.attributes.get("interviewer", "")).split(",") if n.strip()]
+
     def is_interviewer(self, turn: Turn) -> bool:
         """True for interviewer turns: a conventional label or the front matter's `interviewer`."""
         if turn.speaker is None:
             return False
         speaker = turn.speaker.strip().casefold()
-        named = self.attributes.get("interviewer", "")
-        names = {n.strip().casefold() for n in str(named).split(",") if n.strip()}
-        return speaker in INTERVIEWER_LABELS or speaker in names
+        return speaker in INTERVIEWER_LABELS or speaker in {n.casefold() for n in self.interviewers}
 
 
 @dataclass
@@ -91,8 +94,7 @@ class Corpus:
         if not names:
             return
         for doc in self.documents:
-            named = [n.strip() for n in str(doc.attributes.get("interviewer", "")).split(",") if n.strip()]
-            doc.attributes["interviewer"] = ", ".join(dict.fromkeys(named + names))
+            doc.attributes["interviewer"] = ", ".join(dict.fromkeys(doc.interviewers + names))
 
     def __getitem__(self, doc_id: str) -> Document:
         # Positions indexed lazily, so lookups stay O(1) for tables of hundreds of thousands

@@ -76,10 +76,7 @@ class GoldSet:
     def labelled_turns(self, codes: Iterable[str]) -> tuple[list[str], dict[str, np.ndarray], list[str]]:
         """Participant turns as training data: (texts, {code: is-coded per turn}, documents).
         Interviewer turns are left out, as qda never codes them."""
-        turns = self._participant_turns()
-        texts = turns["text"].astype(str).tolist()
-        labels = {code: np.array([code in c for c in turns["codes"]], dtype=bool) for code in codes}
-        return texts, labels, turns["document"].astype(str).tolist()
+        return self._labelled(self._participant_turns(), codes)
 
     def labelled_speeches(self, codes: Iterable[str]) -> tuple[list[str], dict[str, np.ndarray], list[str]]:
         """Participant speeches (one speaker's consecutive turns, `qda.speeches`) as the
@@ -88,14 +85,19 @@ class GoldSet:
         from .speeches import join_speeches, number_speeches
 
         turns = self._participant_turns()
-        texts, labels, documents = self.labelled_turns(codes)
-        numbers = number_speeches(documents, turns["speaker"].tolist(), turns["turn"].tolist(),
-                                  [len(text.split()) for text in texts])
+        texts, labels, documents = self._labelled(turns, codes)
+        numbers = number_speeches(documents, turns["speaker"].tolist(), turns["turn"].tolist(), texts)
         return join_speeches(texts, labels, documents, numbers)
 
     def _participant_turns(self) -> pd.DataFrame:
         turns = self.of_unit("turn")
         return turns[~turns["speaker"].fillna("").str.strip().str.casefold().isin(INTERVIEWER_LABELS)]
+
+    @staticmethod
+    def _labelled(turns: pd.DataFrame, codes: Iterable[str]) -> tuple[list[str], dict[str, np.ndarray], list[str]]:
+        texts = turns["text"].astype(str).tolist()
+        labels = {code: np.array([code in c for c in turns["codes"]], dtype=bool) for code in codes}
+        return texts, labels, turns["document"].astype(str).tolist()
 
     def of_unit(self, unit: str) -> pd.DataFrame:
         """The turn units (no span) or the sentence units (with a span)."""

@@ -75,8 +75,7 @@ def coded_speeches(corpus: Corpus, codings: Iterable, codes: Iterable[str]):
             if key in index and coding.code in labels and coding.start < turn.end and turn.start < coding.end:
                 labels[coding.code][index[key]] = True
     texts, documents = [doc.turn_text(turn) for doc, turn in turns], [doc.id for doc, _ in turns]
-    numbers = number_speeches(documents, [turn.speaker for _, turn in turns], [turn.index for _, turn in turns],
-                              [len(text.split()) for text in texts])
+    numbers = number_speeches(documents, [turn.speaker for _, turn in turns], [turn.index for _, turn in turns], texts)
     return join_speeches(texts, labels, documents, numbers)
 
 

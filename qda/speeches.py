@@ -20,14 +20,15 @@ SPEECH_WORDS = 200
 
 
 def number_speeches(documents: Sequence, speakers: Sequence, indices: Sequence[int],
-                    words: Sequence[int]) -> np.ndarray:
+                    texts: Sequence[str]) -> np.ndarray:
     """Each turn's speech, numbered from 0 in order, for turns in document order (each
-    turn's document, speaker, index in its document and number of words): a new speech
+    turn's document, speaker, index in its document and text): a new speech
     starts with another document or speaker, after a turn left out (the interviewer's),
     with a turn of no known speaker, or where the speech would pass `SPEECH_WORDS`."""
     numbers, number, size = [], -1, 0
     previous = None
-    for document, speaker, index, count in zip(documents, speakers, indices, words):
+    for document, speaker, index, text in zip(documents, speakers, indices, texts):
+        count = len(text.split())
         known = isinstance(speaker, str) and speaker.strip() != ""
         if (previous is None or not known or previous != (document, speaker, index - 1)
                 or size + count > SPEECH_WORDS):

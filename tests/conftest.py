@@ -12,6 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CCIN = ROOT / "codebooks" / "ccin.yaml"
 SAMPLE = ROOT / "transcripts_sample"
 GOLD = ROOT / "gold" / "turns"
+#: A call as Zoom or Teams writes it: each voice named, no front matter to say who interviewed.
+ZOOM_CALL = ("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Jo Bloggs>Did it go up to CP?\n\n"
+             "00:00:04.000 --> 00:00:08.000\n<v Kelly>It went up to CP in the end.\n")
 
 
 @pytest.fixture(scope="session")

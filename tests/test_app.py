@@ -11,7 +11,7 @@ from qda.app import auth
 from qda.app.render import excerpt_html
 from qda.corpus import Document, Turn
 
-from conftest import CCIN, ROOT, SAMPLE
+from conftest import CCIN, ROOT, SAMPLE, ZOOM_CALL
 
 APP = str(ROOT / "app.py")
 HOSTILE = ("---\nrole: social worker\nteam: rural\n---\nInterviewer: What happened?\n"
@@ -88,8 +88,7 @@ def test_upload_reports_each_bad_file_and_imports_the_rest(home, tmp_path):
     Project.init(project, codebook=CCIN).close()
     at = page(app(home, project), "import_code")
     good = (SAMPLE / "interview_01.txt").read_bytes()
-    call = (b"WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Jo Bloggs>Did it go up to CP?\n\n"
-            b"00:00:04.000 --> 00:00:08.000\n<v Kelly>It went up to CP in the end.\n")
+    call = ZOOM_CALL.encode()
     at.file_uploader[0].set_value([("interview_01.txt", good, "text/plain"),
                                    ("call.vtt", call, "text/vtt"),
                                    ("empty.txt", b"", "text/plain"),

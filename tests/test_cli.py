@@ -25,6 +25,8 @@ from qda import readers
 from qda.cli import app, main
 from qda.errors import QdaError
 
+from conftest import ZOOM_CALL
+
 ROOT = Path(__file__).resolve().parent.parent
 CCIN = ROOT / "codebooks" / "ccin.yaml"
 SAMPLE = ROOT / "transcripts_sample"
@@ -243,8 +245,7 @@ def test_code_a_single_txt_file_with_interviewer(tmp_path, nlp, write_transcript
 def test_code_and_evaluate_leave_out_an_interviewer_named_on_the_command_line(tmp_path):
     # a Zoom .vtt names each voice and has no front matter to say who interviewed
     vtt = tmp_path / "call.vtt"
-    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Jo Bloggs>Did it go up to CP?\n\n"
-                   "00:00:04.000 --> 00:00:08.000\n<v Kelly>It went up to CP in the end.\n", encoding="utf-8")
+    vtt.write_text(ZOOM_CALL, encoding="utf-8")
     every, named = tmp_path / "every.csv", tmp_path / "named.csv"
     assert invoke("code", vtt, "-c", CCIN, "-o", every, "--coders", "rules,metaphor").exit_code == 0
     assert set(read_coded(every)["speaker"]) == {"Jo Bloggs", "Kelly"}

@@ -10,7 +10,7 @@ import pytest
 
 from qda.cli import main
 
-from conftest import CCIN, ROOT, SAMPLE
+from conftest import CCIN, ROOT, SAMPLE, ZOOM_CALL
 
 
 @pytest.fixture
@@ -143,8 +143,7 @@ def test_import_names_the_interviewer_of_subtitle_files(qda, tmp_path):
     from qda.project import Project
 
     study, vtt = tmp_path / "study.qda", tmp_path / "call.vtt"
-    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Jo Bloggs>Did it go up to CP?\n\n"
-                   "00:00:04.000 --> 00:00:08.000\n<v Kelly>It went up to CP in the end.\n", encoding="utf-8")
+    vtt.write_text(ZOOM_CALL, encoding="utf-8")
     assert qda("project", "init", study, "--codebook", CCIN)[0] == 0
     assert qda("project", "import", vtt, "--interviewer", "Jo Bloggs", "-p", study)[0] == 0
     with Project.open(study) as p:

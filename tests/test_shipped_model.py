@@ -20,14 +20,19 @@ SIGNATURE = "aca8450166f8c477"  # codebook_signature of codebooks/ccin.yaml
 RETRAIN = f"train it again: qda train --gold gold/dev --codebook codebooks/ccin.yaml --out qda/models/ccin-{SIGNATURE}.model"
 
 
+@pytest.fixture(scope="module")
+def model(ccin):
+    """The shipped model, loaded once (each load unpacks 4 MB of xz)."""
+    return shipped(ccin)[0]
+
+
 def test_one_model_ships_for_the_sample_codebook(ccin):
     assert codebook_signature(ccin) == SIGNATURE
     assert [path.name for path in SHIPPED_MODELS.glob("*.model")] == [f"ccin-{SIGNATURE}.model"]
 
 
-def test_the_shipped_model_learned_from_todays_gold_with_todays_coders(ccin, nlp):
-    model, why_not = shipped(ccin)
-    assert model is not None, f"{why_not}; {RETRAIN}"
+def test_the_shipped_model_learned_from_todays_gold_with_todays_coders(ccin, nlp, model):
+    assert model is not None, f"{shipped(ccin)[1]}; {RETRAIN}"
     texts, labels, _ = read_gold([ROOT / "gold" / "dev"], known_codes=frozenset(ccin.codes)).labelled_speeches(ccin.codes)
     assert model.trained_on == len(texts) == 4411
     assert model.trained_with == training_digest(texts, labels, rule_confidence(texts, ccin, nlp)), (
@@ -83,10 +88,9 @@ def test_another_codebook_has_no_shipped_model(tmp_path):
         assert choose_coders(load_codebook(path)) == (DEFAULT_CODERS, None, "")
 
 
-def test_a_model_given_beside_edited_rules_is_used_with_a_warning(tmp_path, ccin, nlp):
+def test_a_model_given_beside_edited_rules_is_used_with_a_warning(tmp_path, ccin, nlp, model):
     from qda.coding import AutoCoder
 
-    model, _ = shipped(ccin)
     book = edited(tmp_path, "confidence: 0.8", "confidence: 0.7")
     with pytest.warns(UserWarning, match="trained beside other rules .* train it again with `qda train`"):
         AutoCoder(book, coders=("rules", "learned"), learned_model=model, nlp=nlp)
@@ -101,12 +105,11 @@ def test_a_shipped_model_this_qda_cannot_read_falls_back_to_the_rules(tmp_path, 
         assert choose_coders(ccin) == (DEFAULT_CODERS, None, "")
 
 
-def test_models_are_written_compressed_and_plain_ones_still_read(tmp_path, ccin):
+def test_models_are_written_compressed_and_plain_ones_still_read(tmp_path, ccin, model):
     import pickle
 
     from qda.coders.learned import FORMAT, load_model
 
-    model, _ = shipped(ccin)
     model.save(tmp_path / "packed.model")
     assert (tmp_path / "packed.model").read_bytes().startswith(b"\xfd7zXZ\x00")  # xz
     (tmp_path / "plain.model").write_bytes(pickle.dumps({"format": FORMAT, "model": model}))  # as qda wrote before
@@ -114,14 +117,13 @@ def test_models_are_written_compressed_and_plain_ones_still_read(tmp_path, ccin)
         assert load_model(tmp_path / name, ccin).trained_with == model.trained_with
 
 
-def test_an_answer_cut_into_subtitle_cues_is_judged_whole(tmp_path, ccin, nlp):
+def test_an_answer_cut_into_subtitle_cues_is_judged_whole(tmp_path, ccin, nlp, model):
     """Zoom and Teams cut a speaker's answer into cues of a few seconds, mid-sentence; the
     learned coder judges the consecutive cues of one speaker together, as one answer, not
     each fragment by itself (docs/accuracy.md, "Transcripts cut into subtitle cues")."""
     from qda.coding import AutoCoder
     from qda.readers import read_corpus
 
-    model, _ = shipped(ccin)
     answer = ["I'd go round and sit with mum at the", "kitchen table, and she asked if she could",
               "still ring me after the plan closed, because", "she trusted me by then."]
     cues = [("Interviewer", "How did the family find it?"), *(("Kelly", cue) for cue in answer),

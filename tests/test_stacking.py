@@ -123,10 +123,11 @@ def test_speeches_end_at_another_speaker_a_gap_an_unknown_speaker_or_answer_leng
     documents = ["a", "a", "a", "a", "b", "b", "b"]
     speakers = ["Kelly", "Kelly", "Kelly", "Sam", "Sam", None, None]
     indices = [0, 1, 3, 4, 5, 6, 7]  # turn 2 left out (the interviewer's)
-    numbers = number_speeches(documents, speakers, indices, [3] * 7)
+    numbers = number_speeches(documents, speakers, indices, ["a few words"] * 7)
     assert numbers.tolist() == [0, 0, 1, 2, 3, 4, 5]
     # a monologue labelled paragraph by paragraph is taken in answer-sized parts
-    assert number_speeches("aaaaa", ["Kelly"] * 5, range(5), [SPEECH_WORDS // 2] * 5).tolist() == [0, 0, 1, 1, 2]
+    paragraph = " ".join(["word"] * (SPEECH_WORDS // 2))
+    assert number_speeches("aaaaa", ["Kelly"] * 5, range(5), [paragraph] * 5).tolist() == [0, 0, 1, 1, 2]
     # as training data: texts joined, a speech coded where any of its turns is
     texts, labels, docs = join_speeches(["It was,", "sure.", "Later."], {"a": np.array([False, True, False])},
                                         ["d", "d", "d"], np.array([0, 0, 1]))
