@@ -7,11 +7,27 @@ REFI-QDA standard, so `document.text[start:end]` is always the passage meant.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 # Speaker labels that mark the interviewer; compared case-insensitively.
 INTERVIEWER_LABELS = frozenset({"interviewer", "int", "i", "q"})
+# Transcribers number or initial the interviewers of a team: "Interviewer 2", "INT1",
+# "Q-3", "Interviewer B", "Interviewer (JB)". A letter or parenthesis only follows the
+# long labels, where it cannot be a name ("I A" and "Q (laughs)" are not conventions).
+_INTERVIEWER_VARIANT = re.compile(
+    r"(?P<label>interviewer|int|i|q)(?:[ _-]?\d{1,2})?"
+    r"|(?P<long>interviewer|int)(?: [a-z]| ?\([^()\n]{1,30}\))",
+    re.IGNORECASE,
+)
+
+
+def interviewer_label(speaker: str) -> str | None:
+    """The conventional interviewer label (one of `INTERVIEWER_LABELS`) that `speaker` is or
+    numbers or initials ("Interviewer 2" -> "interviewer"), or None for any other speaker."""
+    match = _INTERVIEWER_VARIANT.fullmatch(speaker.strip())
+    return None if match is None else (match["label"] or match["long"]).casefold()
 
 SOURCES = ("rule", "metaphor", "semantic", "topic", "learned", "human")
 STATUSES = ("suggested", "accepted", "rejected")
@@ -61,7 +77,7 @@ class Document:
         if turn.speaker is None:
             return False
         speaker = turn.speaker.strip().casefold()
-        return speaker in INTERVIEWER_LABELS or speaker in {n.casefold() for n in self.interviewers}
+        return interviewer_label(speaker) is not None or speaker in {n.casefold() for n in self.interviewers}
 
 
 @dataclass

@@ -25,7 +25,7 @@ import pandas as pd
 # Kappa lives with the other agreement statistics; imported here for the gold comparison
 # (and re-exported, so `from qda.evaluate import cohen_kappa` keeps working).
 from qda.agreement import cohen_kappa
-from qda.corpus import INTERVIEWER_LABELS
+from qda.corpus import INTERVIEWER_LABELS, interviewer_label
 from qda.errors import InputError
 from qda.writers import FORMULA_PREFIXES
 
@@ -91,7 +91,7 @@ class GoldSet:
 
     def _participant_turns(self) -> pd.DataFrame:
         turns = self.of_unit("turn")
-        return turns[~turns["speaker"].fillna("").str.strip().str.casefold().isin(INTERVIEWER_LABELS)]
+        return turns[turns["speaker"].fillna("").map(interviewer_label).isna()]
 
     @staticmethod
     def _labelled(turns: pd.DataFrame, codes: Iterable[str]) -> tuple[list[str], dict[str, np.ndarray], list[str]]:
@@ -445,8 +445,9 @@ def evaluate(
 
     The units are the gold rows of the chosen `unit` ("turn" or "sentence"). Units whose
     speaker is in `exclude_speakers` (case-insensitive; interviewer labels by default) are
-    dropped: qda never codes interviewer turns, so counting them would add easy true
-    negatives and inflate kappa. Pass `exclude_speakers=()` to keep every unit.
+    dropped, and so are a listed label's numbered and initialled forms ("Interviewer 2",
+    `qda.corpus.interviewer_label`): qda never codes interviewer turns, so counting them
+    would add easy true negatives and inflate kappa. Pass `exclude_speakers=()` to keep every unit.
 
     A turn unit is predicted positive for a code when a non-rejected coding of that code in
     the same document has that `turn`; a sentence unit when such a coding shares at least
@@ -467,7 +468,10 @@ def evaluate(
         kind = "rows with start and end" if unit == "sentence" else "rows with start and end empty"
         raise InputError(", ".join(gold.paths), f"holds no {unit} units ({kind}); choose the other unit or add them")
     excluded = {s.strip().casefold() for s in (exclude_speakers or ())}
-    drop = units["speaker"].map(lambda s: s.strip().casefold() in excluded, na_action="ignore")
+    # "Interviewer 2" goes with "interviewer": numbered and initialled labels count as theirs
+    drop = units["speaker"].map(
+        lambda s: s.strip().casefold() in excluded or interviewer_label(s) in excluded, na_action="ignore"
+    )
     drop = drop.fillna(False).astype(bool)
     kept = units[~drop]
 

@@ -117,6 +117,15 @@ def test_interviewer_labels_case_insensitive_and_custom_names(tmp_path):
     assert evaluate(gold, worked_predictions(), exclude_speakers={"sarah"}).n_units == 3
 
 
+def test_numbered_interviewers_are_excluded_with_their_label(tmp_path):
+    rows = [("d", 0, "Interviewer 2", "", ""), ("d", 1, "INT1", "", ""), ("d", 2, "Kim", "A", "")]
+    gold = read_gold(gold_csv(tmp_path / "g.csv", rows))
+    assert evaluate(gold, worked_predictions()).n_units == 1
+    assert evaluate(gold, worked_predictions(), exclude_speakers={"int"}).n_units == 2
+    texts, labels, documents = gold.labelled_turns(["A"])  # training data leaves them out too
+    assert documents == ["d"] and labels["A"].tolist() == [True]
+
+
 def test_rejected_codings_are_ignored(tmp_path):
     gold = read_gold(gold_csv(tmp_path / "g.csv", [("d", 0, "Kim", "A", ""), ("d", 1, "Kim", "", "")]))
     rejected = pd.DataFrame([coding("d", 0, "A", status="rejected"), coding("d", 1, "A", status="Rejected")])

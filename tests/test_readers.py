@@ -104,6 +104,14 @@ def test_txt_happy_path(tmp_path):
     assert doc.is_interviewer(doc.turns[6])
 
 
+def test_numbered_and_initialled_interviewers_are_not_participants(tmp_path):
+    labels = ["Interviewer 1", "INT2", "q-3", "Interviewer B", "Interviewer (JB)", "I 2"]
+    text = "".join(f"{label}: A question?\nKelly: An answer.\n" for label in labels)
+    doc = read_document(write(tmp_path, "team.txt", text + "Participant 3: Me too.\nIan: Hi.\n"))
+    assert [t.speaker for t in doc.turns if doc.is_interviewer(t)] == labels
+    assert {t.speaker for t in doc.turns if not doc.is_interviewer(t)} == {"Kelly", "Participant 3", "Ian"}
+
+
 def test_txt_without_front_matter_keeps_whole_text(tmp_path):
     text = "Interviewer: Hello.\nP1: Hi.\n"
     doc = read_document(write(tmp_path, "a.txt", text))
@@ -131,6 +139,8 @@ def test_txt_empty_front_matter_and_datetime(tmp_path):
         ("张伟: 你好", "张伟", None),
         ("int: hello", "int", None),
         ("Q: why?", "Q", None),
+        ("q1: why?", "q1", None),
+        ("Interviewer (JB): and then?", "Interviewer (JB)", None),
         ("[01:02:03] Kelly: hi", "Kelly", "01:02:03"),
         ("1:02:03 Kelly: hi", "Kelly", "1:02:03"),
         ("Note: ambiguous, accepted", "Note", None),

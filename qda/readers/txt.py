@@ -22,9 +22,10 @@ optional `[hh:mm:ss]` / `hh:mm:ss` stamp, then a short name and a colon followed
 whitespace or the end of the line. A name is 1-4 words, at most 40 characters, of letters,
 digits, combining marks and `.'’-`, containing a letter, each word starting with a letter
 or digit. Its words must not start lower-case (`so my answer: ...` is prose), except name
-particles (`van`, `de`, `al`, ...) after the first word and the conventional interviewer
-labels (`int:`, `q:`). The colon must be followed by whitespace, so `http://...`,
-`10:30` and `re:thing` are never labels.
+particles (`van`, `de`, `al`, ...) after the first word. The conventional interviewer
+labels are names in any case, numbered or initialled (`int:`, `q1:`, `Interviewer (JB):`;
+`qda.corpus.interviewer_label`). The colon must be followed by whitespace, so
+`http://...`, `10:30` and `re:thing` are never labels.
 
 Known ambiguity, accepted deliberately: a capitalised word or short phrase followed by a
 colon at the start of a line, such as `Note: this was recorded late`, is read as a
@@ -42,7 +43,7 @@ from pathlib import Path
 
 import yaml
 
-from qda.corpus import INTERVIEWER_LABELS, Turn
+from qda.corpus import Turn, interviewer_label
 from qda.errors import InputError
 
 __all__ = ["Label", "parse_label", "parse_turns", "parse_front_matter", "parse_txt"]
@@ -80,6 +81,8 @@ def parse_label(line: str) -> Label | None:
 
 
 def _looks_like_name(name: str) -> bool:
+    if interviewer_label(name) is not None:  # also "int:", "q1:" and "Interviewer (JB):"
+        return True
     words = name.split(" ")
     if len(words) > MAX_NAME_WORDS or "" in words or len(name) > MAX_NAME_CHARS:
         return False
@@ -90,10 +93,8 @@ def _looks_like_name(name: str) -> bool:
             return False
         if not all(unicodedata.category(ch)[0] in "LNM" or ch in _NAME_PUNCTUATION for ch in word):
             return False
-        if unicodedata.category(word[0]) == "Ll":
-            allowed = word.casefold() in _PARTICLES if i else name.casefold() in INTERVIEWER_LABELS
-            if not allowed:
-                return False
+        if unicodedata.category(word[0]) == "Ll" and not (i and word.casefold() in _PARTICLES):
+            return False
     return True
 
 
