@@ -262,6 +262,18 @@ def test_code_and_evaluate_leave_out_an_interviewer_named_on_the_command_line(tm
     assert "1 unit in 1 document (1 excluded by speaker)" in result.output
 
 
+def test_code_an_otter_export_naming_the_interviewer(tmp_path):
+    otter = tmp_path / "otter.txt"
+    otter.write_text("Speaker 1  0:03\nDid it go up to CP?\n\nSpeaker 2  0:09\nIt went up to CP in the end.\n",
+                     encoding="utf-8")
+    out = tmp_path / "coded.csv"
+    result = invoke("code", otter, "-c", CCIN, "-o", out, "--coders", "rules,metaphor", "--interviewer", "Speaker 1")
+    assert result.exit_code == 0, result.output
+    frame = read_coded(out)
+    assert set(frame["speaker"]) == {"Speaker 2"} and "up_down" in set(frame["code"])
+    assert set(frame["text"]) == {"It went up to CP in the end."}
+
+
 # -- qda code: user errors -------------------------------------------------------------------
 
 

@@ -112,6 +112,32 @@ def test_numbered_and_initialled_interviewers_are_not_participants(tmp_path):
     assert {t.speaker for t in doc.turns if not doc.is_interviewer(t)} == {"Kelly", "Participant 3", "Ian"}
 
 
+OTTER = ("Speaker 1  0:03\nSo how has the protocol changed things?\n\n"
+         "Speaker 2  0:09\nIt makes you think.\nWhere a case fits, you know.\n\n"
+         "Speaker 1  1:02:15\nRight.\n")
+
+
+def test_txt_exported_with_headings_otter_teams_zoom(tmp_path):
+    doc = read_document(write(tmp_path, "otter.txt", OTTER))
+    assert utterances(doc) == [("Speaker 1", "So how has the protocol changed things?"),
+                               ("Speaker 2", "It makes you think.\nWhere a case fits, you know."),
+                               ("Speaker 1", "Right.")]
+    assert [t.time for t in doc.turns] == ["0:03", "0:09", "1:02:15"]
+    zoom = "[Jo Bloggs] 10:03:12\nDid it go up?\n[Kelly Ann] 10:03:15\nIt went up to CP.\n"
+    doc = read_document(write(tmp_path, "zoom.txt", zoom))
+    assert utterances(doc) == [("Jo Bloggs", "Did it go up?"), ("Kelly Ann", "It went up to CP.")]
+
+
+def test_txt_reads_the_kind_of_label_it_has_more_of(tmp_path):
+    # a line that looks like a heading among "Name:" labels is text, and the reverse
+    text = "Interviewer: When was it?\nKelly: The Monday.\nMonday 10:30\nInterviewer: And then?\n"
+    doc = read_document(write(tmp_path, "labels.txt", text))
+    assert utterances(doc)[1] == ("Kelly", "The Monday.\nMonday 10:30")
+    doc = read_document(write(tmp_path, "headings.txt", "Note: typed up late\n" + OTTER))
+    assert [t.speaker for t in doc.turns] == [None, "Speaker 1", "Speaker 2", "Speaker 1"]
+    assert utterances(doc)[0] == (None, "Note: typed up late")
+
+
 def test_txt_without_front_matter_keeps_whole_text(tmp_path):
     text = "Interviewer: Hello.\nP1: Hi.\n"
     doc = read_document(write(tmp_path, "a.txt", text))

@@ -22,7 +22,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from qda.readers import read_document
-from qda.readers.txt import parse_label
+from qda.readers.txt import parse_heading, parse_label
 
 SETTINGS = settings(max_examples=60, deadline=None)
 
@@ -48,7 +48,7 @@ def text(exclude: str = "") -> st.SearchStrategy[str]:
 
 def plain_line(line: str) -> bool:
     """Not something the .txt/.docx grammar reads as structure."""
-    return parse_label(line) is None and line.strip() != "---"
+    return parse_label(line) is None and parse_heading(line) is None and line.strip() != "---"
 
 
 word = st.builds(
@@ -107,10 +107,16 @@ def check(doc, expected: list[tuple[str | None, str]], times: list[str | None]) 
 # --- .txt / .docx -------------------------------------------------------------------
 
 
-def label_lines(turns: list[GTurn]) -> list[str]:
+def label_lines(turns: list[GTurn], headings: bool = False) -> list[str]:
+    """The .txt lines of `turns`: `Name: words`, or with `headings` (Otter, Teams, Zoom) a
+    line `Name  time` or `[Name] time` above the words."""
     out: list[str] = []
     for t in turns:
         if t.speaker is None:
+            out += t.lines
+            continue
+        if headings:
+            out.append(f"[{t.speaker}] {t.time}" if t.bracket else f"{t.speaker}   {t.time}")
             out += t.lines
             continue
         stamp = "" if t.time is None else f"[{t.time}] " if t.bracket else f"{t.time} "
@@ -151,10 +157,27 @@ def test_txt_round_trip(turns, attrs, encoding, newline):
 
 
 @SETTINGS
-@given(turns=transcripts(txt_lines, "first"))
-def test_docx_round_trip(turns):
+@given(turns=transcripts(txt_lines, "first"), time=times, newline=st.sampled_from(["\n", "\r\n"]))
+def test_txt_headings_round_trip(turns, time, newline):
+    for t in turns:  # an exported heading always has a time
+        t.time = t.time or (time if t.speaker else None)
+    source = newline.join(label_lines(turns, headings=True)) + newline
+    with tempfile.TemporaryDirectory() as tmp:
+        doc = read(tmp, "t.txt", source.encode("utf-8"))
+    check(
+        doc,
+        [(t.speaker, "\n".join(t.lines).strip()) for t in turns],
+        [t.time for t in turns],
+    )
+
+
+@SETTINGS
+@given(turns=transcripts(txt_lines, "first"), headings=st.booleans())
+def test_docx_round_trip(turns, headings):
     document = docx.Document()
-    for paragraph in label_lines(turns):
+    for t in turns:
+        t.time = t.time or ("00:00:03" if t.speaker and headings else None)
+    for paragraph in label_lines(turns, headings):
         document.add_paragraph(paragraph)
     data = io.BytesIO()
     document.save(data)

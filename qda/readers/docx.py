@@ -1,7 +1,8 @@
 """Word `.docx` transcripts, read with python-docx.
 
 Each non-empty body paragraph is treated as one line of the `.txt` format, so
-`Name: text` paragraphs start turns and other paragraphs continue the current turn;
+`Name: text` paragraphs (or heading paragraphs, `Jane Doe   0:03`, as Teams writes them)
+start turns and other paragraphs continue the current turn;
 soft line breaks inside a paragraph are line breaks too. The canonical text is the
 non-empty paragraphs joined with `\\n` (empty paragraphs are layout, not content). Like a
 `.txt` file, a document whose first paragraph is `---` may carry YAML front matter in the

@@ -27,6 +27,12 @@ labels are names in any case, numbered or initialled (`int:`, `q1:`, `Interviewe
 `qda.corpus.interviewer_label`). The colon must be followed by whitespace, so
 `http://...`, `10:30` and `re:thing` are never labels.
 
+Transcripts exported from Otter, Teams or Zoom put each speaker on a heading line of
+its own, the words below: a name and a time and nothing else (`Speaker 1  0:03`,
+`Jane Doe   00:01:05`, `[Jane Doe] 10:03:12`; `parse_heading`). A transcript is read by
+whichever of the two kinds of label it has more of, so one odd line of the other kind
+stays text.
+
 Known ambiguity, accepted deliberately: a capitalised word or short phrase followed by a
 colon at the start of a line, such as `Note: this was recorded late`, is read as a
 speaker label ("Note"). Transcripts are far more often labelled this way than written
@@ -46,7 +52,7 @@ import yaml
 from qda.corpus import Turn, interviewer_label
 from qda.errors import InputError
 
-__all__ = ["Label", "parse_label", "parse_turns", "parse_front_matter", "parse_txt"]
+__all__ = ["Label", "parse_label", "parse_heading", "parse_turns", "parse_front_matter", "parse_txt"]
 
 MAX_NAME_CHARS = 40
 MAX_NAME_WORDS = 4
@@ -59,6 +65,12 @@ _STAMP = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
 _LABEL = re.compile(
     rf"[ \t]*(?:(?:\[(?P<bracketed>{_STAMP})\]|(?P<bare>{_STAMP}))[ \t]+)?"
     rf"(?P<name>[^:\n]{{1,{MAX_NAME_CHARS}}}?)[ \t]*:(?=\s|\Z)"
+)
+# Otter, Teams and Zoom exports put the speaker on a line of their own with the time, the
+# words below: "Speaker 1  0:03", "Jane Doe   00:01:05", "[Jane Doe] 10:03:12".
+_HEADING = re.compile(
+    rf"[ \t]*(?:\[(?P<bracketed>[^\]\n]{{1,{MAX_NAME_CHARS}}})\]|(?P<name>[^\n]{{1,{MAX_NAME_CHARS}}}?))"
+    rf"[ \t]+\(?(?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d{{1,3}})?)\)?[ \t]*"
 )
 _FENCE = "---"
 
@@ -78,6 +90,16 @@ def parse_label(line: str) -> Label | None:
     if match is None or not _looks_like_name(match["name"]):
         return None
     return Label(match["name"], match["bracketed"] or match["bare"], match.end())
+
+
+def parse_heading(line: str) -> Label | None:
+    """The speaker heading that `line` is (a name and a time and nothing else, as Otter, Teams
+    and Zoom export), or None; the turn's words are on the lines below, so `end` is the line's."""
+    match = _HEADING.fullmatch(line)
+    if match is None:
+        return None
+    name = (match["bracketed"] or match["name"]).strip()
+    return Label(name, match["time"], len(line)) if _looks_like_name(name) else None
 
 
 def _looks_like_name(name: str) -> bool:
@@ -102,9 +124,15 @@ def parse_turns(body: str) -> list[Turn]:
     """Split a transcript body into turns; offsets are into `body`."""
     # Each segment: [speaker, time, start, end]; the first is the unlabelled preamble.
     segments: list[list] = [[None, None, 0, 0]]
+    lines = body.split("\n")
+    labels = [parse_label(line) for line in lines]
+    headings = [parse_heading(line) for line in lines]
+    # A transcript is labelled one way; a stray "Note:" among headings, or a "Kelly 10:30"
+    # line among "Name:" labels, is text.
+    if sum(h is not None for h in headings) > sum(l is not None for l in labels):
+        labels = headings
     pos = 0
-    for line in body.split("\n"):
-        label = parse_label(line)
+    for line, label in zip(lines, labels):
         if label is not None:
             segments.append([label.speaker, label.time, pos + label.end, pos + len(line)])
         else:
