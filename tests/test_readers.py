@@ -487,6 +487,25 @@ def test_csv_missing_columns(tmp_path, content):
     assert "'speaker' and 'text'" in err.reason and "'text'" in err.reason.split("missing")[1]
 
 
+def test_csv_columns_by_the_names_services_give_them(tmp_path):
+    # an export's "Timestamp" and "Utterance"; "Start" loses to "Timestamp", so it is left an
+    # ordinary column (one value: an attribute)
+    content = "Speaker Name,Start,Timestamp,Utterance\nJo,x,00:00:01,Did it go up?\nKelly,x,00:00:04,It did.\n"
+    doc = read_document(write(tmp_path, "export.csv", content))
+    assert utterances(doc) == [("Jo", "Did it go up?"), ("Kelly", "It did.")]
+    assert [t.time for t in doc.turns] == ["00:00:01", "00:00:04"] and doc.attributes == {"Start": "x"}
+    # the column's own name wins over another
+    doc = read_document(write(tmp_path, "own.csv", "speaker,transcript,text\nKelly,an old draft,It did.\n"))
+    assert utterances(doc) == [("Kelly", "It did.")]
+    err = error_for(write(tmp_path, "twice.csv", "speaker,utterance,Utterance\nKelly,a,b\n"))
+    assert "'utterance' appears twice" in err.reason
+
+
+def test_tsv(tmp_path):
+    doc = read_document(write(tmp_path, "s.tsv", "Speaker\tText\nKelly\tYes, fine; thanks\n"))
+    assert utterances(doc) == [("Kelly", "Yes, fine; thanks")]
+
+
 def test_csv_extra_fields(tmp_path):
     err = error_for(write(tmp_path, "bad.csv", "speaker,text\nKelly,hi,extra\n"))
     assert "line 2" in err.reason
@@ -496,7 +515,7 @@ def test_csv_extra_fields(tmp_path):
 
 
 def test_supported_extensions():
-    assert set(SUPPORTED_EXTENSIONS) == {".txt", ".docx", ".vtt", ".srt", ".csv"}
+    assert set(SUPPORTED_EXTENSIONS) == {".txt", ".docx", ".vtt", ".srt", ".csv", ".tsv"}
 
 
 def test_unsupported_extension(tmp_path):

@@ -1,6 +1,6 @@
 """Transcript readers: files in, `Document`s with canonical text, attributes and turns out.
 
-One module per format (`txt`, `docx`, `subtitles`, `csv`), one for decoding bytes
+One module per format (`txt`, `docx`, `subtitles`, `csv` for `.csv` and `.tsv`), one for decoding bytes
 (`decode`). Every reader guarantees `doc.text[turn.start:turn.end]` is the utterance,
 with offsets in code points of the canonical text (UTF-8, no BOM, `\\n` line ends).
 
@@ -41,6 +41,7 @@ _PARSERS: dict[str, Callable[[bytes, str | Path], _Parsed]] = {
     ".vtt": _text(parse_vtt),
     ".srt": _text(parse_srt),
     ".csv": _text(parse_csv),
+    ".tsv": _text(parse_csv),  # the header line's tabs choose the delimiter
 }
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(_PARSERS)
 

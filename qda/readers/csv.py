@@ -3,7 +3,10 @@ service.
 
 Columns are matched by header name, case-insensitively and ignoring surrounding spaces:
 `speaker` and `text` are required, `time` and `end_time` are optional (stored on the
-turn as written). The delimiter is `,`, or `;` / tab when the header line uses those
+turn as written). Each may go by another name that transcription services and
+researchers use (`COLUMN_NAMES`: `Utterance` or `Transcript` for the text, `Timestamp` or
+`Start` for the time...); the column's own name wins over another, and an earlier name in
+the list over a later one, so a second candidate is left as an ordinary column. The delimiter is `,`, or `;` / tab when the header line uses those
 instead (Excel in many European locales saves `;`). Rows whose cells are all blank are
 skipped; a blank speaker means a turn with no speaker; a row with a speaker and no text
 is kept as an empty turn.
@@ -32,11 +35,18 @@ from pathlib import Path
 from qda.corpus import Turn
 from qda.errors import InputError
 
-__all__ = ["IgnoredColumnWarning", "parse_csv", "REQUIRED_COLUMNS"]
+__all__ = ["COLUMN_NAMES", "IgnoredColumnWarning", "parse_csv", "REQUIRED_COLUMNS"]
 
 REQUIRED_COLUMNS = ("speaker", "text")
 TIMES = ("time", "end_time")
-TURN_COLUMNS = REQUIRED_COLUMNS + TIMES
+# The names a turn column goes by, best first (Otter, Rev, Trint and Descript exports, and
+# sheets researchers make by hand).
+COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "speaker": ("speaker", "speaker name", "speaker_name", "who"),
+    "text": ("text", "utterance", "transcript", "transcription", "content", "dialogue"),
+    "time": ("time", "timestamp", "start", "start time", "start_time", "begin"),
+    "end_time": ("end_time", "end time", "end", "stop"),
+}
 
 
 class IgnoredColumnWarning(UserWarning):
@@ -86,22 +96,28 @@ def parse_csv(text: str, path: str | Path) -> tuple[str, list[Turn], dict[str, s
 
 def _columns(header: list[str], path: str | Path) -> dict[str, int]:
     """Index of each turn column; InputError if required ones are missing or repeated."""
+    keys = [name.casefold() for name in header]
     columns: dict[str, int] = {}
-    for index, name in enumerate(header):
-        key = name.casefold()
-        if key in TURN_COLUMNS:
-            if key in columns:
-                raise InputError(path, f"line 1: column '{key}' appears twice in the header")
-            columns[key] = index
+    for column, names in COLUMN_NAMES.items():
+        name = next((n for n in names if n in keys), None)
+        if name is None:
+            continue
+        if keys.count(name) > 1:
+            raise InputError(path, f"line 1: column '{name}' appears twice in the header")
+        columns[column] = keys.index(name)
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         found = ", ".join(repr(h) for h in header if h) or "none"
         raise InputError(
             path,
             "a .csv transcript needs a header row with columns 'speaker' and 'text' "
-            f"(optional: 'time'); missing {', '.join(repr(m) for m in missing)}, found {found}",
+            f"(optional: 'time', 'end_time'; other names they go by: {_other_names(missing)}); missing {', '.join(repr(m) for m in missing)}, found {found}",
         )
     return columns
+
+
+def _other_names(columns: list[str]) -> str:
+    return "; ".join(f"{c}: " + ", ".join(repr(n) for n in COLUMN_NAMES[c][1:]) for c in columns)
 
 
 def _attributes(

@@ -287,7 +287,7 @@ def _as_file_name(name: str) -> str:
     usual one, else none (so `J. Smith` keeps both words)."""
     name = name.replace("/", "-").replace("\\", "-")
     suffix = Path(name).suffix.lower()
-    known = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".vtt", ".srt", ".csv", ".html")
+    known = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".vtt", ".srt", ".csv", ".tsv", ".html")
     return name if suffix in known else name + ".txt"
 
 
