@@ -344,6 +344,44 @@ def test_docx_corrupt(tmp_path):
     assert "empty" in error_for(write(tmp_path, "zero.docx", b"")).reason
 
 
+def docx_with_table(path: Path, before: list[str], rows: list[list[str]], after: list[str]) -> Path:
+    document = docx.Document()
+    for text in before:
+        document.add_paragraph(text)
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for cells, row in zip(table.rows, rows):
+        for cell, value in zip(cells.cells, row):
+            cell.text = value
+    for text in after:
+        document.add_paragraph(text)
+    document.save(path)
+    return path
+
+
+def test_docx_transcript_table_with_a_header(tmp_path):
+    rows = [["Timestamp", "Speaker", "Utterance"], ["00:00:01", "Interviewer", "Did it go up?"],
+            ["00:00:04", "Kelly", "It went up to CP.\nIn the end."], ["0:09", "Kelly", "Yes."]]
+    doc = read_document(docx_with_table(tmp_path / "t.docx", ["---", "role: manager", "---"], rows, ["End of tape."]))
+    assert_invariants(doc)
+    assert doc.attributes == {"role": "manager"}
+    assert utterances(doc) == [("Interviewer", "Did it go up?"), ("Kelly", "It went up to CP.\nIn the end."),
+                               ("Kelly", "Yes.\nEnd of tape.")]
+    assert [t.time for t in doc.turns] == ["00:00:01", "00:00:04", None]  # "0:09" is no hh:mm:ss stamp
+
+
+def test_docx_transcript_table_without_a_header(tmp_path):
+    rows = [["Interviewer", "Did it go up?"], ["Kelly", "It went up to CP."], ["", "(inaudible)"],
+            ["Interviewer", "When?"]]
+    doc = read_document(docx_with_table(tmp_path / "t.docx", ["Recorded at the office."], rows, []))
+    assert utterances(doc) == [(None, "Recorded at the office."), ("Interviewer", "Did it go up?"),
+                               ("Kelly", "It went up to CP.\n(inaudible)"), ("Interviewer", "When?")]
+    # a table of something else is not a transcript
+    for rows in ([["Case", "Level"], ["the family out past Holbrook", "up to CP"]],
+                 [["Participant", "P07"], ["Role", "Social worker"], ["Interviewer", "Sam"]]):
+        other = read_document(docx_with_table(tmp_path / "o.docx", ["Kelly: Here is the list."], rows, []))
+        assert utterances(other) == [("Kelly", "Here is the list.")]
+
+
 def test_docx_without_paragraphs(tmp_path):
     path = make_docx(tmp_path / "table_only.docx", ["", "  "], table=True)
     assert "empty" in error_for(path).reason

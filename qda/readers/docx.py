@@ -2,14 +2,22 @@
 
 Each non-empty body paragraph is treated as one line of the `.txt` format, so
 `Name: text` paragraphs (or heading paragraphs, `Jane Doe   0:03`, as Teams writes them)
-start turns and other paragraphs continue the current turn;
-soft line breaks inside a paragraph are line breaks too. The canonical text is the
-non-empty paragraphs joined with `\\n` (empty paragraphs are layout, not content). Like a
-`.txt` file, a document whose first paragraph is `---` may carry YAML front matter in the
-following paragraphs up to the next `---`, because Word files have no other place for
-participant attributes that researchers control (core properties are ignored: they hold
-whoever last saved the file, not the participant). Tables, headers, footers, comments
-and text boxes are ignored.
+start turns and other paragraphs continue the current turn; soft line breaks inside a
+paragraph are line breaks too.
+
+Some transcription services lay the turns out as a table instead, one row per turn. A body
+table is read as turns when its header row names a speaker and a text column (as a `.csv`
+would, `COLUMN_NAMES`), or when it has more than one row and two columns (speaker, text)
+or three (time, speaker, text), with a name in the speaker column of most rows and some
+name more than once (a table of details names each thing once). Each row becomes the line
+`Speaker: text` (`[time] Speaker: text` with an `hh:mm:ss` time) in its place among the
+paragraphs. Other tables, headers, footers, comments and text boxes are ignored.
+
+The canonical text is those lines joined with `\\n` (empty paragraphs are layout, not
+content). Like a `.txt` file, a document whose first paragraph is `---` may carry YAML
+front matter in the following paragraphs up to the next `---`, because Word files have no
+other place for participant attributes that researchers control (core properties are
+ignored: they hold whoever last saved the file, not the participant).
 """
 
 from __future__ import annotations
@@ -19,8 +27,9 @@ from pathlib import Path
 
 from qda.corpus import Turn
 from qda.errors import InputError
+from qda.readers.csv import COLUMN_NAMES
 from qda.readers.decode import EMPTY, normalise_newlines
-from qda.readers.txt import parse_txt
+from qda.readers.txt import parse_label, parse_txt
 
 __all__ = ["parse_docx"]
 
@@ -39,7 +48,61 @@ def parse_docx(data: bytes, path: str | Path) -> tuple[str, list[Turn], dict[str
             f"is not a readable Word .docx file ({type(exc).__name__}: {exc}); "
             "open it in Word and save it again as .docx",
         ) from None
-    paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
-    if not paragraphs:
-        raise InputError(path, f"{EMPTY} (no paragraphs of text; tables are not read)")
-    return parse_txt(normalise_newlines("\n".join(paragraphs)), path)
+    lines = _lines(document)
+    if not lines:
+        raise InputError(path, f"{EMPTY} (no paragraphs of text, and no table of turns)")
+    return parse_txt(normalise_newlines("\n".join(lines)), path)
+
+
+def _lines(document) -> list[str]:
+    """The body's lines in order: each non-empty paragraph, and the turns of a transcript table."""
+    from docx.table import Table
+
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            lines += _table_lines([[cell.text.strip() for cell in row.cells] for row in block.rows])
+        elif block.text.strip():
+            lines.append(block.text)
+    return lines
+
+
+def _table_lines(rows: list[list[str]]) -> list[str]:
+    """`[time] Speaker: text` for each row of a transcript table; nothing for another table."""
+    layout = _layout(rows)
+    if layout is None:
+        return []
+    speaker, text, time, first = layout
+
+    def cell(row: list[str], index: int | None) -> str:
+        return row[index] if index is not None and index < len(row) else ""
+
+    lines = []
+    for row in rows[first:]:
+        label = f"{cell(row, speaker)}:" if cell(row, speaker) else ""
+        stamped = f"[{cell(row, time)}] {label}"
+        if label and cell(row, time) and parse_label(stamped) is not None:
+            label = stamped
+        line = f"{label} {cell(row, text)}".strip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _layout(rows: list[list[str]]) -> tuple[int, int, int | None, int] | None:
+    """(speaker, text, time, first row of turns) of a transcript table, or None."""
+    if not rows:
+        return None
+    header = [cell.casefold() for cell in rows[0]]
+    found = {c: next((header.index(n) for n in names if n in header), None) for c, names in COLUMN_NAMES.items()}
+    if found["speaker"] is not None and found["text"] is not None:
+        return found["speaker"], found["text"], found["time"], 1
+    width = max(len(row) for row in rows)
+    if len(rows) < 2 or width not in (2, 3):
+        return None
+    speaker = width - 2  # speaker, text; or time, speaker, text
+    names = [row[speaker] for row in rows if len(row) == width and parse_label(f"{row[speaker]}:")]
+    # people speak more than once; a table of details ("Date | ...", "Role | ...") names each once
+    if len(names) <= len(rows) / 2 or len(set(names)) == len(names):
+        return None
+    return speaker, speaker + 1, 0 if width == 3 else None, 0
