@@ -97,14 +97,15 @@ def documents(project: str = ProjectOption) -> None:
 @app.command("autocode")
 def autocode(
     project: str = ProjectOption,
-    coders: str = typer.Option("rules,metaphor", help="Comma-separated coders: rules, metaphor."),
+    coders: Optional[str] = typer.Option(None, help="Comma-separated coders: rules, metaphor, semantic, learned "
+                                                     "[default: rules, and metaphor where the codebook has up_down]."),
     unit: str = typer.Option("sentence", help="Coded passage: sentence or turn."),
     include_interviewer: bool = typer.Option(False, "--include-interviewer", help="Also code interviewer turns."),
     min_confidence: float = typer.Option(0.5, help="Suggest a coding only at or above this confidence."),
 ) -> None:
     """Suggest codings; replaces earlier undecided suggestions, never human decisions."""
     with Project.open(project) as p:
-        added, removed = p.autocode(option_values([coders]) or (), unit=unit,
+        added, removed = p.autocode(option_values([coders]) if coders is not None else None, unit=unit,
                                     include_interviewer=include_interviewer, min_confidence=min_confidence)
     _say(f"{added} suggestions added, {removed} undecided earlier suggestions replaced")
 

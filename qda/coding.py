@@ -37,25 +37,39 @@ _EMBEDDING_CODERS = frozenset({"semantic", "learned"})
 _CHUNK_TURNS = 256
 
 
+def default_coders(codebook: Codebook) -> tuple[str, ...]:
+    """The coders that suit `codebook` unless others are named: the rules, and the up/down
+    metaphor coder where the codebook has the `up_down` code that coder codes."""
+    return tuple(name for name in DEFAULT_CODERS if name != "metaphor" or "up_down" in codebook.codes)
+
+
 def choose_coders(codebook: Codebook, coders: Iterable[str] | None = None, learned_model=None):
     """(coder names, learned model, a note for the user) for a run. Without `coders`: the
-    rules and metaphor coders, and beside them the learned coder where qda ships a model
-    trained beside this codebook's rules (the sample study's: docs/accuracy.md gives what
-    it adds). Asked for the learned coder without a model, the same shipped model."""
+    `default_coders`, and beside them the learned coder where qda ships a model trained
+    beside this codebook's rules (the sample study's: docs/accuracy.md gives what it adds).
+    Asked for the learned coder without a model, the same shipped model."""
     from .coders.learned import shipped
 
-    names = tuple(coders) if coders is not None else DEFAULT_CODERS
+    names = tuple(coders) if coders is not None else default_coders(codebook)
     if learned_model is not None or (coders is not None and "learned" not in names):
         return names, learned_model, ""
     model, why_not = shipped(codebook)
     if model is None:
+        if coders is None and not any(code.rules for code in codebook.codes.values()) and "metaphor" not in names:
+            # the default coders would find nothing, and an empty table looks like an answer
+            raise QdaError(
+                f"codebook {codebook.path or codebook.name} has no rules and no `up_down` code, so the "
+                "default coders have nothing to code with: add rules to its codes (docs/codebook.md), "
+                "or name a coder that needs none: --coders semantic (from the codes' definitions "
+                "and examples), or --coders learned --model FILE (a model from `qda train`)"
+            )
         if why_not:
             warnings.warn(f"{why_not}; coding with {', '.join(names)}", stacklevel=2)
         return names, None, ""
     names = names if "learned" in names else (*names, "learned")
     return names, model, (f"coding with {', '.join(names)}: the learned coder with qda's model for "
                           f"{model.codebook}, trained on {model.trained_on:,} hand-coded answers "
-                          f"(--coders {','.join(DEFAULT_CODERS)} for the rules alone)")
+                          f"(--coders {','.join(default_coders(codebook))} for the rules alone)")
 
 
 def make_coders(names: Iterable[str], codebook: Codebook, nlp: Language, *,

@@ -27,7 +27,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from qda import agreement, analysis, readers, table, writers
 from qda.agreement import Agreement
 from qda.codebook import Code, Codebook, load_codebook, merge_codebooks
-from qda.coding import DEFAULT_CODERS, AutoCoder
+from qda.coding import AutoCoder, default_coders
 from qda.corpus import Coding, Corpus
 from qda.errors import QdaError
 from qda.store import codebooks, codings, coders, documents, engine, memos, migrate, review, schema
@@ -237,16 +237,19 @@ class Project:
 
     # -- coding ---------------------------------------------------------------------
 
-    def autocode(self, coders: Iterable[str] = DEFAULT_CODERS, *, unit: str = "sentence",
+    def autocode(self, coders: Iterable[str] | None = None, *, unit: str = "sentence",
                  include_interviewer: bool = False, min_confidence: float = 0.5,
                  progress: Callable[[int], None] | None = None, thresholds: dict[str, float] | None = None,
                  model=None) -> tuple[int, int]:
-        """Suggest codings with qda's coders; returns (suggestions added, old ones replaced).
+        """Suggest codings with qda's coders (by default those that suit the codebook,
+        `qda.coding.default_coders`); returns (suggestions added, old ones replaced).
 
         The coding runs outside any transaction (it can take minutes); only storing its
         result takes the write lock. Human decisions are never touched.
         """
-        auto = AutoCoder(self.codebook, coders=tuple(coders), unit=unit, include_interviewer=include_interviewer,
+        book = self.codebook
+        coders = default_coders(book) if coders is None else tuple(coders)
+        auto = AutoCoder(book, coders=coders, unit=unit, include_interviewer=include_interviewer,
                          min_confidence=min_confidence, semantic_thresholds=thresholds, learned_model=model)
         suggested = auto.predict(self.corpus(), progress=progress)
         with self._write() as connection:

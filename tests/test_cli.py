@@ -262,6 +262,20 @@ def test_code_and_evaluate_leave_out_an_interviewer_named_on_the_command_line(tm
     assert "1 unit in 1 document (1 excluded by speaker)" in result.output
 
 
+def test_code_with_a_codebook_of_ones_own(tmp_path, run_main):
+    # no up_down code: the metaphor coder, which codes only up_down, is left out unless named
+    book = tmp_path / "mine.yaml"
+    book.write_text("codes:\n  - id: grey\n    name: Grey area\n    rules:\n      - id: grey.area\n"
+                    "        phrases: [grey area]\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Interviewer: And?\nKelly: It was a grey area. It went up to CP.\n", encoding="utf-8")
+    out = tmp_path / "coded.csv"
+    result = invoke("code", tmp_path / "a.txt", "-c", book, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert read_coded(out)["code"].tolist() == ["grey"]
+    code, _, stderr = run_main("code", tmp_path / "a.txt", "-c", book, "-o", out, "--coders", "rules,metaphor")
+    assert code == 1 and "leave `metaphor` out of --coders" in " ".join(stderr.split())
+
+
 def test_code_an_otter_export_naming_the_interviewer(tmp_path):
     otter = tmp_path / "otter.txt"
     otter.write_text("Speaker 1  0:03\nDid it go up to CP?\n\nSpeaker 2  0:09\nIt went up to CP in the end.\n",
@@ -284,8 +298,11 @@ def error_cases(tmp: Path) -> dict[str, tuple[list[str], str, str]]:
     (tmp / "binary.txt").write_bytes(bytes(range(256)) * 4)
     (tmp / "notes.pdf").write_bytes(b"%PDF-1.4 not a transcript")
     (tmp / "bad.yaml").write_text("codes:\n  - id: a\n    name: A\n    color: blue\n", encoding="utf-8")
+    (tmp / "no_rules.yaml").write_text("codes:\n  - id: trust\n    name: Trust\n", encoding="utf-8")
     book = str(CCIN)
     return {
+        "codebook with nothing to code with": (["code", "good.txt", "-c", "no_rules.yaml", "-o", "out.csv"], "out.csv",
+                                               "no_rules.yaml has no rules and no `up_down` code"),
         "missing input": (["code", "missing.txt", "-c", book, "-o", "out.csv"], "out.csv", "missing.txt"),
         "empty file": (["code", "empty.txt", "-c", book, "-o", "out.csv"], "out.csv", "empty.txt: file is empty"),
         "binary file": (["code", "binary.txt", "-c", book, "-o", "out.csv"], "out.csv", "binary.txt"),
@@ -298,7 +315,7 @@ def error_cases(tmp: Path) -> dict[str, tuple[list[str], str, str]]:
 
 
 ERROR_NAMES = [
-    "missing input", "empty file", "binary file", "unsupported extension",
+    "codebook with nothing to code with", "missing input", "empty file", "binary file", "unsupported extension",
     "unknown output extension", "output dir missing", "unknown coder",
 ]
 

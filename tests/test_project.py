@@ -79,6 +79,15 @@ def test_new_text_under_a_taken_id_is_refused_and_nothing_is_written(project, tm
     assert "interview_99" not in {d.id for d in project.corpus()}
 
 
+def test_autocode_by_default_uses_the_coders_that_suit_the_codebook(project, tmp_path):
+    book = tmp_path / "mine.yaml"  # no up_down code, so no metaphor coder
+    book.write_text("codes:\n  - id: level\n    name: Level\n    rules:\n      - id: level.threshold\n"
+                    "        phrases: [threshold]\n", encoding="utf-8")
+    project.set_codebook(book)
+    project.autocode()
+    assert {(c.code, c.coder) for c in project.codings()} == {("level", "qda:rule")}
+
+
 def test_autocode_suggests_and_a_rerun_replaces_only_undecided_suggestions(project):
     added, removed = project.autocode()
     assert added > 50 and removed == 0

@@ -8,6 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 from qda.app import state
+from qda.coding import default_coders
+from qda.errors import QdaError
 from qda.readers import SUPPORTED_EXTENSIONS, read_each
 
 st.title("Import & auto-code")
@@ -52,7 +54,12 @@ corpus = state.corpus(project)
 if not len(corpus):
     st.info("Import some transcripts first.")
     st.stop()
-coders = st.multiselect("Coders", ["rules", "metaphor", "semantic", "learned"], default=["rules", "metaphor"],
+try:
+    book = project.codebook
+except QdaError as exc:  # codes are suggested from a codebook
+    st.info(str(exc))
+    st.stop()
+coders = st.multiselect("Coders", ["rules", "metaphor", "semantic", "learned"], default=list(default_coders(book)),
                         help="rules and metaphor read the codebook's rules and the parse; semantic compares "
                              "with each code's examples; learned learns from the codings people accepted here.")
 unit = st.radio("Coded passage", ["sentence", "turn"], horizontal=True)
