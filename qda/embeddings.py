@@ -47,7 +47,10 @@ def _load(path: str):
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        # its "Loading weights" bar, on every run, tells a researcher nothing and fills logs
+        transformers_logging.disable_progress_bar()
         return SentenceTransformer(path, device="cpu", local_files_only=True)
     except Exception as exc:  # noqa: BLE001 - a broken model folder fails in many ways
         raise ModelError(f"sentence embedding model at {path} cannot be loaded ({type(exc).__name__}: {exc})") from None

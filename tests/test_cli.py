@@ -48,9 +48,9 @@ def qda_script() -> str:
     return found
 
 
-def run_script(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run_script(*args: str, cwd: Path | None = None, **environment: str) -> subprocess.CompletedProcess:
     """The console script as a user runs it, output piped (not a terminal), no COLUMNS."""
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")} | environment
     return subprocess.run(
         [qda_script(), *args], cwd=cwd or ROOT, env=env, stdin=subprocess.DEVNULL,
         capture_output=True, text=True, timeout=120,
@@ -260,6 +260,17 @@ def test_code_and_evaluate_leave_out_an_interviewer_named_on_the_command_line(tm
     assert "2 units in 1 document\n" in invoke("evaluate", "--gold", gold, "--pred", every).output
     result = invoke("evaluate", "--gold", gold, "--pred", named, "--interviewer", "Jo Bloggs")
     assert "1 unit in 1 document (1 excluded by speaker)" in result.output
+
+
+def test_code_says_what_it_codes_with_and_nothing_else(tmp_path):
+    # a fresh embedding cache, so the sentence model is loaded: its loading bar is not shown
+    (tmp_path / "a.txt").write_text("Interviewer: And?\nKelly: It went up to CP.\n", encoding="utf-8")
+    result = run_script("code", str(tmp_path / "a.txt"), "-c", str(CCIN), "-o", str(tmp_path / "coded.csv"),
+                        QDA_CACHE_DIR=str(tmp_path / "cache"))
+    assert result.returncode == 0, result.stderr
+    said = result.stderr.splitlines()
+    assert len(said) == 2 and said[0].startswith("coding with rules, metaphor, learned: ")
+    assert said[1].endswith("codings in 1 documents -> " + str(tmp_path / "coded.csv"))
 
 
 def test_code_with_a_codebook_of_ones_own(tmp_path, run_main):
