@@ -91,8 +91,9 @@ def evaluate(
     pred: Path = typer.Option(..., "--pred", help="Coded table written by `qda code`, or another coder's gold CSV or folder."),
     unit: str = typer.Option("turn", help="Unit of agreement: turn or sentence."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", "-c", help="Report the codebook's codes in its order."),
-    interviewer: Optional[List[str]] = typer.Option(None, help="Speakers whose turns are not units (repeat or "
-                                                               "comma-separate), beside Interviewer, INT, I and Q (numbered: Interviewer 2)."),
+    interviewer: Optional[List[str]] = typer.Option(None, help=(
+        "Speakers whose turns are not units (repeat or comma-separate), beside Interviewer, INT, I, Q, "
+        "Researcher, Moderator, Facilitator (numbered: Interviewer 2).")),
 ) -> None:
     """Per-code precision, recall, F1 and Cohen's kappa of coded output against a gold set."""
     from . import evaluate as ev

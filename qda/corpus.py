@@ -11,14 +11,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-# Speaker labels that mark the interviewer; compared case-insensitively.
-INTERVIEWER_LABELS = frozenset({"interviewer", "int", "i", "q"})
+# Speaker labels that mark the interviewer; compared case-insensitively. A focus group's
+# moderator or facilitator asks as an interviewer does. ("R" is left out: it is as often
+# the respondent as the researcher.)
+INTERVIEWER_LABELS = frozenset({"interviewer", "int", "i", "q", "researcher", "moderator", "facilitator"})
 # Transcribers number or initial the interviewers of a team: "Interviewer 2", "INT1",
-# "Q-3", "Interviewer B", "Interviewer (JB)". A letter or parenthesis only follows the
-# long labels, where it cannot be a name ("I A" and "Q (laughs)" are not conventions).
+# "Q-3", "Interviewer B", "Interviewer (JB)". A letter or parenthesis only follows a
+# word, where it cannot be a name ("I A" and "Q (laughs)" are not conventions).
 _INTERVIEWER_VARIANT = re.compile(
-    r"(?P<label>interviewer|int|i|q)(?:[ _-]?\d{1,2})?"
-    r"|(?P<long>interviewer|int)(?: [a-z]| ?\([^()\n]{1,30}\))",
+    rf"(?P<label>{'|'.join(INTERVIEWER_LABELS)})(?:[ _-]?\d{{1,2}})?"
+    rf"|(?P<word>{'|'.join(label for label in INTERVIEWER_LABELS if len(label) > 1)})"
+    r"(?: [a-z]| ?\([^()\n]{1,30}\))",
     re.IGNORECASE,
 )
 
@@ -27,7 +30,7 @@ def interviewer_label(speaker: str) -> str | None:
     """The conventional interviewer label (one of `INTERVIEWER_LABELS`) that `speaker` is or
     numbers or initials ("Interviewer 2" -> "interviewer"), or None for any other speaker."""
     match = _INTERVIEWER_VARIANT.fullmatch(speaker.strip())
-    return None if match is None else (match["label"] or match["long"]).casefold()
+    return None if match is None else (match["label"] or match["word"]).casefold()
 
 SOURCES = ("rule", "metaphor", "semantic", "topic", "learned", "human")
 STATUSES = ("suggested", "accepted", "rejected")

@@ -105,7 +105,8 @@ def test_txt_happy_path(tmp_path):
 
 
 def test_numbered_and_initialled_interviewers_are_not_participants(tmp_path):
-    labels = ["Interviewer 1", "INT2", "q-3", "Interviewer B", "Interviewer (JB)", "I 2"]
+    labels = ["Interviewer 1", "INT2", "q-3", "Interviewer B", "Interviewer (JB)", "I 2", "Researcher",
+              "Moderator (Sam)"]
     text = "".join(f"{label}: A question?\nKelly: An answer.\n" for label in labels)
     doc = read_document(write(tmp_path, "team.txt", text + "Participant 3: Me too.\nIan: Hi.\n"))
     assert [t.speaker for t in doc.turns if doc.is_interviewer(t)] == labels
