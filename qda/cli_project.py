@@ -21,8 +21,9 @@ ProjectOption = typer.Option(..., "--project", "-p", envvar="QDA_PROJECT",
                              help="Project file or postgresql:// URL (or set QDA_PROJECT).")
 CoderOption = typer.Option(..., "--coder", envvar="QDA_CODER", help="Who is acting (or set QDA_CODER).")
 InterviewerOption = typer.Option(None, "--interviewer", help=(
-    "Speakers who are the interviewer in every file (repeat or comma-separate), beside Interviewer, INT, I, Q, Researcher (numbered: "
-    "Interviewer 2) and a front matter's `interviewer:`; a .vtt from Zoom or Teams names each voice."))
+    "Speakers who are the interviewer in every file (repeat or comma-separate), beside Interviewer, INT, I, Q, "
+    "Researcher (numbered: Interviewer 2) and a front matter's `interviewer:`; a .vtt from Zoom or Teams names "
+    "each voice."))
 
 
 def _say(message: str) -> None:

@@ -447,7 +447,8 @@ def evaluate(
     speaker is in `exclude_speakers` (case-insensitive; interviewer labels by default) are
     dropped, and so are a listed label's numbered and initialled forms ("Interviewer 2",
     `qda.corpus.interviewer_label`): qda never codes interviewer turns, so counting them
-    would add easy true negatives and inflate kappa. Pass `exclude_speakers=()` to keep every unit.
+    would add easy true negatives and inflate kappa. Pass `exclude_speakers=()` to keep
+    every unit.
 
     A turn unit is predicted positive for a code when a non-rejected coding of that code in
     the same document has that `turn`; a sentence unit when such a coding shares at least

@@ -6,8 +6,9 @@ Columns are matched by header name, case-insensitively and ignoring surrounding 
 turn as written). Each may go by another name that transcription services and
 researchers use (`COLUMN_NAMES`: `Utterance` or `Transcript` for the text, `Timestamp` or
 `Start` for the time...); the column's own name wins over another, and an earlier name in
-the list over a later one, so a second candidate is left as an ordinary column. The delimiter is `,`, or `;` / tab when the header line uses those
-instead (Excel in many European locales saves `;`). Rows whose cells are all blank are
+the list over a later one, so a second candidate is left as an ordinary column. The
+delimiter is `,`, or `;` / tab when the header line uses those instead (Excel in many
+European locales saves `;`). Rows whose cells are all blank are
 skipped; a blank speaker means a turn with no speaker; a row with a speaker and no text
 is kept as an empty turn.
 
@@ -35,7 +36,7 @@ from pathlib import Path
 from qda.corpus import Turn
 from qda.errors import InputError
 
-__all__ = ["COLUMN_NAMES", "IgnoredColumnWarning", "parse_csv", "REQUIRED_COLUMNS"]
+__all__ = ["COLUMN_NAMES", "IgnoredColumnWarning", "parse_csv", "REQUIRED_COLUMNS", "turn_columns"]
 
 REQUIRED_COLUMNS = ("speaker", "text")
 TIMES = ("time", "end_time")
@@ -94,30 +95,31 @@ def parse_csv(text: str, path: str | Path) -> tuple[str, list[Turn], dict[str, s
     return "\n".join(lines), turns, attributes
 
 
+def turn_columns(header: list[str]) -> dict[str, int]:
+    """Where each turn column found in `header` is, by the best of its `COLUMN_NAMES`."""
+    keys = [name.strip().casefold() for name in header]
+    found = {column: next((n for n in names if n in keys), None) for column, names in COLUMN_NAMES.items()}
+    return {column: keys.index(name) for column, name in found.items() if name is not None}
+
+
 def _columns(header: list[str], path: str | Path) -> dict[str, int]:
     """Index of each turn column; InputError if required ones are missing or repeated."""
+    columns = turn_columns(header)
     keys = [name.casefold() for name in header]
-    columns: dict[str, int] = {}
-    for column, names in COLUMN_NAMES.items():
-        name = next((n for n in names if n in keys), None)
-        if name is None:
-            continue
-        if keys.count(name) > 1:
-            raise InputError(path, f"line 1: column '{name}' appears twice in the header")
-        columns[column] = keys.index(name)
+    for index in columns.values():
+        if keys.count(keys[index]) > 1:
+            raise InputError(path, f"line 1: column '{keys[index]}' appears twice in the header")
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         found = ", ".join(repr(h) for h in header if h) or "none"
+        other_names = "; ".join(f"{c}: " + ", ".join(repr(n) for n in COLUMN_NAMES[c][1:]) for c in missing)
         raise InputError(
             path,
-            "a .csv transcript needs a header row with columns 'speaker' and 'text' "
-            f"(optional: 'time', 'end_time'; other names they go by: {_other_names(missing)}); missing {', '.join(repr(m) for m in missing)}, found {found}",
+            "a .csv transcript needs a header row with columns 'speaker' and 'text' (optional: "
+            f"'time', 'end_time'; other names they go by: {other_names}); missing "
+            f"{', '.join(repr(m) for m in missing)}, found {found}",
         )
     return columns
-
-
-def _other_names(columns: list[str]) -> str:
-    return "; ".join(f"{c}: " + ", ".join(repr(n) for n in COLUMN_NAMES[c][1:]) for c in columns)
 
 
 def _attributes(

@@ -6,12 +6,13 @@ start turns and other paragraphs continue the current turn; soft line breaks ins
 paragraph are line breaks too.
 
 Some transcription services lay the turns out as a table instead, one row per turn. A body
-table is read as turns when its header row names a speaker and a text column (as a `.csv`
-would, `COLUMN_NAMES`), or when it has more than one row and two columns (speaker, text)
-or three (time, speaker, text), with a name in the speaker column of most rows and some
-name more than once (a table of details names each thing once). Each row becomes the line
-`Speaker: text` (`[time] Speaker: text` with an `hh:mm:ss` time) in its place among the
-paragraphs. Other tables, headers, footers, comments and text boxes are ignored.
+table is read as turns when its header row names a speaker and a text column (by the names
+a `.csv` would, `qda.readers.csv.COLUMN_NAMES`), or when it has more than one row and two
+columns (speaker, text) or three (time, speaker, text), with a name in the speaker column
+of most rows and some name more than once (a table of details names each thing once).
+Each row becomes the line `Speaker: text` (`[time] Speaker: text` with an `hh:mm:ss`
+time) in its place among the paragraphs. Other tables, headers, footers, comments and text
+boxes are ignored.
 
 The canonical text is those lines joined with `\\n` (empty paragraphs are layout, not
 content). Like a `.txt` file, a document whose first paragraph is `---` may carry YAML
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from qda.corpus import Turn
 from qda.errors import InputError
-from qda.readers.csv import COLUMN_NAMES
+from qda.readers.csv import turn_columns
 from qda.readers.decode import EMPTY, normalise_newlines
 from qda.readers.txt import parse_label, parse_txt
 
@@ -93,10 +94,9 @@ def _layout(rows: list[list[str]]) -> tuple[int, int, int | None, int] | None:
     """(speaker, text, time, first row of turns) of a transcript table, or None."""
     if not rows:
         return None
-    header = [cell.casefold() for cell in rows[0]]
-    found = {c: next((header.index(n) for n in names if n in header), None) for c, names in COLUMN_NAMES.items()}
-    if found["speaker"] is not None and found["text"] is not None:
-        return found["speaker"], found["text"], found["time"], 1
+    found = turn_columns(rows[0])
+    if "speaker" in found and "text" in found:
+        return found["speaker"], found["text"], found.get("time"), 1
     width = max(len(row) for row in rows)
     if len(rows) < 2 or width not in (2, 3):
         return None
