@@ -170,6 +170,11 @@ def test_txt_empty_front_matter_and_datetime(tmp_path):
         ("Interviewer (JB): and then?", "Interviewer (JB)", None),
         ("[01:02:03] Kelly: hi", "Kelly", "01:02:03"),
         ("1:02:03 Kelly: hi", "Kelly", "1:02:03"),
+        ("[02:03] Kelly: hi", "Kelly", "02:03"),
+        ("(00:01:23) Kelly: hi", "Kelly", "00:01:23"),
+        ("00:01:23 - Kelly: hi", "Kelly", "00:01:23"),
+        ("Kelly [00:01:23]: hi", "Kelly", "00:01:23"),
+        ("Speaker 1 (00:00):", "Speaker 1", "00:00"),
         ("Note: ambiguous, accepted", "Note", None),
     ],
 )
@@ -192,6 +197,7 @@ def test_labels(line, speaker, time):
         "A" * 41 + ": too long",
         "12: a numbered point",
         "[00:01:02] just a stamp",
+        "10:30 Meeting: a bare time must be h:mm:ss",
         "Kelly (laughs): hi",
         "interviewer?: hi",
         "",
@@ -367,7 +373,7 @@ def test_docx_transcript_table_with_a_header(tmp_path):
     assert doc.attributes == {"role": "manager"}
     assert utterances(doc) == [("Interviewer", "Did it go up?"), ("Kelly", "It went up to CP.\nIn the end."),
                                ("Kelly", "Yes.\nEnd of tape.")]
-    assert [t.time for t in doc.turns] == ["00:00:01", "00:00:04", None]  # "0:09" is no hh:mm:ss stamp
+    assert [t.time for t in doc.turns] == ["00:00:01", "00:00:04", "0:09"]
 
 
 def test_docx_transcript_table_without_a_header(tmp_path):

@@ -68,7 +68,12 @@ class GTurn:
     speaker: str | None
     lines: list[str]
     time: str | None
-    bracket: bool
+    style: int  # how the time is written (STAMPS), and a heading's name in brackets or not
+
+
+# Where a label's time goes: before the name in brackets, in parentheses, bare, bare with a
+# dash; after it in brackets or in parentheses (Rev's "Speaker 1 (00:00):").
+STAMPS = ["[{t}] {n}:", "({t}) {n}:", "{t} {n}:", "{t} - {n}:", "{n} [{t}]:", "{n} ({t}):"]
 
 
 @st.composite
@@ -83,7 +88,7 @@ def transcripts(draw, lines_of, unlabelled: str) -> list[GTurn]:
         if speaker is None:
             assume(any(line.strip() for line in lines))
         time = None if speaker is None and unlabelled == "first" else draw(st.none() | times)
-        turns.append(GTurn(speaker, lines, time, draw(st.booleans())))
+        turns.append(GTurn(speaker, lines, time, draw(st.integers(0, len(STAMPS) - 1))))
     return turns
 
 
@@ -116,11 +121,11 @@ def label_lines(turns: list[GTurn], headings: bool = False) -> list[str]:
             out += t.lines
             continue
         if headings:
-            out.append(f"[{t.speaker}] {t.time}" if t.bracket else f"{t.speaker}   {t.time}")
+            out.append(f"[{t.speaker}] {t.time}" if t.style % 2 else f"{t.speaker}   {t.time}")
             out += t.lines
             continue
-        stamp = "" if t.time is None else f"[{t.time}] " if t.bracket else f"{t.time} "
-        out.append(f"{stamp}{t.speaker}: {t.lines[0]}")
+        label = f"{t.speaker}:" if t.time is None else STAMPS[t.style].format(t=t.time, n=t.speaker)
+        out.append(f"{label} {t.lines[0]}")
         out += t.lines[1:]
     return out
 

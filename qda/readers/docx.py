@@ -10,8 +10,8 @@ table is read as turns when its header row names a speaker and a text column (by
 a `.csv` would, `qda.readers.csv.COLUMN_NAMES`), or when it has more than one row and two
 columns (speaker, text) or three (time, speaker, text), with a name in the speaker column
 of most rows and some name more than once (a table of details names each thing once).
-Each row becomes the line `Speaker: text` (`[time] Speaker: text` with an `hh:mm:ss`
-time) in its place among the paragraphs. Other tables, headers, footers, comments and text
+Each row becomes the line `Speaker: text` (`[time] Speaker: text` with a time) in its
+place among the paragraphs. Other tables, headers, footers, comments and text
 boxes are ignored.
 
 The canonical text is those lines joined with `\\n` (empty paragraphs are layout, not

@@ -18,8 +18,9 @@ surrounding whitespace are excluded; a turn with no words is kept with `start ==
 
 What counts as a speaker label (`parse_label`) is a heuristic, because transcripts are
 prose with colons in them. A label is, at the start of a line (indentation allowed), an
-optional `[hh:mm:ss]` / `hh:mm:ss` stamp, then a short name and a colon followed by
-whitespace or the end of the line. A name is 1-4 words, at most 40 characters, of letters,
+optional stamp (`[hh:mm:ss]`, `[mm:ss]`, `(hh:mm:ss)`, `hh:mm:ss`, maybe then a dash),
+then a short name, maybe a stamp in brackets or parentheses (`Kelly (00:01:23):`), and a
+colon followed by whitespace or the end of the line. A name is 1-4 words, at most 40 characters, of letters,
 digits, combining marks and `.'’-`, containing a letter, each word starting with a letter
 or digit. Its words must not start lower-case (`so my answer: ...` is prose), except name
 particles (`van`, `de`, `al`, ...) after the first word. The conventional interviewer
@@ -61,16 +62,23 @@ _NAME_PUNCTUATION = frozenset(".'’-")
 _PARTICLES = frozenset(
     "van von der den de del della di da du le la al el bin ibn bint ter ten zu y".split()
 )
-_STAMP = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"  # h:mm:ss or m:ss
+_STAMP = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"  # unbracketed, only h:mm:ss: "10:30 Meeting:" is prose
+# A stamp may stand before the name, bracketed, in parentheses or bare, and then maybe a
+# dash ("[01:23] Kelly:", "(00:01:23) Kelly:", "00:01:23 - Kelly:"), or after it in
+# brackets or parentheses ("Kelly [00:01:23]:", Rev's "Speaker 1 (00:00):").
 _LABEL = re.compile(
-    rf"[ \t]*(?:(?:\[(?P<bracketed>{_STAMP})\]|(?P<bare>{_STAMP}))[ \t]+)?"
-    rf"(?P<name>[^:\n]{{1,{MAX_NAME_CHARS}}}?)[ \t]*:(?=\s|\Z)"
+    rf"[ \t]*(?:(?:\[(?P<bracketed>{_TIME})\]|\((?P<parenthesised>{_TIME})\)|(?P<bare>{_STAMP}))"
+    rf"[ \t]+(?:[-–][ \t]+)?)?"
+    rf"(?P<name>[^:\n]{{1,{MAX_NAME_CHARS}}}?)"
+    rf"(?:[ \t]+(?:\[(?P<bracketed_after>{_TIME})\]|\((?P<parenthesised_after>{_TIME})\)))?[ \t]*:(?=\s|\Z)"
 )
+_STAMP_GROUPS = ("bracketed", "parenthesised", "bare", "bracketed_after", "parenthesised_after")
 # Otter, Teams and Zoom exports put the speaker on a line of their own with the time, the
 # words below: "Speaker 1  0:03", "Jane Doe   00:01:05", "[Jane Doe] 10:03:12".
 _HEADING = re.compile(
     rf"[ \t]*(?:\[(?P<bracketed>[^\]\n]{{1,{MAX_NAME_CHARS}}})\]|(?P<name>[^\n]{{1,{MAX_NAME_CHARS}}}?))"
-    rf"[ \t]+\(?(?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d{{1,3}})?)\)?[ \t]*"
+    rf"[ \t]+\(?(?P<time>{_TIME})\)?[ \t]*"
 )
 _FENCE = "---"
 
@@ -89,7 +97,7 @@ def parse_label(line: str) -> Label | None:
     match = _LABEL.match(line)
     if match is None or not _looks_like_name(match["name"]):
         return None
-    return Label(match["name"], match["bracketed"] or match["bare"], match.end())
+    return Label(match["name"], next((match[g] for g in _STAMP_GROUPS if match[g]), None), match.end())
 
 
 def parse_heading(line: str) -> Label | None:
