@@ -82,7 +82,8 @@ def test_edited_wording_keeps_the_shipped_model(tmp_path, ccin):
 
 def test_another_codebook_has_no_shipped_model(tmp_path):
     path = tmp_path / "other.yaml"
-    path.write_text("name: other\ncodes:\n  - id: a\n    name: A\n", encoding="utf-8")
+    path.write_text("name: other\ncodes:\n  - id: a\n    name: A\n    rules:\n      - id: a.r\n        phrases: [x]\n"
+                    "  - id: up_down\n    name: Up and down\n", encoding="utf-8")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert choose_coders(load_codebook(path)) == (DEFAULT_CODERS, None, "")
