@@ -385,6 +385,8 @@ class Evaluation:
     excluded_units: int  # units dropped by speaker (interviewer turns by default)
     ignored: dict[str, int]  # rejected, other_documents, unplaced (no turn / no span)
     other_documents: tuple[str, ...]  # ids of predicted documents absent from the gold
+    #: codings whose passage is not in the text of the gold turn they name (`_misplaced`)
+    misplaced: int = 0
 
     def format(self) -> str:
         """A plain-text table for the terminal: one row per code, then macro and micro."""
@@ -430,6 +432,12 @@ class Evaluation:
             notes.append(f"{_count(self.ignored['unplaced'], 'coding')} without {where}")
         if notes:
             lines.append("ignored: " + "; ".join(notes))
+        if self.misplaced:
+            lines.append(
+                f"warning: {_count(self.misplaced, 'coding')} name a gold turn whose text does not hold "
+                "their passage: were the transcripts read into other turns than the gold's (another "
+                "layout, an edited file)? Then these figures compare the wrong turns."
+            )
         return "\n".join(lines)
 
 
@@ -520,7 +528,24 @@ def evaluate(
         excluded_units=int(drop.sum()),
         ignored={"rejected": int(rejected.sum()), "other_documents": int((~in_gold).sum()), "unplaced": unplaced},
         other_documents=other_documents,
+        misplaced=_misplaced(preds, units) if unit == "turn" else 0,
     )
+
+
+def _misplaced(predictions: pd.DataFrame, units: pd.DataFrame) -> int:
+    """How many codings' passages are not in the text of the gold turn they name. Turn
+    numbers are only comparable when the coder read the same turns as the gold was made
+    from; a passage found elsewhere says they were not, which the scores cannot show."""
+    if "text" not in predictions:
+        return 0
+    turns = {(d, t): " ".join(str(x).split()) for d, t, x in zip(units["document"], units["turn"], units["text"])
+             if isinstance(x, str) and x.strip()}
+    misplaced = 0
+    for document, turn, passage in zip(predictions["document"], predictions["turn"], predictions["text"]):
+        text = turns.get((document, int(turn)))
+        if text is not None and isinstance(passage, str) and " ".join(passage.split()) not in text:
+            misplaced += 1
+    return misplaced
 
 
 #: Resamples behind the 95% intervals, drawn with a fixed seed so that a report repeats.

@@ -117,6 +117,17 @@ def test_interviewer_labels_case_insensitive_and_custom_names(tmp_path):
     assert evaluate(gold, worked_predictions(), exclude_speakers={"sarah"}).n_units == 3
 
 
+def test_codings_on_turns_whose_text_is_not_theirs_are_flagged(tmp_path):
+    # the gold's turn 3 is "turn 3"; passages are checked against the turn they name
+    gold = read_gold(worked_gold(tmp_path))
+    same = worked_predictions().assign(text=lambda p: [f"turn  {t}" if pd.notna(t) else "" for t in p["turn"]])
+    assert evaluate(gold, same).misplaced == 0 and "warning" not in evaluate(gold, same).format()
+    shifted = same.assign(turn=lambda p: p["turn"] + 1)  # as if a preamble turn came first
+    result = evaluate(gold, shifted)
+    assert result.misplaced == len(PRED_A) + len(PRED_B) - 1  # not turn 11 + 1: no such gold turn
+    assert f"warning: {result.misplaced} codings name a gold turn whose text does not hold" in result.format()
+
+
 def test_numbered_interviewers_are_excluded_with_their_label(tmp_path):
     rows = [("d", 0, "Interviewer 2", "", ""), ("d", 1, "INT1", "", ""), ("d", 2, "Kim", "A", "")]
     gold = read_gold(gold_csv(tmp_path / "g.csv", rows))
