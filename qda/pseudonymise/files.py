@@ -1,8 +1,10 @@
 """Pseudonymised copies of transcript files, in their own formats, and their reversal.
 
-Text formats (.txt .vtt .srt .csv) are pseudonymised as the whole decoded file, so
+Text formats (.txt .vtt .srt .csv .tsv) are pseudonymised as the whole decoded file, so
 front matter, speaker labels, cue settings and CSV columns all pass through the same
-replacement and the file keeps its shape. A Word file's paragraphs (body, tables,
+replacement and the file keeps its shape. In a tab-separated table each tab is read as a
+line break, because the detector reads a tab as the space inside a name ("Maureen<tab>Yes"
+would be one person) and a line break keeps the cells apart; the tabs are put back after. A Word file's paragraphs (body, tables,
 headers and footers) are pseudonymised together as one text, one paragraph per line, and
 written back paragraph by paragraph; its author fields are cleared.
 """
@@ -22,6 +24,7 @@ from qda.pseudonymise.detect import Detector
 from qda.pseudonymise.key import MENTION_COLUMNS, mentions_path, read_key, read_mentions, write_csv
 from qda.pseudonymise.corpus import pseudonymise_texts
 from qda.pseudonymise.replace import DATE_MODES, STYLES, Replacement
+from qda.readers.csv import table_delimiter
 from qda.readers.decode import decode_bytes
 
 
@@ -60,13 +63,14 @@ def pseudonymise_files(
         for entry in read_key(Path(register), style=style, must_exist=True).entries.values():
             key.add(entry)
     detector = Detector(key, AllowList().extended(allow), nlp.load_ner() if ner else None)
-    texts = [_read(path).text for path in sources]
+    texts, tabs = zip(*(_tabs_apart(path, _read(path).text) for path in sources)) if sources else ((), ())
     result = Result(key=key_path)
     written: list[tuple[Path, Callable[[Path], None]]] = []
     records: list[tuple[str, Replacement]] = []
-    for path, (new_text, replaced) in zip(sources, pseudonymise_texts(texts, corpus, detector, key, dates)):
+    done = pseudonymise_texts(list(texts), corpus, detector, key, dates)
+    for path, tabs_at, (new_text, replaced) in zip(sources, tabs, done):
         target = out_dir / path.name
-        written.append((target, _writer(path, new_text)))
+        written.append((target, _writer(path, _tabs_back(new_text, tabs_at, path))))
         records += [(path.name, r) for r in replaced]
         result.outputs[target] = len(replaced)
     # Everything is prepared before anything is written, so a failure leaves nothing half done.
@@ -137,6 +141,26 @@ def _check_places(sources: list[Path], out_dir: Path, key_path: Path | None) -> 
 class _Source:
     text: str
     docx: object | None = None  # the python-docx Document, for writing back
+
+
+def _tabs_apart(path: Path, text: str) -> tuple[str, set[int]]:
+    """A tab-separated table's text with its tabs as line breaks, and which line breaks
+    (counted from the start) were tabs; any other text as it is."""
+    if path.suffix.lower() not in (".csv", ".tsv") or table_delimiter(text) != "\t":
+        return text, set()
+    breaks = (ch for ch in text if ch in "\t\n")
+    return text.replace("\t", "\n"), {k for k, ch in enumerate(breaks) if ch == "\t"}
+
+
+def _tabs_back(text: str, tabs: set[int], path: Path) -> str:
+    """The tabs `_tabs_apart` took out, put back. A replacement never spans a line, so the
+    k-th line break is still the k-th."""
+    if not tabs:
+        return text
+    lines = text.split("\n")
+    if len(lines) - 1 < max(tabs) + 1:
+        raise QdaError(f"{path}: pseudonymising joined the cells of a row; nothing was written")
+    return "".join(line + ("\t" if k in tabs else "\n") for k, line in enumerate(lines[:-1])) + lines[-1]
 
 
 def _read(path: Path) -> _Source:

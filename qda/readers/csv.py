@@ -36,7 +36,7 @@ from pathlib import Path
 from qda.corpus import Turn
 from qda.errors import InputError
 
-__all__ = ["COLUMN_NAMES", "IgnoredColumnWarning", "parse_csv", "REQUIRED_COLUMNS", "turn_columns"]
+__all__ = ["COLUMN_NAMES", "IgnoredColumnWarning", "parse_csv", "REQUIRED_COLUMNS", "table_delimiter", "turn_columns"]
 
 REQUIRED_COLUMNS = ("speaker", "text")
 TIMES = ("time", "end_time")
@@ -56,9 +56,7 @@ class IgnoredColumnWarning(UserWarning):
 
 def parse_csv(text: str, path: str | Path) -> tuple[str, list[Turn], dict[str, str]]:
     """Canonical text, turns and attributes of a decoded `.csv` transcript."""
-    header_line = next((line for line in text.split("\n") if line.strip()), "")
-    delimiter = max(",;\t", key=lambda d: (header_line.count(d), d == ","))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=table_delimiter(text))
     try:
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
@@ -93,6 +91,12 @@ def parse_csv(text: str, path: str | Path) -> tuple[str, list[Turn], dict[str, s
         lines.append(prefix + utterance)
         pos += len(prefix) + len(utterance) + 1
     return "\n".join(lines), turns, attributes
+
+
+def table_delimiter(text: str) -> str:
+    """The delimiter the header line uses most: `,` (also on a tie), `;` or tab."""
+    header_line = next((line for line in text.split("\n") if line.strip()), "")
+    return max(",;\t", key=lambda d: (header_line.count(d), d == ","))
 
 
 def turn_columns(header: list[str]) -> dict[str, int]:
