@@ -186,22 +186,23 @@ def test_register_fixes_pseudonyms_and_tags_style(study, tmp_path):
     assert {"original": "Amara Nwosu", "pseudonym": "Grace Obi", "type": "PERSON", "aliases": "Mara"} in key
 
 
-def test_a_tab_separated_table_keeps_its_cells_apart(tmp_path, ner):
+def test_a_tab_separated_table_keeps_its_cells_and_line_ends(tmp_path, ner):
     # a tab read as a space made "Timestamp Speaker" and "Maureen Yes" into people
     src = tmp_path / "raw"
     src.mkdir()
-    table = ("Timestamp\tSpeaker\tUtterance\n0:00\tInterviewer\tRight, shall we start?\n"
-             "0:01\tMaureen Clarke\tYes. Liam Carter's mum rang me.\n0:05\tInterviewer\tAnd then?\n")
-    (src / "maureen.tsv").write_text(table, encoding="utf-8")
+    table = ("Timestamp\tSpeaker\tUtterance\r\n0:00\tInterviewer\tRight, shall we start?\r\n"
+             '0:01\tMaureen Clarke\t"Yes. Liam Carter\'s mum rang me.\nThen the school."\r\n0:05\tInterviewer\tAnd then?\r\n')
+    (src / "maureen.tsv").write_bytes(table.encode("utf-8"))
     pseudonymise_files([src], tmp_path / "out", tmp_path / "key.csv")
-    copy = (tmp_path / "out" / "maureen.tsv").read_text(encoding="utf-8")
+    copy = (tmp_path / "out" / "maureen.tsv").read_bytes().decode("utf-8")
     assert "Maureen" not in copy and "Liam" not in copy
-    assert [line.count("\t") for line in copy.splitlines()] == [2, 2, 2, 2]
-    assert copy.startswith("Timestamp\tSpeaker\tUtterance\n0:00\tInterviewer\tRight, shall we start?\n")
+    assert [line.count("\t") for line in copy.split("\r\n")] == [2, 2, 2, 2, 0]
+    assert copy.startswith("Timestamp\tSpeaker\tUtterance\r\n0:00\tInterviewer\tRight, shall we start?\r\n")
+    assert "me.\nThen" in copy  # a line break inside a cell stays as it was
     turns = [(t.speaker, t.time) for t in read_document(tmp_path / "out" / "maureen.tsv").turns]
     assert turns[0] == ("Interviewer", "0:00") and turns[1][0] != "Maureen Clarke"
     reverse_files([tmp_path / "out"], tmp_path / "back", tmp_path / "key.csv")
-    assert (tmp_path / "back" / "maureen.tsv").read_text(encoding="utf-8") == table
+    assert (tmp_path / "back" / "maureen.tsv").read_bytes() == table.encode("utf-8")
 
 
 def test_docx_copies_keep_their_format(tmp_path):

@@ -2,9 +2,7 @@
 
 Text formats (.txt .vtt .srt .csv .tsv) are pseudonymised as the whole decoded file, so
 front matter, speaker labels, cue settings and CSV columns all pass through the same
-replacement and the file keeps its shape. In a tab-separated table each tab is read as a
-line break, because the detector reads a tab as the space inside a name ("Maureen<tab>Yes"
-would be one person) and a line break keeps the cells apart; the tabs are put back after. A Word file's paragraphs (body, tables,
+replacement and the file keeps its shape, line ends included (`_lines_apart`). A Word file's paragraphs (body, tables,
 headers and footers) are pseudonymised together as one text, one paragraph per line, and
 written back paragraph by paragraph; its author fields are cleared.
 """
@@ -13,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from qda.pseudonymise.key import MENTION_COLUMNS, mentions_path, read_key, read_
 from qda.pseudonymise.corpus import pseudonymise_texts
 from qda.pseudonymise.replace import DATE_MODES, STYLES, Replacement
 from qda.readers.csv import table_delimiter
-from qda.readers.decode import decode_bytes
+from qda.readers.decode import decode_raw
 
 
 @dataclass
@@ -63,14 +62,13 @@ def pseudonymise_files(
         for entry in read_key(Path(register), style=style, must_exist=True).entries.values():
             key.add(entry)
     detector = Detector(key, AllowList().extended(allow), nlp.load_ner() if ner else None)
-    texts, tabs = zip(*(_tabs_apart(path, _read(path).text) for path in sources)) if sources else ((), ())
+    texts = [_read(path).text for path in sources]
     result = Result(key=key_path)
     written: list[tuple[Path, Callable[[Path], None]]] = []
     records: list[tuple[str, Replacement]] = []
-    done = pseudonymise_texts(list(texts), corpus, detector, key, dates)
-    for path, tabs_at, (new_text, replaced) in zip(sources, tabs, done):
+    for path, (new_text, replaced) in zip(sources, pseudonymise_texts(texts, corpus, detector, key, dates)):
         target = out_dir / path.name
-        written.append((target, _writer(path, _tabs_back(new_text, tabs_at, path))))
+        written.append((target, _writer(path, new_text)))
         records += [(path.name, r) for r in replaced]
         result.outputs[target] = len(replaced)
     # Everything is prepared before anything is written, so a failure leaves nothing half done.
@@ -139,34 +137,36 @@ def _check_places(sources: list[Path], out_dir: Path, key_path: Path | None) -> 
 
 @dataclass
 class _Source:
-    text: str
+    text: str  # one line per line of the file (or per paragraph, or per table cell)
     docx: object | None = None  # the python-docx Document, for writing back
+    separators: list[str] | None = None  # what ended each line in a text file (`_lines_apart`)
 
 
-def _tabs_apart(path: Path, text: str) -> tuple[str, set[int]]:
-    """A tab-separated table's text with its tabs as line breaks, and which line breaks
-    (counted from the start) were tabs; any other text as it is."""
-    if path.suffix.lower() not in (".csv", ".tsv") or table_delimiter(text) != "\t":
-        return text, set()
-    breaks = (ch for ch in text if ch in "\t\n")
-    return text.replace("\t", "\n"), {k for k, ch in enumerate(breaks) if ch == "\t"}
+def _lines_apart(path: Path, raw: str) -> tuple[str, list[str]]:
+    """`raw`, a text file as written, with each line end as `\\n`, and the line ends it had:
+    `\\r\\n`, `\\r` or `\\n`, so that a copy keeps Windows line ends. A tab-separated table's
+    tabs are taken apart too, because the detector reads a tab as the space inside a name
+    ("Maureen<tab>Yes" would be one person) and a line break keeps the cells apart."""
+    tabs = path.suffix.lower() in (".csv", ".tsv") and table_delimiter(raw) == "\t"
+    parts = re.split(r"(\r\n|\r|\n|\t)" if tabs else r"(\r\n|\r|\n)", raw)
+    return "\n".join(parts[0::2]), parts[1::2]
 
 
-def _tabs_back(text: str, tabs: set[int], path: Path) -> str:
-    """The tabs `_tabs_apart` took out, put back. A replacement never spans a line, so the
-    k-th line break is still the k-th."""
-    if not tabs:
-        return text
+def _lines_together(path: Path, text: str, separators: list[str]) -> str:
+    """`text`'s lines joined with the separators `_lines_apart` took out. A replacement never
+    spans a line, so the k-th line is still the k-th."""
     lines = text.split("\n")
-    if len(lines) - 1 < max(tabs) + 1:
-        raise QdaError(f"{path}: pseudonymising joined the cells of a row; nothing was written")
-    return "".join(line + ("\t" if k in tabs else "\n") for k, line in enumerate(lines[:-1])) + lines[-1]
+    if len(lines) != len(separators) + 1:
+        raise QdaError(f"{path}: pseudonymising changed the file's lines; nothing was written")
+    return "".join(line + end for line, end in zip(lines, separators)) + lines[-1]
 
 
 def _read(path: Path) -> _Source:
     data = path.read_bytes()
     if path.suffix.lower() != ".docx":
-        return _Source(decode_bytes(data, path))
+        # read_corpus has checked the file; an old DOS end marker is not content
+        text, separators = _lines_apart(path, decode_raw(data, path).removesuffix("\x1a"))
+        return _Source(text, separators=separators)
     import docx
 
     document = docx.Document(io.BytesIO(data))
@@ -188,7 +188,8 @@ def _paragraphs(document) -> list:
 
 def _writer(path: Path, text: str) -> Callable[[Path], None]:
     if path.suffix.lower() != ".docx":
-        return lambda target: target.write_text(text, encoding="utf-8", newline="")
+        together = _lines_together(path, text, _read(path).separators)
+        return lambda target: target.write_text(together, encoding="utf-8", newline="")
 
     def write_docx(target: Path) -> None:
         document = _read(path).docx
