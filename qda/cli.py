@@ -53,9 +53,9 @@ def code(
     from .codebook import load_codebook
     from .coders.semantic import read_thresholds
 
-    writers.check_target(out, exchange=True)
     book = load_codebook(codebook)
     corpus = readers.read_corpus(paths)
+    writers.check_target(out, exchange=True, sources=corpus)
     corpus.name_interviewers(option_values(interviewer) or ())
     asked = tuple(n.strip() for n in coders.split(",") if n.strip()) if coders is not None else None
     names, model, note = coding.choose_coders(book, asked, model)

@@ -72,7 +72,7 @@ def write_table(
 def write_coded(path: str | os.PathLike[str], corpus, codings, codebook, memos=()) -> Path:
     """Codings of a corpus as the coded table (.csv .xlsx .parquet) or as a REFI-QDA
     project (.qdpx, with `memos`), by the extension."""
-    target = check_target(path, exchange=True)
+    target = check_target(path, exchange=True, sources=corpus)
     if target.suffix.lower() in EXCHANGE:
         from qda.refi.project import write_qdpx
 
@@ -83,10 +83,16 @@ def write_coded(path: str | os.PathLike[str], corpus, codings, codebook, memos=(
                        codes=list(codebook.codes))
 
 
-def check_target(path: str | os.PathLike[str], exchange: bool = False) -> Path:
+def check_target(path: str | os.PathLike[str], exchange: bool = False, sources=()) -> Path:
     """Fail early, before hours of coding, if `path` cannot take a coded table (or, with
-    `exchange`, a .qdpx project)."""
+    `exchange`, a .qdpx project), or is one of the `sources` (documents read: writing
+    there would replace a transcript with its coding)."""
     target = Path(path)
+    if any(doc.path and Path(doc.path).resolve() == target.resolve() for doc in sources):
+        raise OutputError(
+            f"{target}: is one of the transcripts being coded; writing the coded table there "
+            "would replace it, so choose another output file"
+        )
     suffix = target.suffix.lower()
     formats = SUPPORTED + EXCHANGE if exchange else SUPPORTED
     if suffix not in formats:

@@ -273,6 +273,15 @@ def test_code_says_what_it_codes_with_and_nothing_else(tmp_path):
     assert said[1].endswith("codings in 1 documents -> " + str(tmp_path / "coded.csv"))
 
 
+def test_code_never_writes_over_a_transcript(tmp_path, run_main):
+    transcript = tmp_path / "kelly.csv"
+    transcript.write_text("speaker,text\nInterviewer,And?\nKelly,It went up to CP.\n", encoding="utf-8")
+    before = transcript.read_bytes()
+    code, _, stderr = run_main("code", transcript, "-c", CCIN, "-o", transcript, "--coders", "rules")
+    assert code == 1 and "is one of the transcripts being coded" in " ".join(stderr.split())
+    assert transcript.read_bytes() == before
+
+
 def test_code_with_a_codebook_of_ones_own(tmp_path, run_main):
     # no up_down code: the metaphor coder, which codes only up_down, is left out unless named
     book = tmp_path / "mine.yaml"

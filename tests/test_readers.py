@@ -546,6 +546,19 @@ def test_csv_columns_by_the_names_services_give_them(tmp_path):
     assert "'utterance' appears twice" in err.reason
 
 
+def test_qda_tables_that_are_not_transcripts_are_refused(tmp_path):
+    from qda.evaluate import GOLD_COLUMNS
+    from qda.readers.csv import NOT_TRANSCRIPTS
+    from qda.table import COLUMNS
+
+    coded, gold = NOT_TRANSCRIPTS  # kept to the columns those tables really have
+    assert coded <= set(COLUMNS) and gold <= set(GOLD_COLUMNS)
+    table = write(tmp_path, "coded.csv", ",".join(COLUMNS) + "\n" + ",".join(["x"] * len(COLUMNS)) + "\n")
+    assert "is a coded table" in error_for(table).reason
+    gold_file = write(tmp_path, "gold.csv", ",".join(GOLD_COLUMNS) + "\nd,1,Kelly,a,hi\n")
+    assert "is a gold file" in error_for(gold_file).reason
+
+
 def test_tsv(tmp_path):
     doc = read_document(write(tmp_path, "s.tsv", "Speaker\tText\nKelly\tYes, fine; thanks\n"))
     assert utterances(doc) == [("Kelly", "Yes, fine; thanks")]

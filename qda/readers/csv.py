@@ -50,6 +50,15 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Tables qda writes or reads that hold speaker and text columns too, but are not a
+# transcript: the coded table (`qda.table.COLUMNS`) and a gold file (`qda.evaluate.GOLD_COLUMNS`).
+NOT_TRANSCRIPTS = {
+    frozenset({"document", "turn", "code", "start", "end"}):
+        "is a coded table (what `qda code` writes), not a transcript",
+    frozenset({"document", "turn", "codes"}): "is a gold file (hand codings for `qda evaluate`), not a transcript",
+}
+
+
 class IgnoredColumnWarning(UserWarning):
     """A CSV column varies between rows, so it cannot be a document attribute."""
 
@@ -107,9 +116,13 @@ def turn_columns(header: list[str]) -> dict[str, int]:
 
 
 def _columns(header: list[str], path: str | Path) -> dict[str, int]:
-    """Index of each turn column; InputError if required ones are missing or repeated."""
-    columns = turn_columns(header)
+    """Index of each turn column; InputError if required ones are missing or repeated, or
+    if the table is one of qda's own that is not a transcript."""
     keys = [name.casefold() for name in header]
+    for signature, what in NOT_TRANSCRIPTS.items():
+        if signature <= set(keys):
+            raise InputError(path, f"{what}; keep it out of the transcripts' folder, or name the transcripts")
+    columns = turn_columns(header)
     for index in columns.values():
         if keys.count(keys[index]) > 1:
             raise InputError(path, f"line 1: column '{keys[index]}' appears twice in the header")
