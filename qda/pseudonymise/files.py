@@ -2,9 +2,10 @@
 
 Text formats (.txt .vtt .srt .csv .tsv) are pseudonymised as the whole decoded file, so
 front matter, speaker labels, cue settings and CSV columns all pass through the same
-replacement and the file keeps its shape, line ends included (`_lines_apart`). A Word file's paragraphs (body, tables,
-headers and footers) are pseudonymised together as one text, one paragraph per line, and
-written back paragraph by paragraph; its author fields are cleared.
+replacement and the file keeps its shape, line ends included (`_lines_apart`). A Word
+file's paragraphs (body, tables, headers and footers) are pseudonymised together as one
+text, one paragraph per line, and written back paragraph by paragraph; its author fields
+are cleared.
 """
 
 from __future__ import annotations

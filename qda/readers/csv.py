@@ -8,9 +8,8 @@ researchers use (`COLUMN_NAMES`: `Utterance` or `Transcript` for the text, `Time
 `Start` for the time...); the column's own name wins over another, and an earlier name in
 the list over a later one, so a second candidate is left as an ordinary column. The
 delimiter is `,`, or `;` / tab when the header line uses those instead (Excel in many
-European locales saves `;`). Rows whose cells are all blank are
-skipped; a blank speaker means a turn with no speaker; a row with a speaker and no text
-is kept as an empty turn.
+European locales saves `;`). Rows whose cells are all blank are skipped; a blank speaker
+means a turn with no speaker; a row with a speaker and no text is kept as an empty turn.
 
 Any other column is a candidate document attribute (role, team, site...), because a
 common way to export is one row per turn with the participant's variables repeated on
@@ -36,7 +35,10 @@ from pathlib import Path
 from qda.corpus import Turn
 from qda.errors import InputError
 
-__all__ = ["COLUMN_NAMES", "IgnoredColumnWarning", "parse_csv", "REQUIRED_COLUMNS", "table_delimiter", "turn_columns"]
+__all__ = [
+    "COLUMN_NAMES", "IgnoredColumnWarning", "NOT_TRANSCRIPTS", "parse_csv", "REQUIRED_COLUMNS", "table_delimiter",
+    "turn_columns",
+]
 
 REQUIRED_COLUMNS = ("speaker", "text")
 TIMES = ("time", "end_time")
@@ -53,9 +55,8 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
 # Tables qda writes or reads that hold speaker and text columns too, but are not a
 # transcript: the coded table (`qda.table.COLUMNS`) and a gold file (`qda.evaluate.GOLD_COLUMNS`).
 NOT_TRANSCRIPTS = {
-    frozenset({"document", "turn", "code", "start", "end"}):
-        "is a coded table (what `qda code` writes), not a transcript",
-    frozenset({"document", "turn", "codes"}): "is a gold file (hand codings for `qda evaluate`), not a transcript",
+    frozenset({"document", "turn", "code", "start", "end"}): "is a coded table (what `qda code` writes)",
+    frozenset({"document", "turn", "codes"}): "is a gold file (hand codings for `qda evaluate`)",
 }
 
 
@@ -121,7 +122,8 @@ def _columns(header: list[str], path: str | Path) -> dict[str, int]:
     keys = [name.casefold() for name in header]
     for signature, what in NOT_TRANSCRIPTS.items():
         if signature <= set(keys):
-            raise InputError(path, f"{what}; keep it out of the transcripts' folder, or name the transcripts")
+            raise InputError(path, f"{what}, not a transcript; keep it out of the transcripts' folder, "
+                                   "or name the transcripts")
     columns = turn_columns(header)
     for index in columns.values():
         if keys.count(keys[index]) > 1:
