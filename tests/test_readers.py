@@ -554,7 +554,9 @@ def test_qda_tables_that_are_not_transcripts_are_refused(tmp_path):
     coded, gold = NOT_TRANSCRIPTS  # kept to the columns those tables really have
     assert coded <= set(COLUMNS) and gold <= set(GOLD_COLUMNS)
     table = write(tmp_path, "coded.csv", ",".join(COLUMNS) + "\n" + ",".join(["x"] * len(COLUMNS)) + "\n")
-    assert "is a coded table" in error_for(table).reason
+    assert "is a table of passages qda wrote" in error_for(table).reason
+    topics = write(tmp_path, "assignments.csv", "document,turn,speaker,start,end,text,topic,label\nd,1,K,0,2,hi,0,x\n")
+    assert "is a table of passages qda wrote" in error_for(topics).reason
     gold_file = write(tmp_path, "gold.csv", ",".join(GOLD_COLUMNS) + "\nd,1,Kelly,a,hi\n")
     assert "is a gold file" in error_for(gold_file).reason
 

@@ -53,9 +53,10 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
 
 
 # Tables qda writes or reads that hold speaker and text columns too, but are not a
-# transcript: the coded table (`qda.table.COLUMNS`) and a gold file (`qda.evaluate.GOLD_COLUMNS`).
+# transcript: passages placed in documents (the coded table, `qda.table.COLUMNS`, and
+# `qda topics`' assignments) and a gold file (`qda.evaluate.GOLD_COLUMNS`).
 NOT_TRANSCRIPTS = {
-    frozenset({"document", "turn", "code", "start", "end"}): "is a coded table (what `qda code` writes)",
+    frozenset({"document", "turn", "start", "end"}): "is a table of passages qda wrote (`qda code`, `qda topics`)",
     frozenset({"document", "turn", "codes"}): "is a gold file (hand codings for `qda evaluate`)",
 }
 
