@@ -9,7 +9,7 @@ about (docs/accuracy.md, "Transcripts cut into subtitle cues").
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -39,15 +39,19 @@ def number_speeches(documents: Sequence, speakers: Sequence, indices: Sequence[i
     return np.array(numbers, dtype=int)
 
 
+def speech_text(turn_texts: Iterable[str]) -> str:
+    """A speech's text as the learned coder reads it, in training and in coding alike."""
+    return " ".join(turn_texts)
+
+
 def join_speeches(texts: list[str], labels: dict[str, np.ndarray], documents: list[str],
                   numbers: np.ndarray) -> tuple[list[str], dict[str, np.ndarray], list[str]]:
     """Turn-level training data (texts, {code: coded per turn}, documents) as speeches:
-    their turns' texts joined by a space, as the learned coder reads them, and a code where
-    any of its turns has it."""
+    their turns' texts joined (`speech_text`), and a code where any of its turns has it."""
     if not len(numbers):
         return texts, labels, documents
     first = np.flatnonzero(np.diff(numbers, prepend=-1))
     ends = [*first[1:], len(numbers)]
-    joined = [" ".join(texts[start:end]) for start, end in zip(first, ends)]
+    joined = [speech_text(texts[start:end]) for start, end in zip(first, ends)]
     coded = {code: np.logical_or.reduceat(np.asarray(value, dtype=bool), first) for code, value in labels.items()}
     return joined, coded, [documents[start] for start in first]

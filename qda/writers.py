@@ -88,7 +88,8 @@ def check_target(path: str | os.PathLike[str], exchange: bool = False, sources=(
     `exchange`, a .qdpx project), or is one of the `sources` (documents read: writing
     there would replace a transcript with its coding)."""
     target = Path(path)
-    if any(doc.path and Path(doc.path).resolve() == target.resolve() for doc in sources):
+    resolved = target.resolve()
+    if any(doc.path and Path(doc.path).resolve() == resolved for doc in sources):
         raise OutputError(
             f"{target}: is one of the transcripts being coded; writing the coded table there "
             "would replace it, so choose another output file"

@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span
 from ..codebook import Codebook
 from ..embeddings import MODEL_ENV, Embedder
 from ..errors import ModelError, QdaError
+from ..speeches import speech_text
 from .base import IN_TURN, SPEECH, Match
 from .folds import document_folds
 from .stacking import Combiner, fit_combiner
@@ -298,7 +299,7 @@ class LearnedCoder:
         if not speeches:
             return []
         members = [[i for turn in speech.values() for i in turn] for speech in speeches.values()]
-        speech_texts = [" ".join(sentences[turn[0]].doc.text for turn in speech.values())
+        speech_texts = [speech_text(sentences[turn[0]].doc.text for turn in speech.values())
                         for speech in speeches.values()]
         texts = [s.text for s in sentences]
         found = []

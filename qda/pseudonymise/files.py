@@ -63,13 +63,15 @@ def pseudonymise_files(
         for entry in read_key(Path(register), style=style, must_exist=True).entries.values():
             key.add(entry)
     detector = Detector(key, AllowList().extended(allow), nlp.load_ner() if ner else None)
-    texts = [_read(path).text for path in sources]
+    # (text, line ends) of each file; a Word document is opened again when written
+    read = [(source.text, source.separators) for source in map(_read, sources)]
     result = Result(key=key_path)
     written: list[tuple[Path, Callable[[Path], None]]] = []
     records: list[tuple[str, Replacement]] = []
-    for path, (new_text, replaced) in zip(sources, pseudonymise_texts(texts, corpus, detector, key, dates)):
+    done = pseudonymise_texts([text for text, _ in read], corpus, detector, key, dates)
+    for path, (_, separators), (new_text, replaced) in zip(sources, read, done):
         target = out_dir / path.name
-        written.append((target, _writer(path, new_text)))
+        written.append((target, _writer(path, new_text, separators)))
         records += [(path.name, r) for r in replaced]
         result.outputs[target] = len(replaced)
     # Everything is prepared before anything is written, so a failure leaves nothing half done.
@@ -97,14 +99,14 @@ def reverse_files(paths: Iterable[str | Path], out_dir: str | Path, key_path: st
     result = Result(key=key_path)
     written = []
     for path in files:
-        text = _read(path).text
-        restored = text
+        source = _read(path)
+        restored = source.text
         for start, end, original, pseudonym in sorted(recorded.get(path.name, []), reverse=True):
             if restored[start:end] != pseudonym:
                 raise QdaError(f"{path}: expected {pseudonym!r} at {start}..{end} but found "
                                f"{restored[start:end]!r}; was the file edited after pseudonymising?")
             restored = restored[:start] + original + restored[end:]
-        written.append((out_dir / path.name, _writer(path, restored)))
+        written.append((out_dir / path.name, _writer(path, restored, source.separators)))
         result.outputs[out_dir / path.name] = len(recorded.get(path.name, []))
     out_dir.mkdir(parents=True, exist_ok=True)
     for target, write in written:
@@ -187,9 +189,10 @@ def _paragraphs(document) -> list:
     return found
 
 
-def _writer(path: Path, text: str) -> Callable[[Path], None]:
-    if path.suffix.lower() != ".docx":
-        together = _lines_together(path, text, _read(path).separators)
+def _writer(path: Path, text: str, separators: list[str] | None) -> Callable[[Path], None]:
+    """What writes `text` (with the line ends `separators` of a text file) as a copy of `path`."""
+    if separators is not None:
+        together = _lines_together(path, text, separators)
         return lambda target: target.write_text(together, encoding="utf-8", newline="")
 
     def write_docx(target: Path) -> None:
