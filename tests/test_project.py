@@ -88,6 +88,21 @@ def test_autocode_by_default_uses_the_coders_that_suit_the_codebook(project, tmp
     assert {(c.code, c.coder) for c in project.codings()} == {("level", "qda:rule")}
 
 
+def test_rules_stored_before_the_once_flag_are_upgraded_and_a_reload_restores_it(project_target, ccin):
+    """A project made at schema 0001, whose rules table had no `once`, opens; its rules read as
+    once=False (as they were coded then) until the codebook is loaded again."""
+    from alembic import command
+
+    with Project.init(project_target, codebook=CCIN) as p, p.engine.begin() as connection:
+        command.downgrade(migrate._config(connection), "0001")
+        assert migrate.current(connection) == "0001"
+    with Project.open(project_target) as p:
+        assert not any(rule.once for code in p.codebook.codes.values() for rule in code.rules)
+        p.set_codebook(CCIN)
+        assert [code.rules for code in p.codebook.codes.values()] == [code.rules for code in ccin.codes.values()]
+        assert any(rule.once for code in p.codebook.codes.values() for rule in code.rules)
+
+
 def test_autocode_suggests_and_a_rerun_replaces_only_undecided_suggestions(project):
     added, removed = project.autocode()
     assert added > 50 and removed == 0
@@ -198,7 +213,7 @@ def test_export_filters_by_status_and_coder(project, tmp_path):
 def test_codebook_is_stored_as_loaded_and_cannot_drop_used_codes(project, ccin):
     book = project.codebook
     assert list(book.codes) == list(ccin.codes)
-    assert book.codes["up_down"].rules == ccin.codes["up_down"].rules
+    assert [code.rules for code in book.codes.values()] == [code.rules for code in ccin.codes.values()]
     assert book.codes["threshold"].examples == ccin.codes["threshold"].examples
     project.code("interview_01", 0, 5, "drift", "Sam")
     smaller = type(ccin)(name="smaller", codes={k: v for k, v in ccin.codes.items() if k != "drift"})

@@ -32,7 +32,7 @@ def save_codebook(connection: Connection, book: Codebook) -> int:
     rule_rows = [
         {"codebook_id": codebook_id, "code": code.id, "id": rule.id, "kind": rule.kind,
          "value": rule.value, "exclusion": rule.exclusion, "negation": rule.negation,
-         "confidence": rule.confidence, "position": i}
+         "confidence": rule.confidence, "once": rule.once, "position": i}
         for code in book.codes.values() for i, rule in enumerate(code.rules)
     ]
     if rule_rows:
@@ -52,7 +52,7 @@ def load_codebook(connection: Connection, codebook_id: int) -> Codebook:
     for rule in connection.execute(select(r).where(r.c.codebook_id == codebook_id).order_by(r.c.code, r.c.position)):
         rules.setdefault(rule.code, []).append(Rule(
             id=rule.id, kind=rule.kind, value=patterns.normalise(rule.kind, rule.value), exclusion=rule.exclusion,
-            negation=rule.negation, confidence=rule.confidence,
+            negation=rule.negation, confidence=rule.confidence, once=rule.once,
         ))
     c = schema.codes
     codes = {}

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from qda.corpus import STATUSES
@@ -126,6 +127,7 @@ rules = Table(
     Column("exclusion", Boolean, nullable=False),
     Column("negation", String(16), nullable=False),
     Column("confidence", Float, nullable=False),
+    Column("once", Boolean, nullable=False, server_default=false()),
     Column("position", Integer, nullable=False),
     ForeignKeyConstraint(["codebook_id", "code"], ["codes.codebook_id", "codes.id"], ondelete="CASCADE"),
 )
