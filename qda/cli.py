@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import cli_privacy, cli_topics
-from .cli_project import InterviewerOption, option_values
+from .cli_project import CodersOption, InterviewerOption, option_values
 from .cli_project import app as project_app
 from .errors import QdaError
 
@@ -37,9 +37,7 @@ def code(
     out: Path = typer.Option(..., "--out", "-o", help="Coded table (.csv, .xlsx, .parquet) or REFI-QDA project "
                                                      "(.qdpx, every coding marked suggested)."),
     unit: str = typer.Option("sentence", help="Coded passage: sentence or turn."),
-    coders: Optional[str] = typer.Option(None, help="Comma-separated coders: rules, metaphor, semantic, learned "
-                                                     "[default: rules,metaphor, and learned where qda ships a model "
-                                                     "for the codebook]."),
+    coders: Optional[str] = CodersOption,
     include_interviewer: bool = typer.Option(False, "--include-interviewer", help="Also code interviewer turns."),
     interviewer: Optional[List[str]] = InterviewerOption,
     min_confidence: float = typer.Option(0.5, help="Propose a coding only at or above this confidence."),

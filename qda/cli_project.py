@@ -8,6 +8,7 @@ from typing import List, Optional
 
 import typer
 
+from .coding import choose_coders
 from .errors import QdaError
 from .project import Project
 
@@ -20,6 +21,9 @@ app.add_typer(memo_app, name="memo")
 ProjectOption = typer.Option(..., "--project", "-p", envvar="QDA_PROJECT",
                              help="Project file or postgresql:// URL (or set QDA_PROJECT).")
 CoderOption = typer.Option(..., "--coder", envvar="QDA_CODER", help="Who is acting (or set QDA_CODER).")
+CodersOption = typer.Option(None, "--coders", help="Comma-separated coders: rules, metaphor, semantic, learned "
+                                                  "[default: rules, metaphor where the codebook has up_down, and "
+                                                  "learned where qda ships a model for the codebook].")
 InterviewerOption = typer.Option(None, "--interviewer", help=(
     "Speakers who are the interviewer in every file (repeat or comma-separate), beside Interviewer, INT, I, Q, "
     "Researcher (numbered: Interviewer 2) and a front matter's `interviewer:`; a .vtt from Zoom or Teams names "
@@ -98,16 +102,18 @@ def documents(project: str = ProjectOption) -> None:
 @app.command("autocode")
 def autocode(
     project: str = ProjectOption,
-    coders: Optional[str] = typer.Option(None, help="Comma-separated coders: rules, metaphor, semantic, learned "
-                                                     "[default: rules, and metaphor where the codebook has up_down]."),
+    coders: Optional[str] = CodersOption,
     unit: str = typer.Option("sentence", help="Coded passage: sentence or turn."),
     include_interviewer: bool = typer.Option(False, "--include-interviewer", help="Also code interviewer turns."),
     min_confidence: float = typer.Option(0.5, help="Suggest a coding only at or above this confidence."),
 ) -> None:
     """Suggest codings; replaces earlier undecided suggestions, never human decisions."""
     with Project.open(project) as p:
-        added, removed = p.autocode(option_values([coders]) if coders is not None else None, unit=unit,
-                                    include_interviewer=include_interviewer, min_confidence=min_confidence)
+        names, model, note = choose_coders(p.codebook, option_values([coders]) if coders is not None else None)
+        if note:
+            _say(note)
+        added, removed = p.autocode(names, unit=unit, include_interviewer=include_interviewer,
+                                    min_confidence=min_confidence, model=model)
     _say(f"{added} suggestions added, {removed} undecided earlier suggestions replaced")
 
 

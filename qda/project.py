@@ -27,7 +27,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from qda import agreement, analysis, readers, table, writers
 from qda.agreement import Agreement
 from qda.codebook import Code, Codebook, load_codebook, merge_codebooks
-from qda.coding import AutoCoder, default_coders
+from qda.coding import AutoCoder, choose_coders
 from qda.corpus import Coding, Corpus
 from qda.errors import QdaError
 from qda.store import codebooks, codings, coders, documents, engine, memos, migrate, review, schema
@@ -241,14 +241,14 @@ class Project:
                  include_interviewer: bool = False, min_confidence: float = 0.5,
                  progress: Callable[[int], None] | None = None, thresholds: dict[str, float] | None = None,
                  model=None) -> tuple[int, int]:
-        """Suggest codings with qda's coders (by default those that suit the codebook,
-        `qda.coding.default_coders`); returns (suggestions added, old ones replaced).
+        """Suggest codings with qda's coders, by default those `qda code` uses
+        (`qda.coding.choose_coders`); returns (suggestions added, old ones replaced).
 
         The coding runs outside any transaction (it can take minutes); only storing its
         result takes the write lock. Human decisions are never touched.
         """
         book = self.codebook
-        coders = default_coders(book) if coders is None else tuple(coders)
+        coders, model, _ = choose_coders(book, coders, model)
         auto = AutoCoder(book, coders=coders, unit=unit, include_interviewer=include_interviewer,
                          min_confidence=min_confidence, semantic_thresholds=thresholds, learned_model=model)
         suggested = auto.predict(self.corpus(), progress=progress)

@@ -107,6 +107,25 @@ def test_upload_reports_each_bad_file_and_imports_the_rest(home, tmp_path):
         assert on_call and set(on_call) == {"It went up to CP in the end."}  # Jo's question not coded
 
 
+def test_coders_default_to_those_qda_code_uses_and_learned_can_learn_here_instead(home, tmp_path):
+    project = tmp_path / "p.qda"
+    with Project.init(project, codebook=CCIN) as p:
+        p.import_files([SAMPLE / "interview_01.txt"])
+    at = page(app(home, project), "import_code")
+    assert at.multiselect[0].value == ["rules", "metaphor", "learned"]  # qda ships a model for this codebook
+    source = next(r for r in at.radio if r.label == "The learned coder learns from")
+    assert "qda's model for this codebook" in source.format_func(source.value)
+    button(at, "Run coders").click().run()
+    assert "suggestions added" in at.success[-1].value
+    with Project.open(project) as p:
+        assert "qda:learned" in {c.coder for c in p.codings()}
+
+    source = next(r for r in at.radio if r.label == "The learned coder learns from")
+    source.set_value(True).run()  # learn from this project's reviewed codings: there are none yet
+    button(at, "Run coders").click().run()
+    assert "nothing reviewed yet" in at.error[0].value
+
+
 # -- Review ---------------------------------------------------------------------------------
 
 

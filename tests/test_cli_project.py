@@ -38,7 +38,9 @@ def test_team_workflow_from_init_to_agreement(qda, tmp_path, monkeypatch):
     code, _, err = qda("project", "import", files[0])
     assert code == 0 and "skipped interview_01: same text as interview_01" in err
 
-    assert "suggestions added" in qda("project", "autocode")[2]
+    err = qda("project", "autocode")[2]
+    # the coders `qda code` uses on this codebook, and it says so
+    assert "suggestions added" in err and "coding with rules, metaphor, learned: the learned coder with qda's model" in err
     code, out, err = qda("project", "review", "list", "--code", "up_down", "--limit", "0")
     rows = [line.split("\t") for line in out.splitlines()]
     assert code == 0 and rows and {r[1] for r in rows} == {"suggested"} and {r[2] for r in rows} == {"up_down"}

@@ -88,6 +88,16 @@ def test_autocode_by_default_uses_the_coders_that_suit_the_codebook(project, tmp
     assert {(c.code, c.coder) for c in project.codings()} == {("level", "qda:rule")}
 
 
+def test_autocode_by_default_codes_as_qda_code_does(project, ccin):
+    """With the sample study's codebook, the learned coder with qda's shipped model joins the
+    rules, as in `qda code`; the store keeps every field of the rules the model was trained beside."""
+    from qda.coders.learned import shipped
+
+    assert shipped(project.codebook)[0] is not None
+    project.autocode()
+    assert {"qda:rule", "qda:learned"} <= {c.coder for c in project.codings()}
+
+
 def test_rules_stored_before_the_once_flag_are_upgraded_and_a_reload_restores_it(project_target, ccin):
     """A project made at schema 0001, whose rules table had no `once`, opens; its rules read as
     once=False (as they were coded then) until the codebook is loaded again."""

@@ -19,7 +19,7 @@ import hashlib
 import lzma
 import pickle
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -231,6 +231,14 @@ _XZ_MAGIC = b"\xfd7zXZ\x00"
 
 
 def load_model(path: str | Path, codebook: Codebook) -> LearnedModel:
+    model = _read_model(path)
+    if model.signature != codebook_signature(codebook):
+        raise ModelError(f"{path} was trained on codebook {model.codebook}, whose codes differ from "
+                         f"{codebook.path or codebook.name}; train it again with `qda train`")
+    return model
+
+
+def _read_model(path: str | Path) -> LearnedModel:
     try:
         raw = Path(path).read_bytes()
         # models written before qda compressed them are plain pickles
@@ -243,11 +251,12 @@ def load_model(path: str | Path, codebook: Codebook) -> LearnedModel:
     if data["format"] != FORMAT:
         raise ModelError(f"{path} was written by another version of qda ({data['format']}, this one reads "
                          f"{FORMAT}); train it again with `qda train`")
-    model = data["model"]
-    if model.signature != codebook_signature(codebook):
-        raise ModelError(f"{path} was trained on codebook {model.codebook}, whose codes differ from "
-                         f"{codebook.path or codebook.name}; train it again with `qda train`")
-    return model
+    return data["model"]
+
+
+# Read once per process: the app asks for it on every rerun of a page, and reading takes a
+# second or more. Callers share the model and must not change it.
+_read_shipped = lru_cache(maxsize=2)(_read_model)
 
 
 def shipped(codebook: Codebook) -> tuple[LearnedModel | None, str]:
@@ -259,7 +268,7 @@ def shipped(codebook: Codebook) -> tuple[LearnedModel | None, str]:
     if path is None:
         return None, ""
     try:
-        model = load_model(path, codebook)
+        model = _read_shipped(path)
     except ModelError as exc:
         return None, f"qda's model for these codes cannot be used ({exc})"
     if model.weighs_other_rules(codebook):

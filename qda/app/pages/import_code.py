@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import tempfile
+import warnings
 from pathlib import Path
 
 import streamlit as st
 
 from qda.app import state
-from qda.coding import default_coders
+from qda.coding import CODERS, choose_coders
 from qda.errors import QdaError
 from qda.readers import SUPPORTED_EXTENSIONS, read_each
 
@@ -59,9 +60,25 @@ try:
 except QdaError as exc:  # codes are suggested from a codebook
     st.info(str(exc))
     st.stop()
-coders = st.multiselect("Coders", ["rules", "metaphor", "semantic", "learned"], default=list(default_coders(book)),
+try:  # the coders `qda code` would use, and qda's model for this codebook if it ships one
+    with warnings.catch_warnings(record=True) as why_not:
+        warnings.simplefilter("always")
+        suited, shipped_model, _ = choose_coders(book)
+except QdaError:  # no rules and no up_down: only the semantic or learned coders can code
+    suited, shipped_model, why_not = (), None, []
+coders = st.multiselect("Coders", list(CODERS), default=list(suited),
                         help="rules and metaphor read the codebook's rules and the parse; semantic compares "
-                             "with each code's examples; learned learns from the codings people accepted here.")
+                             "with each code's examples; learned weighs the words and meaning of passages "
+                             "people coded.")
+for warning in why_not:
+    st.caption(str(warning.message))
+learn_here = True
+if "learned" in coders and shipped_model is not None:
+    learn_here = st.radio(
+        "The learned coder learns from", [False, True], horizontal=True,
+        format_func=lambda here: ("this project's reviewed codings" if here else
+                                  f"qda's model for this codebook ({shipped_model.trained_on:,} hand-coded answers)"),
+    )
 unit = st.radio("Coded passage", ["sentence", "turn"], horizontal=True)
 include_interviewer = st.checkbox("Also code interviewer turns")
 min_confidence = st.slider("Suggest at or above this confidence", 0.0, 1.0, 0.5, 0.05)
@@ -76,8 +93,8 @@ if st.button("Run coders", type="primary", icon=":material/play_arrow:", disable
         done[0] += n
         bar.progress(min(1.0, done[0] / total), text=f"coded {done[0]:,} of {total:,} turns")
 
-    model = None
-    if "learned" in coders:
+    model = None if learn_here else shipped_model
+    if "learned" in coders and learn_here:
         with st.spinner("Learning from accepted codings…"):
             model = state.act(project.train)
         if model is None:
