@@ -418,11 +418,37 @@ intro-2
 Kelly: Labelled in the text.
 
 00:00:12.000 --> 00:00:13.000
-No speaker here.
+Going on unlabelled.
 
 00:00:13.000 --> 00:00:14.000
 <v Interviewer></v>
 """
+
+
+def test_unlabelled_cues_go_on_with_the_speaker_before_unless_captions_mark_a_new_voice(tmp_path):
+    """Services label a speaker's first cue only; `>>` marks another voice, named or not.
+    Cues before any label have no speaker."""
+    srt = ("1\n00:00:01,000 --> 00:00:02,000\nBefore anyone is named.\n\n"
+           "2\n00:00:02,000 --> 00:00:03,000\nINTERVIEWER: And then?\n\n"
+           "3\n00:00:03,000 --> 00:00:04,000\nWhat happened next?\n\n"
+           "4\n00:00:04,000 --> 00:00:05,000\n>> SAM: We stepped it up to CP.\n\n"
+           "5\n00:00:05,000 --> 00:00:06,000\nIt came back down later.\n\n"
+           "6\n00:00:06,000 --> 00:00:07,000\n>> Somebody unnamed.\n\n"
+           "7\n00:00:07,000 --> 00:00:08,000\nStill them.\n")
+    doc = read_document(write(tmp_path, "captions.srt", srt))
+    assert_invariants(doc)
+    assert utterances(doc) == [
+        (None, "Before anyone is named."),
+        ("INTERVIEWER", "And then?"),
+        ("INTERVIEWER", "What happened next?"),  # not coded: the interviewer's words
+        ("SAM", "We stepped it up to CP."),
+        ("SAM", "It came back down later."),
+        (None, "Somebody unnamed."),
+        (None, "Still them."),
+    ]
+    assert [doc.is_interviewer(t) for t in doc.turns] == [False, True, True, False, False, False, False]
+    assert doc.text.splitlines()[2:5] == ["What happened next?", "SAM: We stepped it up to CP.",
+                                          "It came back down later."]
 
 
 def test_vtt_happy_path(tmp_path):
@@ -432,14 +458,14 @@ def test_vtt_happy_path(tmp_path):
         "Interviewer: How has it changed things?\n"
         "Kelly Smith: It makes you think & it carries on.\n"
         "Kelly: Labelled in the text.\n"
-        "No speaker here.\n"
+        "Going on unlabelled.\n"
         "Interviewer:"
     )
     assert utterances(doc) == [
         ("Interviewer", "How has it changed things?"),
         ("Kelly Smith", "It makes you think & it carries on."),
         ("Kelly", "Labelled in the text."),
-        (None, "No speaker here."),
+        ("Kelly", "Going on unlabelled."),  # the speaker before goes on
         ("Interviewer", ""),
     ]
     assert [(t.time, t.end_time) for t in doc.turns] == [
@@ -485,7 +511,7 @@ def test_srt_happy_path(tmp_path):
     assert utterances(doc) == [
         ("Interviewer", "How has it changed things?"),
         ("Kelly", "It makes you think about where a case fits. and a blank line crept in."),
-        (None, "[music] 1 < 2 & 3"),
+        ("Kelly", "[music] 1 < 2 & 3"),  # no label: Kelly goes on
     ]
     assert [(t.time, t.end_time) for t in doc.turns][1] == ("00:00:05.000", "00:00:09.500")
 
@@ -504,7 +530,7 @@ def test_csv_happy_path(tmp_path):
         'Interviewer,"How has it, you know, changed?",00:00:01,rural,,a,\n'
         'Kelly,"First paragraph.\r\nSecond paragraph.  ",00:00:05,rural,Eastgate,b,\n'
         ",,,,,,\n"
-        ",Unattributed aside,,,,,\n"
+        ",Kelly going on,,,,,\n"
         "Interviewer,,,,,,\n"
     )
     with pytest.warns(IgnoredColumnWarning, match="Notes"):
@@ -514,7 +540,7 @@ def test_csv_happy_path(tmp_path):
     assert utterances(doc) == [
         ("Interviewer", "How has it, you know, changed?"),
         ("Kelly", "First paragraph.\nSecond paragraph."),
-        (None, "Unattributed aside"),
+        ("Kelly", "Kelly going on"),  # a blank speaker: the one above goes on
         ("Interviewer", ""),
     ]
     assert doc.text.startswith("Interviewer: How has it, you know, changed?\nKelly: First")

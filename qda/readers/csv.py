@@ -9,7 +9,8 @@ researchers use (`COLUMN_NAMES`: `Utterance` or `Transcript` for the text, `Time
 the list over a later one, so a second candidate is left as an ordinary column. The
 delimiter is `,`, or `;` / tab when the header line uses those instead (Excel in many
 European locales saves `;`). Rows whose cells are all blank are skipped; a blank speaker
-means a turn with no speaker; a row with a speaker and no text is kept as an empty turn.
+is the speaker above going on (people type a name only where the speaker changes), or no
+speaker before any is named; a row with a speaker and no text is kept as an empty turn.
 
 Any other column is a candidate document attribute (role, team, site...), because a
 common way to export is one row per turn with the participant's variables repeated on
@@ -20,8 +21,8 @@ with an `IgnoredColumnWarning`, since qda's attributes describe a whole document
 the file per participant if the column is per-participant). Columns with no header are
 ignored.
 
-The canonical text is one `Speaker: utterance` per row (the utterance alone when there
-is no speaker), joined with `\\n`. A cell's own line breaks are kept: in a spreadsheet
+The canonical text is one `Speaker: utterance` per row (the utterance alone when the
+row names no speaker), joined with `\\n`. A cell's own line breaks are kept: in a spreadsheet
 they are paragraphs the transcriber typed, not display wrapping.
 """
 
@@ -90,12 +91,14 @@ def parse_csv(text: str, path: str | Path) -> tuple[str, list[Turn], dict[str, s
     lines: list[str] = []
     turns: list[Turn] = []
     pos = 0
+    speaker = None
     for row in cells:
-        speaker = row[columns["speaker"]] or None
+        named = row[columns["speaker"]] or None
         utterance = row[columns["text"]]
-        if speaker is None and not utterance:
+        if named is None and not utterance:
             continue
-        prefix = "" if speaker is None else f"{speaker}: " if utterance else f"{speaker}:"
+        speaker = named or speaker
+        prefix = "" if named is None else f"{named}: " if utterance else f"{named}:"
         start = pos + len(prefix)
         time, end_time = (row[columns[c]] or None if c in columns else None for c in TIMES)
         turns.append(Turn(len(turns), speaker, start, start + len(utterance), time, end_time))

@@ -5,11 +5,12 @@ Each cue becomes one turn, never merged with its neighbours, so `Turn.time` and
 `Turn.end_time` are the cue's exact start and end ("00:01:02.500", always with hours and
 a dot). The speaker comes from the cue's (first) `<v Name>` voice tag or, failing that,
 a `Name:` label at the start of the cue (same heuristic as `.txt`, see
-`qda.readers.txt`). Other markup is removed: tags (`<i>`, `<c.x>`, inline
+`qda.readers.txt`); a cue with neither is the previous cue's speaker going on, as an
+unlabelled line in a `.txt` is, unless it opens with `>>`, captions' mark of another voice. Other markup is removed: tags (`<i>`, `<c.x>`, inline
 `<00:00:01.000>` timestamps; `{\\an8}` in SRT) and, in VTT, character references
 (`&amp;`). A cue's lines are display wrapping, so they are stripped and joined with
 single spaces. The canonical text is one line per cue, `Speaker: utterance` (or the
-utterance alone), joined with `\\n`; cues with neither speaker nor text are dropped.
+utterance alone, where the cue named nobody), joined with `\\n`; cues with neither speaker nor text are dropped.
 
 VTT needs its `WEBVTT` header; NOTE, STYLE and REGION blocks, cue identifiers and cue
 settings are skipped. In SRT the cue number is not checked. In both, a block without a
@@ -117,6 +118,7 @@ def _render(
     out: list[str] = []
     turns: list[Turn] = []
     pos = 0
+    last_speaker = None
     for cue in cues:
         payload = "\n".join(cue.lines)
         voice = _VOICE.search(payload)
@@ -131,11 +133,21 @@ def _render(
             if line:
                 words.append(line)
         utterance = " ".join(words)
+        # ">>" opens another speaker's words in broadcast-style captions (Rev, YouTube),
+        # named after it or not
+        new_voice = speaker is not None or utterance.startswith(">>")
+        utterance = utterance.removeprefix(">>").lstrip() if speaker is None else utterance
         if speaker is None and (label := parse_label(utterance)) is not None:
             speaker, utterance = label.speaker, utterance[label.end :].strip()
+            new_voice = True
         if speaker is None and not utterance:
             continue
-        prefix = "" if speaker is None else f"{speaker}: " if utterance else f"{speaker}:"
+        # Services label a speaker's first cue and cut the rest of what they say into
+        # unlabelled ones: those go on with the voice before, as a .txt line does
+        carried = not new_voice
+        speaker = last_speaker if carried else speaker
+        last_speaker = speaker
+        prefix = "" if speaker is None or carried else f"{speaker}: " if utterance else f"{speaker}:"
         line = prefix + utterance
         start = pos + len(prefix)
         turns.append(Turn(len(turns), speaker, start, start + len(utterance), cue.start, cue.end))
