@@ -139,6 +139,32 @@ def test_txt_reads_the_kind_of_label_it_has_more_of(tmp_path):
     assert utterances(doc)[0] == (None, "Note: typed up late")
 
 
+def test_txt_names_alone_above_the_words_or_before_a_tab_as_word_transcripts_have_them(tmp_path):
+    bare = ("Interviewer\nHow has it changed things?\n\nKelly Ann\nIt makes you think.\nYes.\n"
+            "Where a case fits.\n\nInterviewer\nAnd then?\n\nKelly Ann\nWe stepped it up.\n")
+    doc = read_document(write(tmp_path, "bare.txt", bare))
+    assert_invariants(doc)
+    assert utterances(doc) == [("Interviewer", "How has it changed things?"),
+                               ("Kelly Ann", "It makes you think.\nYes.\nWhere a case fits."),
+                               ("Interviewer", "And then?"), ("Kelly Ann", "We stepped it up.")]
+    # Otter without times: nobody is "Interviewer", but a name heads the first turn
+    otter = "Speaker 1\nDid it go up?\nSpeaker 2\nTo CP.\nSpeaker 1\nWhen?\nSpeaker 2\nMonday\n"
+    assert [t.speaker for t in read_document(write(tmp_path, "otter.txt", otter)).turns] == ["Speaker 1", "Speaker 2"] * 2
+    tabbed = "INTERVIEWER\tHow has it changed?\nKELLY\tIt makes you think.\nIt carries on.\n"
+    doc = read_document(write(tmp_path, "tabbed.txt", tabbed))
+    assert utterances(doc) == [("INTERVIEWER", "How has it changed?"), ("KELLY", "It makes you think.\nIt carries on.")]
+
+
+def test_txt_a_short_line_or_a_name_heading_one_turn_is_not_a_speaker(tmp_path):
+    # each name heads one turn only, or only one name recurs, or nothing anchors them: prose
+    for text in ("Interviewer\nHow has it changed?\nKelly\nIt makes you think.\n",
+                 "Interviewer\nWhen?\nThe Monday\nafter.\nInterviewer\nWho?\nMe.\n",
+                 "A Study Of Thresholds\nSome words.\nMonday\nwe met.\nTuesday\nwe met.\nMonday\nagain.\n"
+                 "Tuesday\nagain.\n"):
+        doc = read_document(write(tmp_path, "prose.txt", text))
+        assert [t.speaker for t in doc.turns] == [None], text
+
+
 def test_txt_without_front_matter_keeps_whole_text(tmp_path):
     text = "Interviewer: Hello.\nP1: Hi.\n"
     doc = read_document(write(tmp_path, "a.txt", text))
@@ -340,6 +366,14 @@ def test_docx_happy_path(tmp_path):
         ("Interviewer", "Next.\nSoft break."),
     ]
     assert doc.turns[3].time == "00:01:02"
+
+
+def test_docx_names_alone_above_the_words(tmp_path):
+    path = make_docx(tmp_path / "bare.docx", ["Interviewer", "How has it changed?", "Kelly", "It makes you think.",
+                                             "Interviewer", "And then?", "Kelly", "We stepped it up."])
+    doc = read_document(path)
+    assert_invariants(doc)
+    assert [t.speaker for t in doc.turns] == ["Interviewer", "Kelly"] * 2
 
 
 def test_docx_corrupt(tmp_path):

@@ -176,6 +176,28 @@ def test_txt_headings_round_trip(turns, time, newline):
     )
 
 
+# Words below a bare name heading: a line ending in a full stop is never a name.
+said_lines = st.lists(text().map(lambda line: line.strip() + ".").filter(plain_line), min_size=1, max_size=3)
+
+
+@SETTINGS
+@given(
+    speakers=st.lists(names, min_size=2, max_size=3, unique=True),
+    said=st.lists(said_lines, min_size=4, max_size=8),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_txt_bare_name_headings_round_trip(speakers, said, newline):
+    """Names alone on a line above the words (Word transcripts, Otter without times), the
+    speakers taking turns, so each heads two turns or more and one heads the first."""
+    who = [speakers[i % len(speakers)] for i in range(len(said))]
+    assume(all(who.count(name) >= 2 for name in speakers))
+    assume(not any(line.strip() in speakers for lines in said for line in lines))
+    source = newline.join(line for name, lines in zip(who, said) for line in [name, *lines]) + newline
+    with tempfile.TemporaryDirectory() as tmp:
+        doc = read(tmp, "t.txt", source.encode("utf-8"))
+    check(doc, [(name, "\n".join(lines).strip()) for name, lines in zip(who, said)], [None] * len(said))
+
+
 @SETTINGS
 @given(turns=transcripts(txt_lines, "first"), headings=st.booleans())
 def test_docx_round_trip(turns, headings):

@@ -32,7 +32,11 @@ Transcripts exported from Otter, Teams or Zoom put each speaker on a heading lin
 its own, the words below: a name and a time and nothing else (`Speaker 1  0:03`,
 `Jane Doe   00:01:05`, `[Jane Doe] 10:03:12`; `parse_heading`). A transcript is read by
 whichever of the two kinds of label it has more of, so one odd line of the other kind
-stays text.
+stays text. A transcript with neither may put each name alone on a line above the words
+(`Interviewer`, then the question; Word transcripts, Otter without times): such names are
+read as speakers when at least two of them head two turns or more and the interviewer or
+the first speaker is among them (`_bare_headings`), so a short answer alone on its line
+stays text. In a Word transcript a tab may stand for the colon (`Kelly<tab>It makes...`).
 
 Known ambiguity, accepted deliberately: a capitalised word or short phrase followed by a
 colon at the start of a line, such as `Note: this was recorded late`, is read as a
@@ -44,6 +48,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -71,7 +76,8 @@ _LABEL = re.compile(
     rf"[ \t]*(?:(?:\[(?P<bracketed>{_TIME})\]|\((?P<parenthesised>{_TIME})\)|(?P<bare>{_STAMP}))"
     rf"[ \t]+(?:[-–][ \t]+)?)?"
     rf"(?P<name>[^:\n]{{1,{MAX_NAME_CHARS}}}?)"
-    rf"(?:[ \t]+(?:\[(?P<bracketed_after>{_TIME})\]|\((?P<parenthesised_after>{_TIME})\)))?[ \t]*:(?=\s|\Z)"
+    rf"(?:[ \t]+(?:\[(?P<bracketed_after>{_TIME})\]|\((?P<parenthesised_after>{_TIME})\)))?"
+    rf"(?:[ \t]*:(?=\s|\Z)|\t+(?=\S))"  # a colon, or tabs as a Word transcript's hanging indent
 )
 _STAMP_GROUPS = ("bracketed", "parenthesised", "bare", "bracketed_after", "parenthesised_after")
 # Otter, Teams and Zoom exports put the speaker on a line of their own with the time, the
@@ -128,6 +134,26 @@ def _looks_like_name(name: str) -> bool:
     return True
 
 
+def _bare_headings(lines: list[str]) -> list[Label | None]:
+    """Names alone on a line, the words below (Word transcripts; Otter without times), in a
+    transcript labelled no other way. A line alone could as well be a short answer, so only
+    names that head two turns or more count, two such names at least, and only where one of
+    them is the interviewer's or heads the first turn; a name ends in no full stop."""
+    candidates = [
+        Label(name, None, len(line))
+        if (name := line.strip()) and name[-1] not in ".?!," and _looks_like_name(name)
+        and i + 1 < len(lines) and lines[i + 1].strip() else None
+        for i, line in enumerate(lines)
+    ]
+    counts = Counter(c.speaker for c in candidates if c is not None)
+    names = {name for name, n in counts.items() if n >= 2}
+    first = next((c for line, c in zip(lines, candidates) if line.strip()), None)
+    anchored = (first is not None and first.speaker in names) or any(interviewer_label(n) for n in names)
+    if len(names) < 2 or not anchored:
+        return [None] * len(lines)
+    return [c if c is not None and c.speaker in names else None for c in candidates]
+
+
 def parse_turns(body: str) -> list[Turn]:
     """Split a transcript body into turns; offsets are into `body`."""
     # Each segment: [speaker, time, start, end]; the first is the unlabelled preamble.
@@ -139,6 +165,8 @@ def parse_turns(body: str) -> list[Turn]:
     # line among "Name:" labels, is text.
     if sum(h is not None for h in headings) > sum(l is not None for l in labels):
         labels = headings
+    elif not any(labels):
+        labels = _bare_headings(lines)
     pos = 0
     for line, label in zip(lines, labels):
         if label is not None:
