@@ -376,6 +376,27 @@ def test_docx_names_alone_above_the_words(tmp_path):
     assert [t.speaker for t in doc.turns] == ["Interviewer", "Kelly"] * 2
 
 
+def test_docx_names_in_bold_without_a_colon(tmp_path):
+    def led(document, name, words):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(name).bold = True
+        paragraph.add_run(words)
+
+    document = docx.Document()
+    led(document, "Never", " would I do that, I said.")  # emphasis: leads one paragraph
+    for name, words in [("Interviewer", " How has it changed?"), ("Kelly Ann", "  It makes you think."),
+                        ("Interviewer", " And then?"), ("Kelly Ann", " We stepped it up.")]:
+        led(document, name, words)
+    document.add_paragraph("It carries on.")
+    document.save(tmp_path / "bold.docx")
+    doc = read_document(tmp_path / "bold.docx")
+    assert_invariants(doc)
+    assert utterances(doc) == [(None, "Never would I do that, I said."), ("Interviewer", "How has it changed?"),
+                               ("Kelly Ann", "It makes you think."), ("Interviewer", "And then?"),
+                               ("Kelly Ann", "We stepped it up.\nIt carries on.")]
+    assert doc.text.splitlines()[2] == "Kelly Ann: It makes you think."
+
+
 def test_docx_corrupt(tmp_path):
     assert "Word" in error_for(write(tmp_path, "notzip.docx", b"this is not a zip")).reason
     path = tmp_path / "nodoc.docx"

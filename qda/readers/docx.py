@@ -11,7 +11,9 @@ a `.csv` would, `qda.readers.csv.COLUMN_NAMES`), or when it has more than one ro
 columns (speaker, text) or three (time, speaker, text), with a name in the speaker column
 of most rows and some name more than once (a table of details names each thing once).
 Each row becomes the line `Speaker: text` (`[time] Speaker: text` with a time) in its
-place among the paragraphs. Other tables, headers, footers, comments and text
+place among the paragraphs. A paragraph that opens with a name in bold and no colon
+(`**Kelly** It makes you think`) becomes `Kelly: It makes you think`, where two names or
+more lead two paragraphs or more each (a single bold word is as often emphasis). Other tables, headers, footers, comments and text
 boxes are ignored.
 
 The canonical text is those lines joined with `\\n` (empty paragraphs are layout, not
@@ -24,6 +26,7 @@ ignored: they hold whoever last saved the file, not the participant).
 from __future__ import annotations
 
 import io
+from collections import Counter
 from pathlib import Path
 
 from qda.corpus import Turn
@@ -60,12 +63,37 @@ def _lines(document) -> list[str]:
     from docx.table import Table
 
     lines: list[str] = []
+    bold: dict[int, tuple[str, str]] = {}  # line -> (bold name, the words after it)
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             lines += _table_lines([[cell.text.strip() for cell in row.cells] for row in block.rows])
         elif block.text.strip():
+            if (lead := _bold_name(block)) is not None:
+                bold[len(lines)] = lead
             lines.append(block.text)
+    # A bold word at a paragraph's start may be emphasis ("Never would I..."): a name is
+    # one that leads two paragraphs or more, two such names at least.
+    counts = Counter(name for name, _ in bold.values())
+    names = {name for name, n in counts.items() if n >= 2}
+    if len(names) >= 2:
+        for i, (name, words) in bold.items():
+            if name in names:
+                lines[i] = f"{name}: {words}"
     return lines
+
+
+def _bold_name(paragraph) -> tuple[str, str] | None:
+    """(name, words after it) where the paragraph opens with a name in bold and no colon
+    (`**Kelly** It makes you think`, as Word transcripts mark speakers), else None."""
+    lead = ""
+    for run in paragraph.runs:
+        if not run.bold:
+            break
+        lead += run.text
+    name, words = lead.strip(), paragraph.text[len(lead):].strip()
+    if not name or not words or words.startswith(":") or parse_label(f"{name}:") is None:
+        return None
+    return name, words
 
 
 def _table_lines(rows: list[list[str]]) -> list[str]:
