@@ -222,6 +222,64 @@ def test_docx_copies_keep_their_format(tmp_path):
     assert docx.Document(str(tmp_path / "out" / "kelly.docx")).core_properties.author == ""
 
 
+def _word_transcript_hiding_names(path):
+    """A Word transcript with names where Word puts them besides plain paragraphs."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("Interviewer: How can people reach you?")
+    said = document.add_paragraph("Kelly: Email me at ")
+    r_id = document.part.relate_to("mailto:kelly.jones@eastgate.gov.uk", RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    said._p.append(parse_xml(f'<w:hyperlink {nsdecls("w", "r")} r:id="{r_id}"><w:r><w:t>kelly.jones@eastgate.gov.uk'
+                             "</w:t></w:r></w:hyperlink>"))
+    said.add_run(", or ask Priya Shah at Hillside Academy.")
+    # a name in bold with no colon, then a tab before the words
+    for name, words in (("Kelly", " Yes, that's right."), ("Kelly", "\tNow it's better.")):
+        lead = document.add_paragraph()
+        lead.add_run(name).bold = True
+        lead.add_run(words)
+    # a tracked change: Priya Shah deleted, Hillside Academy inserted, by a named author
+    document.add_paragraph()._p.append(parse_xml(
+        f'<w:del {nsdecls("w")} w:id="1" w:author="Kelly Jones"><w:r><w:delText>Priya Shah</w:delText></w:r></w:del>'))
+    document.add_paragraph("Kelly: I went to ")._p.append(parse_xml(
+        f'<w:ins {nsdecls("w")} w:id="2" w:author="Kelly Jones"><w:r><w:t>Hillside Academy</w:t></w:r></w:ins>'))
+    table = document.add_table(rows=1, cols=1).rows[0].cells[0].add_table(rows=1, cols=1)  # nested
+    table.rows[0].cells[0].text = "Priya Shah"
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = "Interview with Kelly Jones"
+    document.add_comment(said.runs[0], text="Check with Priya Shah", author="Kelly Jones", initials="KJ")
+    document.save(str(path))
+
+
+def test_docx_copies_leave_no_name_where_word_hides_them(tmp_path):
+    import zipfile
+
+    import docx
+
+    (tmp_path / "raw").mkdir()
+    _word_transcript_hiding_names(tmp_path / "raw" / "kelly.docx")
+    pseudonymise_files([tmp_path / "raw"], tmp_path / "out", tmp_path / "key.csv")
+    with zipfile.ZipFile(tmp_path / "out" / "kelly.docx") as copy:
+        parts = {name: copy.read(name).decode("utf-8", "replace") for name in copy.namelist()}
+    for name in ("Kelly", "kelly", "Priya", "Hillside", "eastgate"):
+        assert not [part for part, xml in parts.items() if name in xml], name
+    assert "docProps/thumbnail.jpeg" not in parts  # a picture of the first page
+    document = docx.Document(str(tmp_path / "out" / "kelly.docx"))
+    bold = document.paragraphs[2].runs
+    assert bold[0].bold and bold[0].text not in ("", "Kelly") and bold[1].text == " Yes, that's right."
+    assert document.paragraphs[3].runs[1].text == "\tNow it's better."  # "Kelly<tab>Now" is not a full name
+
+    reverse_files([tmp_path / "out"], tmp_path / "back", tmp_path / "key.csv")
+    original, back = (docx.Document(str(tmp_path / d / "kelly.docx")) for d in ("raw", "back"))
+    assert [[(r.text, r.bold) for r in p.runs] for p in back.paragraphs] == \
+        [[(r.text, r.bold) for r in p.runs] for p in original.paragraphs]
+    assert "kelly.jones@eastgate.gov.uk" in back.paragraphs[1].text  # the words; the link's target is gone
+
+
 def test_the_key_is_kept_apart_and_bad_input_writes_nothing(study, tmp_path):
     out = tmp_path / "out"
     with pytest.raises(QdaError, match="must not lie inside the output folder"):

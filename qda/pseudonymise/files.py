@@ -3,14 +3,13 @@
 Text formats (.txt .vtt .srt .csv .tsv) are pseudonymised as the whole decoded file, so
 front matter, speaker labels, cue settings and CSV columns all pass through the same
 replacement and the file keeps its shape, line ends included (`_lines_apart`). A Word
-file's paragraphs (body, tables, headers and footers) are pseudonymised together as one
-text, one paragraph per line, and written back paragraph by paragraph; its author fields
-are cleared.
+file's paragraphs, wherever they are (`qda.pseudonymise.word`), are pseudonymised together
+as one text, one paragraph per line, each replacement written into the run it began in;
+what names people besides the words (authors, links' targets, deleted text) is removed.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable
 import re
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from qda.pseudonymise.detect import Detector
 from qda.pseudonymise.key import MENTION_COLUMNS, mentions_path, read_key, read_mentions, write_csv
 from qda.pseudonymise.corpus import pseudonymise_texts
 from qda.pseudonymise.replace import DATE_MODES, STYLES, Replacement
-from qda.readers.csv import table_delimiter
+from qda.pseudonymise.word import WordText
 from qda.readers.decode import decode_raw
 
 
@@ -63,15 +62,14 @@ def pseudonymise_files(
         for entry in read_key(Path(register), style=style, must_exist=True).entries.values():
             key.add(entry)
     detector = Detector(key, AllowList().extended(allow), nlp.load_ner() if ner else None)
-    # (text, line ends) of each file; a Word document is opened again when written
-    read = [(source.text, source.separators) for source in map(_read, sources)]
+    read = [_read(source) for source in sources]
     result = Result(key=key_path)
     written: list[tuple[Path, Callable[[Path], None]]] = []
     records: list[tuple[str, Replacement]] = []
-    done = pseudonymise_texts([text for text, _ in read], corpus, detector, key, dates)
-    for path, (_, separators), (new_text, replaced) in zip(sources, read, done):
+    done = pseudonymise_texts([source.text for source in read], corpus, detector, key, dates)
+    for path, source, (_, replaced) in zip(sources, read, done):
         target = out_dir / path.name
-        written.append((target, _writer(path, new_text, separators)))
+        written.append((target, _writer(path, source, [(r.old_start, r.old_end, r.pseudonym) for r in replaced])))
         records += [(path.name, r) for r in replaced]
         result.outputs[target] = len(replaced)
     # Everything is prepared before anything is written, so a failure leaves nothing half done.
@@ -100,13 +98,12 @@ def reverse_files(paths: Iterable[str | Path], out_dir: str | Path, key_path: st
     written = []
     for path in files:
         source = _read(path)
-        restored = source.text
-        for start, end, original, pseudonym in sorted(recorded.get(path.name, []), reverse=True):
-            if restored[start:end] != pseudonym:
+        mentions = recorded.get(path.name, [])
+        for start, end, original, pseudonym in mentions:
+            if source.text[start:end] != pseudonym:
                 raise QdaError(f"{path}: expected {pseudonym!r} at {start}..{end} but found "
-                               f"{restored[start:end]!r}; was the file edited after pseudonymising?")
-            restored = restored[:start] + original + restored[end:]
-        written.append((out_dir / path.name, _writer(path, restored, source.separators)))
+                               f"{source.text[start:end]!r}; was the file edited after pseudonymising?")
+        written.append((out_dir / path.name, _writer(path, source, [(s, e, original) for s, e, original, _ in mentions])))
         result.outputs[out_dir / path.name] = len(recorded.get(path.name, []))
     out_dir.mkdir(parents=True, exist_ok=True)
     for target, write in written:
@@ -140,18 +137,16 @@ def _check_places(sources: list[Path], out_dir: Path, key_path: Path | None) -> 
 
 @dataclass
 class _Source:
-    text: str  # one line per line of the file (or per paragraph, or per table cell)
-    docx: object | None = None  # the python-docx Document, for writing back
+    text: str  # one line per line of the file, or per paragraph of a Word document
     separators: list[str] | None = None  # what ended each line in a text file (`_lines_apart`)
 
 
-def _lines_apart(path: Path, raw: str) -> tuple[str, list[str]]:
+def _lines_apart(raw: str) -> tuple[str, list[str]]:
     """`raw`, a text file as written, with each line end as `\\n`, and the line ends it had:
-    `\\r\\n`, `\\r` or `\\n`, so that a copy keeps Windows line ends. A tab-separated table's
-    tabs are taken apart too, because the detector reads a tab as the space inside a name
-    ("Maureen<tab>Yes" would be one person) and a line break keeps the cells apart."""
-    tabs = path.suffix.lower() in (".csv", ".tsv") and table_delimiter(raw) == "\t"
-    parts = re.split(r"(\r\n|\r|\n|\t)" if tabs else r"(\r\n|\r|\n)", raw)
+    `\\r\\n`, `\\r` or `\\n`, so that a copy keeps Windows line ends. Tabs are taken apart too,
+    because the detector reads a tab as the space inside a name: a tab-separated table's
+    "Maureen<tab>Yes" or a transcript's `Maureen<tab>Yes, ...` would be one person."""
+    parts = re.split(r"(\r\n|\r|\n|\t)", raw)
     return "\n".join(parts[0::2]), parts[1::2]
 
 
@@ -166,49 +161,31 @@ def _lines_together(path: Path, text: str, separators: list[str]) -> str:
 
 def _read(path: Path) -> _Source:
     data = path.read_bytes()
-    if path.suffix.lower() != ".docx":
-        # read_corpus has checked the file; an old DOS end marker is not content
-        text, separators = _lines_apart(path, decode_raw(data, path).removesuffix("\x1a"))
-        return _Source(text, separators=separators)
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
-    return _Source("\n".join(p.text.replace("\n", " ") for p in _paragraphs(document)), document)
+    if path.suffix.lower() == ".docx":
+        return _Source(WordText(data, path).text)
+    # read_corpus has checked the file; an old DOS end marker is not content
+    text, separators = _lines_apart(decode_raw(data, path).removesuffix("\x1a"))
+    return _Source(text, separators)
 
 
-def _paragraphs(document) -> list:
-    """Every paragraph that can hold words: body, table cells, headers and footers."""
-    found = list(document.paragraphs)
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                found += cell.paragraphs
-    for section in document.sections:
-        for part in (section.header, section.footer):
-            found += part.paragraphs
-    return found
+def _edited(text: str, edits: list[tuple[int, int, str]]) -> str:
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
 
 
-def _writer(path: Path, text: str, separators: list[str] | None) -> Callable[[Path], None]:
-    """What writes `text` (with the line ends `separators` of a text file) as a copy of `path`."""
-    if separators is not None:
-        together = _lines_together(path, text, separators)
+def _writer(path: Path, source: _Source, edits: list[tuple[int, int, str]]) -> Callable[[Path], None]:
+    """What writes `source` with (start, end, new words) `edits` as a copy of `path`."""
+    if source.separators is not None:
+        together = _lines_together(path, _edited(source.text, edits), source.separators)
         return lambda target: target.write_text(together, encoding="utf-8", newline="")
 
     def write_docx(target: Path) -> None:
-        document = _read(path).docx
-        for paragraph, new in zip(_paragraphs(document), text.split("\n")):
-            if paragraph.text.replace("\n", " ") != new:
-                runs = paragraph.runs
-                if runs:
-                    runs[0].text = new
-                    for run in runs[1:]:
-                        run.text = ""
-                else:
-                    paragraph.add_run(new)
-        properties = document.core_properties
-        properties.author = properties.last_modified_by = ""
-        properties.title = properties.subject = properties.keywords = properties.comments = ""
-        document.save(str(target))
+        # opened again here, so that all the documents are not held open at once
+        document = WordText(path.read_bytes(), path)
+        if document.text != source.text:
+            raise QdaError(f"{path}: changed while it was being pseudonymised; nothing was written")
+        document.replace(edits)
+        document.save(target)
 
     return write_docx

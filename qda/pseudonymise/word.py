@@ -1,0 +1,216 @@
+"""A Word document's words, read for pseudonymising and written back in place.
+
+Words hide in more places than the paragraphs python-docx lists: hyperlinks (Word links
+every e-mail address typed), text boxes, nested tables, first-page and even-page headers,
+footnotes, endnotes, comments and field codes (`HYPERLINK "mailto:..."`). Every paragraph
+in every part that holds text is read, one paragraph per line, its words in document order.
+A replacement is written into the run where the replaced words began and taken out of the
+others, so formatting (a speaker's name in bold, italics) stays where it was.
+
+What a copy must not carry is removed: text deleted with tracked changes, the targets of
+external links (a `mailto:` address), who wrote, commented or changed what (authors and
+initials, the people list, the company and manager of the document's properties), custom
+properties, and the thumbnail picture of the first page. Reversal restores the words, not
+those.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from qda.errors import QdaError
+from qda.readers.txt import parse_label
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+_WORDS = (_W + "t", _W + "instrText")  # text that can be rewritten: words, field codes
+# Tabs and breaks are read as line ends, as is the end of a speaker's name in bold: the
+# detector would take "Maureen<tab>Yes" for a person's full name.
+_BREAKS = (_W + "tab", _W + "br", _W + "cr")
+# Parts whose paragraphs hold the document's words.
+_TEXT_PARTS = tuple(f"wordprocessingml.{name}+xml" for name in (
+    "document.main", "document.macroEnabled.main", "template.main", "header", "footer",
+    "footnotes", "endnotes", "comments",
+))
+# Parts that name people besides the text: the people list, the document's properties.
+_PEOPLE_PARTS = ("wordprocessingml.people+xml", "extended-properties+xml")
+# Package parts a copy goes without: a picture of the first page, and custom properties.
+_DROPPED = tuple("http://schemas.openxmlformats.org/" + kind for kind in (
+    "package/2006/relationships/metadata/thumbnail", "officeDocument/2006/relationships/custom-properties",
+))
+_PEOPLE_ATTRIBUTES = ("author", "initials", "userId", "providerId")
+_DOCUMENT_PEOPLE = ("Company", "Manager")  # in docProps/app.xml
+
+
+@dataclass
+class _Paragraph:
+    nodes: list  # each segment's element: a word run's text, a field code, a tab or break; None after a bold name
+    texts: list[str]
+
+    @property
+    def text(self) -> str:
+        return "".join(self.texts)
+
+    def replace(self, start: int, end: int, new: str) -> None:
+        """`text[start:end]` becomes `new`, written into the first rewritable segment the
+        old words touch; a tab or break inside them goes with them."""
+        touched, pos = [], 0
+        for k, text in enumerate(self.texts):
+            a, b = pos, pos + len(text)
+            pos = b
+            if a < end and b > start or a == b == start == end:
+                touched.append((k, max(start, a) - a, min(end, b) - a))
+        if not touched and start == pos:  # at the very end: after the last segment
+            touched = [(len(self.texts) - 1, len(self.texts[-1]), len(self.texts[-1]))]
+        target = next((k for k, _, _ in touched if _words(self.nodes[k])), None)
+        if target is None or any(not _words(self.nodes[k]) and hi > lo for k, lo, hi in touched):
+            raise QdaError("a replacement spans a tab or line break; nothing was written")
+        for k, lo, hi in touched:
+            self.texts[k] = self.texts[k][:lo] + (new if k == target else "") + self.texts[k][hi:]
+
+    def write(self) -> None:
+        for node, text in zip(self.nodes, self.texts):
+            if _words(node):
+                node.text = text
+                if text != text.strip():
+                    node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def _words(node) -> bool:
+    return node is not None and node.tag in _WORDS
+
+
+class WordText:
+    """The words of a `.docx`, one paragraph per line of `text`; `replace` edits them in
+    place and `save` writes the document."""
+
+    def __init__(self, data: bytes, path: str | Path):
+        import docx
+        from docx.oxml import parse_xml
+
+        self.path = path
+        self.document = docx.Document(io.BytesIO(data))
+        self._parse = parse_xml
+        self._blobs: list[tuple[object, object]] = []  # parts python-docx keeps as bytes, parsed
+        self.paragraphs: list[_Paragraph] = []
+        self._parts = [part for part in self.document.part.package.iter_parts()
+                       if part.content_type.endswith(_TEXT_PARTS + _PEOPLE_PARTS)]
+        for part in self._parts:
+            if part.content_type.endswith(_TEXT_PARTS):
+                root = self._root(part)
+                _drop_deleted(root)
+                self.paragraphs += [_read_paragraph(p) for p in root.iter(_W + "p")]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)
+
+    def replace(self, edits: list[tuple[int, int, str]]) -> None:
+        """Apply (start, end, new) edits of `text`, none spanning a line."""
+        starts, pos = [], 0
+        for paragraph in self.paragraphs:
+            starts.append(pos)
+            pos += len(paragraph.text) + 1
+        line = 0
+        for start, end, new in sorted(edits, reverse=True):
+            while line + 1 < len(starts) and starts[line + 1] <= start:
+                line += 1
+            while starts[line] > start:
+                line -= 1
+            paragraph = self.paragraphs[line]
+            if end - starts[line] > len(paragraph.text):
+                raise QdaError(f"{self.path}: a replacement spans two paragraphs; nothing was written")
+            paragraph.replace(start - starts[line], end - starts[line], new)
+
+    def save(self, target: Path) -> None:
+        for paragraph in self.paragraphs:
+            paragraph.write()
+        for part in self._parts:
+            root = self._root(part)
+            _unlink(part, root)
+            _forget_people(root)
+        package = self.document.part.package
+        for r_id, relationship in list(package.rels.items()):
+            if relationship.reltype in _DROPPED:
+                del package.rels[r_id]
+        from lxml import etree
+
+        for part, root in self._blobs:
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        properties = self.document.core_properties
+        properties.author = properties.last_modified_by = ""
+        properties.title = properties.subject = properties.keywords = properties.comments = ""
+        self.document.save(str(target))
+
+    def _root(self, part):
+        """The part's XML, parsed once: python-docx parses the parts it knows, and keeps
+        others (footnotes, endnotes, the people list) as bytes."""
+        element = getattr(part, "_element", None)
+        if element is not None:
+            return element
+        for known, root in self._blobs:
+            if known is part:
+                return root
+        root = self._parse(part.blob)
+        self._blobs.append((part, root))
+        return root
+
+
+def _read_paragraph(p) -> _Paragraph:
+    """A paragraph's segments in document order, leaving out those of paragraphs inside it
+    (a text box's), which are paragraphs of their own."""
+    nodes, texts = [], []
+    for node in p.iter(*_WORDS, *_BREAKS):
+        if next(node.iterancestors(_W + "p"), None) is not p:
+            continue
+        nodes.append(node)
+        texts.append((node.text or "") if node.tag in _WORDS else "\n")
+    lead = _bold_lead(nodes)
+    if lead and parse_label(f"{''.join(texts[:lead]).strip()}:") is not None and "".join(texts[lead:]).strip():
+        nodes.insert(lead, None)
+        texts.insert(lead, "\n")
+    return _Paragraph(nodes, texts)
+
+
+def _bold_lead(nodes: list) -> int:
+    """How many of the segments open the paragraph in bold (a speaker's name, as Word
+    transcripts mark them; qda.readers.docx reads them so)."""
+    for k, node in enumerate(nodes):
+        run = node.getparent()
+        bold = run.find(f"{_W}rPr/{_W}b")
+        if node.tag != _W + "t" or bold is None or bold.get(_W + "val") in ("0", "false", "off"):
+            return k
+    return len(nodes)
+
+
+def _drop_deleted(root) -> None:
+    """Text deleted or moved away with tracked changes is no part of the transcript, and
+    may be what someone deleted for a reason."""
+    for tag in ("del", "moveFrom"):
+        for node in list(root.iter(_W + tag)):
+            if node.getparent() is not None and node.getparent().tag != _W + "rPr":
+                node.getparent().remove(node)
+
+
+def _unlink(part, root) -> None:
+    """External links go: their targets (`mailto:`, a web page) are not pseudonymised."""
+    for r_id, relationship in list(part.rels.items()):
+        if relationship.reltype == _HYPERLINK and relationship.is_external:
+            for link in root.iter(_W + "hyperlink"):
+                if link.get(_R + "id") == r_id:
+                    del link.attrib[_R + "id"]
+            del part.rels[r_id]
+
+
+def _forget_people(root) -> None:
+    for node in root.iter():
+        if not isinstance(node.tag, str):  # comments, processing instructions
+            continue
+        for name in list(node.attrib):
+            if name.rsplit("}", 1)[-1] in _PEOPLE_ATTRIBUTES:
+                node.set(name, "")
+        if node.tag.rsplit("}", 1)[-1] in _DOCUMENT_PEOPLE:
+            node.text = ""
