@@ -397,6 +397,28 @@ def test_docx_names_in_bold_without_a_colon(tmp_path):
     assert doc.text.splitlines()[2] == "Kelly Ann: It makes you think."
 
 
+def test_docx_reads_corrections_links_and_content_controls_as_word_shows_them(tmp_path):
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("Interviewer: Where did it go?")
+    corrected = document.add_paragraph("Kelly: It went ")  # corrected with Track Changes on
+    corrected._p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="T"><w:r><w:delText>down</w:delText>'
+                                  "</w:r></w:del>"))
+    corrected._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="2" w:author="T"><w:r><w:t>up to CP</w:t></w:r></w:ins>'))
+    linked = document.add_paragraph("Interviewer: See ")
+    linked._p.append(parse_xml(f'<w:hyperlink {nsdecls("w")}><w:r><w:t>the protocol</w:t></w:r></w:hyperlink>'))
+    document.element.body.insert(len(document.element.body) - 1, parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtContent><w:p><w:r><w:t>Kelly: In a content control.</w:t></w:r></w:p>'
+        "</w:sdtContent></w:sdt>"))
+    document.save(tmp_path / "tracked.docx")
+    doc = read_document(tmp_path / "tracked.docx")
+    assert_invariants(doc)
+    assert utterances(doc) == [("Interviewer", "Where did it go?"), ("Kelly", "It went up to CP"),
+                               ("Interviewer", "See the protocol"), ("Kelly", "In a content control.")]
+
+
 def test_docx_corrupt(tmp_path):
     assert "Word" in error_for(write(tmp_path, "notzip.docx", b"this is not a zip")).reason
     path = tmp_path / "nodoc.docx"

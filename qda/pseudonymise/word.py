@@ -21,15 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qda.errors import QdaError
+from qda.readers.docx import BREAKS, TEXT, W, bold_lead, own_nodes
 from qda.readers.txt import parse_label
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
-_WORDS = (_W + "t", _W + "instrText")  # text that can be rewritten: words, field codes
+_WORDS = (TEXT, W + "instrText")  # text that can be rewritten: words, field codes
 # Tabs and breaks are read as line ends, as is the end of a speaker's name in bold: the
 # detector would take "Maureen<tab>Yes" for a person's full name.
-_BREAKS = (_W + "tab", _W + "br", _W + "cr")
+_BREAKS = tuple(BREAKS)
 # Parts whose paragraphs hold the document's words.
 _TEXT_PARTS = tuple(f"wordprocessingml.{name}+xml" for name in (
     "document.main", "document.macroEnabled.main", "template.main", "header", "footer",
@@ -102,7 +102,7 @@ class WordText:
             if part.content_type.endswith(_TEXT_PARTS):
                 root = self._root(part)
                 _drop_deleted(root)
-                self.paragraphs += [_read_paragraph(p) for p in root.iter(_W + "p")]
+                self.paragraphs += [_read_paragraph(p) for p in root.iter(W + "p")]
 
     @property
     def text(self) -> str:
@@ -160,38 +160,23 @@ class WordText:
 
 
 def _read_paragraph(p) -> _Paragraph:
-    """A paragraph's segments in document order, leaving out those of paragraphs inside it
-    (a text box's), which are paragraphs of their own."""
-    nodes, texts = [], []
-    for node in p.iter(*_WORDS, *_BREAKS):
-        if next(node.iterancestors(_W + "p"), None) is not p:
-            continue
-        nodes.append(node)
-        texts.append((node.text or "") if node.tag in _WORDS else "\n")
-    lead = _bold_lead(nodes)
+    """A paragraph's segments as the reader sees them (`qda.readers.docx.own_nodes`), and
+    its field codes."""
+    nodes = list(own_nodes(p, *_WORDS, *_BREAKS))
+    texts = [(node.text or "") if node.tag in _WORDS else "\n" for node in nodes]
+    lead = bold_lead(nodes)
     if lead and parse_label(f"{''.join(texts[:lead]).strip()}:") is not None and "".join(texts[lead:]).strip():
         nodes.insert(lead, None)
         texts.insert(lead, "\n")
     return _Paragraph(nodes, texts)
 
 
-def _bold_lead(nodes: list) -> int:
-    """How many of the segments open the paragraph in bold (a speaker's name, as Word
-    transcripts mark them; qda.readers.docx reads them so)."""
-    for k, node in enumerate(nodes):
-        run = node.getparent()
-        bold = run.find(f"{_W}rPr/{_W}b")
-        if node.tag != _W + "t" or bold is None or bold.get(_W + "val") in ("0", "false", "off"):
-            return k
-    return len(nodes)
-
-
 def _drop_deleted(root) -> None:
     """Text deleted or moved away with tracked changes is no part of the transcript, and
     may be what someone deleted for a reason."""
     for tag in ("del", "moveFrom"):
-        for node in list(root.iter(_W + tag)):
-            if node.getparent() is not None and node.getparent().tag != _W + "rPr":
+        for node in list(root.iter(W + tag)):
+            if node.getparent() is not None and node.getparent().tag != W + "rPr":
                 node.getparent().remove(node)
 
 
@@ -199,7 +184,7 @@ def _unlink(part, root) -> None:
     """External links go: their targets (`mailto:`, a web page) are not pseudonymised."""
     for r_id, relationship in list(part.rels.items()):
         if relationship.reltype == _HYPERLINK and relationship.is_external:
-            for link in root.iter(_W + "hyperlink"):
+            for link in root.iter(W + "hyperlink"):
                 if link.get(_R + "id") == r_id:
                     del link.attrib[_R + "id"]
             del part.rels[r_id]

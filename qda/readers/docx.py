@@ -3,7 +3,10 @@
 Each non-empty body paragraph is treated as one line of the `.txt` format, so
 `Name: text` paragraphs (or heading paragraphs, `Jane Doe   0:03`, as Teams writes them)
 start turns and other paragraphs continue the current turn; soft line breaks inside a
-paragraph are line breaks too.
+paragraph are line breaks too. A paragraph's text includes its hyperlinks, tracked
+insertions and content controls (a transcript corrected with Track Changes on reads as
+corrected), not text deleted with tracked changes (`own_nodes`); paragraphs inside content
+controls are read in their place.
 
 Some transcription services lay the turns out as a table instead, one row per turn. A body
 table is read as turns when its header row names a speaker and a text column (by the names
@@ -58,19 +61,64 @@ def parse_docx(data: bytes, path: str | Path) -> tuple[str, list[Turn], dict[str
     return parse_txt(normalise_newlines("\n".join(lines)), path)
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: Elements of a paragraph's text: words, and tabs and breaks (`\\t` and `\\n`, as python-docx reads them).
+TEXT = W + "t"
+BREAKS = {W + "tab": "\t", W + "br": "\n", W + "cr": "\n"}
+
+
+def own_nodes(p, *tags: str):
+    """The elements named `tags` in paragraph `p`'s own text, in document order: also those
+    in hyperlinks, tracked insertions and content controls, which python-docx's
+    `Paragraph.text` leaves out; not those of a paragraph inside it (a text box's), nor
+    of text deleted or moved away with tracked changes."""
+    for node in p.iter(*tags):
+        if next(node.iterancestors(W + "p"), None) is p and next(node.iterancestors(W + "del", W + "moveFrom"), None) is None:
+            yield node
+
+
+def _segments(p) -> list[tuple[object, str]]:
+    return [(node, node.text or "" if node.tag == TEXT else BREAKS[node.tag]) for node in own_nodes(p, TEXT, *BREAKS)]
+
+
+def paragraph_text(p) -> str:
+    return "".join(text for _, text in _segments(p))
+
+
+def bold_lead(nodes: list) -> int:
+    """How many of a paragraph's text nodes open it in bold (directly formatted, as Word
+    transcripts mark a speaker's name)."""
+    for k, node in enumerate(nodes):
+        bold = node.getparent().find(f"{W}rPr/{W}b")
+        if node.tag != TEXT or bold is None or bold.get(W + "val") in ("0", "false", "off"):
+            return k
+    return len(nodes)
+
+
+def _blocks(parent):
+    """The paragraphs and tables of a body in order, also those inside content controls."""
+    for child in parent.iterchildren(W + "p", W + "tbl", W + "sdt"):
+        if child.tag == W + "sdt":
+            yield from _blocks(child.find(W + "sdtContent")) if child.find(W + "sdtContent") is not None else ()
+        else:
+            yield child
+
+
 def _lines(document) -> list[str]:
     """The body's lines in order: each non-empty paragraph, and the turns of a transcript table."""
     from docx.table import Table
 
     lines: list[str] = []
     bold: dict[int, tuple[str, str]] = {}  # line -> (bold name, the words after it)
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            lines += _table_lines([[cell.text.strip() for cell in row.cells] for row in block.rows])
-        elif block.text.strip():
+    for block in _blocks(document.element.body):
+        if block.tag == W + "tbl":
+            rows = Table(block, document).rows
+            lines += _table_lines([["\n".join(paragraph_text(p._p) for p in cell.paragraphs).strip()
+                                    for cell in row.cells] for row in rows])
+        elif (text := paragraph_text(block)).strip():
             if (lead := _bold_name(block)) is not None:
                 bold[len(lines)] = lead
-            lines.append(block.text)
+            lines.append(text)
     # A bold word at a paragraph's start may be emphasis ("Never would I..."): a name is
     # one that leads two paragraphs or more, two such names at least.
     counts = Counter(name for name, _ in bold.values())
@@ -82,15 +130,12 @@ def _lines(document) -> list[str]:
     return lines
 
 
-def _bold_name(paragraph) -> tuple[str, str] | None:
+def _bold_name(p) -> tuple[str, str] | None:
     """(name, words after it) where the paragraph opens with a name in bold and no colon
     (`**Kelly** It makes you think`, as Word transcripts mark speakers), else None."""
-    lead = ""
-    for run in paragraph.runs:
-        if not run.bold:
-            break
-        lead += run.text
-    name, words = lead.strip(), paragraph.text[len(lead):].strip()
+    segments = _segments(p)
+    lead = bold_lead([node for node, _ in segments])
+    name, words = ("".join(text for _, text in part).strip() for part in (segments[:lead], segments[lead:]))
     if not name or not words or words.startswith(":") or parse_label(f"{name}:") is None:
         return None
     return name, words
