@@ -544,7 +544,9 @@ def test_script_error_stays_on_one_line(tmp_path, case):
         target = tmp_path / "notes.pdf"
         target.write_bytes(b"%PDF-1.4")
         target = Path("notes.pdf")
-        expected = "error: notes.pdf: unsupported file type '.pdf'; supported: .txt, .docx, .vtt, .srt, .csv, .tsv"
+        expected = ("error: notes.pdf: unsupported file type '.pdf'; supported: .txt, .docx, .vtt, .srt, .csv, "
+                    ".tsv; export the transcript as .docx or .txt from the program that made the PDF: a PDF's text "
+                    "comes out in display lines, without its speakers' turns")
     proc = run_script("code", str(target), "-c", str(CCIN), "-o", "out.csv", cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stderr.strip() == expected

@@ -12,7 +12,7 @@ import pytest
 
 from qda.corpus import Document
 from qda.errors import InputError
-from qda.readers import SUPPORTED_EXTENSIONS, document_id, read_corpus, read_document
+from qda.readers import SUPPORTED_EXTENSIONS, UnreadFilesWarning, document_id, read_corpus, read_document
 from qda.readers.csv import IgnoredColumnWarning
 from qda.readers.decode import EncodingWarning, decode_bytes
 from qda.readers.txt import parse_label
@@ -684,6 +684,10 @@ def test_supported_extensions():
 def test_unsupported_extension(tmp_path):
     err = error_for(write(tmp_path, "notes.pdf", "A: x"))
     assert all(ext in err.reason for ext in SUPPORTED_EXTENSIONS)
+    # the way from the files researchers are handed to one qda reads
+    assert "save it as .docx" in error_for(write(tmp_path, "old.DOC", "A: x")).reason
+    assert "save the sheet as .csv" in error_for(write(tmp_path, "sheet.xlsx", "A: x")).reason
+    assert error_for(write(tmp_path, "x.abc", "A: x")).reason.endswith(".tsv")  # nothing to suggest
 
 
 def test_upper_case_extension(tmp_path):
@@ -725,16 +729,23 @@ def test_read_corpus_folder_expansion(tmp_path):
     (tmp_path / ".git").mkdir()
     write(tmp_path / ".git", "x.txt", "ignored")
     write(tmp_path / "sub", "c.csv", "speaker,text\nA,c\n")
-    corpus = read_corpus(tmp_path)
+    write(tmp_path / "sub", "d.doc", "an old Word file")
+    write(tmp_path, "README.md", "not a transcript")
+    with pytest.warns(UnreadFilesWarning) as warned:  # transcripts left out would be missing from every figure
+        corpus = read_corpus(tmp_path)
+    message = str(warned[0].message)
+    assert "1 .doc file (d.doc): open it in Word or LibreOffice and save it as .docx" in message
+    assert "1 .pdf file (notes.pdf)" in message and "README" not in message
     assert [d.id for d in corpus] == ["a", "b", "c"]
     assert corpus["c"].path == str(tmp_path / "sub" / "c.csv")
     # a folder plus a file inside it: the file is read once
-    assert len(read_corpus([tmp_path, str(tmp_path / "b.txt")])) == 3
+    with pytest.warns(UnreadFilesWarning):
+        assert len(read_corpus([tmp_path, str(tmp_path / "b.txt")])) == 3
 
 
 def test_read_corpus_empty_folder(tmp_path):
     write(tmp_path, "notes.pdf", "ignored")
-    with pytest.raises(InputError, match="no transcripts") as info:
+    with pytest.raises(InputError, match=r"no transcripts.*1 \.pdf file \(notes\.pdf\): export the transcript") as info:
         read_corpus([tmp_path])
     assert info.value.path == str(tmp_path)
 

@@ -58,6 +58,23 @@ def document_id(path: str | Path) -> str:
     return slug or "doc-" + sha1(stem.encode("utf-8")).hexdigest()[:8]
 
 
+# How to get a transcript qda reads from the files researchers are most often handed, and
+# whether such a file in a transcripts' folder is most likely a transcript left out.
+_CONVERT = (
+    ((".doc", ".odt", ".rtf", ".pages", ".wpd"), "open it in Word or LibreOffice and save it as .docx", True),
+    ((".xlsx", ".xls", ".ods", ".numbers"), "save the sheet as .csv (one row per turn, speaker and text columns)",
+     True),
+    ((".pdf",), "export the transcript as .docx or .txt from the program that made the PDF: "
+                "a PDF's text comes out in display lines, without its speakers' turns", True),
+    ((".json", ".xml", ".html", ".htm"), "export the transcript as .vtt, .srt, .docx or .txt", False),
+    ((".md", ".text", ".rst"), "if it is a plain-text transcript, rename it to .txt", False),
+)
+
+
+class UnreadFilesWarning(UserWarning):
+    """A folder holds documents qda cannot read (Word 97 `.doc`, spreadsheets, PDFs)."""
+
+
 def read_document(path: str | Path) -> Document:
     """Read one transcript file; InputError (naming the file) if it cannot be used."""
     path = Path(path)
@@ -65,10 +82,11 @@ def read_document(path: str | Path) -> Document:
     if path.is_dir():
         raise InputError(path, "is a folder, not a transcript file")
     if extension not in _PARSERS:
+        fix = next((f"; {fix}" for kinds, fix, _ in _CONVERT if extension in kinds), "")
         raise InputError(
             path,
             f"unsupported file type '{path.suffix or '(none)'}'; "
-            f"supported: {', '.join(SUPPORTED_EXTENSIONS)}",
+            f"supported: {', '.join(SUPPORTED_EXTENSIONS)}{fix}",
         )
     try:
         data = path.read_bytes()
@@ -107,13 +125,16 @@ def read_corpus(paths: str | Path | Iterable[str | Path]) -> Corpus:
     for given in paths:
         given = Path(given)
         if given.is_dir():
-            found = _transcripts_in(given)
+            found, unread = _transcripts_in(given)
             if not found:
                 raise InputError(
                     given,
                     "folder has no transcripts (looked for "
-                    f"{', '.join(SUPPORTED_EXTENSIONS)} files, including subfolders)",
+                    f"{', '.join(SUPPORTED_EXTENSIONS)} files, including subfolders){_unread_note(unread)}",
                 )
+            if unread:  # a transcript left out without a word would be missing from every figure
+                warnings.warn(f"{given}: left out, as qda cannot read them{_unread_note(unread)}",
+                              UnreadFilesWarning, stacklevel=2)
             files.extend(found)
         elif given.exists():
             files.append(given)
@@ -162,8 +183,12 @@ def read_each(paths: Iterable[str | Path]) -> tuple[Corpus, list[tuple[str, str]
     return Corpus(documents), problems
 
 
-def _transcripts_in(folder: Path) -> list[Path]:
+def _transcripts_in(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The transcripts in `folder`, and the documents in it qda cannot read but could once
+    they are saved in another format (`_CONVERT`)."""
     found: list[Path] = []
+    unread: list[Path] = []
+    convertible = {kind for kinds, _, in_folders in _CONVERT if in_folders for kind in kinds}
     for root, dirs, names in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in names:
@@ -171,4 +196,23 @@ def _transcripts_in(folder: Path) -> list[Path]:
                 continue
             if Path(name).suffix.lower() in _PARSERS:
                 found.append(Path(root, name))
-    return sorted(found, key=lambda p: [part.casefold() for part in p.relative_to(folder).parts])
+            elif Path(name).suffix.lower() in convertible:
+                unread.append(Path(root, name))
+
+    def order(p: Path) -> list[str]:
+        return [part.casefold() for part in p.relative_to(folder).parts]
+
+    return sorted(found, key=order), sorted(unread, key=order)
+
+
+def _unread_note(unread: list[Path]) -> str:
+    """"; 2 .doc files (a.doc, b.doc): open them in Word..." for files qda cannot read."""
+    notes = []
+    for kinds, fix, _ in _CONVERT:
+        files = [p for p in unread if p.suffix.lower() in kinds]
+        if files:
+            names = ", ".join(p.name for p in files[:3]) + (", ..." if len(files) > 3 else "")
+            kind = "/".join(sorted({p.suffix.lower() for p in files}))
+            notes.append(f"{len(files)} {kind} file{'s' if len(files) > 1 else ''} ({names}): "
+                         + fix.replace(" it ", " them " if len(files) > 1 else " it "))
+    return "".join(f"; {note}" for note in notes)
