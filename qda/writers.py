@@ -42,6 +42,8 @@ CSV_LINE_END = "\r\n"
 
 EXCEL_CELL_LIMIT = 32_767  # characters; Excel refuses files with longer cells
 EXCEL_SHEET_LIMIT = 31  # characters in a sheet name
+EXCEL_ROW_LIMIT = 1_048_576  # rows in a sheet, the header's included
+EXCEL_COLUMN_LIMIT = 16_384  # columns in a sheet
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 # Control characters the XLSX (XML) format cannot hold; same set openpyxl rejects.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -150,13 +152,18 @@ def _write_xlsx(table: pd.DataFrame, tmp: Path, documents, codes) -> None:
     from openpyxl import Workbook
 
     workbook = Workbook()
+    # An archive's codings may outgrow a sheet: they go on over codings_2, codings_3...
+    per_sheet = EXCEL_ROW_LIMIT - 1
     sheets: list[tuple[str, pd.DataFrame, str]] = [
-        ("codings", table, "A2"),
-        ("code_x_document", code_document_matrix(table, documents, codes).reset_index(), "B2"),
+        ("codings", table.iloc[i:i + per_sheet], "A2") for i in range(0, max(len(table), 1), per_sheet)
     ]
+    summaries = [("code_x_document", code_document_matrix(table, documents, codes).rename_axis(columns="document"))]
     for attribute in attribute_names(table):
-        freq = code_frequencies(table, attribute, codes=codes)
-        sheets.append((f"by_{attribute}", freq.reset_index(), "B2"))
+        summaries.append((f"by_{attribute}", code_frequencies(table, attribute, codes=codes)))
+    for name, summary in summaries:
+        if len(summary.columns) >= EXCEL_COLUMN_LIMIT:  # more documents than a sheet has columns: codes across
+            summary = summary.T
+        sheets.append((name, summary.reset_index(), "B2"))
 
     taken: list[str] = []
     for i, (name, frame, freeze) in enumerate(sheets):

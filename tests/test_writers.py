@@ -123,6 +123,27 @@ def test_xlsx_neutralises_formulas_keeps_numbers(table, tmp_path):
     assert turns.count(None) == 1 and all(isinstance(t, int) for t in turns if t is not None)
 
 
+def test_xlsx_of_an_archive_goes_on_over_sheets_and_turns_wide_summaries(table, tmp_path, monkeypatch):
+    """Past Excel's rows the codings go on in codings_2..., and a summary with more
+    documents than a sheet has columns has its codes across instead (limits made small)."""
+    from qda import writers
+
+    whole = sheet_rows(openpyxl.load_workbook(write_table(table, tmp_path / "whole.xlsx"))["codings"])
+    monkeypatch.setattr(writers, "EXCEL_ROW_LIMIT", 4)  # a header and three codings a sheet
+    monkeypatch.setattr(writers, "EXCEL_COLUMN_LIMIT", 3)  # the code column and two more
+    wb = openpyxl.load_workbook(write_table(table, tmp_path / "out.xlsx", codes=["fit", "cut", "unused"]))
+    assert wb.sheetnames == ["codings", "codings_2", "codings_3", "code_x_document", "by_role", "by_team"]
+    parts = [sheet_rows(wb[name]) for name in ("codings", "codings_2", "codings_3")]
+    assert all(rows[0] == list(table.columns) for rows in parts)
+    assert [row for rows in parts for row in rows[1:]] == whole[1:]  # every coding, in order
+    assert sheet_rows(wb["code_x_document"]) == [["code", "a", "b"], ["fit", 5, 0], ["cut", 1, 1], ["unused", 0, 1]]
+    wide = write_table(table, tmp_path / "wide.xlsx", documents=["a", "b", "c"], codes=["fit", "cut", "unused"])
+    assert sheet_rows(openpyxl.load_workbook(wide)["code_x_document"]) == [
+        ["document", "fit", "cut", "unused"], ["a", 5, 1, 0], ["b", 0, 1, 1], ["c", 0, 0, 0]]
+    assert sheet_rows(wb["by_role"])[0] == ["role", "fit", "cut", "unused"]  # manager, social worker, total
+    assert sheet_rows(wb["by_team"])[0] == ["team", "fit", "cut", "unused"]
+
+
 def test_xlsx_empty_table(tmp_path):
     empty = make_table().iloc[0:0]
     path = write_table(empty, tmp_path / "empty.xlsx", codes=["fit"])
