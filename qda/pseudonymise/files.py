@@ -103,7 +103,8 @@ def reverse_files(paths: Iterable[str | Path], out_dir: str | Path, key_path: st
             if source.text[start:end] != pseudonym:
                 raise QdaError(f"{path}: expected {pseudonym!r} at {start}..{end} but found "
                                f"{source.text[start:end]!r}; was the file edited after pseudonymising?")
-        written.append((out_dir / path.name, _writer(path, source, [(s, e, original) for s, e, original, _ in mentions])))
+        edits = [(start, end, original) for start, end, original, _ in mentions]
+        written.append((out_dir / path.name, _writer(path, source, edits)))
         result.outputs[out_dir / path.name] = len(recorded.get(path.name, []))
     out_dir.mkdir(parents=True, exist_ok=True)
     for target, write in written:

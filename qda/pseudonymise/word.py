@@ -17,6 +17,7 @@ those.
 from __future__ import annotations
 
 import io
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,16 +56,14 @@ class _Paragraph:
         return "".join(self.texts)
 
     def replace(self, start: int, end: int, new: str) -> None:
-        """`text[start:end]` becomes `new`, written into the first rewritable segment the
-        old words touch; a tab or break inside them goes with them."""
+        """`text[start:end]` (some words) becomes `new`, written into the first segment of
+        words they touch."""
         touched, pos = [], 0
         for k, text in enumerate(self.texts):
             a, b = pos, pos + len(text)
             pos = b
-            if a < end and b > start or a == b == start == end:
+            if a < end and b > start:
                 touched.append((k, max(start, a) - a, min(end, b) - a))
-        if not touched and start == pos:  # at the very end: after the last segment
-            touched = [(len(self.texts) - 1, len(self.texts[-1]), len(self.texts[-1]))]
         target = next((k for k, _, _ in touched if _words(self.nodes[k])), None)
         if target is None or any(not _words(self.nodes[k]) and hi > lo for k, lo, hi in touched):
             raise QdaError("a replacement spans a tab or line break; nothing was written")
@@ -89,12 +88,10 @@ class WordText:
 
     def __init__(self, data: bytes, path: str | Path):
         import docx
-        from docx.oxml import parse_xml
 
         self.path = path
         self.document = docx.Document(io.BytesIO(data))
-        self._parse = parse_xml
-        self._blobs: list[tuple[object, object]] = []  # parts python-docx keeps as bytes, parsed
+        self._blobs: dict[object, object] = {}  # parts python-docx keeps as bytes -> their XML
         self.paragraphs: list[_Paragraph] = []
         self._parts = [part for part in self.document.part.package.iter_parts()
                        if part.content_type.endswith(_TEXT_PARTS + _PEOPLE_PARTS)]
@@ -114,12 +111,8 @@ class WordText:
         for paragraph in self.paragraphs:
             starts.append(pos)
             pos += len(paragraph.text) + 1
-        line = 0
         for start, end, new in sorted(edits, reverse=True):
-            while line + 1 < len(starts) and starts[line + 1] <= start:
-                line += 1
-            while starts[line] > start:
-                line -= 1
+            line = bisect_right(starts, start) - 1
             paragraph = self.paragraphs[line]
             if end - starts[line] > len(paragraph.text):
                 raise QdaError(f"{self.path}: a replacement spans two paragraphs; nothing was written")
@@ -138,7 +131,7 @@ class WordText:
                 del package.rels[r_id]
         from lxml import etree
 
-        for part, root in self._blobs:
+        for part, root in self._blobs.items():
             part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         properties = self.document.core_properties
         properties.author = properties.last_modified_by = ""
@@ -148,15 +141,14 @@ class WordText:
     def _root(self, part):
         """The part's XML, parsed once: python-docx parses the parts it knows, and keeps
         others (footnotes, endnotes, the people list) as bytes."""
+        from docx.oxml import parse_xml
+
         element = getattr(part, "_element", None)
         if element is not None:
             return element
-        for known, root in self._blobs:
-            if known is part:
-                return root
-        root = self._parse(part.blob)
-        self._blobs.append((part, root))
-        return root
+        if part not in self._blobs:
+            self._blobs[part] = parse_xml(part.blob)
+        return self._blobs[part]
 
 
 def _read_paragraph(p) -> _Paragraph:

@@ -16,8 +16,8 @@ of most rows and some name more than once (a table of details names each thing o
 Each row becomes the line `Speaker: text` (`[time] Speaker: text` with a time) in its
 place among the paragraphs. A paragraph that opens with a name in bold and no colon
 (`**Kelly** It makes you think`) becomes `Kelly: It makes you think`, where two names or
-more lead two paragraphs or more each (a single bold word is as often emphasis). Other tables, headers, footers, comments and text
-boxes are ignored.
+more lead two paragraphs or more each (a single bold word is as often emphasis). Other
+tables, headers, footers, comments and text boxes are ignored.
 
 The canonical text is those lines joined with `\\n` (empty paragraphs are layout, not
 content). Like a `.txt` file, a document whose first paragraph is `---` may carry YAML
@@ -38,7 +38,12 @@ from qda.readers.csv import turn_columns
 from qda.readers.decode import EMPTY, normalise_newlines
 from qda.readers.txt import parse_label, parse_txt
 
-__all__ = ["parse_docx"]
+__all__ = ["parse_docx", "own_nodes", "bold_lead"]
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: Elements of a paragraph's text: words, and tabs and breaks (read as python-docx does).
+TEXT = W + "t"
+BREAKS = {W + "tab": "\t", W + "br": "\n", W + "cr": "\n"}
 
 
 def parse_docx(data: bytes, path: str | Path) -> tuple[str, list[Turn], dict[str, str]]:
@@ -61,19 +66,14 @@ def parse_docx(data: bytes, path: str | Path) -> tuple[str, list[Turn], dict[str
     return parse_txt(normalise_newlines("\n".join(lines)), path)
 
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-#: Elements of a paragraph's text: words, and tabs and breaks (`\\t` and `\\n`, as python-docx reads them).
-TEXT = W + "t"
-BREAKS = {W + "tab": "\t", W + "br": "\n", W + "cr": "\n"}
-
-
 def own_nodes(p, *tags: str):
     """The elements named `tags` in paragraph `p`'s own text, in document order: also those
     in hyperlinks, tracked insertions and content controls, which python-docx's
     `Paragraph.text` leaves out; not those of a paragraph inside it (a text box's), nor
     of text deleted or moved away with tracked changes."""
     for node in p.iter(*tags):
-        if next(node.iterancestors(W + "p"), None) is p and next(node.iterancestors(W + "del", W + "moveFrom"), None) is None:
+        deleted = next(node.iterancestors(W + "del", W + "moveFrom"), None) is not None
+        if next(node.iterancestors(W + "p"), None) is p and not deleted:
             yield node
 
 
@@ -98,10 +98,10 @@ def bold_lead(nodes: list) -> int:
 def _blocks(parent):
     """The paragraphs and tables of a body in order, also those inside content controls."""
     for child in parent.iterchildren(W + "p", W + "tbl", W + "sdt"):
-        if child.tag == W + "sdt":
-            yield from _blocks(child.find(W + "sdtContent")) if child.find(W + "sdtContent") is not None else ()
-        else:
+        if child.tag != W + "sdt":
             yield child
+        elif (content := child.find(W + "sdtContent")) is not None:
+            yield from _blocks(content)
 
 
 def _lines(document) -> list[str]:

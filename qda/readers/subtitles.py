@@ -6,11 +6,12 @@ Each cue becomes one turn, never merged with its neighbours, so `Turn.time` and
 a dot). The speaker comes from the cue's (first) `<v Name>` voice tag or, failing that,
 a `Name:` label at the start of the cue (same heuristic as `.txt`, see
 `qda.readers.txt`); a cue with neither is the previous cue's speaker going on, as an
-unlabelled line in a `.txt` is, unless it opens with `>>`, captions' mark of another voice. Other markup is removed: tags (`<i>`, `<c.x>`, inline
-`<00:00:01.000>` timestamps; `{\\an8}` in SRT) and, in VTT, character references
-(`&amp;`). A cue's lines are display wrapping, so they are stripped and joined with
-single spaces. The canonical text is one line per cue, `Speaker: utterance` (or the
-utterance alone, where the cue named nobody), joined with `\\n`; cues with neither speaker nor text are dropped.
+unlabelled line in a `.txt` is, unless it opens with `>>`, captions' mark of another
+voice. Other markup is removed: tags (`<i>`, `<c.x>`, inline `<00:00:01.000>`
+timestamps; `{\\an8}` in SRT) and, in VTT, character references (`&amp;`). A cue's lines
+are display wrapping, so they are stripped and joined with single spaces. The canonical
+text is one line per cue, `Speaker: utterance` (or the utterance alone, where the cue
+named nobody), joined with `\\n`; cues with neither speaker nor text are dropped.
 
 VTT needs its `WEBVTT` header; NOTE, STYLE and REGION blocks, cue identifiers and cue
 settings are skipped. In SRT the cue number is not checked. In both, a block without a
