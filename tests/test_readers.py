@@ -150,6 +150,10 @@ def test_txt_names_alone_above_the_words_or_before_a_tab_as_word_transcripts_hav
     # Otter without times: nobody is "Interviewer", but a name heads the first turn
     otter = "Speaker 1\nDid it go up?\nSpeaker 2\nTo CP.\nSpeaker 1\nWhen?\nSpeaker 2\nMonday\n"
     assert [t.speaker for t in read_document(write(tmp_path, "otter.txt", otter)).turns] == ["Speaker 1", "Speaker 2"] * 2
+    # details above the names, written "Name: value", stay text
+    headed = read_document(write(tmp_path, "headed.txt", "Date: 14 May 2013\nInterviewer: Jo Bloggs\n\n" + otter))
+    assert [t.speaker for t in headed.turns] == [None] + ["Speaker 1", "Speaker 2"] * 2
+    assert headed.turn_text(headed.turns[0]) == "Date: 14 May 2013\nInterviewer: Jo Bloggs"
     tabbed = "INTERVIEWER\tHow has it changed?\nKELLY\tIt makes you think.\nIt carries on.\n"
     doc = read_document(write(tmp_path, "tabbed.txt", tabbed))
     assert utterances(doc) == [("INTERVIEWER", "How has it changed?"), ("KELLY", "It makes you think.\nIt carries on.")]

@@ -32,11 +32,11 @@ Transcripts exported from Otter, Teams or Zoom put each speaker on a heading lin
 its own, the words below: a name and a time and nothing else (`Speaker 1  0:03`,
 `Jane Doe   00:01:05`, `[Jane Doe] 10:03:12`; `parse_heading`). A transcript is read by
 whichever of the two kinds of label it has more of, so one odd line of the other kind
-stays text. A transcript with neither may put each name alone on a line above the words
+stays text. Or a transcript may put each name alone on a line above the words
 (`Interviewer`, then the question; Word transcripts, Otter without times): such names are
 read as speakers when at least two of them head two turns or more and the interviewer or
 the first speaker is among them (`_bare_headings`), so a short answer alone on its line
-stays text. In a Word transcript a tab may stand for the colon (`Kelly<tab>It makes...`).
+stays text, and so do `Date: ...` lines above them. In a Word transcript a tab may stand for the colon (`Kelly<tab>It makes...`).
 
 Known ambiguity, accepted deliberately: a capitalised word or short phrase followed by a
 colon at the start of a line, such as `Note: this was recorded late`, is read as a
@@ -138,7 +138,8 @@ def _bare_headings(lines: list[str]) -> list[Label | None]:
     """Names alone on a line, the words below (Word transcripts; Otter without times), in a
     transcript labelled no other way. A line alone could as well be a short answer, so only
     names that head two turns or more count, two such names at least, and only where one of
-    them is the interviewer's or heads the first turn; a name ends in no full stop."""
+    them is the interviewer's or is the first name alone on a line; a name ends in no full
+    stop."""
     candidates = [
         Label(name, None, len(line))
         if (name := line.strip()) and name[-1] not in ".?!," and _looks_like_name(name)
@@ -147,7 +148,7 @@ def _bare_headings(lines: list[str]) -> list[Label | None]:
     ]
     counts = Counter(c.speaker for c in candidates if c is not None)
     names = {name for name, n in counts.items() if n >= 2}
-    first = next((c for line, c in zip(lines, candidates) if line.strip()), None)
+    first = next((c for c in candidates if c is not None), None)
     anchored = (first is not None and first.speaker in names) or any(interviewer_label(n) for n in names)
     if len(names) < 2 or not anchored:
         return [None] * len(lines)
@@ -159,14 +160,13 @@ def parse_turns(body: str) -> list[Turn]:
     # Each segment: [speaker, time, start, end]; the first is the unlabelled preamble.
     segments: list[list] = [[None, None, 0, 0]]
     lines = body.split("\n")
+    # A transcript is labelled one way, whichever it has most of: a stray "Note:" among
+    # headings, a "Kelly 10:30" line among "Name:" labels, a "Date: ..." above names
+    # alone on their lines, is text.
     labels = [parse_label(line) for line in lines]
-    headings = [parse_heading(line) for line in lines]
-    # A transcript is labelled one way; a stray "Note:" among headings, or a "Kelly 10:30"
-    # line among "Name:" labels, is text.
-    if sum(h is not None for h in headings) > sum(l is not None for l in labels):
-        labels = headings
-    elif not any(labels):
-        labels = _bare_headings(lines)
+    for other in ([parse_heading(line) for line in lines], _bare_headings(lines)):
+        if sum(h is not None for h in other) > sum(l is not None for l in labels):
+            labels = other
     pos = 0
     for line, label in zip(lines, labels):
         if label is not None:
