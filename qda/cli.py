@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import cli_privacy, cli_topics
-from .cli_project import CodersOption, InterviewerOption, option_values
+from .cli_project import CodersOption, InterviewerOption, name_interviewers, option_values
 from .cli_project import app as project_app
 from .errors import QdaError
 
@@ -54,7 +54,7 @@ def code(
     book = load_codebook(codebook)
     corpus = readers.read_corpus(paths)
     writers.check_target(out, exchange=True, sources=corpus)
-    corpus.name_interviewers(option_values(interviewer) or ())
+    name_interviewers(corpus, interviewer)
     asked = tuple(n.strip() for n in coders.split(",") if n.strip()) if coders is not None else None
     names, model, note = coding.choose_coders(book, asked, model)
     if note:

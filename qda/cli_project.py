@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 from typing import List, Optional
 
@@ -32,6 +33,17 @@ InterviewerOption = typer.Option(None, "--interviewer", help=(
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def name_interviewers(corpus, interviewer: Optional[List[str]]) -> None:
+    """Name the interviewers given with --interviewer, and warn of documents where someone
+    seems to interview unnamed (`Corpus.likely_interviewers`): their questions would be coded."""
+    corpus.name_interviewers(option_values(interviewer) or ())
+    for speaker, ids in corpus.likely_interviewers().items():
+        where = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+        warnings.warn(f"{where}: no interviewer is named, so the interviewer's questions are coded as answers; "
+                      f"{speaker} asks most of the questions: if {speaker} interviewed, add --interviewer "
+                      f'"{speaker}"', stacklevel=2)
 
 
 def option_values(options: Optional[List[str]]) -> Optional[list[str]]:

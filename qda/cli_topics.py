@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from .cli_project import InterviewerOption, option_values
+from .cli_project import InterviewerOption, name_interviewers
 
 #: Attributes with this many distinct values get a share table (ids and dates have more;
 #: an attribute with its own value in every document, such as the participant, gets none).
@@ -38,7 +38,7 @@ def topics(
     if promote and (book is None or codebook_out is None):
         raise QdaError("--promote needs --codebook (to extend) and --codebook-out (where to write it)")
     corpus = readers.read_corpus(paths)
-    corpus.name_interviewers(option_values(interviewer) or ())
+    name_interviewers(corpus, interviewer)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

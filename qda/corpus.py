@@ -82,6 +82,29 @@ class Document:
         speaker = turn.speaker.strip().casefold()
         return interviewer_label(speaker) is not None or speaker in {n.casefold() for n in self.interviewers}
 
+    def likely_interviewer(self) -> str | None:
+        """In a document that names no interviewer (a Zoom or Teams call labels each voice by
+        name), the speaker who asks the questions, if one clearly does: half or more of
+        their turns hold a question mark, twice as many as anyone else's. Only said, never
+        acted on: on a wrong guess a participant's words would go uncoded."""
+        if any(self.is_interviewer(turn) for turn in self.turns):
+            return None
+        asked: dict[str, list[int]] = {}
+        for turn in self.turns:
+            if turn.speaker and turn.end > turn.start:
+                counts = asked.setdefault(turn.speaker, [0, 0])
+                counts[0] += "?" in self.turn_text(turn)
+                counts[1] += 1
+        rates = sorted(((q / n, speaker) for speaker, (q, n) in asked.items() if n >= _MIN_TURNS_TO_JUDGE),
+                       reverse=True)
+        if len(rates) < 2 or rates[0][0] < 0.5 or rates[0][0] < 2 * rates[1][0]:
+            return None
+        return rates[0][1]
+
+
+# Turns a speaker must have before their share of questions says anything.
+_MIN_TURNS_TO_JUDGE = 3
+
 
 @dataclass
 class Corpus:
@@ -104,6 +127,15 @@ class Corpus:
             for turn in doc.turns:
                 if turn.end > turn.start and (include_interviewer or not doc.is_interviewer(turn)):
                     yield doc, turn
+
+    def likely_interviewers(self) -> dict[str, list[str]]:
+        """Who seems to interview -> the ids of the documents where they do but nobody is
+        named as interviewer (`Document.likely_interviewer`)."""
+        found: dict[str, list[str]] = {}
+        for doc in self.documents:
+            if (speaker := doc.likely_interviewer()) is not None:
+                found.setdefault(speaker, []).append(doc.id)
+        return found
 
     def name_interviewers(self, names: Iterable[str]) -> None:
         """Mark speakers as the interviewer in every document, as a `.txt` front matter's

@@ -262,6 +262,31 @@ def test_code_and_evaluate_leave_out_an_interviewer_named_on_the_command_line(tm
     assert "1 unit in 1 document (1 excluded by speaker)" in result.output
 
 
+ZOOM_INTERVIEW = "WEBVTT\n\n" + "".join(
+    f"00:00:{2 * i:02d}.000 --> 00:00:{2 * i + 1:02d}.000\n<v {who}>{said}\n\n"
+    for i, (who, said) in enumerate([("Jo Bloggs", "Did it go up to CP?"), ("Kelly", "It went up to CP in the end."),
+                                     ("Jo Bloggs", "And then what?"), ("Kelly", "We stepped it down. Why not?"),
+                                     ("Jo Bloggs", "Was that right?"), ("Kelly", "I think so.")]))
+
+
+def test_code_warns_of_an_interviewer_nobody_named(tmp_path, run_main):
+    """Jo asks every question and Kelly one in three: Jo's questions would be coded as answers."""
+    vtt = tmp_path / "call.vtt"
+    vtt.write_text(ZOOM_INTERVIEW, encoding="utf-8")
+    _, _, stderr = run_main("code", vtt, "-c", CCIN, "-o", tmp_path / "a.csv", "--coders", "rules")
+    assert ('warning: call: no interviewer is named, so the interviewer\'s questions are coded as answers; '
+            'Jo Bloggs asks most of the questions: if Jo Bloggs interviewed, add --interviewer "Jo Bloggs"'
+            in " ".join(stderr.split()))
+    _, _, stderr = run_main("code", vtt, "-c", CCIN, "-o", tmp_path / "b.csv", "--coders", "rules",
+                            "--interviewer", "Jo Bloggs")
+    assert "warning" not in stderr
+    # nobody asks clearly more than the other: nothing to say
+    even = ZOOM_INTERVIEW.replace("I think so.", "Do you?").replace("It went up to CP in the end.", "Up? To CP?")
+    vtt.write_text(even, encoding="utf-8")
+    _, _, stderr = run_main("code", vtt, "-c", CCIN, "-o", tmp_path / "c.csv", "--coders", "rules")
+    assert "warning" not in stderr
+
+
 def test_code_says_what_it_codes_with_and_nothing_else(tmp_path):
     # a fresh embedding cache, so the sentence model is loaded: its loading bar is not shown
     (tmp_path / "a.txt").write_text("Interviewer: And?\nKelly: It went up to CP.\n", encoding="utf-8")
