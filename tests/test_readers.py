@@ -399,6 +399,14 @@ def test_docx_names_in_bold_without_a_colon(tmp_path):
                                ("Kelly Ann", "It makes you think."), ("Interviewer", "And then?"),
                                ("Kelly Ann", "We stepped it up.\nIt carries on.")]
     assert doc.text.splitlines()[2] == "Kelly Ann: It makes you think."
+    # bold by Word's Strong character style rather than the Bold button
+    document = docx.Document()
+    for name, words in [("Interviewer", " How?"), ("Kelly", " Up to CP."), ("Interviewer", " And?"), ("Kelly", " Down.")]:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(name, style="Strong")
+        paragraph.add_run(words)
+    document.save(tmp_path / "strong.docx")
+    assert [t.speaker for t in read_document(tmp_path / "strong.docx").turns] == ["Interviewer", "Kelly"] * 2
 
 
 def test_docx_reads_corrections_links_and_content_controls_as_word_shows_them(tmp_path):

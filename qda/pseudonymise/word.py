@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qda.errors import QdaError
-from qda.readers.docx import BREAKS, TEXT, W, bold_lead, own_nodes
+from qda.readers.docx import BREAKS, TEXT, W, bold_lead, bold_styles, own_nodes
 from qda.readers.txt import parse_label
 
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -95,11 +95,12 @@ class WordText:
         self.paragraphs: list[_Paragraph] = []
         self._parts = [part for part in self.document.part.package.iter_parts()
                        if part.content_type.endswith(_TEXT_PARTS + _PEOPLE_PARTS)]
+        styles = bold_styles(self.document)
         for part in self._parts:
             if part.content_type.endswith(_TEXT_PARTS):
                 root = self._root(part)
                 _drop_deleted(root)
-                self.paragraphs += [_read_paragraph(p) for p in root.iter(W + "p")]
+                self.paragraphs += [_read_paragraph(p, styles) for p in root.iter(W + "p")]
 
     @property
     def text(self) -> str:
@@ -151,12 +152,12 @@ class WordText:
         return self._blobs[part]
 
 
-def _read_paragraph(p) -> _Paragraph:
+def _read_paragraph(p, styles: frozenset[str]) -> _Paragraph:
     """A paragraph's segments as the reader sees them (`qda.readers.docx.own_nodes`), and
     its field codes."""
     nodes = list(own_nodes(p, *_WORDS, *_BREAKS))
     texts = [(node.text or "") if node.tag in _WORDS else "\n" for node in nodes]
-    lead = bold_lead(nodes)
+    lead = bold_lead(nodes, styles)
     if lead and parse_label(f"{''.join(texts[:lead]).strip()}:") is not None and "".join(texts[lead:]).strip():
         nodes.insert(lead, None)
         texts.insert(lead, "\n")

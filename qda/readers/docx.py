@@ -14,7 +14,8 @@ a `.csv` would, `qda.readers.csv.COLUMN_NAMES`), or when it has more than one ro
 columns (speaker, text) or three (time, speaker, text), with a name in the speaker column
 of most rows and some name more than once (a table of details names each thing once).
 Each row becomes the line `Speaker: text` (`[time] Speaker: text` with a time) in its
-place among the paragraphs. A paragraph that opens with a name in bold and no colon
+place among the paragraphs. A paragraph that opens with a name in bold (by the Bold
+button or a bold character style such as Strong) and no colon
 (`**Kelly** It makes you think`) becomes `Kelly: It makes you think`, where two names or
 more lead two paragraphs or more each (a single bold word is as often emphasis). Other
 tables, headers, footers, comments and text boxes are ignored.
@@ -38,7 +39,7 @@ from qda.readers.csv import turn_columns
 from qda.readers.decode import EMPTY, normalise_newlines
 from qda.readers.txt import parse_label, parse_txt
 
-__all__ = ["parse_docx", "own_nodes", "bold_lead"]
+__all__ = ["parse_docx", "own_nodes", "bold_lead", "bold_styles"]
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: Elements of a paragraph's text: words, and tabs and breaks (read as python-docx does).
@@ -85,12 +86,25 @@ def paragraph_text(p) -> str:
     return "".join(text for _, text in _segments(p))
 
 
-def bold_lead(nodes: list) -> int:
-    """How many of a paragraph's text nodes open it in bold (directly formatted, as Word
-    transcripts mark a speaker's name)."""
+def bold_styles(document) -> frozenset[str]:
+    """The ids of the document's character styles that make text bold (Word's Strong)."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    return frozenset(s.style_id for s in document.styles if s.type == WD_STYLE_TYPE.CHARACTER and s.font.bold)
+
+
+def bold_lead(nodes: list, styles: frozenset[str] = frozenset()) -> int:
+    """How many of a paragraph's text nodes open it in bold, as Word transcripts mark a
+    speaker's name: made bold directly, or by one of the character `styles`."""
     for k, node in enumerate(nodes):
-        bold = node.getparent().find(f"{W}rPr/{W}b")
-        if node.tag != TEXT or bold is None or bold.get(W + "val") in ("0", "false", "off"):
+        properties = node.getparent().find(W + "rPr")
+        if node.tag != TEXT or properties is None:
+            return k
+        bold, style = properties.find(W + "b"), properties.find(W + "rStyle")
+        if bold is not None:
+            if bold.get(W + "val") in ("0", "false", "off"):
+                return k
+        elif style is None or style.get(W + "val") not in styles:
             return k
     return len(nodes)
 
@@ -110,13 +124,14 @@ def _lines(document) -> list[str]:
 
     lines: list[str] = []
     bold: dict[int, tuple[str, str]] = {}  # line -> (bold name, the words after it)
+    styles = bold_styles(document)
     for block in _blocks(document.element.body):
         if block.tag == W + "tbl":
             rows = Table(block, document).rows
             lines += _table_lines([["\n".join(paragraph_text(p._p) for p in cell.paragraphs).strip()
                                     for cell in row.cells] for row in rows])
         elif (text := paragraph_text(block)).strip():
-            if (lead := _bold_name(block)) is not None:
+            if (lead := _bold_name(block, styles)) is not None:
                 bold[len(lines)] = lead
             lines.append(text)
     # A bold word at a paragraph's start may be emphasis ("Never would I..."): a name is
@@ -130,11 +145,11 @@ def _lines(document) -> list[str]:
     return lines
 
 
-def _bold_name(p) -> tuple[str, str] | None:
+def _bold_name(p, styles: frozenset[str]) -> tuple[str, str] | None:
     """(name, words after it) where the paragraph opens with a name in bold and no colon
     (`**Kelly** It makes you think`, as Word transcripts mark speakers), else None."""
     segments = _segments(p)
-    lead = bold_lead([node for node, _ in segments])
+    lead = bold_lead([node for node, _ in segments], styles)
     name, words = ("".join(text for _, text in part).strip() for part in (segments[:lead], segments[lead:]))
     if not name or not words or words.startswith(":") or parse_label(f"{name}:") is None:
         return None
