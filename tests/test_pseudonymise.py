@@ -224,8 +224,11 @@ def test_docx_copies_keep_their_format(tmp_path):
 
 def _word_transcript_hiding_names(path):
     """A Word transcript with names where Word puts them besides plain paragraphs."""
+    import io
+
     import docx
     from docx.opc.constants import RELATIONSHIP_TYPE
+    from PIL import Image
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
@@ -252,6 +255,10 @@ def _word_transcript_hiding_names(path):
     section.different_first_page_header_footer = True
     section.first_page_header.paragraphs[0].text = "Interview with Kelly Jones"
     document.add_comment(said.runs[0], text="Check with Priya Shah", author="Kelly Jones", initials="KJ")
+    picture = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(picture, "PNG")
+    document.add_picture(picture)
+    document.inline_shapes[0]._inline.docPr.set("descr", "Priya Shah at Hillside Academy")  # alternative text
     document.save(str(path))
 
 

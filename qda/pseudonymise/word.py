@@ -10,7 +10,7 @@ others, so formatting (a speaker's name in bold, italics) stays where it was.
 What a copy must not carry is removed: text deleted with tracked changes, the targets of
 external links (a `mailto:` address), who wrote, commented or changed what (authors and
 initials, the people list, the company and manager of the document's properties), custom
-properties, and the thumbnail picture of the first page. Reversal restores the words, not
+properties, pictures' alternative text, and the thumbnail picture of the first page. Reversal restores the words, not
 those.
 """
 
@@ -44,6 +44,9 @@ _DROPPED = tuple("http://schemas.openxmlformats.org/" + kind for kind in (
 ))
 _PEOPLE_ATTRIBUTES = ("author", "initials", "userId", "providerId")
 _DOCUMENT_PEOPLE = ("Company", "Manager")  # in docProps/app.xml
+# A picture's alternative text and title ("Kelly at the family centre").
+_PICTURES = ("docPr", "cNvPr")
+_PICTURE_TEXT = ("descr", "title")
 
 
 @dataclass
@@ -187,8 +190,10 @@ def _forget_people(root) -> None:
     for node in root.iter():
         if not isinstance(node.tag, str):  # comments, processing instructions
             continue
+        element = node.tag.rsplit("}", 1)[-1]
         for name in list(node.attrib):
-            if name.rsplit("}", 1)[-1] in _PEOPLE_ATTRIBUTES:
+            attribute = name.rsplit("}", 1)[-1]
+            if attribute in _PEOPLE_ATTRIBUTES or element in _PICTURES and attribute in _PICTURE_TEXT:
                 node.set(name, "")
-        if node.tag.rsplit("}", 1)[-1] in _DOCUMENT_PEOPLE:
+        if element in _DOCUMENT_PEOPLE:
             node.text = ""
