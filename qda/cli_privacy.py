@@ -44,6 +44,10 @@ def pseudonymise(
     report.write(risk_file)
     print(f"{sum(result.outputs.values())} replacements in {len(result.outputs)} files -> {out}; "
           f"key ({result.entities} entities) -> {key}; risk report -> {risk_file}", file=sys.stderr)
+    for copy, n in result.pictures.items():
+        print(f"warning: {copy}: {n} picture{'s' if n > 1 else ''} kept as in the original: look at "
+              f"{'them' if n > 1 else 'it'} before sharing (a face, a letterhead or a signature can name someone)",
+              file=sys.stderr)
 
 
 def risk(

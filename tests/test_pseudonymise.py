@@ -269,7 +269,8 @@ def test_docx_copies_leave_no_name_where_word_hides_them(tmp_path):
 
     (tmp_path / "raw").mkdir()
     _word_transcript_hiding_names(tmp_path / "raw" / "kelly.docx")
-    pseudonymise_files([tmp_path / "raw"], tmp_path / "out", tmp_path / "key.csv")
+    result = pseudonymise_files([tmp_path / "raw"], tmp_path / "out", tmp_path / "key.csv")
+    assert result.pictures == {tmp_path / "out" / "kelly.docx": 1}  # kept as it is: for the researcher to look at
     with zipfile.ZipFile(tmp_path / "out" / "kelly.docx") as copy:
         parts = {name: copy.read(name).decode("utf-8", "replace") for name in copy.namelist()}
     for name in ("Kelly", "kelly", "Priya", "Hillside", "eastgate"):

@@ -29,11 +29,13 @@ from qda.readers.decode import decode_raw
 
 @dataclass
 class Result:
-    """What a run wrote: output files, how many replacements in each, the key's size."""
+    """What a run wrote: output files, how many replacements in each, the key's size, and
+    the pictures each Word copy keeps as they were."""
 
     outputs: dict[Path, int] = field(default_factory=dict)
     entities: int = 0
     key: Path | None = None
+    pictures: dict[Path, int] = field(default_factory=dict)
 
 
 def pseudonymise_files(
@@ -72,6 +74,8 @@ def pseudonymise_files(
         written.append((target, _writer(path, source, [(r.old_start, r.old_end, r.pseudonym) for r in replaced])))
         records += [(path.name, r) for r in replaced]
         result.outputs[target] = len(replaced)
+        if source.pictures:
+            result.pictures[target] = source.pictures
     # Everything is prepared before anything is written, so a failure leaves nothing half done.
     out_dir.mkdir(parents=True, exist_ok=True)
     for target, write in written:
@@ -140,6 +144,7 @@ def _check_places(sources: list[Path], out_dir: Path, key_path: Path | None) -> 
 class _Source:
     text: str  # one line per line of the file, or per paragraph of a Word document
     separators: list[str] | None = None  # what ended each line in a text file (`_lines_apart`)
+    pictures: int = 0  # in a Word document
 
 
 def _lines_apart(raw: str) -> tuple[str, list[str]]:
@@ -163,7 +168,8 @@ def _lines_together(path: Path, text: str, separators: list[str]) -> str:
 def _read(path: Path) -> _Source:
     data = path.read_bytes()
     if path.suffix.lower() == ".docx":
-        return _Source(WordText(data, path).text)
+        document = WordText(data, path)
+        return _Source(document.text, pictures=document.pictures)
     # read_corpus has checked the file; an old DOS end marker is not content
     text, separators = _lines_apart(decode_raw(data, path).removesuffix("\x1a"))
     return _Source(text, separators)

@@ -27,6 +27,7 @@ from qda.readers.txt import parse_label
 
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 _WORDS = (TEXT, W + "instrText")  # text that can be rewritten: words, field codes
 # Tabs and breaks are read as line ends, as is the end of a speaker's name in bold: the
 # detector would take "Maureen<tab>Yes" for a person's full name.
@@ -108,6 +109,13 @@ class WordText:
     @property
     def text(self) -> str:
         return "\n".join(p.text for p in self.paragraphs)
+
+    @property
+    def pictures(self) -> int:
+        """How many pictures the text shows: a copy keeps them as they are (a face, a
+        letterhead or a signature may name someone)."""
+        return len({relationship.target_part for part in self._parts for relationship in part.rels.values()
+                    if relationship.reltype == _IMAGE and not relationship.is_external})
 
     def replace(self, edits: list[tuple[int, int, str]]) -> None:
         """Apply (start, end, new) edits of `text`, none spanning a line."""
