@@ -169,6 +169,17 @@ def test_txt_a_short_line_or_a_name_heading_one_turn_is_not_a_speaker(tmp_path):
         assert [t.speaker for t in doc.turns] == [None], text
 
 
+def test_txt_closing_stamps_of_f4transkript_are_end_times(tmp_path):
+    text = ("I: What happened then? #00:00:05-2#\n\nB: It went up to CP. #00:00:12-7#\n"
+            "And then down again. #00:00:20-1#\n\nI: Okay. #00:00:22-0#\n")
+    doc = read_document(write(tmp_path, "f4.txt", text))
+    assert_invariants(doc)
+    assert [(t.speaker, doc.turn_text(t), t.end_time) for t in doc.turns] == [
+        ("I", "What happened then?", "00:00:05-2"),
+        ("B", "It went up to CP. #00:00:12-7#\nAnd then down again.", "00:00:20-1"),  # a paragraph's stays
+        ("I", "Okay.", "00:00:22-0")]
+
+
 def test_txt_without_front_matter_keeps_whole_text(tmp_path):
     text = "Interviewer: Hello.\nP1: Hi.\n"
     doc = read_document(write(tmp_path, "a.txt", text))

@@ -162,6 +162,22 @@ def test_txt_round_trip(turns, attrs, encoding, newline):
 
 
 @SETTINGS
+@given(turns=transcripts(txt_lines, "first"), ends=st.lists(times, min_size=6, max_size=6), tenths=st.integers(0, 9))
+def test_txt_closing_stamps_round_trip(turns, ends, tenths):
+    """f4transkript and MAXQDA close each turn with its time, `#00:01:02-3#`: the turn's end
+    time, not its words."""
+    closed = [f"{end}-{tenths}" for end in ends]
+    for t, end in zip(turns, closed):
+        t.lines[-1] = f"{t.lines[-1]} #{end}#"
+    with tempfile.TemporaryDirectory() as tmp:
+        doc = read(tmp, "t.txt", "\n".join(label_lines(turns)).encode("utf-8"))
+    for t in turns:
+        t.lines[-1] = t.lines[-1].rsplit(" #", 1)[0]
+    check(doc, [(t.speaker, "\n".join(t.lines).strip()) for t in turns], [t.time for t in turns])
+    assert [t.end_time for t in doc.turns] == closed[:len(turns)]
+
+
+@SETTINGS
 @given(turns=transcripts(txt_lines, "first"), time=times, newline=st.sampled_from(["\n", "\r\n"]))
 def test_txt_headings_round_trip(turns, time, newline):
     for t in turns:  # an exported heading always has a time

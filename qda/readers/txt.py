@@ -38,6 +38,9 @@ read as speakers when at least two of them head two turns or more and the interv
 the first speaker is among them (`_bare_headings`), so a short answer alone on its line
 stays text, and so do `Date: ...` lines above them. In a Word transcript a tab may stand for the colon (`Kelly<tab>It makes...`).
 
+A time between hashes at the end of a turn, as f4transkript and MAXQDA write it
+(`#00:01:02-3#`), is the turn's end time (`Turn.end_time`), not part of its words.
+
 Known ambiguity, accepted deliberately: a capitalised word or short phrase followed by a
 colon at the start of a line, such as `Note: this was recorded late`, is read as a
 speaker label ("Note"). Transcripts are far more often labelled this way than written
@@ -86,6 +89,7 @@ _HEADING = re.compile(
     rf"[ \t]*(?:\[(?P<bracketed>[^\]\n]{{1,{MAX_NAME_CHARS}}})\]|(?P<name>[^\n]{{1,{MAX_NAME_CHARS}}}?))"
     rf"[ \t]+\(?(?P<time>{_TIME})\)?[ \t]*"
 )
+_CLOSING_STAMP = re.compile(r"[ \t]*#(?P<time>\d{1,2}:\d{2}:\d{2}(?:[-.,]\d{1,3})?)#\s*\Z")
 _FENCE = "---"
 
 
@@ -177,6 +181,11 @@ def parse_turns(body: str) -> list[Turn]:
     turns: list[Turn] = []
     for speaker, time, start, end in segments:
         chunk = body[start:end]
+        # f4transkript and MAXQDA close a turn with its time, "#00:01:02-3#": the turn's
+        # end, not words of it
+        closing = _CLOSING_STAMP.search(chunk)
+        end_time = closing["time"] if closing else None
+        chunk = chunk[:closing.start()] if closing else chunk
         words = chunk.strip()
         if speaker is None and not words:
             continue  # no preamble, or only blank lines before the first label
@@ -185,7 +194,7 @@ def parse_turns(body: str) -> list[Turn]:
             end = start + len(words)
         else:
             end = start
-        turns.append(Turn(len(turns), speaker, start, end, time))
+        turns.append(Turn(len(turns), speaker, start, end, time, end_time))
     return turns
 
 
