@@ -68,12 +68,14 @@ class GTurn:
     speaker: str | None
     lines: list[str]
     time: str | None
-    style: int  # how the time is written (STAMPS), and a heading's name in brackets or not
+    style: int  # how the time is written: in a label (STAMPS) or a heading (HEADINGS)
 
 
 # Where a label's time goes: before the name in brackets, in parentheses, bare, bare with a
 # dash; after it in brackets or in parentheses (Rev's "Speaker 1 (00:00):").
 STAMPS = ["[{t}] {n}:", "({t}) {n}:", "{t} {n}:", "{t} - {n}:", "{n} [{t}]:", "{n} ({t}):"]
+# A heading line above the words: Otter, Zoom, and the time bracketed or set off.
+HEADINGS = ["{n}   {t}", "[{n}] {t}", "{n} [{t}]", "{n} ({t})", "{n} - {t}", "{n}, {t}"]
 
 
 @st.composite
@@ -121,7 +123,7 @@ def label_lines(turns: list[GTurn], headings: bool = False) -> list[str]:
             out += t.lines
             continue
         if headings:
-            out.append(f"[{t.speaker}] {t.time}" if t.style % 2 else f"{t.speaker}   {t.time}")
+            out.append(HEADINGS[t.style % len(HEADINGS)].format(t=t.time, n=t.speaker))
             out += t.lines
             continue
         label = f"{t.speaker}:" if t.time is None else STAMPS[t.style].format(t=t.time, n=t.speaker)

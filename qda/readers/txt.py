@@ -30,7 +30,8 @@ labels are names in any case, numbered or initialled (`int:`, `q1:`, `Interviewe
 
 Transcripts exported from Otter, Teams or Zoom put each speaker on a heading line of
 its own, the words below: a name and a time and nothing else (`Speaker 1  0:03`,
-`Jane Doe   00:01:05`, `[Jane Doe] 10:03:12`; `parse_heading`). A transcript is read by
+`Jane Doe   00:01:05`, `[Jane Doe] 10:03:12`, `Speaker 1 [00:00:03]`, `Jane Doe - 00:01:05`;
+`parse_heading`). A transcript is read by
 whichever of the two kinds of label it has more of, so one odd line of the other kind
 stays text. Or a transcript may put each name alone on a line above the words
 (`Interviewer`, then the question; Word transcripts, Otter without times): such names are
@@ -84,10 +85,11 @@ _LABEL = re.compile(
 )
 _STAMP_GROUPS = ("bracketed", "parenthesised", "bare", "bracketed_after", "parenthesised_after")
 # Otter, Teams and Zoom exports put the speaker on a line of their own with the time, the
-# words below: "Speaker 1  0:03", "Jane Doe   00:01:05", "[Jane Doe] 10:03:12".
+# words below: "Speaker 1  0:03", "Jane Doe   00:01:05", "[Jane Doe] 10:03:12"; others
+# bracket the time or set it off: "Speaker 1 [00:00:03]", "Jane Doe - 00:01:05".
 _HEADING = re.compile(
     rf"[ \t]*(?:\[(?P<bracketed>[^\]\n]{{1,{MAX_NAME_CHARS}}})\]|(?P<name>[^\n]{{1,{MAX_NAME_CHARS}}}?))"
-    rf"[ \t]+\(?(?P<time>{_TIME})\)?[ \t]*"
+    rf"(?:[ \t]*[-–,])?[ \t]+(?:\((?P<time>{_TIME})\)|\[(?P<bracketed_time>{_TIME})\]|(?P<bare_time>{_TIME}))[ \t]*"
 )
 _CLOSING_STAMP = re.compile(r"[ \t]*#(?P<time>\d{1,2}:\d{2}:\d{2}(?:[-.,]\d{1,3})?)#\s*\Z")
 _FENCE = "---"
@@ -117,7 +119,8 @@ def parse_heading(line: str) -> Label | None:
     if match is None:
         return None
     name = (match["bracketed"] or match["name"]).strip()
-    return Label(name, match["time"], len(line)) if _looks_like_name(name) else None
+    time = match["time"] or match["bracketed_time"] or match["bare_time"]
+    return Label(name, time, len(line)) if _looks_like_name(name) else None
 
 
 def _looks_like_name(name: str) -> bool:
