@@ -169,6 +169,14 @@ def test_txt_a_short_line_or_a_name_heading_one_turn_is_not_a_speaker(tmp_path):
         assert [t.speaker for t in doc.turns] == [None], text
 
 
+def test_txt_a_time_just_after_the_label_is_the_turns(tmp_path):
+    text = "Interviewer: [00:00:01] How?\nKelly: (00:00:05) It went up to CP.\nMore.\nKelly: [see note] fine\n"
+    doc = read_document(write(tmp_path, "after.txt", text))
+    assert_invariants(doc)
+    assert [(doc.turn_text(t), t.time) for t in doc.turns] == [
+        ("How?", "00:00:01"), ("It went up to CP.\nMore.", "00:00:05"), ("[see note] fine", None)]
+
+
 def test_txt_closing_stamps_of_f4transkript_are_end_times(tmp_path):
     text = ("I: What happened then? #00:00:05-2#\n\nB: It went up to CP. #00:00:12-7#\n"
             "And then down again. #00:00:20-1#\n\nI: Okay. #00:00:22-0#\n")

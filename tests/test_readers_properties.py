@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +90,8 @@ def transcripts(draw, lines_of, unlabelled: str) -> list[GTurn]:
         lines = draw(lines_of)
         if speaker is None:
             assume(any(line.strip() for line in lines))
+        else:  # a time right after the label is the turn's time, not its words
+            assume(not re.match(r"[ \t]*[\[(]\d{1,2}:\d{2}", lines[0]))
         time = None if speaker is None and unlabelled == "first" else draw(st.none() | times)
         turns.append(GTurn(speaker, lines, time, draw(st.integers(0, len(STAMPS) - 1))))
     return turns

@@ -40,7 +40,8 @@ the first speaker is among them (`_bare_headings`), so a short answer alone on i
 stays text, and so do `Date: ...` lines above them. In a Word transcript a tab may stand for the colon (`Kelly<tab>It makes...`).
 
 A time between hashes at the end of a turn, as f4transkript and MAXQDA write it
-(`#00:01:02-3#`), is the turn's end time (`Turn.end_time`), not part of its words.
+(`#00:01:02-3#`), is the turn's end time (`Turn.end_time`), not part of its words; a
+bracketed time just after the label (`Kelly: [00:01:02] It went up.`) is its time.
 
 Known ambiguity, accepted deliberately: a capitalised word or short phrase followed by a
 colon at the start of a line, such as `Note: this was recorded late`, is read as a
@@ -91,6 +92,7 @@ _HEADING = re.compile(
     rf"[ \t]*(?:\[(?P<bracketed>[^\]\n]{{1,{MAX_NAME_CHARS}}})\]|(?P<name>[^\n]{{1,{MAX_NAME_CHARS}}}?))"
     rf"(?:[ \t]*[-–,])?[ \t]+(?:\((?P<time>{_TIME})\)|\[(?P<bracketed_time>{_TIME})\]|(?P<bare_time>{_TIME}))[ \t]*"
 )
+_OPENING_STAMP = re.compile(rf"[ \t]*(?:\[(?P<bracketed>{_TIME})\]|\((?P<parenthesised>{_TIME})\))(?=\s|\Z)")
 _CLOSING_STAMP = re.compile(r"[ \t]*#(?P<time>\d{1,2}:\d{2}:\d{2}(?:[-.,]\d{1,3})?)#\s*\Z")
 _FENCE = "---"
 
@@ -189,6 +191,11 @@ def parse_turns(body: str) -> list[Turn]:
         closing = _CLOSING_STAMP.search(chunk)
         end_time = closing["time"] if closing else None
         chunk = chunk[:closing.start()] if closing else chunk
+        # ... and some write the time after the label: "Kelly: [00:01:02] It went up."
+        opening = _OPENING_STAMP.match(chunk) if speaker is not None and time is None else None
+        if opening:
+            time = opening["bracketed"] or opening["parenthesised"]
+            start, chunk = start + opening.end(), chunk[opening.end():]
         words = chunk.strip()
         if speaker is None and not words:
             continue  # no preamble, or only blank lines before the first label
