@@ -144,8 +144,8 @@ def _looks_like_name(name: str) -> bool:
 
 
 def _bare_headings(lines: list[str]) -> list[Label | None]:
-    """Names alone on a line, the words below (Word transcripts; Otter without times), in a
-    transcript labelled no other way. A line alone could as well be a short answer, so only
+    """Names alone on a line, the words below (Word transcripts; Otter without times). A
+    line alone could as well be a short answer, so only
     names that head two turns or more count, two such names at least, and only where one of
     them is the interviewer's or is the first name alone on a line; a name ends in no full
     stop."""
