@@ -48,6 +48,10 @@ class Turn:
     end_time: str | None = None
 
 
+# Turns a speaker must have before their share of questions says anything.
+_MIN_TURNS_TO_JUDGE = 3
+
+
 @dataclass
 class Document:
     """One transcript. `id` is stable (derived from the file name)."""
@@ -101,9 +105,6 @@ class Document:
             return None
         return rates[0][1]
 
-
-# Turns a speaker must have before their share of questions says anything.
-_MIN_TURNS_TO_JUDGE = 3
 
 
 @dataclass
