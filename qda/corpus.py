@@ -106,7 +106,6 @@ class Document:
         return rates[0][1]
 
 
-
 @dataclass
 class Corpus:
     """An ordered collection of documents with unique ids."""
