@@ -48,8 +48,10 @@ def text(exclude: str = "") -> st.SearchStrategy[str]:
 
 
 def plain_line(line: str) -> bool:
-    """Not something the .txt/.docx grammar reads as structure."""
-    return parse_label(line) is None and parse_heading(line) is None and line.strip() != "---"
+    """Not something the .txt/.docx grammar reads as structure, nor a name alone on its
+    line, which heads a turn where such names outnumber the labels (`_bare_headings`)."""
+    alone = line.strip() and parse_label(f"{line.strip()}:") is not None
+    return parse_label(line) is None and parse_heading(line) is None and line.strip() != "---" and not alone
 
 
 word = st.builds(
