@@ -157,11 +157,14 @@ def _write_xlsx(table: pd.DataFrame, tmp: Path, documents, codes) -> None:
     sheets: list[tuple[str, pd.DataFrame, str]] = [
         ("codings", table.iloc[i:i + per_sheet], "A2") for i in range(0, max(len(table), 1), per_sheet)
     ]
+    # Codes down, and across what they are counted by, which names the first column when
+    # there are more of those than a sheet has columns (an archive's documents): codes across.
     summaries = [("code_x_document", code_document_matrix(table, documents, codes).rename_axis(columns="document"))]
     for attribute in attribute_names(table):
-        summaries.append((f"by_{attribute}", code_frequencies(table, attribute, codes=codes)))
+        frequencies = code_frequencies(table, attribute, codes=codes)
+        summaries.append((f"by_{attribute}", frequencies.rename_axis(columns=attribute)))
     for name, summary in summaries:
-        if len(summary.columns) >= EXCEL_COLUMN_LIMIT:  # more documents than a sheet has columns: codes across
+        if len(summary.columns) >= EXCEL_COLUMN_LIMIT:
             summary = summary.T
         sheets.append((name, summary.reset_index(), "B2"))
 

@@ -10,8 +10,8 @@ others, so formatting (a speaker's name in bold, italics) stays where it was.
 What a copy must not carry is removed: text deleted with tracked changes, the targets of
 external links (a `mailto:` address), who wrote, commented or changed what (authors and
 initials, the people list, the company and manager of the document's properties), custom
-properties, pictures' alternative text, and the thumbnail picture of the first page. Reversal restores the words, not
-those.
+properties, pictures' alternative text, and the thumbnail picture of the first page.
+Reversal restores the words, not those.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qda.errors import QdaError
-from qda.readers.docx import BREAKS, TEXT, W, bold_lead, bold_styles, own_nodes
-from qda.readers.txt import parse_label
+from qda.readers.docx import BREAKS, TEXT, W, bold_speaker, bold_styles, own_nodes
 
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
@@ -168,10 +167,9 @@ def _read_paragraph(p, styles: frozenset[str]) -> _Paragraph:
     its field codes."""
     nodes = list(own_nodes(p, *_WORDS, *_BREAKS))
     texts = [(node.text or "") if node.tag in _WORDS else "\n" for node in nodes]
-    lead = bold_lead(nodes, styles)
-    if lead and parse_label(f"{''.join(texts[:lead]).strip()}:") is not None and "".join(texts[lead:]).strip():
-        nodes.insert(lead, None)
-        texts.insert(lead, "\n")
+    if (found := bold_speaker(list(zip(nodes, texts)), styles)) is not None:
+        nodes.insert(found[0], None)
+        texts.insert(found[0], "\n")
     return _Paragraph(nodes, texts)
 
 

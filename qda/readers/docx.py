@@ -39,7 +39,7 @@ from qda.readers.csv import turn_columns
 from qda.readers.decode import EMPTY, normalise_newlines
 from qda.readers.txt import parse_label, parse_txt
 
-__all__ = ["parse_docx", "own_nodes", "bold_lead", "bold_styles"]
+__all__ = ["parse_docx", "own_nodes", "bold_speaker", "bold_styles"]
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: Elements of a paragraph's text: words, and tabs and breaks (read as python-docx does).
@@ -93,9 +93,21 @@ def bold_styles(document) -> frozenset[str]:
     return frozenset(s.style_id for s in document.styles if s.type == WD_STYLE_TYPE.CHARACTER and s.font.bold)
 
 
-def bold_lead(nodes: list, styles: frozenset[str] = frozenset()) -> int:
-    """How many of a paragraph's text nodes open it in bold, as Word transcripts mark a
-    speaker's name: made bold directly, or by one of the character `styles`."""
+def bold_speaker(segments: list[tuple[object, str]], styles: frozenset[str]) -> tuple[int, str, str] | None:
+    """(how many segments it takes, the name, the words after it) where a paragraph's
+    (node, text) segments open with a name in bold and no colon (`**Kelly** It makes you
+    think`, as Word transcripts mark speakers), else None. Read here and by the
+    pseudonymiser, which keeps such a name apart from the words after it."""
+    lead = _bold_lead([node for node, _ in segments], styles)
+    name, words = ("".join(text for _, text in part).strip() for part in (segments[:lead], segments[lead:]))
+    if not name or not words or words.startswith(":") or parse_label(f"{name}:") is None:
+        return None
+    return lead, name, words
+
+
+def _bold_lead(nodes: list, styles: frozenset[str]) -> int:
+    """How many of a paragraph's text nodes open it in bold: made bold directly, or by one
+    of the character `styles`."""
     for k, node in enumerate(nodes):
         properties = node.getparent().find(W + "rPr")
         if node.tag != TEXT or properties is None:
@@ -130,9 +142,12 @@ def _lines(document) -> list[str]:
             rows = Table(block, document).rows
             lines += _table_lines([["\n".join(paragraph_text(p._p) for p in cell.paragraphs).strip()
                                     for cell in row.cells] for row in rows])
-        elif (text := paragraph_text(block)).strip():
-            if (lead := _bold_name(block, styles)) is not None:
-                bold[len(lines)] = lead
+            continue
+        segments = _segments(block)
+        text = "".join(text for _, text in segments)
+        if text.strip():
+            if (found := bold_speaker(segments, styles)) is not None:
+                bold[len(lines)] = found[1:]
             lines.append(text)
     # A bold word at a paragraph's start may be emphasis ("Never would I..."): a name is
     # one that leads two paragraphs or more, two such names at least.
@@ -143,17 +158,6 @@ def _lines(document) -> list[str]:
             if name in names:
                 lines[i] = f"{name}: {words}"
     return lines
-
-
-def _bold_name(p, styles: frozenset[str]) -> tuple[str, str] | None:
-    """(name, words after it) where the paragraph opens with a name in bold and no colon
-    (`**Kelly** It makes you think`, as Word transcripts mark speakers), else None."""
-    segments = _segments(p)
-    lead = bold_lead([node for node, _ in segments], styles)
-    name, words = ("".join(text for _, text in part).strip() for part in (segments[:lead], segments[lead:]))
-    if not name or not words or words.startswith(":") or parse_label(f"{name}:") is None:
-        return None
-    return name, words
 
 
 def _table_lines(rows: list[list[str]]) -> list[str]:

@@ -28,16 +28,17 @@ labels are names in any case, numbered or initialled (`int:`, `q1:`, `Interviewe
 `qda.corpus.interviewer_label`). The colon must be followed by whitespace, so
 `http://...`, `10:30` and `re:thing` are never labels.
 
+In a Word transcript a tab may stand for the colon (`Kelly<tab>It makes...`).
+
 Transcripts exported from Otter, Teams or Zoom put each speaker on a heading line of
 its own, the words below: a name and a time and nothing else (`Speaker 1  0:03`,
-`Jane Doe   00:01:05`, `[Jane Doe] 10:03:12`, `Speaker 1 [00:00:03]`, `Jane Doe - 00:01:05`;
-`parse_heading`). A transcript is read by
-whichever of the two kinds of label it has more of, so one odd line of the other kind
-stays text. Or a transcript may put each name alone on a line above the words
-(`Interviewer`, then the question; Word transcripts, Otter without times): such names are
-read as speakers when at least two of them head two turns or more and the interviewer or
-the first speaker is among them (`_bare_headings`), so a short answer alone on its line
-stays text, and so do `Date: ...` lines above them. In a Word transcript a tab may stand for the colon (`Kelly<tab>It makes...`).
+`Jane Doe   00:01:05`, `[Jane Doe] 10:03:12`, `Speaker 1 [00:00:03]`,
+`Jane Doe - 00:01:05`; `parse_heading`). Others put each name alone on a line above the
+words (`Interviewer`, then the question; Word transcripts, Otter without times): such
+names are speakers when at least two of them head two turns or more and the interviewer
+or the first speaker is among them (`_bare_headings`), so a short answer alone on its
+line stays text. A transcript is read by whichever of the three kinds of label it has
+most of, so an odd line of another kind (a `Date: ...` above names alone) stays text.
 
 A time between hashes at the end of a turn, as f4transkript and MAXQDA write it
 (`#00:01:02-3#`), is the turn's end time (`Turn.end_time`), not part of its words; a
@@ -145,10 +146,9 @@ def _looks_like_name(name: str) -> bool:
 
 def _bare_headings(lines: list[str]) -> list[Label | None]:
     """Names alone on a line, the words below (Word transcripts; Otter without times). A
-    line alone could as well be a short answer, so only
-    names that head two turns or more count, two such names at least, and only where one of
-    them is the interviewer's or is the first name alone on a line; a name ends in no full
-    stop."""
+    line alone could as well be a short answer, so only names that head two turns or more
+    count, two such names at least, and only where one of them is the interviewer's or is
+    the first name alone on a line; a name ends in no full stop."""
     candidates = [
         Label(name, None, len(line))
         if (name := line.strip()) and name[-1] not in ".?!," and _looks_like_name(name)
