@@ -105,9 +105,28 @@ FIGURATIVE = [
     # down from a category after a phrasal verb; the lower end of the scale
     "When we bring a family back down from Complex, do they stay steady?",
     "It wasn't sitting comfortably at the lower end, but it wasn't CP either.",
+    # lowering a case or a line; "high enough for"; the top end of a category; a plural
+    # acronym; up and down between categories; up a level as a measure
+    "The last review lowered it to child in need.",
+    "They lowered the bar for a strategy discussion last spring.",
+    "Honestly the threshold has been raised since the restructure.",
+    "It was never high enough to go to conference.",
+    "It's nowhere near high enough for CP.",
+    "That one sits at the very top end of CiN.",
+    "I'd rank it above the CAFs, to be fair.",
+    "The family's been going up and down between CP and CiN for years.",
+    "We moved it up a level after the second incident.",
+    "At every review I ask, are we taking this up a notch?",
 ]
 
 LITERAL = [
+    # whose decision; a matter raised in talk; going through a list; a stair
+    "It's up to the conference chair whether it goes on a plan.",
+    "Honestly it's up to the family what happens next.",
+    "The school brought it up at the core group, which was fair.",
+    "The case came up in supervision again last week.",
+    "We go down the list and tick off who's been seen this month.",
+    "There's a big step down from the back door and no rail.",
     "He fell over or under the fence, I never saw which.",
     "They came up through the baby cases, the proper CP stuff as they'd see it.",
     "He was under that tree all day, waiting for the CP team.",

@@ -29,11 +29,13 @@ ALWAYS_FIGURATIVE = frozenset({"escalate", "escalation", "downgrade", "upgrade"}
 # Verbs of vertical movement: figurative when what moves, or where it lands, is a
 # category or risk ("dropped back to CiN", "the risk rose").
 VERTICAL_VERBS = frozenset({"drop", "fall", "rise", "climb", "lift", "elevate", "sink", "plummet", "soar", "raise",
-                            "ratchet", "bury"})
+                            "lower", "ratchet", "bury"})
 # Vertical verbs that are figurative only with a destination: "raised to child protection",
 # not "I raised a concern" (brought it up).
 # ("lift" too: a plan or a ban is lifted when it ends, not raised in rank.)
 DESTINATION_ONLY = frozenset({"raise", "lift"})
+# Lines whose height is itself the matter: "the threshold's been raised", "they lowered the bar".
+RAISED_LINES = frozenset({"threshold", "bar"})
 # A rung of the ladder of categories ("the middle rung", "a rung below CP"); not "had rung".
 RUNGS = frozenset({"rung", "rungs"})
 # Verbs of staying put, after which "just below" or "just underneath" with nothing named is
@@ -43,10 +45,12 @@ HOVERING = frozenset({"hover", "hang", "sit", "teeter", "linger"})
 RUNG_NOUNS = frozenset({"level", "tier", "band", "category", "notch", "peg", "rung", "step", "grade"})
 CANDIDATES = DIRECTIONS | POSITIONS | LEVELS | ENDS | ALWAYS_FIGURATIVE | VERTICAL_VERBS | RUNGS | STOREYS
 
+# Categories and procedures by their initials, which are also said in the plural ("the CAFs").
+ACRONYMS = frozenset({"cp", "cin", "ccin", "lac", "caf", "plo", "icpc"})
 # What up/down is "about" in this kind of talk: categories, plans, levels, risk, priority.
-DOMAIN = frozenset(
+DOMAIN = ACRONYMS | frozenset(
     {
-        "cp", "cin", "ccin", "lac", "caf", "plo", "icpc", "s47", "s17", "plan", "category",
+        "s47", "s17", "plan", "category",
         "categorisation", "level", "tier", "band", "threshold", "risk", "concern", "worry",
         "need", "priority", "list", "pile", "heap", "agenda", "caseload", "scale", "ladder",
         "protection", "conference", "court", "proceedings", "section", "statutory", "help",
@@ -105,6 +109,9 @@ CASE_PRONOUNS = frozenset({"it", "things", "that", "this", "everything", "case",
 # Verbs that put a case somewhere in a ranking; passive, what they move is a case or
 # a piece of work ("they get shunted to the bottom", "pushed further down every week").
 DISPLACE = frozenset({"shunt", "push", "bump", "shove", "relegate", "move"})
+# Where a matter is talked over: what "comes up" there arises ("it came up in supervision").
+TALK = frozenset({"supervision", "meeting", "group", "panel", "discussion", "session", "conversation", "chat",
+                  "handover", "huddle", "call", "visit", "minutes"})
 # Pronouns for people, who are pushed about literally.
 PEOPLE = frozenset({"i", "me", "he", "she", "we", "you", "him", "her", "us"})
 # Verbs that move a case ("it") up or down a category when nothing else is named: "push it
@@ -119,7 +126,7 @@ PAGES = frozenset({"letter", "page", "form", "sheet", "document", "report", "scr
 # Words that must accompany a candidate for its sentence to be worth parsing.
 # ("need", "help", "order" and "status" are too common in talk to be worth a parse
 # on their own; "child in need" and "early help" moves are usually named by their verb.)
-_CONTEXT = (DOMAIN - {"need", "help", "order", "status"}) | STEP_VERBS
+_CONTEXT = (DOMAIN - {"need", "help", "order", "status"}) | STEP_VERBS | {a + "s" for a in ACRONYMS}
 
 _PREPOSITIONS = frozenset({"to", "into", "onto", "from", "on", "towards", "toward", "of", "off"})
 # Places one is "up at" or "down at" literally, however much they belong to the work: "I
@@ -236,6 +243,8 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
             return None  # "if CP conferences drop off": fewer of them; "the doorstep's falling apart"
         targets = _destinations(token) if lemma in DESTINATION_ONLY else _targets(token, token)
         domain = [t for t in targets if _ranked(t)]  # not "CP numbers have been climbing"
+        domain += [c for c in token.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_ in RAISED_LINES
+                   and not _tolerance(c)]
         if domain:
             return "metaphor.vertical", [token, domain[0]], 0.9
         moved = _case_object(token)
@@ -274,6 +283,10 @@ def _named_in_sentence(token: Token, other: Token) -> Token | None:
 
 
 def _judge_end(token: Token) -> tuple[str, list[Token], float] | None:
+    if token.dep_ in ("amod", "compound") and token.head.lemma_ == "end":  # "the very top end of CiN"
+        of, target = _of_phrase(token.head)
+        if target is not None and _is_domain(target):
+            return "metaphor.end", [token, token.head, of, target], 0.9
     of, target = _of_phrase(token)
     if target is not None and _is_domain(target) and not _literal_paper(target):
         if token.head.lower_ == "on" and target.lemma_ not in SCALES:
@@ -346,9 +359,12 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
     domain = [t for t in targets if _ranked(t)]  # not "our CP figures have come down"
     if verb.lemma_ == "come" and token.lower_ == "up" and any(c.lower_ == "through" for c in (*verb.children, *token.children)):
         return None  # "they came up through the CP teams": a career's route, not a case's move
+    if verb.lemma_ in ("be", "'s", "'re") and token.lower_ == "up" and any(
+            c.lower_ == "to" and (t := _object_of(c)) is not None and t.lemma_ not in DOMAIN for c in token.children):
+        return None  # "it's up to the conference chair whether...": whose decision it is
     if domain:  # even coordinated: "up a rung and down a rung"
-        if verb.lemma_ in READING and _object_of(token) is not None:
-            return None  # "you'd look down the caseload list": reading it
+        if _reads(verb, token):
+            return None  # "you'd look down the caseload list", "go down the list and tick off": reading it
         if verb.lemma_ in ("change", "shift") and domain[0].lemma_ == "gear":
             return None  # "I changed down a gear at the bend": driving; "take it up a gear" is not
         return "metaphor.direction", [verb, token, domain[0]], 0.95
@@ -358,11 +374,17 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
         if token.lower_ == "up" and simile is not None and verb.lemma_ not in AGITATION \
                 and not any(_object_of(t) for t in pair):  # not "up and down those stairs like a yo-yo"
             return "metaphor.direction", [verb, token, simile], 0.75  # "they've been up and down like a yo-yo"
+        between = [t for c in (*verb.children, *token.children) if c.lower_ == "between"
+                   for t in _coordinated(_object_of(c))]
+        if any(_ranked(t) for t in between):
+            return "metaphor.direction", [verb, token, between[0]], 0.8  # "yo-yoing up and down between CP and CiN"
         return None  # jumping/pacing up and down: agitation, not degree
     literal_object = token.dep_ == "prep" and _object_of(token) is not None
     if literal_object:
         return None
     if verb.lemma_ in STEP_VERBS:
+        if any(t.lemma_ in PHYSICAL for t in _places(verb) + _places(token)):
+            return None  # "a big step down from the back door": a stair
         stepping = _subject(verb)
         leaving = verb.lemma_ == "step" and not any(c.dep_ == "dobj" for c in verb.children)
         if leaving and stepping is not None and (stepping.lower_ in ("i", "he", "she") or stepping.pos_ == "PROPN"):
@@ -371,24 +393,46 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
     rung = token.nbor(-1) if token.i > 0 else None
     if rung is not None and rung.pos_ == "NOUN" and rung.lemma_ in RUNG_NOUNS:
         return "metaphor.direction", [rung, token], 0.85  # "it's a level down from that", "a notch up"
+    step = _step_after(token)
+    if step is not None and (step.lemma_ in CATEGORY_RUNGS or _case_object(verb) is not None
+                             or _is_case(_subject(verb))):
+        return "metaphor.direction", [verb, token, step], 0.8  # "we moved it up a level", "up a notch"
     if verb.lemma_ == "come" and any(c.lower_ == "to" for c in verb.children):
         return None  # "that's what it comes down to", "it all comes down to money": it amounts to
     returning = any(c.lower_ in ("back", "again") for c in (*verb.children, *token.children))
     if verb.lemma_ == "go" and token.lower_ == "down" and any(c.lower_ in ("well", "badly") for c in verb.children):
         return None  # "it's gone down well": how it was received
-    if verb.lemma_ == "come" and token.lower_ == "up" and not returning:
-        return None  # "if it came up at all": it arose, in talk; "up it comes again": a case returns
+    raised = verb.lemma_ == "come" and any(c.dep_ == "prep" and c.lower_ in ("in", "at", "during")
+                                           and getattr(_object_of(c), "lemma_", "") in TALK
+                                           for c in (*verb.children, *token.children))
+    if verb.lemma_ == "come" and token.lower_ == "up" and (raised or not returning):
+        return None  # "if it came up at all", "it came up in supervision again": it arose, in talk
+        # ("up it comes again": a case returns)
     if verb.lemma_ in DISPLACE and _moved_work(verb):
         return "metaphor.direction", [verb, token], 0.7  # "they get pushed further down every week"
     moved = _case_object(verb)
     elsewhere = [t for t in _destinations(verb) + _destinations(token) if not _is_domain(t)]  # "down to the car"
-    if moved is not None and verb.lemma_ in CASE_MOVERS and not literal_object and not elsewhere:
+    topic = verb.lemma_ == "bring" and token.lower_ == "up" and not returning  # "brought it up at the core group"
+    if moved is not None and verb.lemma_ in CASE_MOVERS and not literal_object and not elsewhere and not topic:
         return "metaphor.direction", [verb, moved, token], 0.7  # "push it back up", "we brought it down at review"
     subject = _antecedent(_subject(verb))  # "the gas bill that's gone up": a bill, not a case
     if verb.lemma_ in MOTION_VERBS and _is_case(subject):
         # "it came back down", "things crept back up": a case or situation, not a person, moves
         return "metaphor.direction", [subject, verb, token], 0.7
     return None
+
+
+def _reads(verb: Token, token: Token) -> bool:
+    """Reading down a list, not moving on it: "look down the caseload list", or a person
+    going or working down it ("go down the list and tick off who's been seen"; but "it's
+    gone down the list", a case)."""
+    if _object_of(token) is None:
+        return False
+    if verb.lemma_ in READING:
+        return True
+    subject = _subject(verb)
+    return verb.lemma_ in ("go", "work") and (subject is None or subject.lower_ in PEOPLE) \
+        and _object_of(token).lemma_ == "list"
 
 
 def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
@@ -413,6 +457,12 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
         ranked_case = subject or _subject(token.head)  # "a case just needs to be higher up"
         if ranked and token.lower_ in ("higher", "lower") and _is_case(ranked_case):
             return "metaphor.level", [ranked_case, token], 0.8
+    if any(c.lower_ == "enough" for c in token.children):  # "not high enough to go to conference"
+        reached = [t for c in token.children if c.dep_ in ("xcomp", "advcl") for t in _destinations(c)]
+        reached += [t for c in token.children if c.lower_ == "for" for t in _coordinated(_object_of(c))]
+        domain = next((t for t in reached if _ranked(t)), None)
+        if domain is not None:
+            return "metaphor.level", [token, domain], 0.85
     for than in (c for c in token.children if c.lower_ in ("than", "as", "on")):
         target = _object_of(than)
         if target is not None and _is_domain(target):
@@ -531,9 +581,17 @@ def _targets(token: Token, verb: Token) -> list[Token]:
     if verb.lemma_ not in NON_VERTICAL:
         found += [c for c in verb.children if c.dep_ in ("dobj", "nsubj", "nsubjpass")]
     # "went up to conference" parsed as an infinitive: the noun hangs off the verb with "to"
-    found += [c for c in verb.children if c.dep_ in ("advcl", "xcomp") and c.tag_.startswith("NN")
+    # ("lowered it to child in need": "child" read as a verb)
+    found += [c for c in verb.children if c.dep_ in ("advcl", "xcomp")
+              and (c.tag_.startswith("NN") or (c.lemma_ == "child" and _is_domain(c)))
               and any(t.lower_ == "to" for t in c.children)]
     return found
+
+
+def _places(token: Token) -> list[Token]:
+    """Where a step leads from or to: the objects of its from/to/into/off/onto phrases."""
+    return [target for child in token.children if child.dep_ == "prep" and child.lower_ in _PREPOSITIONS - {"of", "on"}
+            if (target := _object_of(child)) is not None]
 
 
 def _destinations(token: Token) -> list[Token]:
@@ -587,9 +645,31 @@ def _is_domain(noun: Token, position: bool = False) -> bool:
         lemma = word.lemma_
         if lemma in POSITION_ONLY and not position:
             continue
-        if lemma in DOMAIN or word.lower_ in DOMAIN:
+        if lemma in DOMAIN or word.lower_ in DOMAIN or _acronym_plural(word) in ACRONYMS:
             return True
     return False
+
+
+def _step_after(token: Token) -> Token | None:
+    """A rung right after up/down, as a measure ("up a level", "down one tier")."""
+    doc = token.doc
+    if token.i + 2 < len(doc) and doc[token.i + 1].lower_ in ("a", "one", "another") \
+            and doc[token.i + 2].pos_ == "NOUN" and doc[token.i + 2].lemma_ in RUNG_NOUNS:
+        return doc[token.i + 2]
+    return None
+
+
+def _coordinated(noun: Token | None) -> list[Token]:
+    """A noun and those coordinated with it ("CP and CiN")."""
+    return [] if noun is None else [noun, *(c for c in noun.children if c.dep_ == "conj")]
+
+
+def _acronym_plural(word: Token) -> str:
+    """"CAFs", "CPs", "CiNs": an acronym's plural, as its singular ("caf"); else ""."""
+    text = word.text
+    if len(text) >= 3 and text.endswith("s") and text[0].isupper() and any(ch.isupper() for ch in text[1:-1]):
+        return text[:-1].lower()
+    return ""
 
 
 def _up_and_down(token: Token) -> bool:
