@@ -15,7 +15,7 @@ from qda.errors import InputError
 from qda.readers import SUPPORTED_EXTENSIONS, UnreadFilesWarning, document_id, read_corpus, read_document
 from qda.readers.csv import IgnoredColumnWarning
 from qda.readers.decode import EncodingWarning, decode_bytes
-from qda.readers.txt import parse_label
+from qda.readers.txt import UnreadLabelWarning, parse_label
 
 TXT = """---
 participant: Kelly
@@ -225,6 +225,16 @@ def test_txt_empty_front_matter_and_datetime(tmp_path):
         ("Kelly [00:01:23]: hi", "Kelly", "00:01:23"),
         ("Speaker 1 (00:00):", "Speaker 1", "00:00"),
         ("Note: ambiguous, accepted", "Note", None),
+        # a description in brackets after the name; codes, numbers and pairs
+        ("Kelly (SW): hi", "Kelly", None),
+        ("Kelly (laughs): hi", "Kelly", None),
+        ("P1 (Female, 45): hi", "P1", None),
+        ("Kelly (00:01:23) : hi", "Kelly", "00:01:23"),
+        ("Participant_03: hi", "Participant_03", None),
+        ("Participant #3: hi", "Participant #3", None),
+        ("p1: hi", "p1", None),
+        ("Mum & Dad: hi", "Mum & Dad", None),
+        ("Kelly/Sam: hi", "Kelly/Sam", None),
     ],
 )
 def test_labels(line, speaker, time):
@@ -247,13 +257,31 @@ def test_labels(line, speaker, time):
         "12: a numbered point",
         "[00:01:02] just a stamp",
         "10:30 Meeting: a bare time must be h:mm:ss",
-        "Kelly (laughs): hi",
+        "Kelly Smith, social worker: a description after a comma",
+        "(laughs): hi",
+        "Mum & : hi",
         "interviewer?: hi",
         "",
     ],
 )
 def test_not_labels(line):
     assert parse_label(line) is None
+
+
+def test_a_speaker_whose_labels_are_not_read_is_warned_about(tmp_path):
+    text = ("---\nparticipant: Kelly\n---\nInterviewer: What changed?\n"
+            "Kelly Smith, social worker: We stepped it down.\nInterviewer: And?\n"
+            "Kelly Smith, social worker: They were worried.\n")
+    with pytest.warns(UnreadLabelWarning, match=r"'Kelly Smith, social worker:' \(line 5\)"):
+        doc = read_document(write(tmp_path, "k.txt", text))
+    assert [t.speaker for t in doc.turns] == ["Interviewer", "Interviewer"]  # read as before, but said
+
+
+def test_a_described_speaker_is_one_speaker(tmp_path):
+    text = "Interviewer: Hi.\nKelly (SW): Hello.\nInterviewer: And?\nKelly (laughs): Well.\n"
+    doc = read_document(write(tmp_path, "k.txt", text))
+    assert_invariants(doc)
+    assert utterances(doc) == [("Interviewer", "Hi."), ("Kelly", "Hello."), ("Interviewer", "And?"), ("Kelly", "Well.")]
 
 
 def test_front_matter_invalid_yaml_names_line(tmp_path):

@@ -20,13 +20,18 @@ What counts as a speaker label (`parse_label`) is a heuristic, because transcrip
 prose with colons in them. A label is, at the start of a line (indentation allowed), an
 optional stamp (`[hh:mm:ss]`, `[mm:ss]`, `(hh:mm:ss)`, `hh:mm:ss`, maybe then a dash),
 then a short name, maybe a stamp in brackets or parentheses (`Kelly (00:01:23):`), and a
-colon followed by whitespace or the end of the line. A name is 1-4 words, at most 40 characters, of letters,
-digits, combining marks and `.'’-`, containing a letter, each word starting with a letter
-or digit. Its words must not start lower-case (`so my answer: ...` is prose), except name
-particles (`van`, `de`, `al`, ...) after the first word. The conventional interviewer
-labels are names in any case, numbered or initialled (`int:`, `q1:`, `Interviewer (JB):`;
-`qda.corpus.interviewer_label`). The colon must be followed by whitespace, so
-`http://...`, `10:30` and `re:thing` are never labels.
+colon followed by whitespace or the end of the line. A name is 1-4 words, at most 40
+characters, of letters, digits, combining marks and `.'’-_/`, containing a letter, each
+word starting with a letter or digit (and `&` or `#3` as words: `Mum & Dad:`,
+`Participant #3:`). Its words must not start lower-case (`so my answer: ...` is prose),
+except name particles (`van`, `de`, `al`, ...) after the first word and codes with a digit
+(`p1:`). A description in brackets may follow the name (`Kelly (SW):`, `P1 (Female, 45):`,
+`Kelly (laughs):`); the speaker is the name. The conventional interviewer labels are names
+in any case, numbered or initialled (`int:`, `q1:`, `Interviewer (JB):`, whose initials are
+kept; `qda.corpus.interviewer_label`). The colon must be followed by whitespace, so
+`http://...`, `10:30` and `re:thing` are never labels. A name that stands where a label
+would on two lines or more but is none of these (`Kelly Smith, social worker:`) is
+warned about (`UnreadLabelWarning`): its lines are read as the words of the turn before.
 
 In a Word transcript a tab may stand for the colon (`Kelly<tab>It makes...`).
 
@@ -54,7 +59,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
+from bisect import bisect_right
 from collections import Counter
+from itertools import accumulate
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -64,11 +72,20 @@ import yaml
 from qda.corpus import Turn, interviewer_label
 from qda.errors import InputError
 
-__all__ = ["Label", "parse_label", "parse_heading", "parse_turns", "parse_front_matter", "parse_txt"]
+__all__ = ["Label", "parse_label", "parse_heading", "parse_turns", "parse_front_matter", "parse_txt",
+           "UnreadLabelWarning"]
+
+
+class UnreadLabelWarning(UserWarning):
+    """Lines that look like a speaker's label but were read as words of the turn before."""
 
 MAX_NAME_CHARS = 40
 MAX_NAME_WORDS = 4
-_NAME_PUNCTUATION = frozenset(".'’-")
+_NAME_PUNCTUATION = frozenset(".'’-_/")  # "O'Neill", "Participant_03", "Kelly/Sam"
+# What may follow a name in parentheses: a role or a description ("Kelly (SW)", "P1 (Female, 45)").
+_ROLE = re.compile(r"[ \t]*\([^()\n:]{1,30}\)\Z")
+# Words of a name that are not words: "Participant #3", "Mum & Dad".
+_NUMBER_SIGN = re.compile(r"#\d+\Z")
 # Lower-case words that belong inside names ("Anna van der Berg", "Omar al Farsi").
 _PARTICLES = frozenset(
     "van von der den de del della di da du le la al el bin ibn bint ter ten zu y".split()
@@ -110,9 +127,10 @@ class Label:
 def parse_label(line: str) -> Label | None:
     """The speaker label that starts `line`, or None if the line is not a label."""
     match = _LABEL.match(line)
-    if match is None or not _looks_like_name(match["name"]):
+    speaker = _speaker(match["name"]) if match is not None else None
+    if speaker is None:
         return None
-    return Label(match["name"], next((match[g] for g in _STAMP_GROUPS if match[g]), None), match.end())
+    return Label(speaker, next((match[g] for g in _STAMP_GROUPS if match[g]), None), match.end())
 
 
 def parse_heading(line: str) -> Label | None:
@@ -123,13 +141,31 @@ def parse_heading(line: str) -> Label | None:
         return None
     name = (match["bracketed"] or match["name"]).strip()
     time = match["time"] or match["bracketed_time"] or match["bare_time"]
-    return Label(name, time, len(line)) if _looks_like_name(name) else None
+    speaker = _speaker(name)
+    return Label(speaker, time, len(line)) if speaker is not None else None
+
+
+def _speaker(label: str) -> str | None:
+    """The speaker a label names, or None if it names none. What follows a name in
+    brackets describes the speaker or the moment ("Kelly (SW):", "Kelly (laughs):"), so the
+    speaker is the name: one person is one speaker however they are described. The
+    interviewer's initials are kept, which tell interviewers apart ("Interviewer (JB)")."""
+    if interviewer_label(label) is not None:
+        return label
+    role = _ROLE.search(label)
+    name = label[: role.start()] if role is not None and role.start() > 0 else label
+    return name if _looks_like_name(name) else None
 
 
 def _looks_like_name(name: str) -> bool:
     if interviewer_label(name) is not None:  # also "int:", "q1:" and "Interviewer (JB):"
         return True
     words = name.split(" ")
+    if "&" in (words[0], words[-1]):
+        return False  # "& Dad", "Mum &": joins two names or none
+    words = [word for word in words if word != "&" and not _NUMBER_SIGN.match(word)]
+    if not words:
+        return False
     if len(words) > MAX_NAME_WORDS or "" in words or len(name) > MAX_NAME_CHARS:
         return False
     if not any(ch.isalpha() for ch in name):
@@ -139,7 +175,9 @@ def _looks_like_name(name: str) -> bool:
             return False
         if not all(unicodedata.category(ch)[0] in "LNM" or ch in _NAME_PUNCTUATION for ch in word):
             return False
-        if unicodedata.category(word[0]) == "Ll" and not (i and word.casefold() in _PARTICLES):
+        # lower-case is prose ("so my answer: ..."), but for a particle or a numbered code ("p1")
+        if unicodedata.category(word[0]) == "Ll" and not (i and word.casefold() in _PARTICLES) \
+                and not any(ch.isdigit() for ch in word):
             return False
     return True
 
@@ -262,10 +300,40 @@ def parse_txt(text: str, path: str | Path) -> tuple[str, list[Turn], dict[str, s
     """Canonical text, turns and attributes of a decoded `.txt` transcript."""
     lines = text.split("\n")
     if lines[0].rstrip() != _FENCE:
-        return text, parse_turns(text), {}
+        return text, _turns_of(text, path, 1), {}
     for i in range(1, len(lines)):
         if lines[i].rstrip() == _FENCE:
             attributes = parse_front_matter("\n".join(lines[1:i]), path)
             body = "\n".join(lines[i + 1 :])
-            return body, parse_turns(body), attributes
+            return body, _turns_of(body, path, i + 2), attributes
     raise InputError(path, "line 1: front matter starts with '---' but has no closing '---' line")
+
+
+def _turns_of(body: str, path: str | Path, first_line: int) -> list[Turn]:
+    turns = parse_turns(body)
+    unread = unread_labels(body, turns)
+    if unread:
+        shown = ", ".join(f"'{name}:' (line {first_line + line})" for line, name in unread[:3])
+        warnings.warn(
+            f"{path}: the lines starting {shown} look like speaker labels but are not read as names, so "
+            "they are words of the turn before; write the label as a name alone ('Kelly Smith:'), "
+            "any role in brackets ('Kelly Smith (social worker):')",
+            UnreadLabelWarning, stacklevel=4)
+    return turns
+
+
+def unread_labels(body: str, turns: list[Turn]) -> list[tuple[int, str]]:
+    """(line, name) of the first line of each name that stands where a label would, at the
+    start of a line and followed by a colon, on two lines or more, but is not read as a
+    name ("Kelly Smith, social worker:"): a speaker whose words are silently given to
+    someone else. Lines are counted from 0; a name seen once is more likely prose."""
+    lines = body.split("\n")
+    line_starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    labelled = {bisect_right(line_starts, turn.start) - 1 for turn in turns if turn.speaker is not None}
+    found: dict[str, list[int]] = {}
+    for number, line in enumerate(lines):
+        match = _LABEL.match(line) if number not in labelled else None
+        if match is not None and ":" in match.group(0) and _speaker(name := match["name"].strip()) is None \
+                and any(ch.isalpha() for ch in name):
+            found.setdefault(name, []).append(number)
+    return [(numbers[0], name) for name, numbers in found.items() if len(numbers) >= 2]
