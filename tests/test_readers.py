@@ -829,3 +829,27 @@ def test_no_warnings_for_clean_files(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert len(read_corpus(tmp_path)) == 1
+
+
+def test_csv_quote_left_open_is_an_error_naming_its_line(tmp_path):
+    path = write(tmp_path, "q.csv", 'speaker,text\nInterviewer,Hi\nKelly,"Round and round, we escalated it.\n'
+                                    "Interviewer,Right.\nKelly,Fine.\n")
+    err = error_for(path)
+    assert "line 3" in err.reason and "quote" in err.reason  # not the rest of the file in one cell
+
+
+def test_csv_quoted_cells_over_lines_still_read(tmp_path):
+    doc = read_document(write(tmp_path, "ok.csv", 'speaker,text\nInterviewer,Hi\nKelly,"two\nlines, ""quoted"""\n'))
+    assert_invariants(doc)
+    assert utterances(doc) == [("Interviewer", "Hi"), ("Kelly", 'two\nlines, "quoted"')]
+
+
+def test_tsv_quotes_in_words_are_words(tmp_path):
+    text = ("speaker\ttext\nInterviewer\tWhat did mum say?\n"
+            'Kelly\t"You are only here to check up on me" is what she said.\n'
+            'Interviewer\tAnd then?\nKelly\t"Round and round.\nInterviewer\tRight.\n')
+    doc = read_document(write(tmp_path, "q.tsv", text))
+    assert_invariants(doc)
+    assert utterances(doc) == [("Interviewer", "What did mum say?"),
+                               ("Kelly", '"You are only here to check up on me" is what she said.'),
+                               ("Interviewer", "And then?"), ("Kelly", '"Round and round.'), ("Interviewer", "Right.")]

@@ -38,7 +38,7 @@ from qda.errors import InputError
 
 __all__ = [
     "COLUMN_NAMES", "IgnoredColumnWarning", "NOT_TRANSCRIPTS", "parse_csv", "REQUIRED_COLUMNS", "table_delimiter",
-    "turn_columns",
+    "table_rows", "turn_columns",
 ]
 
 REQUIRED_COLUMNS = ("speaker", "text")
@@ -68,12 +68,7 @@ class IgnoredColumnWarning(UserWarning):
 
 def parse_csv(text: str, path: str | Path) -> tuple[str, list[Turn], dict[str, str]]:
     """Canonical text, turns and attributes of a decoded `.csv` transcript."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=table_delimiter(text))
-    try:
-        rows = [(reader.line_num, row) for row in reader]
-    except csv.Error as exc:
-        raise InputError(path, f"line {reader.line_num}: not valid CSV ({exc})") from None
-    rows = [(n, row) for n, row in rows if any(cell.strip() for cell in row)]
+    rows = [(n, row) for n, row in table_rows(text, path) if any(cell.strip() for cell in row)]
     if not rows:
         raise InputError(path, "file is empty (no header row, no turns)")
     header = [cell.strip() for cell in rows[0][1]]
@@ -105,6 +100,37 @@ def parse_csv(text: str, path: str | Path) -> tuple[str, list[Turn], dict[str, s
         lines.append(prefix + utterance)
         pos += len(prefix) + len(utterance) + 1
     return "\n".join(lines), turns, attributes
+
+
+def table_rows(text: str, path: str | Path) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of each row. Quoting is strict: a quote left open would
+    otherwise swallow the rest of the file into one cell, silently. In a tab-separated
+    file a quote that does not enclose a whole cell is a quote the speaker said
+    (`"You're only here to check up on me" is what she said`): such files are written by
+    transcription services and by hand, which quote nothing."""
+    delimiter = table_delimiter(text)
+    try:
+        return _rows(text, delimiter, csv.QUOTE_MINIMAL)
+    except csv.Error as exc:
+        if delimiter == "\t":
+            return _rows(text, delimiter, csv.QUOTE_NONE)
+        line, problem = exc.args
+        raise InputError(path, f"line {line}: not valid CSV ({problem}); a cell that opens with a quote must "
+                               'close with one, and quotes inside it are doubled (""), as Excel saves it') from None
+
+
+def _rows(text: str, delimiter: str, quoting: int) -> list[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting, strict=True)
+    rows = []
+    while True:
+        started = reader.line_num + 1  # where the row begins: an unclosed quote is noticed at the end
+        try:
+            row = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            raise csv.Error(started, str(exc)) from None
+        rows.append((started, row))
 
 
 def table_delimiter(text: str) -> str:
