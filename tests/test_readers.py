@@ -525,6 +525,49 @@ def test_docx_transcript_table_without_a_header(tmp_path):
         assert utterances(other) == [("Kelly", "Here is the list.")]
 
 
+def test_docx_transcript_tables_of_other_shapes(tmp_path):
+    # numbered lines and times before the speaker, no header
+    rows = [["1", "00:00:00", "Interviewer", "What changed?"], ["2", "00:00:01", "Kelly", "We stepped it down."],
+            ["3", "00:00:02", "Interviewer", "Why?"], ["4", "00:00:03", "Kelly", "It went up."]]
+    doc = read_document(docx_with_table(tmp_path / "n.docx", ["Interview 12."], rows, []))
+    assert_invariants(doc)
+    assert utterances(doc)[1:] == [("Interviewer", "What changed?"), ("Kelly", "We stepped it down."),
+                                   ("Interviewer", "Why?"), ("Kelly", "It went up.")]
+    assert [t.time for t in doc.turns[1:]] == ["00:00:00", "00:00:01", "00:00:02", "00:00:03"]
+    # a header naming only the speaker's column; a cell merged across the table
+    document = docx.Document()
+    table = document.add_table(rows=0, cols=2)
+    for who, what in [("Who", "What was said"), ("Interviewer", "So?"), ("Priya", "Yes.")]:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = who, what
+    row = table.add_row()
+    row.cells[0].merge(row.cells[1]).text = "[Recording paused]"
+    document.save(tmp_path / "h.docx")
+    doc = read_document(tmp_path / "h.docx")
+    assert utterances(doc) == [("Interviewer", "So?"), ("Priya", "Yes.\n[Recording paused]")]
+
+
+def test_docx_headings_are_not_speech_and_word_hyphens_are_read(tmp_path):
+    document = docx.Document()
+    document.add_heading("Interview 4 - Priya, team manager", 0)
+    document.add_paragraph("Interviewer: How did it start?")
+    document.add_heading("Part 2: Thresholds and escalation", 1)
+    document.add_paragraph("Priya: It was a step")
+    paragraph = document.paragraphs[-1]
+    for mark, after in (("noBreakHyphen", "down, a de"), ("softHyphen", "escalation.")):
+        run = paragraph.add_run()
+        run._r.append(run._r.makeelement(f"{{http://schemas.openxmlformats.org/wordprocessingml/2006/main}}{mark}", {}))
+        paragraph.add_run(after)
+    document.add_heading("Interviewer", 2)  # a speaker's name in a heading style stays
+    document.add_paragraph("And then?")
+    document.save(tmp_path / "h.docx")
+    doc = read_document(tmp_path / "h.docx")
+    assert_invariants(doc)
+    assert "Part 2" not in doc.text and "Interview 4" not in doc.text
+    assert utterances(doc)[:2] == [("Interviewer", "How did it start?"),
+                                   ("Priya", "It was a step-down, a deescalation.\nInterviewer\nAnd then?")]
+
+
 def test_docx_without_paragraphs(tmp_path):
     path = make_docx(tmp_path / "table_only.docx", ["", "  "], table=True)
     assert "empty" in error_for(path).reason

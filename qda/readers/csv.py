@@ -46,8 +46,9 @@ TIMES = ("time", "end_time")
 # The names a turn column goes by, best first (Otter, Rev, Trint and Descript exports, and
 # sheets researchers make by hand).
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
-    "speaker": ("speaker", "speaker name", "speaker_name", "who"),
-    "text": ("text", "utterance", "transcript", "transcription", "content", "dialogue"),
+    "speaker": ("speaker", "speaker name", "speaker_name", "who", "name"),
+    "text": ("text", "utterance", "transcript", "transcription", "content", "dialogue", "response", "comment",
+             "what was said"),
     "time": ("time", "timestamp", "start", "start time", "start_time", "begin"),
     "end_time": ("end_time", "end time", "end", "stop"),
 }

@@ -9,12 +9,16 @@ corrected), not text deleted with tracked changes (`own_nodes`); paragraphs insi
 controls are read in their place.
 
 Some transcription services lay the turns out as a table instead, one row per turn. A body
-table is read as turns when its header row names a speaker and a text column (by the names
-a `.csv` would, `qda.readers.csv.COLUMN_NAMES`), or when it has more than one row and two
-columns (speaker, text) or three (time, speaker, text), with a name in the speaker column
-of most rows and some name more than once (a table of details names each thing once).
-Each row becomes the line `Speaker: text` (`[time] Speaker: text` with a time) in its
-place among the paragraphs. A paragraph that opens with a name in bold (by the Bold
+table is read as turns when its header row names a speaker column (by the names a `.csv`
+would, `qda.readers.csv.COLUMN_NAMES`; the words are in the text column it names, else the
+next), or, without a header, when it has more than one row and a column with a name in
+most rows and some name more than once (a table of details names each thing once): the
+words are in the column after it, and a column of times before it is the turn's time
+(`1 | 00:00:03 | Kelly | ...`). Each row becomes the line `Speaker: text` (`[time] Speaker:
+text` with a time) in its place among the paragraphs; a cell merged across the whole row
+is a line of its own. Paragraphs in a heading style (Title, Heading 1...) title the
+document or its parts and are left out, unless one is a speaker's name. Word's
+non-breaking hyphens are hyphens. A paragraph that opens with a name in bold (by the Bold
 button or a bold character style such as Strong) and no colon
 (`**Kelly** It makes you think`) becomes `Kelly: It makes you think`, where two names or
 more lead two paragraphs or more each (a single bold word is as often emphasis). Other
@@ -37,7 +41,7 @@ from qda.corpus import Turn
 from qda.errors import InputError
 from qda.readers.csv import turn_columns
 from qda.readers.decode import EMPTY, normalise_newlines
-from qda.readers.txt import parse_label, parse_txt
+from qda.readers.txt import parse_heading, parse_label, parse_txt
 
 __all__ = ["parse_docx", "own_nodes", "bold_speaker", "bold_styles"]
 
@@ -45,6 +49,12 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: Elements of a paragraph's text: words, and tabs and breaks (read as python-docx does).
 TEXT = W + "t"
 BREAKS = {W + "tab": "\t", W + "br": "\n", W + "cr": "\n"}
+# Hyphens Word keeps as elements of their own: a non-breaking one ("step-down") is a hyphen,
+# an optional one (shown only where a line breaks) is nothing.
+HYPHENS = {W + "noBreakHyphen": "-", W + "softHyphen": ""}
+_MARKS = {**BREAKS, **HYPHENS}
+# Paragraph styles of a document's headings, which title it or its parts: not speech.
+_HEADING_STYLES = ("title", "subtitle", "heading")  # "heading 1" in styles.xml
 
 
 def parse_docx(data: bytes, path: str | Path) -> tuple[str, list[Turn], dict[str, str]]:
@@ -79,7 +89,7 @@ def own_nodes(p, *tags: str):
 
 
 def _segments(p) -> list[tuple[object, str]]:
-    return [(node, node.text or "" if node.tag == TEXT else BREAKS[node.tag]) for node in own_nodes(p, TEXT, *BREAKS)]
+    return [(node, node.text or "" if node.tag == TEXT else _MARKS[node.tag]) for node in own_nodes(p, TEXT, *_MARKS)]
 
 
 def paragraph_text(p) -> str:
@@ -141,11 +151,11 @@ def _lines(document) -> list[str]:
         if block.tag == W + "tbl":
             rows = Table(block, document).rows
             lines += _table_lines([["\n".join(paragraph_text(p._p) for p in cell.paragraphs).strip()
-                                    for cell in row.cells] for row in rows])
+                                    for cell in _distinct_cells(row)] for row in rows])
             continue
         segments = _segments(block)
         text = "".join(text for _, text in segments)
-        if text.strip():
+        if text.strip() and not _title(block, text, document):
             if (found := bold_speaker(segments, styles)) is not None:
                 bold[len(lines)] = found[1:]
             lines.append(text)
@@ -160,6 +170,30 @@ def _lines(document) -> list[str]:
     return lines
 
 
+def _title(p, text: str, document) -> bool:
+    """A paragraph in a heading style that titles the document or a part of it ("Part 2 -
+    Thresholds"), not a speaker's name heading the words below (`Jane Doe  0:03`, or a name
+    alone), which some transcripts set in a heading style."""
+    style_id = p.style  # python-docx's CT_P.style: the paragraph style's id, or None
+    if style_id is None:
+        return False
+    name = getattr(document.styles.element.get_by_id(style_id), "name_val", None) or style_id
+    if not name.casefold().startswith(_HEADING_STYLES):
+        return False
+    line = text.strip()
+    return parse_heading(line) is None and (":" in line or parse_label(f"{line}:") is None)
+
+
+def _distinct_cells(row) -> list:
+    """A row's cells, a cell merged across columns once: python-docx gives it for each
+    column it spans."""
+    cells = []
+    for cell in row.cells:
+        if not cells or cell._tc is not cells[-1]._tc:
+            cells.append(cell)
+    return cells
+
+
 def _table_lines(rows: list[list[str]]) -> list[str]:
     """`[time] Speaker: text` for each row of a transcript table; nothing for another table."""
     layout = _layout(rows)
@@ -172,6 +206,9 @@ def _table_lines(rows: list[list[str]]) -> list[str]:
 
     lines = []
     for row in rows[first:]:
+        if len(row) == 1:  # one cell across the table: "[Recording paused - phone call]"
+            lines.append(row[0])
+            continue
         label = f"{cell(row, speaker)}:" if cell(row, speaker) else ""
         stamped = f"[{cell(row, time)}] {label}"
         if label and cell(row, time) and parse_label(stamped) is not None:
@@ -187,14 +224,31 @@ def _layout(rows: list[list[str]]) -> tuple[int, int, int | None, int] | None:
     if not rows:
         return None
     found = turn_columns(rows[0])
-    if "speaker" in found and "text" in found:
-        return found["speaker"], found["text"], found.get("time"), 1
+    if "speaker" in found and ("text" in found or found["speaker"] + 1 < len(rows[0])):
+        # a header names the speaker's column; the words are in theirs, else the next
+        # ("Speaker | Comment", "Who | What was said")
+        return found["speaker"], found.get("text", found["speaker"] + 1), found.get("time"), 1
     width = max(len(row) for row in rows)
-    if len(rows) < 2 or width not in (2, 3):
+    if len(rows) < 2 or width < 2:
         return None
-    speaker = width - 2  # speaker, text; or time, speaker, text
-    names = [row[speaker] for row in rows if len(row) == width and parse_label(f"{row[speaker]}:")]
-    # people speak more than once; a table of details ("Date | ...", "Role | ...") names each once
-    if len(names) <= len(rows) / 2 or len(set(names)) == len(names):
+    # Without a header: the first column of names, the words in the column after it, and a
+    # time in a column before it (line number, time, speaker, text).
+    speaker = next((k for k in range(width - 1) if _names_speakers(rows, k)), None)
+    if speaker is None:
         return None
-    return speaker, speaker + 1, 0 if width == 3 else None, 0
+    time = next((k for k in range(speaker) if _holds_times(rows, k)), None)
+    return speaker, speaker + 1, time, 0
+
+
+def _names_speakers(rows: list[list[str]], column: int) -> bool:
+    """Whether a column holds a speaker's name in most rows, some name more than once:
+    people speak more than once, and a table of details ("Date | ...", "Role | ...") names
+    each thing once."""
+    names = [row[column] for row in rows if column < len(row) and parse_label(f"{row[column]}:")]
+    return len(names) > len(rows) / 2 and len(set(names)) < len(names)
+
+
+def _holds_times(rows: list[list[str]], column: int) -> bool:
+    stamps = [row[column] for row in rows
+              if column < len(row) and getattr(parse_label(f"[{row[column]}] A:"), "time", None)]
+    return len(stamps) > len(rows) / 2
