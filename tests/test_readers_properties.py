@@ -100,7 +100,9 @@ def transcripts(draw, lines_of, unlabelled: str) -> list[GTurn]:
 
 
 txt_lines = st.lists(text().filter(plain_line), min_size=1, max_size=3)
-cue_lines = st.lists(text(exclude="<>&{}").filter(lambda s: "-->" not in s), min_size=1, max_size=3)
+# no line of a cue opens with a label: such a line is another voice in the cue
+cue_lines = st.lists(text(exclude="<>&{}").filter(lambda s: "-->" not in s and parse_label(s.strip()) is None),
+                     min_size=1, max_size=3)
 
 
 def read(tmp: str, name: str, data: bytes):
