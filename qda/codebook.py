@@ -82,13 +82,31 @@ class Codebook:
 
 # --- loading and validation -------------------------------------------------
 
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+CODE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+CODE_ID_CHARS = "lower-case ASCII letters (a-z), digits and _ , starting with a letter"
 _RULE_ID = re.compile(r"^[A-Za-z0-9_.:-]+$")
+_RULE_ID_CHARS = "ASCII letters (A-Z, a-z), digits and _ . : -"
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-_TEXT_FIELDS = {"name": "name", "definition": "description", "include": "include", "exclude": "exclude"}
-_CODE_FIELDS = {"id", "parent", "color", "examples", "rules", *_TEXT_FIELDS}
+_TEXT_FIELDS = {"definition": "description", "include": "include", "exclude": "exclude"}
+_CODE_FIELDS = {"id", "name", "parent", "color", "examples", "rules", *_TEXT_FIELDS}
 _RULE_FIELDS = {"id", "exclusion", "once", "negation", "confidence", *RULE_KINDS}
 _TOP_FIELDS = {"name", "version", "description", "codes"}
+# Every other field is optional: left empty (`parent: null`, a template's bare `definition:`)
+# it is not given and takes its default.
+_REQUIRED_CODE_FIELDS = {"id", "name"}
+_REQUIRED_RULE_FIELDS = set(RULE_KINDS)  # exactly one of them, checked with the rule
+_REQUIRED_TOP_FIELDS = {"codes"}
+_NULL_TAG = "tag:yaml.org,2002:null"
+_STR_TAG = "tag:yaml.org,2002:str"
+# PyYAML notices a quote, bracket or key left open only where the text stops making sense,
+# often at the end of the file; the line that opened it (the error's context mark) is the
+# one to fix. Context -> what is wrong on that line, how to fix it.
+_OPENED_IN_YAML = {
+    "while scanning a quoted scalar": ("a quoted text opened here is never closed", "add the closing quote"),
+    "while parsing a flow sequence": ("a [ list opened here is never closed", "close it with ]"),
+    "while parsing a flow mapping": ("a { mapping opened here is never closed", "close it with }"),
+    "while scanning a simple key": ("this line has no `:` after its key", "write it as `key: value`"),
+}
 
 
 def code_entry(code: Code, rules: bool = False) -> dict:
@@ -183,11 +201,34 @@ def parse_codebook(text: str, filename: str = "<codebook>") -> Codebook:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise CodebookError([Problem(filename, line, "yaml", f"{reason}; fix the YAML syntax")])
+        raise CodebookError([_yaml_syntax_problem(exc, filename)])
     return _Validator(filename).codebook(root)
+
+
+def _yaml_syntax_problem(exc: yaml.YAMLError, filename: str) -> Problem:
+    """The YAML syntax error as a Problem on the line to fix (see _OPENED_IN_YAML)."""
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    reason = getattr(exc, "problem", None) or str(exc)
+    opened = _OPENED_IN_YAML.get(getattr(exc, "context", None))
+    if opened and context_mark is not None:
+        what, fix = opened
+        where = f" at line {problem_mark.line + 1}" if problem_mark else ""
+        return Problem(filename, context_mark.line + 1, "yaml", f"{what} ({reason}{where}); {fix}")
+    line = problem_mark.line + 1 if problem_mark else None
+    return Problem(filename, line, "yaml", f"{reason}; fix the YAML syntax")
+
+
+def _is_blank(node: yaml.Node) -> bool:
+    """Whether a value is left empty: null (`key:`, `key: null`, `key: ~`) or blank text."""
+    if not isinstance(node, yaml.ScalarNode):
+        return False
+    return node.tag == _NULL_TAG or (node.tag == _STR_TAG and not str(node.value).strip())
+
+
+def _given(items: dict[str, tuple[yaml.Node, yaml.Node]], required: set[str]) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    """The fields that are given: an optional field left empty is as if it were absent."""
+    return {key: item for key, item in items.items() if key in required or not _is_blank(item[1])}
 
 
 def _construct(node: yaml.Node) -> Any:
@@ -233,7 +274,7 @@ class _Validator:
     def codebook(self, root) -> Codebook:
         if root is None:
             raise CodebookError([Problem(self.filename, None, "file", "is empty; a codebook needs `codes:`")])
-        top = self.mapping(root, "codebook", _TOP_FIELDS)
+        top = _given(self.mapping(root, "codebook", _TOP_FIELDS), _REQUIRED_TOP_FIELDS)
         name = self.string(top["name"][1], "name") if "name" in top else Path(self.filename).stem
         version = self.string(top["version"][1], "version") if "version" in top else "1"
         codes: dict[str, Code] = {}
@@ -255,29 +296,26 @@ class _Validator:
                 code_nodes[code.id] = node
             self.check_parents(codes, code_nodes)
         if self.problems:
-            raise CodebookError(self.problems)
+            # in file order, as the researcher reads the codebook (parents are checked last)
+            raise CodebookError(sorted(self.problems, key=lambda p: p.line or 0))
         return Codebook(name=name or "", codes=codes, version=version or "1", path=self.filename)
 
     def code(self, node, field: str, rule_ids: set[str]) -> Code | None:
         items = self.mapping(node, field, _CODE_FIELDS)
         if not items:
             return None
-        if "id" not in items:
-            self.problem(node, f"{field}.id", "is missing; give the code a stable id such as `threshold`")
-            return None
-        code_id = self.string(items["id"][1], f"{field}.id")
+        items = _given(items, _REQUIRED_CODE_FIELDS)
+        code_id = self.required_text(node, items, "id", field, "give the code a stable id such as `threshold`")
         if code_id is None:
             return None
-        if not _ID.match(code_id):
-            self.problem(items["id"][1], f"{field}.id", f"`{code_id}` must be lower-case letters, digits and _ , starting with a letter")
+        if not CODE_ID.match(code_id):
+            self.problem(items["id"][1], f"{field}.id", f"`{code_id}` must be {CODE_ID_CHARS}")
         field = f"codes[{code_id}]"
         values: dict[str, Any] = {}
+        values["name"] = self.required_text(node, items, "name", field, "give the code a readable name") or ""
         for key, attr in _TEXT_FIELDS.items():
             if key in items:
                 values[attr] = self.string(items[key][1], f"{field}.{key}") or ""
-        if not values.get("name"):
-            self.problem(node, f"{field}.name", "is missing; give the code a readable name")
-            values["name"] = ""
         if "parent" in items:
             values["parent"] = self.string(items["parent"][1], f"{field}.parent")
         if "color" in items:
@@ -296,6 +334,17 @@ class _Validator:
                 values["rules"] = tuple(r for r in rules if r is not None)
         return Code(id=code_id, **values)
 
+    def required_text(self, node, items: dict, key: str, field: str, hint: str) -> str | None:
+        """The text of a required field, or None once it is reported missing, empty or not text."""
+        if key not in items:
+            self.problem(node, f"{field}.{key}", f"is missing; {hint}")
+            return None
+        value_node = items[key][1]
+        if _is_blank(value_node):
+            self.problem(value_node, f"{field}.{key}", f"is empty; {hint}")
+            return None
+        return self.string(value_node, f"{field}.{key}")
+
     def string_list(self, node, field: str) -> list[str]:
         if not isinstance(node, yaml.SequenceNode):
             self.problem(node, field, "must be a list of texts")
@@ -307,15 +356,34 @@ class _Validator:
         items = self.mapping(node, field, _RULE_FIELDS)
         if not items:
             return None
-        rule_id = self.string(items["id"][1], f"{field}.id") if "id" in items else f"{code_id}.{index + 1}"
-        if rule_id is None:
+        items = _given(items, _REQUIRED_RULE_FIELDS)
+        rule_id = self.rule_id(node, items, field, f"{code_id}.{index + 1}", rule_ids)
+        if rule_id is not None:
+            field = f"{field}({rule_id})"
+        # Every part is checked, even after one fails, so that one run reports all of them.
+        matcher = self.rule_matcher(node, items, field)
+        options = self.rule_options(items, field)
+        if rule_id is None or matcher is None:
             return None
-        if not _RULE_ID.match(rule_id):
-            self.problem(items["id"][1], f"{field}.id", f"`{rule_id}` may hold only letters, digits and _ . : -")
+        kind, value = matcher
+        return Rule(id=rule_id, kind=kind, value=value, **options)
+
+    def rule_id(self, node, items: dict, field: str, default: str, rule_ids: set[str]) -> str | None:
+        """The rule's own id or `default`, noted in `rule_ids`; None if it is not text."""
+        rule_id = default
+        if "id" in items:
+            rule_id = self.string(items["id"][1], f"{field}.id")
+            if rule_id is None:
+                return None
+            if not _RULE_ID.match(rule_id):
+                self.problem(items["id"][1], f"{field}.id", f"`{rule_id}` may hold only {_RULE_ID_CHARS}")
         if rule_id in rule_ids:
             self.problem(node, f"{field}.id", f"`{rule_id}` is used by another rule; rule ids must be unique")
         rule_ids.add(rule_id)
-        field = f"{field}({rule_id})"
+        return rule_id
+
+    def rule_matcher(self, node, items: dict, field: str) -> tuple[str, Any] | None:
+        """The rule's kind and its normalised value, or None once the problem is reported."""
         kinds = [k for k in RULE_KINDS if k in items]
         if len(kinds) != 1:
             self.problem(node, field, f"needs exactly one of {', '.join(RULE_KINDS)} (found {len(kinds) or 'none'})")
@@ -327,6 +395,10 @@ class _Validator:
         if message:
             self.problem(value_node, f"{field}.{kind}", message)
             return None
+        return kind, patterns.normalise(kind, value)
+
+    def rule_options(self, items: dict, field: str) -> dict[str, Any]:
+        """The rule's options that are given, as Rule keyword arguments."""
         options: dict[str, Any] = {}
         for flag_name in ("exclusion", "once"):
             if flag_name in items:
@@ -336,7 +408,7 @@ class _Validator:
                 options[flag_name] = bool(flag)
         if "negation" in items:
             mode = self.string(items["negation"][1], f"{field}.negation")
-            if mode not in NEGATION_MODES:
+            if mode is not None and mode not in NEGATION_MODES:
                 self.problem(items["negation"][1], f"{field}.negation", f"must be one of {', '.join(NEGATION_MODES)}")
             options["negation"] = mode or "keep"
         if "confidence" in items:
@@ -346,7 +418,7 @@ class _Validator:
                 self.problem(conf_node, f"{field}.confidence", "must be a number from 0 to 1")
             else:
                 options["confidence"] = float(conf)
-        return Rule(id=rule_id, kind=kind, value=patterns.normalise(kind, value), **options)
+        return options
 
     def check_parents(self, codes: dict[str, Code], nodes: dict[str, yaml.Node]) -> None:
         for code in codes.values():

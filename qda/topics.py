@@ -25,7 +25,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .codebook import Code, Codebook
+from .codebook import CODE_ID, CODE_ID_CHARS, Code, Codebook
 from .corpus import Corpus
 from .embeddings import Embedder
 from .errors import QdaError
@@ -53,7 +53,6 @@ KEEP_WORDS = frozenset({"up", "down"})
 #: Words of two or more characters starting with a letter: no timestamps or bare numbers.
 TOKEN_PATTERN = r"(?u)\b[^\W\d_]\w+\b"
 _WORD = re.compile(r"\w+(?:'\w+)?")
-_CODE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def stop_word_list(extra: Iterable[str] = ()) -> list[str]:
@@ -426,8 +425,8 @@ class TopicModel:
         three most central excerpts. Add it to the codebook with `add_code`."""
         if topic == OUTLIER or topic not in set(self.topics.tolist()):
             raise QdaError(f"topic {topic} is not a topic of this model; see topics.csv for the ids")
-        if not _CODE_ID.match(code_id):
-            raise QdaError(f"code id `{code_id}` must be lower-case letters, digits and _ , starting with a letter")
+        if not CODE_ID.match(code_id):
+            raise QdaError(f"code id `{code_id}` must be {CODE_ID_CHARS}")
         label = self.label(topic)
         description = (f"Emergent theme from topic {topic} ({label}); its segments are about "
                        f"{', '.join(self.top_words(topic))}. Refine this definition before coding with it.")

@@ -526,6 +526,47 @@ def test_yaml_syntax_error_in_load_codebook_names_the_file(tmp_path):
     assert f"{path}:3" in str(info.value)
 
 
+@pytest.mark.parametrize("text, opened, noticed, said", [
+    pytest.param("""
+        codes:
+          - id: a
+            name: A
+            definition: "It is the
+            rules:
+              - phrases: [x]
+          - id: b
+            name: B
+    """, 4, 9, "quoted text", id="quote"),
+    pytest.param("""
+        codes:
+          - id: a
+            name: A
+            rules:
+              - phrases: [x, y
+          - id: b
+            name: B
+    """, 5, 6, "[ list", id="bracket"),
+    pytest.param("""
+        codes:
+          - id: a
+            name: A
+            rules:
+              - pattern: [{LOWER: x]
+    """, 5, 5, "{ mapping", id="brace"),
+    pytest.param("""
+        codes:
+          - id: a
+            name
+            rules: []
+    """, 3, 4, "no `:`", id="key without colon"),
+])
+def test_yaml_syntax_error_is_reported_where_it_was_opened(text, opened, noticed, said):
+    # PyYAML notices an unclosed quote or bracket lines later; the line to fix is where it opened
+    problem = only_problem(text, "unclosed.yaml")
+    assert (problem.line, problem.field) == (opened, "yaml"), problem
+    assert said in problem.message and f"at line {noticed}" in problem.message, problem
+
+
 @pytest.mark.parametrize("text", ["", "   \n", "# only a comment\n"])
 def test_empty_codebook(text):
     problem = only_problem(text, "empty.yaml")
@@ -658,6 +699,93 @@ def test_several_problems_reported_at_once():
     assert f"codebook has {len(problems)} problems" in message
     for p in problems:
         assert f"many.yaml:{p.line}: {p.field}: " in message
+
+
+def test_null_or_empty_optional_fields_are_not_given():
+    # `parent: null` is what docs/codebook.md shows; a bare `definition:` is a template's blank
+    book = parse_codebook(yaml_text("""
+        name:
+        version: ~
+        codes:
+          - id: threshold
+            name: Thresholds
+            parent: null
+            color: ""
+            definition:
+            include:
+            exclude:
+            examples:
+            rules:
+              - phrases: [grey area]
+                id:
+                exclusion:
+                once: null
+                negation:
+                confidence:
+    """), "parent_null.yaml")
+    assert book.name == "parent_null" and book.version == "1"
+    code = book.codes["threshold"]
+    assert code == Code(id="threshold", name="Thresholds", rules=code.rules)
+    assert code.rules == (Rule(id="threshold.1", kind="phrases", value=("grey area",)),)
+
+
+@pytest.mark.parametrize("entry, line, field, words", [
+    pytest.param("- id:\n  name: A", 2, "codes[0].id", "is empty", id="id"),
+    pytest.param("- id: a\n  name: null", 3, "codes[a].name", "is empty", id="name null"),
+    pytest.param('- id: a\n  name: ""', 3, "codes[a].name", "is empty", id="name blank"),
+    pytest.param("- id: a\n  name: A\n  rules:\n    - phrases:", 5, "codes[a].rules[0](a.1).phrases", "non-empty",
+                 id="phrases"),
+])
+def test_required_fields_left_empty_are_still_problems(entry, line, field, words):
+    problem = only_problem("codes:\n" + textwrap.indent(entry, "  "))
+    assert (problem.line, problem.field) == (line, field), problem
+    assert words in problem.message
+
+
+def test_every_problem_of_a_rule_in_one_pass():
+    problems = problems_of("""
+        codes:
+          - id: a
+            name: A
+            rules:
+              - phrases: []
+                confidence: 2
+                negation: maybe
+    """, "early.yaml")
+    assert [(p.line, p.field.rsplit(".", 1)[-1]) for p in problems] == [
+        (5, "phrases"), (6, "confidence"), (7, "negation")], problems
+
+
+def test_field_of_the_wrong_type_is_not_also_missing():
+    problem = only_problem("""
+        codes:
+          - id: a
+            name: [A, B]
+    """)
+    assert (problem.line, problem.field, problem.message) == (3, "codes[a].name", "must be text")
+
+
+@pytest.mark.parametrize("entry, line, field", [
+    pytest.param("- id: café\n  name: Café", 2, "codes[0].id", id="code id"),
+    pytest.param("- id: a\n  name: A\n  rules:\n    - id: règle.1\n      phrases: [x]", 5, "codes[a].rules[0].id",
+                 id="rule id"),
+])
+def test_non_ascii_ids_are_refused_with_a_message_that_says_ascii(entry, line, field):
+    # é is a letter, so "letters" alone would not say why the id is refused
+    problem = only_problem("codes:\n" + textwrap.indent(entry, "  "))
+    assert (problem.line, problem.field) == (line, field), problem
+    assert "ASCII" in problem.message
+
+
+def test_non_ascii_code_id_with_a_default_rule_id_is_a_problem_not_a_crash():
+    problem = only_problem("""
+        codes:
+          - id: café
+            name: Café
+            rules:
+              - phrases: [x]
+    """)
+    assert problem.field == "codes[0].id" and "ASCII" in problem.message
 
 
 def test_codebook_error_is_a_qda_error():
