@@ -26,7 +26,8 @@ import pandas as pd
 # (and re-exported, so `from qda.evaluate import cohen_kappa` keeps working).
 from qda.agreement import cohen_kappa
 from qda.corpus import INTERVIEWER_LABELS, interviewer_label
-from qda.errors import InputError
+from qda.errors import InputError, QdaError
+from qda.readers import document_id
 from qda.writers import FORMULA_PREFIXES
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -48,9 +49,10 @@ _MAX_PROBLEMS = 20  # per file; more would bury the first (usually the cause of 
 class GoldSet:
     """Hand-coded units read from one or more gold CSV files.
 
-    `units` has one row per unit: `document`, `turn`, `speaker`, `codes` (a tuple of code
-    ids), `text`, `start`/`end` (NA for turn units, offsets for sentence units), and the
-    `file` and `line` it came from, so a surprising score can be traced to its row.
+    `units` has one row per unit: `document` (the coded table's id, `_coded_document_id`),
+    `turn`, `speaker`, `codes` (a tuple of code ids), `text`, `start`/`end` (NA for turn
+    units, offsets for sentence units), and the `file` and `line` it came from, so a
+    surprising score can be traced to its row.
     """
 
     units: pd.DataFrame
@@ -101,8 +103,7 @@ class GoldSet:
 
     def of_unit(self, unit: str) -> pd.DataFrame:
         """The turn units (no span) or the sentence units (with a span)."""
-        if unit not in UNITS:
-            raise ValueError(f"unit must be one of {UNITS}, not {unit!r}")
+        _check_unit(unit)
         spanned = self.units["start"].notna()
         return self.units[spanned if unit == "sentence" else ~spanned]
 
@@ -164,11 +165,9 @@ def _gold_files(path: PathLike | Iterable[PathLike]) -> list[Path]:
 def _read_gold_file(file: Path, known: frozenset[str] | None, seen: dict[tuple, str]) -> list[dict]:
     try:
         with open(file, encoding="utf-8-sig", newline="") as handle:
-            records = list(_records(csv.reader(handle)))
+            records = list(_records(handle, file))
     except UnicodeDecodeError:
         raise InputError(file, "is not UTF-8 text; save it as 'CSV UTF-8'") from None
-    except csv.Error as exc:
-        raise InputError(file, f"is not valid CSV ({exc}); check the quoting") from None
     except OSError as exc:
         raise InputError(file, f"cannot be read: {exc.strerror or exc}") from None
 
@@ -205,9 +204,9 @@ def _read_gold_file(file: Path, known: frozenset[str] | None, seen: dict[tuple, 
         row_problems: list[str] = []
         value = lambda name: fields[col[name]].strip()  # noqa: E731
 
-        document = value("document")
+        document = _coded_document_id(value("document")) if value("document") else ""
         if not document:
-            row_problems.append("document is empty; give the document id (the transcript's file name without extension)")
+            row_problems.append("document is empty; give the transcript's file name without its extension")
         turn = _whole(value("turn"))
         if turn is None:
             row_problems.append(f"turn {value('turn')!r} is not a whole number; give the 0-based turn index")
@@ -261,22 +260,49 @@ def _read_gold_file(file: Path, known: frozenset[str] | None, seen: dict[tuple, 
     return rows
 
 
-def _records(reader) -> Iterable[tuple[int, list[str]]]:
-    """(first line, fields) per non-blank record; a quoted cell may span several lines."""
+def _coded_document_id(name: str) -> str:
+    """A gold `document` cell as the coded table's id of that transcript (`document_id`), so
+    that `Interview 07` (the file name without extension) and `interview-07` both match."""
+    # document_id takes a file name and drops its extension: give it one, or a dot in the
+    # name (`interview.01`) would be taken for one.
+    return document_id(f"{name}.txt")
+
+
+def _records(handle, file: Path) -> Iterable[tuple[int, list[str]]]:
+    """(first line, fields) per non-blank record; a quoted cell may span several lines.
+
+    Strict: a lenient reader lets a quote that is never closed run to the end of the file,
+    silently taking every row after it for the text of one cell."""
+    reader = csv.reader(handle, strict=True)
     line = 1
-    for fields in reader:
-        start, line = line, reader.line_num + 1
-        if any(f.strip() for f in fields):
-            yield start, fields
+    try:
+        for fields in reader:
+            start, line = line, reader.line_num + 1
+            if any(f.strip() for f in fields):
+                yield start, fields
+    except csv.Error as exc:  # `line` is still the first line of the record it broke in
+        raise InputError(file, f"line {line}: {_quoting_problem(exc)}") from None
+
+
+def _quoting_problem(exc: csv.Error) -> str:
+    fix = 'end a quoted cell with " and write a " inside it as ""'
+    if "unexpected end of data" in str(exc):
+        return f"a quoted cell starts here and is never closed; {fix}"
+    return f"the quoting is broken ({exc}); {fix}"
 
 
 def _whole(text: str) -> int | None:
     return int(text) if _WHOLE.fullmatch(text) else None
 
 
-def _listing(items: list[str], limit: int = 12) -> str:
-    more = f", ... ({len(items) - limit} more)" if len(items) > limit else ""
-    return ", ".join(items[:limit]) + more
+def _listing(items: list[str], limit: int = 12, separator: str = ", ") -> str:
+    more = f"{separator}... ({len(items) - limit} more)" if len(items) > limit else ""
+    return separator.join(items[:limit]) + more
+
+
+def _check_unit(unit: str) -> None:
+    if unit not in UNITS:
+        raise QdaError(f"unknown unit `{unit}`; choose {' or '.join(UNITS)}")
 
 
 # -- predictions --------------------------------------------------------------------------
@@ -383,10 +409,12 @@ class Evaluation:
     n_units: int
     n_documents: int
     excluded_units: int  # units dropped by speaker (interviewer turns by default)
-    ignored: dict[str, int]  # rejected, other_documents, unplaced (no turn / no span)
+    ignored: dict[str, int]  # rejected, other_documents, unplaced (no turn / no span), unlisted_turns
     other_documents: tuple[str, ...]  # ids of predicted documents absent from the gold
     #: codings whose passage is not in the text of the gold turn they name (`_misplaced`)
     misplaced: int = 0
+    #: (document, turn) of gold documents' turns that codings name but the gold does not list
+    unlisted_turns: tuple[tuple[str, int], ...] = ()
 
     def format(self) -> str:
         """A plain-text table for the terminal: one row per code, then macro and micro."""
@@ -430,6 +458,11 @@ class Evaluation:
         if self.ignored["unplaced"]:
             where = "a turn" if self.unit == "turn" else "offsets"
             notes.append(f"{_count(self.ignored['unplaced'], 'coding')} without {where}")
+        if self.ignored["unlisted_turns"]:
+            notes.append(
+                f"{_count(self.ignored['unlisted_turns'], 'coding')} on turns the gold does not list "
+                f"({_turn_listing(self.unlisted_turns)})"
+            )
         if notes:
             lines.append("ignored: " + "; ".join(notes))
         if self.misplaced:
@@ -463,8 +496,7 @@ def evaluate(
     one code point with [start, end). `codes` (e.g. the codebook's ids, in its order) fixes
     the rows; by default the codes used in the gold or the predictions, sorted.
     """
-    if unit not in UNITS:
-        raise ValueError(f"unit must be one of {UNITS}, not {unit!r}")
+    _check_unit(unit)
     if not isinstance(gold, GoldSet):
         gold = read_gold(gold)
     if isinstance(predictions, pd.DataFrame):
@@ -493,6 +525,9 @@ def evaluate(
     placed = preds["turn"].notna() if unit == "turn" else preds["start"].notna() & preds["end"].notna()
     unplaced = int((~placed).sum())
     preds = preds[placed & preds["code"].notna()]
+    # These stay out of the figures (no unit asks about them); counting them is what shows
+    # a gold file that lacks turns, or turns numbered otherwise than the gold's.
+    unlisted = _unlisted_turns(preds, units) if unit == "turn" else []
 
     code_list = list(dict.fromkeys(codes)) if codes is not None else sorted(set(gold.codes) | set(preds["code"]))
     predicted = _predicted(preds, unit)
@@ -526,10 +561,40 @@ def evaluate(
         n_units=len(kept),
         n_documents=len(documents),
         excluded_units=int(drop.sum()),
-        ignored={"rejected": int(rejected.sum()), "other_documents": int((~in_gold).sum()), "unplaced": unplaced},
+        ignored={"rejected": int(rejected.sum()), "other_documents": int((~in_gold).sum()), "unplaced": unplaced,
+                 "unlisted_turns": len(unlisted)},
         other_documents=other_documents,
         misplaced=_misplaced(preds, units) if unit == "turn" else 0,
+        unlisted_turns=tuple(sorted(set(unlisted))),
     )
+
+
+def _unlisted_turns(predictions: pd.DataFrame, units: pd.DataFrame) -> list[tuple[str, int]]:
+    """(document, turn) of each coding on a turn its (gold) document does not list."""
+    listed = set(zip(units["document"], units["turn"]))
+    pairs = zip(predictions["document"], predictions["turn"].astype(int))
+    return [(document, turn) for document, turn in pairs if (document, turn) not in listed]
+
+
+def _turn_listing(pairs: Iterable[tuple[str, int]]) -> str:
+    """`d1 turns 7-9, 12; d2 turn 4`: (document, turn) pairs, by document, runs joined."""
+    by_document: dict[str, list[int]] = {}
+    for document, turn in pairs:
+        by_document.setdefault(document, []).append(turn)
+    parts = [f"{document} {'turn' if len(turns) == 1 else 'turns'} {', '.join(_runs(sorted(turns)))}"
+             for document, turns in by_document.items()]
+    return _listing(parts, 5, separator="; ")
+
+
+def _runs(numbers: list[int]) -> list[str]:
+    """Sorted distinct numbers as runs: [7, 8, 9, 12] -> ["7-9", "12"]."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return [str(first) if first == last else f"{first}-{last}" for first, last in runs]
 
 
 def _misplaced(predictions: pd.DataFrame, units: pd.DataFrame) -> int:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import math
+import re
+import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from qda.errors import InputError
+from qda.cli import main
+from qda.errors import InputError, QdaError
 from qda.evaluate import GoldSet, cohen_kappa, evaluate, read_gold, read_predictions
+from qda.readers import document_id
 
 # -- the worked example ---------------------------------------------------------------------
 #
@@ -98,7 +103,7 @@ def test_worked_example_averages_and_ignored(tmp_path):
     assert result.micro["recall"] == pytest.approx(0.6667, abs=1e-4)
     assert result.micro["f1"] == pytest.approx(0.7059, abs=1e-4)
     assert (result.n_units, result.n_documents, result.excluded_units) == (10, 1, 2)
-    assert result.ignored == {"rejected": 1, "other_documents": 1, "unplaced": 1}
+    assert result.ignored == {"rejected": 1, "other_documents": 1, "unplaced": 1, "unlisted_turns": 0}
     assert result.other_documents == ("d2",)
 
 
@@ -145,6 +150,16 @@ def test_rejected_codings_are_ignored(tmp_path):
     accepted = pd.DataFrame([coding("d", 0, "A", status="accepted")])
     assert evaluate(gold, accepted).table.set_index("code").loc["A", "tp"] == 1
     assert evaluate(gold, accepted.drop(columns=["status"])).ignored["rejected"] == 0  # status is optional
+
+
+def test_codings_on_turns_the_gold_does_not_list_are_reported_not_scored(tmp_path):
+    gold = read_gold(gold_csv(tmp_path / "g.csv", [("d1", t, "Kelly", "a" if t == 0 else "", "") for t in range(3)]))
+    preds = pd.DataFrame([coding("d1", t, "a") for t in (0, 7, 8, 9, 12, 9)])
+    result = evaluate(gold, preds)
+    assert result.table.loc[0, ["tp", "fp", "fn", "tn"]].tolist() == [1, 0, 0, 2]
+    assert result.ignored["unlisted_turns"] == 5
+    assert result.unlisted_turns == (("d1", 7), ("d1", 8), ("d1", 9), ("d1", 12))
+    assert "ignored: 5 codings on turns the gold does not list (d1 turns 7-9, 12)" in result.format()
 
 
 def test_codes_argument_fixes_rows_and_order(tmp_path):
@@ -314,6 +329,26 @@ def test_sentence_overlap_sees_long_earlier_codings(tmp_path):
     assert evaluate(gold, preds, unit="sentence").table.loc[0, "tp"] == 1
 
 
+def run_main(monkeypatch, capsys, *args) -> tuple[int, str]:
+    """`qda ARGS` through `qda.cli.main` in-process: (exit code, stderr)."""
+    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)  # main() replaces it
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # typer replaces it
+    monkeypatch.setattr(sys, "argv", ["qda", *map(str, args)])
+    with pytest.raises(SystemExit) as info:
+        main()
+    return info.value.code, capsys.readouterr().err
+
+
+def test_unknown_unit_is_a_user_error(tmp_path, monkeypatch, capsys):
+    gold = worked_gold(tmp_path)
+    with pytest.raises(QdaError, match="^unknown unit `bogus`; choose turn or sentence$"):
+        evaluate(gold, worked_predictions(), unit="bogus")
+    worked_predictions().to_csv(tmp_path / "coded.csv", index=False)
+    code, stderr = run_main(monkeypatch, capsys, "evaluate", "--gold", gold, "--pred", tmp_path / "coded.csv",
+                            "--unit", "bogus")
+    assert code == 1 and stderr == "error: unknown unit `bogus`; choose turn or sentence\n"
+
+
 def test_missing_unit_level_is_an_input_error(tmp_path):
     gold = read_gold(worked_gold(tmp_path))
     with pytest.raises(InputError, match="no sentence units"):
@@ -342,6 +377,34 @@ def test_gold_folder_with_bom_and_quoted_multiline_text(tmp_path):
     assert gold.units.loc[1, "text"] == "line one\r\nline two"
     assert len(gold.paths) == 2
     assert len(read_gold([folder / "a.csv", folder / "b.csv"]).units) == 3
+
+
+def test_gold_unclosed_quote_names_the_line_it_opens(tmp_path):
+    # The quoted cell on lines 2-3 is fine; the one opened on line 5 would swallow the rest.
+    path = tmp_path / "g.csv"
+    path.write_text('document,turn,speaker,codes,text\nd1,0,Interviewer,,"Two\nlines?"\nd1,1,Kelly,a,one\n'
+                    'd1,2,Kelly,a,"She said it was borderline\nd1,3,Kelly,a;b,two\nd1,4,Kelly,,three\n')
+    message = f'{path}: line 5: a quoted cell starts here and is never closed; end a quoted cell with " and write'
+    with pytest.raises(InputError, match=f"^{re.escape(message)}"):
+        read_gold(path)
+    with pytest.raises(InputError, match=f"^{re.escape(message)}"):  # another coder's gold as --pred
+        read_predictions(path)
+    path.write_text('document,turn,speaker,codes,text\nd1,0,Kelly,a,"one" said\n')
+    with pytest.raises(InputError, match="line 2: the quoting is broken"):
+        read_gold(path)
+
+
+def test_gold_document_matches_the_coded_tables_id(tmp_path):
+    transcripts = ("Interview 07.txt", "site.2 Kim.docx")
+    preds = pd.DataFrame([coding(document_id(name), 1, "A") for name in transcripts])
+    for interview, site in (("Interview 07", "site.2 Kim"), ("interview-07", "site-2-kim")):
+        rows = [(doc, t, "Kelly", "A" if t == 1 else "", "") for doc in (interview, site) for t in range(2)]
+        gold = read_gold(gold_csv(tmp_path / "g.csv", rows))
+        assert gold.documents == ["interview-07", "site-2-kim"]
+        assert evaluate(gold, preds).table.loc[0, "recall"] == 1
+    both = gold_csv(tmp_path / "both.csv", [("Interview 07", 0, "Kim", "", ""), ("interview-07", 0, "Kim", "", "")])
+    with pytest.raises(InputError, match="line 3: document 'interview-07' turn 0 is already given at .*both.csv:2"):
+        read_gold(both)
 
 
 def test_gold_missing_column(tmp_path):
