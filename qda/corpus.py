@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -31,6 +32,12 @@ def interviewer_label(speaker: str) -> str | None:
     numbers or initials ("Interviewer 2" -> "interviewer"), or None for any other speaker."""
     match = _INTERVIEWER_VARIANT.fullmatch(speaker.strip())
     return None if match is None else (match["label"] or match["word"]).casefold()
+
+def same_name(name: str) -> str:
+    """A name as compared with others: case and surrounding space aside, and its accents in
+    one Unicode form ("Zoë" typed on a Mac is "Zoe" and a combining mark)."""
+    return unicodedata.normalize("NFC", name.strip()).casefold()
+
 
 SOURCES = ("rule", "metaphor", "semantic", "topic", "learned", "human")
 STATUSES = ("suggested", "accepted", "rejected")
@@ -83,8 +90,8 @@ class Document:
         """True for interviewer turns: a conventional label or the front matter's `interviewer`."""
         if turn.speaker is None:
             return False
-        speaker = turn.speaker.strip().casefold()
-        return interviewer_label(speaker) is not None or speaker in {n.casefold() for n in self.interviewers}
+        speaker = same_name(turn.speaker)
+        return interviewer_label(speaker) is not None or speaker in {same_name(n) for n in self.interviewers}
 
     def likely_interviewer(self) -> str | None:
         """In a document that names no interviewer (a Zoom or Teams call labels each voice by

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import codecs
 import warnings
 import zipfile
@@ -14,7 +15,7 @@ from qda.corpus import Document
 from qda.errors import InputError
 from qda.readers import SUPPORTED_EXTENSIONS, UnreadFilesWarning, document_id, read_corpus, read_document
 from qda.readers.csv import IgnoredColumnWarning
-from qda.readers.decode import EncodingWarning, decode_bytes
+from qda.readers.decode import ControlCharacterWarning, EncodingWarning, decode_bytes
 from qda.readers.txt import UnreadLabelWarning, parse_label
 
 TXT = """---
@@ -896,3 +897,25 @@ def test_tsv_quotes_in_words_are_words(tmp_path):
     assert utterances(doc) == [("Interviewer", "What did mum say?"),
                                ("Kelly", '"You are only here to check up on me" is what she said.'),
                                ("Interviewer", "And then?"), ("Kelly", '"Round and round.'), ("Interviewer", "Right.")]
+
+
+def test_a_stray_control_character_is_kept_and_warned_about(tmp_path):
+    path = write(tmp_path, "c1.txt", "Interviewer: What changed?\nKelly: It\u0092s stepped down.\n".encode())
+    with pytest.warns(ControlCharacterWarning, match=r"line 2: control character U\+0092 \(probably a curly quote"):
+        doc = read_document(path)
+    assert utterances(doc)[1] == ("Kelly", "It\u0092s stepped down.")
+
+
+def test_front_matter_after_blank_lines(tmp_path):
+    doc = read_document(write(tmp_path, "fm.txt", "\n\n---\nrole: social worker\n---\nInterviewer: Hi.\nKelly: Hello.\n"))
+    assert doc.attributes == {"role": "social worker"}
+    assert utterances(doc) == [("Interviewer", "Hi."), ("Kelly", "Hello.")]
+
+
+def test_a_name_typed_decomposed_is_the_same_speaker(tmp_path):
+    decomposed = unicodedata.normalize("NFD", "Zoë Müller")
+    doc = read_document(write(tmp_path, "z.txt", f"---\ninterviewer: Zoë Müller\n---\n{decomposed}: Did it go up?\n"
+                                                 "Kelly: Yes.\nZoë Müller: Right.\n"))
+    assert_invariants(doc)
+    assert [(t.speaker, doc.is_interviewer(t)) for t in doc.turns] == [
+        ("Zoë Müller", True), ("Kelly", False), ("Zoë Müller", True)]

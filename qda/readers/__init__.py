@@ -15,6 +15,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from hashlib import sha1
 from pathlib import Path
 
@@ -91,11 +92,11 @@ def read_document(path: str | Path) -> Document:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(path, "file not found") from None
+        raise InputError(path, "file not found; check the path and its spelling") from None
     except OSError as exc:
         raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
     if not data:
-        raise InputError(path, EMPTY)
+        raise InputError(path, f"{EMPTY}; save the transcript into it again, or leave it out")
     text, turns, attributes = _PARSERS[extension](data, path)
     if not turns:
         # A header, front matter or WEBVTT line alone: a table with no rows would look like
@@ -107,9 +108,17 @@ def read_document(path: str | Path) -> Document:
         name=path.name,
         text=text,
         attributes=attributes,
-        turns=turns,
+        turns=[_composed(turn) for turn in turns],
         path=str(path),
     )
+
+
+def _composed(turn: Turn) -> Turn:
+    """The turn with its speaker's accents in one Unicode form (NFC), so that a name typed
+    on a Mac (decomposed) and elsewhere is one speaker; the text keeps its own form."""
+    if turn.speaker is None or unicodedata.is_normalized("NFC", turn.speaker):
+        return turn
+    return replace(turn, speaker=unicodedata.normalize("NFC", turn.speaker))
 
 
 def read_corpus(paths: str | Path | Iterable[str | Path]) -> Corpus:

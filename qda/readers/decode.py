@@ -16,9 +16,10 @@ from pathlib import Path
 
 from qda.errors import InputError
 
-__all__ = ["EncodingWarning", "decode_bytes", "decode_raw", "normalise_newlines"]
+__all__ = ["ControlCharacterWarning", "EncodingWarning", "decode_bytes", "decode_raw", "normalise_newlines"]
 
-BINARY = "looks like a binary file, not a transcript"
+BINARY = ("looks like a binary file, not a transcript; give qda the transcript as text (.txt), "
+          "Word (.docx), subtitles (.vtt, .srt) or a spreadsheet saved as .csv")
 EMPTY = "file is empty"
 
 # Longest BOMs first: the UTF-32 LE BOM starts with the UTF-16 LE one.
@@ -37,6 +38,10 @@ class EncodingWarning(UserWarning):
     """A file was not UTF-8 and was read as Windows-1252; it should be re-saved."""
 
 
+class ControlCharacterWarning(UserWarning):
+    """A text file holds a few stray control characters, kept as they are."""
+
+
 def normalise_newlines(text: str) -> str:
     """CRLF and lone CR become `\\n` so offsets mean the same on every platform."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -49,11 +54,28 @@ def decode_bytes(data: bytes, path: str | Path) -> str:
     text = decode_raw(data, path)
     # Old DOS tools end files with Ctrl-Z; it is an end marker, not content.
     text = text.removesuffix("\x1a")
-    if any(unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in text):
-        raise InputError(path, BINARY)
+    _check_controls(text, path)
     if not text.strip():
         raise InputError(path, EMPTY)
     return normalise_newlines(text)
+
+
+def _check_controls(text: str, path: str | Path) -> None:
+    """Binary data is full of control characters (and NULs); a transcript may hold a stray
+    one (a curly quote mis-converted to U+0092, a Word line break saved as \\x0b), which
+    should not cost the researcher the whole file: it is kept and warned about."""
+    stray = [i for i, ch in enumerate(text) if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS]
+    if "\x00" in text or len(stray) > max(2, len(text) // 1000):
+        raise InputError(path, BINARY)
+    if stray:
+        first = text[stray[0]]
+        line = normalise_newlines(text[: stray[0]]).count("\n") + 1
+        likely = (" (probably a curly quote or dash from Windows-1252 converted wrongly)"
+                  if "\x80" <= first <= "\x9f" else "")
+        more = f", and {len(stray) - 1} more" if len(stray) > 1 else ""
+        warnings.warn(f"{path}: line {line}: control character U+{ord(first):04X}{likely}{more}, kept as "
+                      "it is; re-save the file as UTF-8 text from the program that made it",
+                      ControlCharacterWarning, stacklevel=3)
 
 
 def decode_raw(data: bytes, path: str | Path) -> str:

@@ -299,14 +299,16 @@ def _attribute_value(node: yaml.Node, key: str, line: int, path: str | Path) -> 
 def parse_txt(text: str, path: str | Path) -> tuple[str, list[Turn], dict[str, str]]:
     """Canonical text, turns and attributes of a decoded `.txt` transcript."""
     lines = text.split("\n")
-    if lines[0].rstrip() != _FENCE:
+    # front matter opens the file, maybe after blank lines (an editor's, or a Word paragraph's)
+    opening = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    if lines[opening].rstrip() != _FENCE:
         return text, _turns_of(text, path, 1), {}
-    for i in range(1, len(lines)):
+    for i in range(opening + 1, len(lines)):
         if lines[i].rstrip() == _FENCE:
-            attributes = parse_front_matter("\n".join(lines[1:i]), path)
+            attributes = parse_front_matter("\n".join(lines[opening + 1 : i]), path, opening + 2)
             body = "\n".join(lines[i + 1 :])
             return body, _turns_of(body, path, i + 2), attributes
-    raise InputError(path, "line 1: front matter starts with '---' but has no closing '---' line")
+    raise InputError(path, f"line {opening + 1}: front matter starts with '---' but has no closing '---' line")
 
 
 def _turns_of(body: str, path: str | Path, first_line: int) -> list[Turn]:
