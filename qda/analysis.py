@@ -15,8 +15,10 @@ from qda.table import COLUMNS
 
 #: Column label for codings whose document lacks the attribute counted by.
 MISSING = "(missing)"
-#: Column label for a value literally called "total", which would clash with the sums.
+#: Column labels for values literally called "total" or "(missing)", which would clash
+#: with the sums and with the missing values.
 TOTAL_VALUE = "total (value)"
+MISSING_VALUE = "(missing) (value)"
 
 
 def attribute_names(table: pd.DataFrame) -> list[str]:
@@ -68,13 +70,14 @@ def code_frequencies(
     `by` is normally an attribute (role, team, site) but any column works (speaker,
     source, status). Codings whose value is missing are counted under `(missing)`, so
     `total` is always the row sum (a value literally called `total` is labelled
-    `total (value)`). Values are sorted; `codes` works as in
+    `total (value)`, one called `(missing)` `(missing) (value)`). Values are sorted; `codes` works as in
     `code_document_matrix`.
     """
     if by not in table.columns:
         known = ", ".join(attribute_names(table)) or "none"
         raise ValueError(f"no column {by!r} in the coded table (attributes: {known})")
-    values = table[by].astype(object).where(table[by].notna(), MISSING).astype(str)
+    values = table[by].astype(object).replace(MISSING, MISSING_VALUE)
+    values = values.where(table[by].notna(), MISSING).astype(str)
     counts = pd.crosstab(table["code"].astype(object), values)
     present = sorted(v for v in values.unique() if v != MISSING)
     if (values == MISSING).any():

@@ -30,6 +30,7 @@ def topics(
 ) -> None:
     """Find the topics participants talk about and, with a codebook, the codes they resemble."""
     from . import readers, writers
+    from .analysis import MISSING
     from .codebook import load_codebook
     from .errors import OutputError, QdaError
     from .topics import add_code, fit_topics, segments
@@ -51,7 +52,7 @@ def topics(
     low, high = _SHARE_VALUES
     attributes = sorted({k for doc in corpus for k in doc.attributes})
     for attribute in attributes:
-        values = {str(doc.attributes.get(attribute, "(missing)")) for doc in corpus}
+        values = {str(doc.attributes.get(attribute, MISSING)) for doc in corpus}
         if low <= len(values) <= high and len(values) < len(corpus):
             share = model.share_by(attribute, corpus).reset_index()
             writers.write_table(share, out / f"share_by_{_file_part(attribute)}.csv")

@@ -174,3 +174,10 @@ def test_code_frequencies_value_called_total_is_not_overwritten(table):
     freq = code_frequencies(table, "team")
     assert list(freq.columns) == ["rural", "total (value)", "total"]
     assert freq.loc["thresholds"].tolist() == [0, 1, 1]
+
+
+def test_code_frequencies_value_called_missing_is_not_merged_with_missing_values(table):
+    table = table.assign(site=["(missing)"] + [None] * (len(table) - 1))
+    freq = code_frequencies(table, "site")
+    assert list(freq.columns) == ["(missing) (value)", "(missing)", "total"]
+    assert freq["(missing) (value)"].sum() == 1 and freq["(missing)"].sum() == len(table) - 1
