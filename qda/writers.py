@@ -96,6 +96,8 @@ def check_target(path: str | os.PathLike[str], exchange: bool = False, sources=(
             f"{target}: is one of the transcripts being coded; writing the coded table there "
             "would replace it, so choose another output file"
         )
+    if target.is_dir():
+        raise OutputError(f"{target}: is a folder; give the output a file name in it, such as {target / 'coded.csv'}")
     suffix = target.suffix.lower()
     formats = SUPPORTED + EXCHANGE if exchange else SUPPORTED
     if suffix not in formats:
@@ -104,9 +106,8 @@ def check_target(path: str | os.PathLike[str], exchange: bool = False, sources=(
             f"use one of {', '.join(formats)}"
         )
     if not target.parent.is_dir():
-        raise OutputError(
-            f"{target}: directory {target.parent} does not exist; create it or choose another place"
-        )
+        what = "is a file, not a folder" if target.parent.exists() else "does not exist"
+        raise OutputError(f"{target}: directory {target.parent} {what}; create it or choose another place")
     return target
 
 

@@ -243,6 +243,14 @@ def test_extension_is_case_insensitive(table, tmp_path):
 def test_missing_parent_directory(table, tmp_path):
     with pytest.raises(OutputError, match="does not exist"):
         write_table(table, tmp_path / "nope" / "out.csv")
+    (tmp_path / "plain.txt").write_text("x")
+    with pytest.raises(OutputError, match="plain.txt is a file, not a folder"):
+        write_table(table, tmp_path / "plain.txt" / "out.csv")
+
+
+def test_output_that_is_a_folder(table, tmp_path):
+    with pytest.raises(OutputError, match="is a folder; give the output a file name in it"):
+        write_table(table, tmp_path)
 
 
 def test_neutralise_rule():
