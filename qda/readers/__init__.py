@@ -63,8 +63,8 @@ def document_id(path: str | Path) -> str:
 # whether such a file in a transcripts' folder is most likely a transcript left out.
 _CONVERT = (
     ((".doc", ".odt", ".rtf", ".pages", ".wpd"), "open it in Word or LibreOffice and save it as .docx", True),
-    ((".xlsx", ".xls", ".ods", ".numbers"), "save the sheet as .csv (one row per turn, speaker and text columns)",
-     True),
+    ((".xlsx", ".xls", ".ods", ".numbers"), "if it is a transcript, save the sheet as .csv (one row per turn, "
+     "speaker and text columns); a coded table from an earlier run belongs outside the transcripts' folder", True),
     ((".pdf",), "export the transcript as .docx or .txt from the program that made the PDF: "
                 "a PDF's text comes out in display lines, without its speakers' turns", True),
     ((".json", ".xml", ".html", ".htm"), "export the transcript as .vtt, .srt, .docx or .txt", False),
