@@ -117,6 +117,13 @@ FIGURATIVE = [
     "The family's been going up and down between CP and CiN for years.",
     "We moved it up a level after the second incident.",
     "At every review I ask, are we taking this up a notch?",
+    # a tier's top; high-end cases; a line that moves or is set
+    "It's top-tier stuff, that one.",
+    "This one's on the top tier now.",
+    "I've got three high-end cases this month.",
+    "The bar for CP has gone up since the inspection.",
+    "They've set the threshold lower in the rural team.",
+    "And a handful we stepped up into the pilot.",
 ]
 
 LITERAL = [
@@ -127,6 +134,11 @@ LITERAL = [
     "The case came up in supervision again last week.",
     "We go down the list and tick off who's been seen this month.",
     "There's a big step down from the back door and no rail.",
+    # going to a place named for the work; rising to a task
+    "I went up to the child protection office on the third floor.",
+    "We drove down to the CiN team with the files.",
+    "The new workers really stepped up to the plate when we were short.",
+    "The whole team stepped up when two of us were off sick.",
     "He fell over or under the fence, I never saw which.",
     "They came up through the baby cases, the proper CP stuff as they'd see it.",
     "He was under that tree all day, waiting for the CP team.",

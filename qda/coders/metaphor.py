@@ -63,6 +63,11 @@ DOMAIN = ACRONYMS | frozenset(
 # Things with floors and levels of their own: "the top level of the car park" is literal.
 PHYSICAL = frozenset({"car", "park", "building", "house", "stairs", "staircase", "flat", "flats", "block", "tower", "door",
                       "hill", "road", "street", "garden", "stadium", "bus", "ship", "shop", "office", "school", "lift"})
+# Rooms and floors, where people go: "up to the child protection office", "the CP room".
+ROOMS = PHYSICAL | {"room", "floor", "corridor", "reception", "canteen", "kitchen"}
+# Ways of going somewhere in person: "we drove down to the CiN team", "nipped up to the panel".
+TRAVEL = frozenset({"drive", "walk", "nip", "pop", "cycle", "fly", "travel", "ride", "stroll", "hike", "wander",
+                    "hurry", "rush", "trek", "dash", "cycle", "catch"})
 # What a case is filed under, not below: "under the new category", "under section 47".
 FILED_UNDER = frozenset({"category", "heading", "umbrella", "banner", "label", "title", "name", "remit", "section",
                          "pilot", "scheme", "legislation", "act", "rule", "guidance", "procedure", "framework",
@@ -112,6 +117,11 @@ DISPLACE = frozenset({"shunt", "push", "bump", "shove", "relegate", "move"})
 # Where a matter is talked over: what "comes up" there arises ("it came up in supervision").
 TALK = frozenset({"supervision", "meeting", "group", "panel", "discussion", "session", "conversation", "chat",
                   "handover", "huddle", "call", "visit", "minutes"})
+# People at work, who step up to a task ("the team stepped up") rather than step a case up.
+STAFF = frozenset({"worker", "team", "staff", "manager", "senior", "colleague", "practitioner", "student",
+                   "agency", "school", "people", "everyone"})
+# What people step up to: "stepped up to the plate", "to the mark".
+TASKS = frozenset({"plate", "mark", "challenge", "task", "role", "occasion", "job"})
 # Pronouns for people, who are pushed about literally.
 PEOPLE = frozenset({"i", "me", "he", "she", "we", "you", "him", "her", "us"})
 # Verbs that move a case ("it") up or down a category when nothing else is named: "push it
@@ -151,6 +161,8 @@ class MetaphorCoder:
         self._motion, self._displace = hashed(MOTION_VERBS | CASE_MOVERS | {"sit"}), hashed(DISPLACE)
         self._positions, self._hovering = hashed(POSITIONS), hashed(HOVERING)
         self._simile = hashed({"up", "down", "like"})
+        self._ranked_cases = hashed({"end", "case"})  # "three high-end cases"
+        self._heights = hashed(LEVELS | ENDS)
 
     def needs_parse(self, words: set[int]) -> bool:
         """Parse only sentences with a candidate word and something it could be about: a
@@ -170,6 +182,7 @@ class MetaphorCoder:
         placed = not words.isdisjoint(self._placed)
         hovering = not words.isdisjoint(self._positions) and not words.isdisjoint(self._hovering)
         return (hovering or self._simile <= words
+                or (self._ranked_cases <= words and not words.isdisjoint(self._heights))
                 or (moving and not words.isdisjoint(self._cases))
                 or (placed and not words.isdisjoint(self._case))
                 or ((moving or placed) and not words.isdisjoint(self._displace)))
@@ -283,6 +296,8 @@ def _named_in_sentence(token: Token, other: Token) -> Token | None:
 
 
 def _judge_end(token: Token) -> tuple[str, list[Token], float] | None:
+    if token.dep_ in ("amod", "compound") and token.head.lemma_ in CATEGORY_RUNGS:
+        return "metaphor.end", [token, token.head], 0.85  # "on the top tier", "top-tier stuff"
     if token.dep_ in ("amod", "compound") and token.head.lemma_ == "end":  # "the very top end of CiN"
         of, target = _of_phrase(token.head)
         if target is not None and _is_domain(target):
@@ -355,8 +370,13 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
     if compound is not None:  # "grown-ups", "check-up"; but "a step-down", "step-up"
         return ("metaphor.step", [compound, token], 0.85) if compound.lemma_ in STEP_VERBS else None
     verb = token.head if token.dep_ != "ROOT" else token
+    if verb.lemma_ in TRAVEL:
+        return None  # "we drove down to the CiN team": going there
     targets = _targets(token, verb)
     domain = [t for t in targets if _ranked(t)]  # not "our CP figures have come down"
+    # a line moving itself: "the bar for CP has gone up" (not "up to the bar", a pub's)
+    domain += [t for t in targets if t.dep_ in ("nsubj", "nsubjpass") and t.lemma_ in RAISED_LINES
+               and not _tolerance(t)]
     if verb.lemma_ == "come" and token.lower_ == "up" and any(c.lower_ == "through" for c in (*verb.children, *token.children)):
         return None  # "they came up through the CP teams": a career's route, not a case's move
     if verb.lemma_ in ("be", "'s", "'re") and token.lower_ == "up" and any(
@@ -386,9 +406,13 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
         if any(t.lemma_ in PHYSICAL for t in _places(verb) + _places(token)):
             return None  # "a big step down from the back door": a stair
         stepping = _subject(verb)
-        leaving = verb.lemma_ == "step" and not any(c.dep_ == "dobj" for c in verb.children)
-        if leaving and stepping is not None and (stepping.lower_ in ("i", "he", "she") or stepping.pos_ == "PROPN"):
+        alone = verb.lemma_ == "step" and not any(c.dep_ == "dobj" for c in verb.children)
+        if alone and stepping is not None and (stepping.lower_ in ("i", "he", "she") or stepping.pos_ == "PROPN"):
             return None  # "I'm stepping down at the end of the year": leaving a post
+        if alone and token.lower_ == "up" and stepping is not None \
+                and (stepping.lower_ in PEOPLE | {"they", "everyone", "everybody"} or stepping.lemma_ in STAFF) \
+                and all(t.lemma_ in TASKS for t in _destinations(verb) + _destinations(token)):
+            return None  # "the new workers really stepped up (to the plate)": rose to it; not "into the pilot"
         return "metaphor.step", [verb, token], 0.85
     rung = token.nbor(-1) if token.i > 0 else None
     if rung is not None and rung.pos_ == "NOUN" and rung.lemma_ in RUNG_NOUNS:
@@ -448,6 +472,11 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
             return "metaphor.level", [token, noun, of, target], 0.9
         if of is None and token.lower_ in LEVELS:
             return "metaphor.level", [token, noun], 0.8  # "keep things at the lower end" of the scale
+    if token.dep_ in ("advmod", "oprd", "acomp", "xcomp"):  # "the threshold was set lower"
+        line = next((c for c in token.head.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_ in RAISED_LINES
+                     and not _tolerance(c)), None)
+        if line is not None:
+            return "metaphor.level", [line, token.head, token], 0.85
     if token.dep_ in ("acomp", "attr"):
         subject = next((c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None and _ranked(subject):
@@ -633,6 +662,8 @@ def _of_phrase(noun: Token) -> tuple[Token | None, Token | None]:
 
 def _is_domain(noun: Token, position: bool = False) -> bool:
     """True for a category, plan, level or risk word, or a noun compounded with one."""
+    if noun.lemma_ in ROOMS:
+        return False  # "the child protection office", "the CP room": a place, named for the work
     words = [noun] + [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
     owner = _of_phrase(noun)[1]
     if owner is not None and owner.lemma_ in PHYSICAL:
