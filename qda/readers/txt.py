@@ -26,7 +26,8 @@ word starting with a letter or digit (and `&` or `#3` as words: `Mum & Dad:`,
 `Participant #3:`). Its words must not start lower-case (`so my answer: ...` is prose),
 except name particles (`van`, `de`, `al`, ...) after the first word and codes with a digit
 (`p1:`). A description in brackets may follow the name (`Kelly (SW):`, `P1 (Female, 45):`,
-`Kelly (laughs):`); the speaker is the name. The conventional interviewer labels are names
+`Kelly (laughs):`); the speaker is the name. A name in square brackets is a
+pseudonymised copy's tag (`[Person 1]:`). The conventional interviewer labels are names
 in any case, numbered or initialled (`int:`, `q1:`, `Interviewer (JB):`, whose initials are
 kept; `qda.corpus.interviewer_label`). The colon must be followed by whitespace, so
 `http://...`, `10:30` and `re:thing` are never labels. A name that stands where a label
@@ -152,6 +153,8 @@ def _speaker(label: str) -> str | None:
     interviewer's initials are kept, which tell interviewers apart ("Interviewer (JB)")."""
     if interviewer_label(label) is not None:
         return label
+    if label.startswith("[") and label.endswith("]") and _speaker(label[1:-1]) == label[1:-1]:
+        return label  # a pseudonymised copy's tag: "[Person 1]:"
     role = _ROLE.search(label)
     name = label[: role.start()] if role is not None and role.start() > 0 else label
     return name if _looks_like_name(name) else None
@@ -315,19 +318,21 @@ def _turns_of(body: str, path: str | Path, first_line: int) -> list[Turn]:
     turns = parse_turns(body)
     unread = unread_labels(body, turns)
     if unread:
-        shown = ", ".join(f"'{name}:' (line {first_line + line})" for line, name in unread[:3])
+        # Line numbers, not the labels: they are names, and warnings end up in logs (and are
+        # printed while pseudonymising, whose point is that names are not shown).
+        lines = ", ".join(str(first_line + line) for line, _ in unread[:6]) + (", ..." if len(unread) > 6 else "")
         warnings.warn(
-            f"{path}: the lines starting {shown} look like speaker labels but are not read as names, so "
-            "they are words of the turn before; write the label as a name alone ('Kelly Smith:'), "
-            "any role in brackets ('Kelly Smith (social worker):')",
+            f"{path}: lines {lines} open with what looks like a speaker's label but is not read as a name, so "
+            "they are words of the turn before; write the label as a name alone ('Sam Jones:'), any role in "
+            "brackets ('Sam Jones (social worker):')",
             UnreadLabelWarning, stacklevel=4)
     return turns
 
 
 def unread_labels(body: str, turns: list[Turn]) -> list[tuple[int, str]]:
-    """(line, name) of the first line of each name that stands where a label would, at the
-    start of a line and followed by a colon, on two lines or more, but is not read as a
-    name ("Kelly Smith, social worker:"): a speaker whose words are silently given to
+    """(line, name) of each line opening with a name that stands where a label would, at
+    the start of a line and followed by a colon, on two lines or more, but is not read as
+    a name ("Kelly Smith, social worker:"): a speaker whose words are silently given to
     someone else. Lines are counted from 0; a name seen once is more likely prose."""
     lines = body.split("\n")
     line_starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
@@ -338,4 +343,4 @@ def unread_labels(body: str, turns: list[Turn]) -> list[tuple[int, str]]:
         if match is not None and ":" in match.group(0) and _speaker(name := match["name"].strip()) is None \
                 and any(ch.isalpha() for ch in name):
             found.setdefault(name, []).append(number)
-    return [(numbers[0], name) for name, numbers in found.items() if len(numbers) >= 2]
+    return sorted((number, name) for name, numbers in found.items() if len(numbers) >= 2 for number in numbers)
