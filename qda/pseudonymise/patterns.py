@@ -210,12 +210,16 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("URL", _c(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]"
                r"|\b[\w\-]+(?:\.[\w\-]+)*\.(?:org|com|net|gov|nhs|ac|sch|co)(?:\.uk)?/"
                r"[^\s<>\"')\]]*[^\s<>\"')\].,;:!?]")),
-    ("PHONE", _c(r"(?<![\w+])(?:\+44[ \t]?(?:\(0\)[ \t]?)?|\(0|0)\d{1,4}\)?(?:[ \t\-.]?\d{2,4}){1,4}(?![\w])"
+    ("PHONE", _c(r"(?<![\w+])(?:(?:\+|00)44[ \t]?(?:\(0\)[ \t]?)?|\(0|0)\d{1,4}\)?(?:[ \t\-.]?\d{2,4}){1,4}(?![\w])"
                  r"(?:,?[ \t]*(?:ext\.?|extension|x)[ \t]*\d{2,5}\b)?")),
     ("PHONE_SPOKEN", _c(
         rf"\b(?:(?:{_SPOKEN_DIGIT}|double|treble|triple|hundred|thousand|\d{{1,5}})(?:[ \t]*[,\-]?[ \t]+|-))"
         rf"{{5,}}(?:{_SPOKEN_DIGIT}|hundred|thousand|\d{{1,5}})\b", re.IGNORECASE)),
     ("POSTCODE", _c(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}\b")),
+    # ... typed in lower case on a form ("tf13 6ab"): only where the area is a real one
+    ("POSTCODE_ANY_CASE", _c(r"\b[A-Za-z]{1,2}\d[A-Za-z\d]?[ \t]?\d[A-Za-z]{2}\b")),
+    # A social media handle: "@willm_2009" (not an e-mail address's "@")
+    ("HANDLE", _c(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")),
     # Just the district ("LS9", "OL10", "M22"): checked against the areas and its context.
     ("POSTCODE_DISTRICT", _c(r"(?<![\w\-/])(?P<v>[A-Z]{1,2})\d{1,2}[A-Z]?(?![\w\-/:])(?![ \t]?\d[A-Z]{2}\b)")),
     ("NHS", _c(r"(?<!\d)\d{3}[ \t\-]?\d{3}[ \t\-]?\d{4}(?!\d)")),
@@ -470,7 +474,8 @@ _DIGITS = {"oh": "0", "o": "0", "zero": "0", "nought": "0", "one": "1", "two": "
            "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9", "hundred": "00",
            "thousand": "000"}  # "nine hundred": 900
 #: The type each pattern's matches get.
-_KIND = {"PHONE_SPOKEN": "PHONE", "POSTCODE_DISTRICT": "POSTCODE", "STREET_NUMBERED": "STREET",
+_KIND = {"PHONE_SPOKEN": "PHONE", "POSTCODE_DISTRICT": "POSTCODE", "POSTCODE_ANY_CASE": "POSTCODE",
+         "STREET_NUMBERED": "STREET",
          "ORG_NAMED": "ORG"}
 # Words before a district-like code that make it something else: "the M62", "vitamin B12",
 # "an S47", "Year 6"; and words after it.
@@ -538,6 +543,9 @@ def find_patterns(text: str) -> Iterator[Mention]:
                 continue
             if kind == "PHONE_SPOKEN" and not _spoken_phone_ok(found):
                 continue
+            if kind == "POSTCODE_ANY_CASE" and (re.match(r"[A-Za-z]+", found).group().upper() not in POSTCODE_AREAS
+                                                or re.search(r"\d(?:st|nd|rd|th)$", found, re.IGNORECASE)):
+                continue  # not an area, or "the m25 4th junction"
             if kind == "POSTCODE_DISTRICT":
                 if not _district_ok(text, match.group("v"), match.start(), match.end()):
                     continue
@@ -646,8 +654,8 @@ def _phone_digits_ok(number: str) -> bool:
     """A UK number: 10 or 11 digits from the leading 0 (9 or 10 after +44)."""
     number = re.split(r",?[ \t]*(?:ext|x)", number)[0]  # an extension is not part of the number
     digits = re.sub(r"\D", "", number)
-    if number.lstrip().startswith("+44"):
-        digits = digits[2:]
+    if number.lstrip().startswith(("+44", "0044")):
+        digits = digits[2:] if number.lstrip().startswith("+") else digits[4:]
         if "(0)" in number:
             digits = digits[1:]
         return 9 <= len(digits) <= 10
