@@ -288,6 +288,190 @@ def test_docx_copies_leave_no_name_where_word_hides_them(tmp_path):
     assert "kelly.jones@eastgate.gov.uk" in back.paragraphs[1].text  # the words; the link's target is gone
 
 
+def _pseudonymise_and_reverse(tmp_path, files: dict[str, bytes], **options):
+    """`files` (name: bytes) pseudonymised from one folder and the copies reversed: (the
+    copies, what reversal restored), each name: bytes."""
+    (tmp_path / "raw").mkdir()
+    for name, data in files.items():
+        (tmp_path / "raw" / name).write_bytes(data)
+    pseudonymise_files([tmp_path / "raw"], tmp_path / "out", tmp_path / "key.csv", **options)
+    reverse_files([tmp_path / "out"], tmp_path / "back", tmp_path / "key.csv")
+    return ({name: (tmp_path / "out" / name).read_bytes() for name in files},
+            {name: (tmp_path / "back" / name).read_bytes() for name in files})
+
+
+def _originals(key_path) -> set[str]:
+    return {entry.original for entry in read_key(key_path).entries.values()}
+
+
+def test_subtitle_copies_change_the_words_and_never_the_syntax(tmp_path):
+    # "WEBVTT" became "[Organisation 1]": every .vtt copy was unreadable and could not be reversed
+    vtt = ("WEBVTT - Interview with Jo Mills\r\n\r\nNOTE Recorded by Sam Reid\r\n\r\n"
+           'STYLE\r\n::cue(v[voice="Jo Mills"]) { color: yellow }\r\n\r\n'
+           "intro\r\n00:00:01.000 --> 00:00:04.000 align:start position:10%\r\n"
+           "<v Interviewer>Hi Jo, thanks for joining.\r\n\r\n"
+           "2\r\n00:00:04.500 --> 00:00:09.000\r\n<v.loud Jo Mills>No problem. <i>Sam Reid</i> sends his best.\r\n")
+    srt = ("1\n00:00:01,000 --> 00:00:04,000\nInterviewer: Hi Jo, how are things?\n\n"
+           "2\n00:00:04,500 --> 00:00:09,000\nJo Mills: <i>Fine</i>, thanks. Sam Reid says hello.\n")
+    files = {"n.vtt": vtt.encode("utf-8"), "s.srt": srt.encode("utf-8")}
+    copies, back = _pseudonymise_and_reverse(tmp_path, files)
+    jo = read_key(tmp_path / "key.csv").get("PERSON", "Jo Mills").pseudonym
+    copy = copies["n.vtt"].decode("utf-8").split("\r\n")
+    assert copy[0].startswith("WEBVTT - Interview with ") and copy[2].startswith("NOTE Recorded by ")
+    assert copy[4:6] == ["STYLE", f'::cue(v[voice="{jo}"]) {{ color: yellow }}']
+    assert copy[7:9] == ["intro", "00:00:01.000 --> 00:00:04.000 align:start position:10%"]
+    assert copy[9].startswith("<v Interviewer>Hi ") and copy[11:13] == ["2", "00:00:04.500 --> 00:00:09.000"]
+    assert copy[13].startswith(f"<v.loud {jo}>No problem. <i>") and copy[13].endswith("</i> sends his best.")
+    copy = copies["s.srt"].decode("utf-8").split("\n")
+    assert copy[:2] == ["1", "00:00:01,000 --> 00:00:04,000"] and copy[4:6] == ["2", "00:00:04,500 --> 00:00:09,000"]
+    assert copy[6].startswith(f"{jo}: <i>Fine</i>, thanks. ")
+    for name, data in copies.items():
+        assert not {"Jo", "Mills", "Sam", "Reid"} & set(data.decode("utf-8").replace("<", " ").split()), name
+        assert [t.speaker for t in read_document(tmp_path / "out" / name).turns] == ["Interviewer", jo]
+    assert not {"WEBVTT", "NOTE", "STYLE", "intro", "align"} & _originals(tmp_path / "key.csv")
+    assert back == files
+
+
+def test_a_copy_that_would_not_read_as_its_original_writes_nothing(tmp_path):
+    """Every copy is read back before anything is written: here a register's long pseudonym
+    would make a speaker's label words (a label has four words at most), merging two turns."""
+    src = tmp_path / "raw"
+    src.mkdir()
+    (src / "a.vtt").write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Sam Reid>Hello.\n", encoding="utf-8")
+    (src / "b.txt").write_text("Interviewer: Hello.\nJo Mills: Hi.\n", encoding="utf-8")
+    key = tmp_path / "private" / "key.csv"
+    pseudonymise_files([src / "a.vtt"], tmp_path / "earlier", key)  # a key and a record to keep
+    kept = {path: path.read_bytes() for path in key.parent.iterdir()}
+    register = tmp_path / "register.csv"
+    register.write_text("original,pseudonym,type,aliases\nJo Mills,Ann Mary Beth Lee Cole,PERSON,\n", encoding="utf-8")
+    with pytest.raises(QdaError, match="b.txt: its pseudonymised copy would not read as the same transcript"):
+        pseudonymise_files([src], tmp_path / "out", key, register=register)
+    assert not (tmp_path / "out").exists()
+    assert {path: path.read_bytes() for path in key.parent.iterdir()} == kept  # the key and its record too
+
+
+def test_table_copies_are_pseudonymised_cell_by_cell(tmp_path):
+    # the speaker, a comma, a quote and "Their" were one name: '"Jo Mills,""Their"'
+    comma = 'speaker,text\nInterviewer,"How was it?"\nJo Mills,"Their dad lives in Yate."\n'
+    semicolon = ('Speaker;Text;Time\r\nInterviewer;"So, how was it?";0:01\r\n'
+                 'Jo Mills;"He said ""Yate"", twice.";0:02\r\n')
+    tabs = 'speaker\ttext\nInterviewer\tAnd then?\nJo Mills\t"Yate" is what he said.\n'  # quotes as words
+    files = {"c.csv": comma.encode(), "s.csv": semicolon.encode(), "t.tsv": tabs.encode()}
+    copies, back = _pseudonymise_and_reverse(tmp_path, files)
+    key = read_key(tmp_path / "key.csv")
+    jo, yate = key.get("PERSON", "Jo Mills").pseudonym, key.get("PLACE", "Yate").pseudonym
+    assert copies["c.csv"].decode() == f'speaker,text\nInterviewer,"How was it?"\n{jo},"Their dad lives in {yate}."\n'
+    assert copies["s.csv"].decode() == ('Speaker;Text;Time\r\nInterviewer;"So, how was it?";0:01\r\n'
+                                        f'{jo};"He said ""{yate}"", twice.";0:02\r\n')
+    assert copies["t.tsv"].decode() == f'speaker\ttext\nInterviewer\tAnd then?\n{jo}\t"{yate}" is what he said.\n'
+    assert not any('"' in original or "," in original for original in _originals(tmp_path / "key.csv"))
+    assert back == files
+
+
+def test_a_cell_a_pseudonym_would_end_is_quoted(tmp_path):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "c.csv").write_text("speaker,text\nJo Mills,We moved to Yate in May\n", encoding="utf-8")
+    register = tmp_path / "register.csv"
+    register.write_text('original,pseudonym,type,aliases\nYate,"Bath, Somerset",PLACE,\n', encoding="utf-8")
+    pseudonymise_files([tmp_path / "raw"], tmp_path / "out", tmp_path / "key.csv", register=register)
+    copy = read_document(tmp_path / "out" / "c.csv")
+    assert copy.text.endswith(": We moved to Bath, Somerset in May") and len(copy.turns) == 1
+    reverse_files([tmp_path / "out"], tmp_path / "back", tmp_path / "key.csv")
+    assert read_document(tmp_path / "back" / "c.csv").text == read_document(tmp_path / "raw" / "c.csv").text
+
+
+def test_copies_of_one_name_from_two_folders_keep_their_own_records(tmp_path):
+    # a second run with the key overwrote the first one's record of "interview1.txt"
+    for site, words in (("siteA", "Interviewer: Hi.\nTanner Duckworth: I work in Leeds.\n"),
+                        ("siteB", "Interviewer: Hello.\nMaria Kowalczyk: We met in Sheffield, with Ola.\n")):
+        (tmp_path / site).mkdir()
+        (tmp_path / site / "interview1.txt").write_text(words, encoding="utf-8")
+        pseudonymise_files([tmp_path / site], tmp_path / f"out{site[-1]}", tmp_path / "key.csv")
+    for site in ("A", "B"):
+        reverse_files([tmp_path / f"out{site}"], tmp_path / f"back{site}", tmp_path / "key.csv")
+        assert (tmp_path / f"back{site}" / "interview1.txt").read_bytes() == \
+            (tmp_path / f"site{site}" / "interview1.txt").read_bytes()
+    edited = tmp_path / "outA" / "interview1.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "Interviewer: Thanks.\n", encoding="utf-8")
+    with pytest.raises(QdaError, match="holds no record of this copy's replacements"):
+        reverse_files([edited], tmp_path / "again", tmp_path / "key.csv")
+    assert not (tmp_path / "again").exists()
+
+
+def test_copies_recorded_by_an_earlier_version_are_still_restored(tmp_path):
+    """Records once filed copies under their names alone, with offsets into the whole file,
+    and made copies that do not read (a .vtt without its header, a .csv with a quote left
+    open): what they recorded restores the originals."""
+    originals = {
+        "n.vtt": "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Interviewer>Hi, thanks for joining.\n\n"
+                 "00:00:04.500 --> 00:00:09.000\n<v Jo Mills>No problem at all.\n",
+        "c.csv": 'speaker,text\nInterviewer,"How was it?"\nJo Mills,"Their dad lives in Yate."\n',
+    }
+    replaced = {"n.vtt": [("WEBVTT", "[Organisation 1]"), ("Jo Mills", "Flynn Crabtree")],
+                "c.csv": [('Jo Mills,"Their', "Jay Aspinall"), ("Yate", "[Place 1]")]}
+    (tmp_path / "out").mkdir()
+    rows = ["file,start,end,original,pseudonym"]
+    for name, text in originals.items():
+        for original, pseudonym in replaced[name]:
+            text = text.replace(original, pseudonym)
+            start = text.index(pseudonym)
+            quoted = '"' + original.replace('"', '""') + '"'
+            rows.append(f"{name},{start},{start + len(pseudonym)},{quoted},{pseudonym}")
+        (tmp_path / "out" / name).write_text(text, encoding="utf-8")
+    (tmp_path / "key.csv").write_text("original,pseudonym,type,aliases\n", encoding="utf-8")
+    (tmp_path / "key.mentions.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    reverse_files([tmp_path / "out"], tmp_path / "back", tmp_path / "key.csv")
+    for name, text in originals.items():
+        assert (tmp_path / "back" / name).read_bytes() == text.encode("utf-8")
+
+
+def test_docx_copies_clear_every_property_that_holds_free_text(tmp_path):
+    import zipfile
+
+    import docx
+
+    (tmp_path / "raw").mkdir()
+    document = docx.Document()
+    document.add_paragraph("Interviewer: Who did you work with?")
+    document.add_paragraph("Leona Fairclough: Mostly the Mulholland family.")
+    properties = document.core_properties
+    properties.category, properties.content_status = "Mulholland family", "Draft for Leona Fairclough"
+    properties.identifier, properties.version = "CN-Mulholland-2021", "Fairclough v2"
+    properties.title, properties.author, properties.language = "Leona Fairclough", "Leona Fairclough", "en-GB"
+    app = next(part for part in document.part.package.iter_parts() if part.partname == "/docProps/app.xml")
+    for empty, named in ((b"<Company/>", b"<Company>Mulholland Care</Company>"),
+                         (b"<HyperlinkBase/>", b"<HyperlinkBase>https://mulholland.example/</HyperlinkBase>"),
+                         (b"<vt:lpstr/>", b"<vt:lpstr>Leona Fairclough</vt:lpstr>")):
+        app._blob = app.blob.replace(empty, named)
+    document.save(str(tmp_path / "raw" / "m.docx"))
+    pseudonymise_files([tmp_path / "raw"], tmp_path / "out", tmp_path / "key.csv")
+    with zipfile.ZipFile(tmp_path / "out" / "m.docx") as copy:
+        for part in ("docProps/core.xml", "docProps/app.xml", "word/document.xml"):
+            xml = copy.read(part).decode("utf-8")
+            assert not [name for name in ("Mulholland", "Leona", "Fairclough") if name in xml], part
+    assert docx.Document(str(tmp_path / "out" / "m.docx")).core_properties.language == "en-GB"
+    reverse_files([tmp_path / "out"], tmp_path / "back", tmp_path / "key.csv")
+    assert read_document(tmp_path / "back" / "m.docx").text == read_document(tmp_path / "raw" / "m.docx").text
+
+
+def test_tags_style_copies_keep_their_speakers(tmp_path):
+    files = {
+        "t.txt": b"Interviewer: Hello Jo.\nJo Mills: Hi. I live in Yate with Sam Reid.\n",
+        "v.vtt": b"WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Interviewer>Hello Jo.\n\n"
+                 b"00:00:04.000 --> 00:00:08.000\n<v Jo Mills>Hi. I live in Yate.\n",
+        "c.csv": b'speaker,text\nInterviewer,Hello Jo.\nJo Mills,"Hi. I live in Yate, with Sam Reid."\n',
+    }
+    copies, back = _pseudonymise_and_reverse(tmp_path, files, style="tags")
+    jo = read_key(tmp_path / "key.csv").get("PERSON", "Jo Mills").pseudonym
+    assert jo.startswith("[Person ")
+    for name in files:
+        copy = read_document(tmp_path / "out" / name)
+        assert [t.speaker for t in copy.turns] == ["Interviewer", jo], name
+        assert "Jo" not in copy.text and "Yate" not in copy.text, name
+    assert f"\n{jo}: Hi." in copies["t.txt"].decode() and f"<v {jo}>Hi." in copies["v.vtt"].decode()
+    assert back == files
+
+
 def test_the_key_is_kept_apart_and_bad_input_writes_nothing(study, tmp_path):
     out = tmp_path / "out"
     with pytest.raises(QdaError, match="must not lie inside the output folder"):

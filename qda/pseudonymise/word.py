@@ -9,9 +9,10 @@ others, so formatting (a speaker's name in bold, italics) stays where it was.
 
 What a copy must not carry is removed: text deleted with tracked changes, the targets of
 external links (a `mailto:` address), who wrote, commented or changed what (authors and
-initials, the people list, the company and manager of the document's properties), custom
-properties, pictures' alternative text, and the thumbnail picture of the first page.
-Reversal restores the words, not those.
+initials, the people list), every document property that holds free text (title, subject,
+keywords, category, status, identifier, version; company, manager, template, hyperlink
+base and the titles of parts), custom properties, pictures' alternative text, and the
+thumbnail picture of the first page. Reversal restores the words, not those.
 """
 
 from __future__ import annotations
@@ -43,7 +44,13 @@ _DROPPED = tuple("http://schemas.openxmlformats.org/" + kind for kind in (
     "package/2006/relationships/metadata/thumbnail", "officeDocument/2006/relationships/custom-properties",
 ))
 _PEOPLE_ATTRIBUTES = ("author", "initials", "userId", "providerId")
-_DOCUMENT_PEOPLE = ("Company", "Manager")  # in docProps/app.xml
+# The document's properties that hold free text ("Mulholland family", "Draft for Leona"):
+# in docProps/core.xml, as python-docx names them (its language, dates and revision number
+# name no one) ...
+_CORE_TEXT = ("author", "category", "comments", "content_status", "identifier", "keywords", "last_modified_by",
+              "subject", "title", "version")
+# ... and in docProps/app.xml (the titles of parts hold the title again).
+_APP_TEXT = ("Company", "Manager", "Template", "HyperlinkBase", "TitlesOfParts")
 # A picture's alternative text and title ("Kelly at the family centre").
 _PICTURES = ("docPr", "cNvPr")
 _PICTURE_TEXT = ("descr", "title")
@@ -145,8 +152,8 @@ class WordText:
         for part, root in self._blobs.items():
             part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         properties = self.document.core_properties
-        properties.author = properties.last_modified_by = ""
-        properties.title = properties.subject = properties.keywords = properties.comments = ""
+        for name in _CORE_TEXT:
+            setattr(properties, name, "")
         self.document.save(str(target))
 
     def _root(self, part):
@@ -201,5 +208,6 @@ def _forget_people(root) -> None:
             attribute = name.rsplit("}", 1)[-1]
             if attribute in _PEOPLE_ATTRIBUTES or element in _PICTURES and attribute in _PICTURE_TEXT:
                 node.set(name, "")
-        if element in _DOCUMENT_PEOPLE:
-            node.text = ""
+        if element in _APP_TEXT:
+            for inner in node.iter():  # the titles of parts are a list
+                inner.text = ""

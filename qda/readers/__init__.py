@@ -134,7 +134,7 @@ def read_corpus(paths: str | Path | Iterable[str | Path]) -> Corpus:
     for given in paths:
         given = Path(given)
         if given.is_dir():
-            found, unread = _transcripts_in(given)
+            found, unread = transcripts_in(given)
             if not found:
                 raise InputError(
                     given,
@@ -192,7 +192,7 @@ def read_each(paths: Iterable[str | Path]) -> tuple[Corpus, list[tuple[str, str]
     return Corpus(documents), problems
 
 
-def _transcripts_in(folder: Path) -> tuple[list[Path], list[Path]]:
+def transcripts_in(folder: Path) -> tuple[list[Path], list[Path]]:
     """The transcripts in `folder`, and the documents in it qda cannot read but could once
     they are saved in another format (`_CONVERT`)."""
     found: list[Path] = []

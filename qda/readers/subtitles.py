@@ -44,12 +44,12 @@ __all__ = ["parse_vtt", "parse_srt"]
 
 _TIMING = re.compile(r"[ \t]*(?P<start>\S+)[ \t]+-->[ \t]+(?P<end>\S+)(?:[ \t].*)?")
 _TIMESTAMP = re.compile(r"(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2})[.,](?P<ms>\d{1,3})")
-_VOICE = re.compile(r"<v(?:\.[^ \t>\n]*)?[ \t]+(?P<name>[^>\n]*)>")
-_VTT_TAG = re.compile(r"<[^>\n]*>")
-_SRT_TAG = re.compile(r"</?[A-Za-z][^>\n]*>|<\d+:[\d:.,]*>|\{\\[^}\n]*\}")
+VOICE = re.compile(r"<v(?:\.[^ \t>\n]*)?[ \t]+(?P<name>[^>\n]*)>")
+VTT_TAG = re.compile(r"<[^>\n]*>")
+SRT_TAG = re.compile(r"</?[A-Za-z][^>\n]*>|<\d+:[\d:.,]*>|\{\\[^}\n]*\}")
 _VTT_HEADER = re.compile(r"WEBVTT(?:[ \t].*)?")
-_VTT_SKIPPED = re.compile(r"(?:NOTE|STYLE|REGION)(?:[ \t].*)?")
-_CUE_NUMBER = re.compile(r"[ \t]*\d+[ \t]*")
+VTT_SKIPPED = re.compile(r"(?:NOTE|STYLE|REGION)(?:[ \t].*)?")
+CUE_NUMBER = re.compile(r"[ \t]*\d+[ \t]*")
 _EXAMPLE = "00:00:01.000 --> 00:00:04.000"
 
 
@@ -66,13 +66,13 @@ def parse_vtt(text: str, path: str | Path) -> tuple[str, list[Turn], dict[str, s
     if not blocks or not _VTT_HEADER.fullmatch(blocks[0][1][0]):
         raise InputError(path, "line 1: a .vtt file must start with a 'WEBVTT' line")
     blocks[:1] = _cues_after_header(*blocks[0])
-    cues = _cues((b for b in blocks[1:] if not _VTT_SKIPPED.fullmatch(b[1][0])), path)
-    return _render(cues, _VTT_TAG, unescape=True)
+    cues = _cues((b for b in blocks[1:] if not VTT_SKIPPED.fullmatch(b[1][0])), path)
+    return _render(cues, VTT_TAG, unescape=True)
 
 
 def parse_srt(text: str, path: str | Path) -> tuple[str, list[Turn], dict[str, str]]:
     """Canonical text and turns of a decoded SubRip file (no attributes)."""
-    return _render(_cues(_blocks(text), path), _SRT_TAG, unescape=False)
+    return _render(_cues(_blocks(text), path), SRT_TAG, unescape=False)
 
 
 def _blocks(text: str):
@@ -94,7 +94,7 @@ def _blocks(text: str):
 def _cues_after_header(first: int, lines: list[str]) -> list[tuple[int, list[str]]]:
     """The header block, and the cues in it where no blank line ends the header (the
     first valid timing line does); the header's other lines are metadata."""
-    at = next((i for i, line in enumerate(lines) if i and _times(line)), None)
+    at = next((i for i, line in enumerate(lines) if i and cue_times(line)), None)
     if at is None:
         return [(first, lines)]
     return [(first, lines[:at]), (first + at, lines[at:])]
@@ -112,7 +112,7 @@ def _cues(blocks, path: str | Path) -> list[_Cue]:
                 )
             _add_lines(cues, lines)
             continue
-        times = _times(lines[at])
+        times = cue_times(lines[at])
         if times is None:
             found = lines[at].strip()
             raise InputError(
@@ -129,16 +129,16 @@ def _add_lines(cues: list[_Cue], lines: list[str]) -> None:
     so. A number alone just before it is the new cue's number, not the last cue's words.
     (The lines before are this block's: a block's first cue starts at its head.)"""
     for line in lines:
-        times = _times(line)
+        times = cue_times(line)
         if times is None:
             cues[-1].lines.append(line)
             continue
-        if cues[-1].lines and _CUE_NUMBER.fullmatch(cues[-1].lines[-1]):
+        if cues[-1].lines and CUE_NUMBER.fullmatch(cues[-1].lines[-1]):
             cues[-1].lines.pop()
         cues.append(_Cue(*times))
 
 
-def _times(line: str) -> tuple[str, str] | None:
+def cue_times(line: str) -> tuple[str, str] | None:
     """(start, end) of a cue timing line, or None if `line` is not a valid one."""
     match = _TIMING.fullmatch(line)
     if match is None:
@@ -164,7 +164,7 @@ def _voices(
     opens a line after the first (the first line's label is read with the words it heads,
     as ever, so that `>>` before it counts; see `_render`)."""
     payload = "\n".join(lines)
-    starts = [voice.start() for voice in _VOICE.finditer(payload)]
+    starts = [voice.start() for voice in VOICE.finditer(payload)]
     if starts:
         # Words before the first voice tag are its voice's: a cue names one voice for all
         # of its words, even where markup or a stray character comes before the tag.
@@ -181,7 +181,7 @@ def _voices(
 
 def _voice_name(span: str, unescape: bool) -> str | None:
     """The name of the voice tag that `span` holds, or None if the tag names nobody."""
-    name = _VOICE.search(span)["name"]
+    name = VOICE.search(span)["name"]
     return (html.unescape(name) if unescape else name).strip() or None
 
 
