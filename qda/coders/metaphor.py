@@ -15,134 +15,16 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .base import Match
-
-# Words whose up/down sense the coder judges (lookup lemmas).
-DIRECTIONS = frozenset({"up", "down"})
-POSITIONS = frozenset({"above", "below", "beneath", "underneath", "under", "over"})
-LEVELS = frozenset({"high", "low", "higher", "lower", "highest", "lowest"})
-ENDS = frozenset({"top", "bottom", "foot"})  # "the foot of someone's caseload"
-# Floors of a building: figurative only on the way to a category ("push it upstairs to conference").
-STOREYS = frozenset({"upstairs", "downstairs"})
-# Figurative whatever their arguments: escalating a case, a concern, a situation.
-# ("de-escalated" is tokenized "de", "-", "escalated", so "escalated" stands for both.)
-ALWAYS_FIGURATIVE = frozenset({"escalate", "escalation", "downgrade", "upgrade"})
-# Verbs of vertical movement: figurative when what moves, or where it lands, is a
-# category or risk ("dropped back to CiN", "the risk rose").
-VERTICAL_VERBS = frozenset({"drop", "fall", "rise", "climb", "lift", "elevate", "sink", "plummet", "soar", "raise",
-                            "lower", "ratchet", "bury"})
-# Vertical verbs that are figurative only with a destination: "raised to child protection",
-# not "I raised a concern" (brought it up).
-# ("lift" too: a plan or a ban is lifted when it ends, not raised in rank.)
-DESTINATION_ONLY = frozenset({"raise", "lift"})
-# Lines whose height is itself the matter: "the threshold's been raised", "they lowered the bar".
-RAISED_LINES = frozenset({"threshold", "bar"})
-# A rung of the ladder of categories ("the middle rung", "a rung below CP"); not "had rung".
-RUNGS = frozenset({"rung", "rungs"})
-# Verbs of staying put, after which "just below" or "just underneath" with nothing named is
-# a case's place under a line: "hovering just underneath", "hanging around just below".
-HOVERING = frozenset({"hover", "hang", "sit", "teeter", "linger"})
-# Steps of a ladder, which up/down right after them climbs: "a level down from that".
-RUNG_NOUNS = frozenset({"level", "tier", "band", "category", "notch", "peg", "rung", "step", "grade"})
-CANDIDATES = DIRECTIONS | POSITIONS | LEVELS | ENDS | ALWAYS_FIGURATIVE | VERTICAL_VERBS | RUNGS | STOREYS
-
-# Categories and procedures by their initials, which are also said in the plural ("the CAFs").
-ACRONYMS = frozenset({"cp", "cin", "ccin", "lac", "caf", "plo", "icpc"})
-# What up/down is "about" in this kind of talk: categories, plans, levels, risk, priority.
-DOMAIN = ACRONYMS | frozenset(
-    {
-        "s47", "s17", "plan", "category",
-        "categorisation", "level", "tier", "band", "threshold", "risk", "concern", "worry",
-        "need", "priority", "list", "pile", "heap", "agenda", "caseload", "scale", "ladder",
-        "protection", "conference", "court", "proceedings", "section", "statutory", "help",
-        "service", "services", "universal", "intervention", "status", "bar", "intensity",
-        "severity", "seriousness", "escalation", "line", "order", "criterion", "criteria",
-        "red", "amber", "green", "child-in-need", "pecking", "complex", "tray", "in-tray",
-        "inbox", "queue", "priorities", "ordinary", "rung", "notch", "peg", "strategy", "gear", "diary",
-    }
+from .metaphor_words import (
+    DIRECTIONS, POSITIONS, LEVELS, ENDS, STOREYS, ALWAYS_FIGURATIVE,
+    VERTICAL_VERBS, DESTINATION_ONLY, RAISED_LINES, RUNGS, HOVERING, RUNG_NOUNS,
+    CANDIDATES, ACRONYMS, DOMAIN, PHYSICAL, ROOMS, TRAVEL,
+    FILED_UNDER, CROSSED, DEGREES, POINTERS, QUANTITIES, SCALES,
+    PAPER, POSITION_ONLY, STEP_VERBS, NON_VERTICAL, READING, AGITATION,
+    MOTION_VERBS, CASE_PRONOUNS, DISPLACE, TALK, STAFF, TASKS,
+    PEOPLE, CASE_MOVERS, CATEGORY_RUNGS, PAGES, CONTEXT, PREPOSITIONS,
+    VENUES, DESTINATIONS,
 )
-# Things with floors and levels of their own: "the top level of the car park" is literal.
-PHYSICAL = frozenset({"car", "park", "building", "house", "stairs", "staircase", "flat", "flats", "block", "tower", "door",
-                      "hill", "road", "street", "garden", "stadium", "bus", "ship", "shop", "office", "school", "lift"})
-# Rooms and floors, where people go: "up to the child protection office", "the CP room".
-ROOMS = PHYSICAL | {"room", "floor", "corridor", "reception", "canteen", "kitchen"}
-# Ways of going somewhere in person: "we drove down to the CiN team", "nipped up to the panel".
-TRAVEL = frozenset({"drive", "walk", "nip", "pop", "cycle", "fly", "travel", "ride", "stroll", "hike", "wander",
-                    "hurry", "rush", "trek", "dash", "cycle", "catch"})
-# What a case is filed under, not below: "under the new category", "under section 47".
-FILED_UNDER = frozenset({"category", "heading", "umbrella", "banner", "label", "title", "name", "remit", "section",
-                         "pilot", "scheme", "legislation", "act", "rule", "guidance", "procedure", "framework",
-                         "policy", "law", "arrangement", "protocol"})
-# What is crossed rather than stood above: "over the line", "over the threshold" (but a bar
-# is cleared upwards: "it wouldn't have got over the bar for a section 47").
-CROSSED = frozenset({"line", "threshold", "edge"})
-# How far over a line a case sits, which makes "over" a position: "well over the line".
-DEGREES = frozenset({"well", "way", "miles", "far", "just", "slightly", "clearly"})
-# Pronouns standing for something named earlier in the sentence.
-POINTERS = frozenset({"it", "that", "this"})  # not "them": "somebody above them" is a boss
-# Counts are high or low without any ranking: "our plan numbers were so high".
-QUANTITIES = frozenset({"number", "figure", "count", "rate", "statistic", "stat"})
-# Ordered things whose top and bottom are priority: "near the top" when one is named.
-SCALES = frozenset({"ladder", "list", "pile", "heap", "scale", "queue", "agenda", "caseload", "priority", "priorities",
-                    "tray", "in-tray", "diary"})
-# Heaps of paper: figurative only as "the pile" ("bottom of the pile"), not "that pile" on
-# a desk or "a pile of forms".
-PAPER = frozenset({"pile", "heap", "tray", "in-tray", "inbox"})
-# Domain words that only count after above/below/over/under ("above the line"); after
-# up/down they are idioms of time ("further down the line").
-POSITION_ONLY = frozenset({"line", "bar", "radar"})
-# Verbs whose up/down particle is the category move itself.
-STEP_VERBS = frozenset({"step", "scale", "ratchet", "ramp", "bump", "dial", "notch", "tone"})
-# Phrasal verbs with no vertical sense: set up a meeting, follow up, sit down with mum.
-NON_VERTICAL = frozenset(
-    {
-        "set", "follow", "pick", "bring", "back", "sit", "write", "break", "turn", "end", "show", "sort",
-        "fill", "take", "make", "look", "call", "shut", "calm", "settle", "quiet", "hold",
-        "catch", "keep", "open", "put", "give", "build", "wind", "slow", "let", "jot", "note",
-        "bottle", "mess", "tie", "tidy", "clean", "wash", "wake", "grow", "own", "speak", "blow",
-        "pin", "narrow", "break", "close", "play", "cut", "lie", "knock", "track", "run", "dress",
-    }
-)
-# Going through a list, not moving on it: "look down the list".
-READING = frozenset({"look", "read", "scan", "scroll", "glance", "skim", "run"})
-# Movement on foot or by vehicle; with up/down and no domain target it is literal.
-AGITATION = frozenset({"jump", "pace", "bounce", "walk", "run", "hop", "march", "stomp", "go", "move"})
-# Movement verbs whose subject, when a case or situation, makes the movement figurative.
-MOTION_VERBS = frozenset({"go", "come", "move", "creep", "flow", "drop", "fall", "climb", "shoot", "bump", "push", "put", "take",
-                          "sink", "rocket", "spike", "inch", "edge", "tick", "slide", "slip"})
-# "one" too, standing for a case ("one's come back down"), but not "one of my workers".
-CASE_PRONOUNS = frozenset({"it", "things", "that", "this", "everything", "case", "risk", "concern", "concerns", "one"})
-# Verbs that put a case somewhere in a ranking; passive, what they move is a case or
-# a piece of work ("they get shunted to the bottom", "pushed further down every week").
-DISPLACE = frozenset({"shunt", "push", "bump", "shove", "relegate", "move"})
-# Where a matter is talked over: what "comes up" there arises ("it came up in supervision").
-TALK = frozenset({"supervision", "meeting", "group", "panel", "discussion", "session", "conversation", "chat",
-                  "handover", "huddle", "call", "visit", "minutes"})
-# People at work, who step up to a task ("the team stepped up") rather than step a case up.
-STAFF = frozenset({"worker", "team", "staff", "manager", "senior", "colleague", "practitioner", "student",
-                   "agency", "school", "people", "everyone"})
-# What people step up to: "stepped up to the plate", "to the mark".
-TASKS = frozenset({"plate", "mark", "challenge", "task", "role", "occasion", "job"})
-# Pronouns for people, who are pushed about literally.
-PEOPLE = frozenset({"i", "me", "he", "she", "we", "you", "him", "her", "us"})
-# Verbs that move a case ("it") up or down a category when nothing else is named: "push it
-# back up", "we brought it down at the last review". Not "put it down", "take it up with
-# her" or "move it up" (a sofa as often as a case).
-CASE_MOVERS = frozenset({"push", "bump", "shunt", "shove", "bring", "nudge"})
-# Steps of a ladder that only the ladder of categories has ("a tier above them"); a level
-# or a step above can be a floor or a stair.
-CATEGORY_RUNGS = RUNG_NOUNS - {"level", "step"}
-# Papers have a top and bottom of their own: "the letter says Child Protection at the top".
-PAGES = frozenset({"letter", "page", "form", "sheet", "document", "report", "screen", "email", "leaflet", "poster"})
-# Words that must accompany a candidate for its sentence to be worth parsing.
-# ("need", "help", "order" and "status" are too common in talk to be worth a parse
-# on their own; "child in need" and "early help" moves are usually named by their verb.)
-_CONTEXT = (DOMAIN - {"need", "help", "order", "status"}) | STEP_VERBS | {a + "s" for a in ACRONYMS}
-
-_PREPOSITIONS = frozenset({"to", "into", "onto", "from", "on", "towards", "toward", "of", "off"})
-# Places one is "up at" or "down at" literally, however much they belong to the work: "I
-# was up at court all day"; a case "up at CP" or "down at CiN" sits in a category.
-VENUES = frozenset({"court", "conference", "school", "office", "service", "services"})
-_DESTINATIONS = frozenset({"to", "into", "onto", "towards", "toward"})
 
 
 class MetaphorCoder:
@@ -155,7 +37,7 @@ class MetaphorCoder:
         self.code = code
         hashed = lambda words: frozenset(nlp.vocab.strings.add(w) for w in words)  # noqa: E731
         self._candidates, self._always = hashed(CANDIDATES), hashed(ALWAYS_FIGURATIVE)
-        self._context, self._cases = hashed(_CONTEXT), hashed(CASE_PRONOUNS)
+        self._context, self._cases = hashed(CONTEXT), hashed(CASE_PRONOUNS)
         self._child_in_need = hashed({"child", "need"})
         self._moves, self._placed, self._case = hashed(DIRECTIONS | LEVELS), hashed(VERTICAL_VERBS | ENDS), hashed({"case"})
         self._motion, self._displace = hashed(MOTION_VERBS | CASE_MOVERS | {"sit"}), hashed(DISPLACE)
@@ -588,7 +470,7 @@ def _targets(token: Token, verb: Token) -> list[Token]:
         found.append(obj)
     # A phrasal verb with no vertical sense ("end up on a plan") moves a case only to a
     # destination: "brought it back down to CiN".
-    prepositions = _DESTINATIONS if verb.lemma_ in NON_VERTICAL else _PREPOSITIONS
+    prepositions = DESTINATIONS if verb.lemma_ in NON_VERTICAL else PREPOSITIONS
     # "dropped back to CiN", "knocked back down to CiN": the destination hangs off "back",
     # when it belongs to the verb; not a later item of a list ("it calms down, off the
     # plan, back to ordinary in-need")
@@ -619,13 +501,13 @@ def _targets(token: Token, verb: Token) -> list[Token]:
 
 def _places(token: Token) -> list[Token]:
     """Where a step leads from or to: the objects of its from/to/into/off/onto phrases."""
-    return [target for child in token.children if child.dep_ == "prep" and child.lower_ in _PREPOSITIONS - {"of", "on"}
+    return [target for child in token.children if child.dep_ == "prep" and child.lower_ in PREPOSITIONS - {"of", "on"}
             if (target := _object_of(child)) is not None]
 
 
 def _destinations(token: Token) -> list[Token]:
     """Where a verb puts something: the objects of its to/into phrases."""
-    return [target for child in token.children if child.dep_ == "prep" and child.lower_ in _DESTINATIONS
+    return [target for child in token.children if child.dep_ == "prep" and child.lower_ in DESTINATIONS
             if (target := _object_of(child)) is not None]
 
 
