@@ -21,6 +21,7 @@ from spacy.language import Language
 
 from . import nlp as qnlp
 from .corpus import Corpus, Document, Turn
+from .wording import counted
 
 Span = tuple[str, int, int]  # (document id, start, end): code points, end exclusive
 Runs = list[tuple[int, int]]  # sorted, disjoint (start, end) intervals within one document
@@ -347,9 +348,9 @@ class Agreement:
         rows = [_cells(row) for row in self.table.to_dict("records")]
         pooled = _cells(self.pooled.to_dict())
         defined = int(self.table["kappa"].notna().sum())
-        codes = _count(len(self.table), "code")
+        codes = counted(len(self.table), "code")
         lines = [
-            f"Agreement of {first} and {second} on {_count(self.n_units, self.unit)}, {codes}",
+            f"Agreement of {first} and {second} on {counted(self.n_units, self.unit)}, {codes}",
             "",
             *_aligned([header, *rows, pooled], rule_before={1, 1 + len(rows)}),
             "",
@@ -452,6 +453,3 @@ def _aligned(rows: list[list[str]], rule_before: set[int]) -> list[str]:
         lines.append("  ".join(cells))
     return lines
 
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"

@@ -29,6 +29,7 @@ from qda.corpus import INTERVIEWER_LABELS, interviewer_label
 from qda.errors import InputError, QdaError
 from qda.readers import document_id
 from qda.writers import FORMULA_PREFIXES
+from qda.wording import counted
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -422,8 +423,8 @@ class Evaluation:
         head = f"{'code':<{width}}  {'P':>6} {'R':>6} {'F1':>6} {'kappa':>6} {'kappa 95% CI':>14} {'support':>8}"
         excluded = f" ({self.excluded_units} excluded by speaker)" if self.excluded_units else ""
         lines = [
-            f"{self.unit}-level agreement with the gold: {_count(self.n_units, 'unit')} in "
-            f"{_count(self.n_documents, 'document')}{excluded}",
+            f"{self.unit}-level agreement with the gold: {counted(self.n_units, 'unit')} in "
+            f"{counted(self.n_documents, 'document')}{excluded}",
             "",
             head,
             "-" * len(head),
@@ -449,25 +450,25 @@ class Evaluation:
             lines.append("- = undefined (P: nothing predicted; R: no gold positives; kappa: all units on one side)")
         notes = []
         if self.ignored["rejected"]:
-            notes.append(_count(self.ignored["rejected"], "rejected coding"))
+            notes.append(counted(self.ignored["rejected"], "rejected coding"))
         if self.ignored["other_documents"]:
             notes.append(
-                f"{_count(self.ignored['other_documents'], 'coding')} in documents not in the gold "
+                f"{counted(self.ignored['other_documents'], 'coding')} in documents not in the gold "
                 f"({_listing(list(self.other_documents), 5)})"
             )
         if self.ignored["unplaced"]:
             where = "a turn" if self.unit == "turn" else "offsets"
-            notes.append(f"{_count(self.ignored['unplaced'], 'coding')} without {where}")
+            notes.append(f"{counted(self.ignored['unplaced'], 'coding')} without {where}")
         if self.ignored["unlisted_turns"]:
             notes.append(
-                f"{_count(self.ignored['unlisted_turns'], 'coding')} on turns the gold does not list "
+                f"{counted(self.ignored['unlisted_turns'], 'coding')} on turns the gold does not list "
                 f"({_turn_listing(self.unlisted_turns)})"
             )
         if notes:
             lines.append("ignored: " + "; ".join(notes))
         if self.misplaced:
             lines.append(
-                f"warning: {_count(self.misplaced, 'coding')} name a gold turn whose text does not hold "
+                f"warning: {counted(self.misplaced, 'coding')} name a gold turn whose text does not hold "
                 "their passage: were the transcripts read into other turns than the gold's (another "
                 "layout, an edited file)? Then these figures compare the wrong turns."
             )
@@ -686,9 +687,6 @@ def _mean(values: pd.Series) -> float:
     defined = values.dropna()
     return float(defined.mean()) if len(defined) else math.nan
 
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _interval(low: float, high: float) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import warnings
+from pathlib import Path
+
 import pytest
 from lxml import etree
 
@@ -109,8 +113,90 @@ def test_descriptions_edited_in_another_tool_are_read_as_edited():
 
     code = load_codebook(CCIN).codes["up_down"]
     edited = description(code).replace(code.description.strip(), "A shorter definition.")
-    fields, block = read_description(edited.replace("\n", "\r\n"))
+    fields, block, added = read_description(edited.replace("\n", "\r\n"))
     assert fields["definition"] == "A shorter definition." and fields["include"] == code.include.strip()
-    assert fields["examples"] == list(code.examples) and block["id"] == "up_down"
+    assert fields["examples"] == list(code.examples) and block["id"] == "up_down" and added == ""
     assert read_description("Just a note from NVivo.\n\nSecond paragraph.") == (
-        {"definition": "Just a note from NVivo.\n\nSecond paragraph."}, None)
+        {"definition": "Just a note from NVivo.\n\nSecond paragraph."}, None, "")
+
+
+# -- descriptions edited in another tool ------------------------------------------------
+
+def _edited_qdc(tmp_path, change) -> Path:
+    """The sample codebook as .qdc, the first code's Description changed by `change`."""
+    path = write_qdc(load_codebook(CCIN), tmp_path / "ccin.qdc")
+    tree = etree.parse(str(path))
+    found = tree.find(f".//{{{NS}}}Code/{{{NS}}}Description")
+    found.text = change(found.text)
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    return path
+
+
+def _older(description: str) -> str:
+    """A description as qda wrote it before blocks had a closing `[/qda]` line."""
+    assert description.endswith("\n[/qda]")
+    return description.removesuffix("\n[/qda]")
+
+
+@pytest.mark.parametrize("older", [False, True], ids=["closed block", "older block without [/qda]"])
+@pytest.mark.parametrize("added", ["Discuss ZQXJ at the next meeting.", "Team note ZQXJ: discuss at next meeting."])
+def test_a_paragraph_added_after_the_block_is_kept_and_said_and_the_code_comes_back_whole(tmp_path, older, added):
+    from qda.refi.codebook import read_qdc
+
+    book = load_codebook(CCIN)
+    path = _edited_qdc(tmp_path, lambda text: f"{_older(text) if older else text}\n\n{added}")
+    with pytest.warns(UserWarning, match=r"ccin\.qdc: code 'Thresholds, continuums and in-betweens': the text after "
+                                         r"its \[qda\] block \('(Discuss|Team note) ZQXJ"):
+        back = read_qdc(path)
+    first = back.codes["threshold"]  # the id from the block, not made from the name
+    assert first.rules == book.codes["threshold"].rules and len(first.rules) == 18
+    assert first.description == book.codes["threshold"].description.strip() + "\n\n" + added
+    assert first.include == book.codes["threshold"].include.strip()
+    assert {k: c for k, c in back.codes.items() if k != "threshold"} == \
+        {k: c for k, c in book.codes.items() if k != "threshold"}
+
+
+def test_an_older_block_still_reads_whole(tmp_path):
+    from qda.refi.codebook import read_qdc
+
+    path = _edited_qdc(tmp_path, _older)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing to say
+        assert read_qdc(path).codes == load_codebook(CCIN).codes
+
+
+def test_a_block_that_cannot_be_read_is_said(tmp_path):
+    from qda.refi.codebook import read_qdc
+
+    path = _edited_qdc(tmp_path, lambda text: text.replace("rules:\n", "rules: [\n", 1))
+    with pytest.warns(UserWarning, match=r"its \[qda\] block cannot be read, so its id is made from its name"):
+        back = read_qdc(path)
+    assert "thresholds_continuums_and_in_betweens" in back.codes
+
+
+# -- what XML cannot hold, and what qda cannot -------------------------------------------
+
+def test_a_definition_with_a_page_break_exports_valid(tmp_path):
+    from qda.refi.codebook import read_qdc
+
+    book = parse_codebook("name: X\ncodes:\n  - id: a\n    name: A\n    definition: \"page one\\fpage two\"\n")
+    out = write_qdc(book, tmp_path / "x.qdc")
+    assert validate(out) == []
+    assert read_qdc(out).codes["a"].description == "page one page two"  # one for one: a space
+
+
+def test_code_sets_are_reported_not_dropped_silently(tmp_path):
+    from qda.refi.codebook import read_qdc
+
+    sets = tmp_path / "sets.qdc"
+    sets.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<CodeBook xmlns="{NS}" origin="NVivo 14"><Codes>
+  <Code guid="11111111-1111-1111-1111-111111111111" name="Anger" isCodable="true"/>
+  <Code guid="22222222-2222-2222-2222-222222222222" name="Joy" isCodable="true"/></Codes>
+ <Sets><Set guid="55555555-5555-5555-5555-555555555555" name="Important">
+   <MemberCode guid="11111111-1111-1111-1111-111111111111"/><MemberCode guid="22222222-2222-2222-2222-222222222222"/>
+  </Set><Set guid="66666666-6666-6666-6666-666666666666" name="Later"/></Sets></CodeBook>""", encoding="utf-8")
+    with pytest.warns(UserWarning, match=rf"^{re.escape(str(sets))}: not imported: 2 sets of codes or notes: 'Important' \(2 codes\), "
+                                         r"'Later' \(empty\)"):
+        book = read_qdc(sets)
+    assert list(book.codes) == ["anger", "joy"]

@@ -2,7 +2,8 @@
 with a message that names the file; vendor layouts (Sources/, <Name>.qde, .root) still open.
 
 Every archive is built small in tmp_path; bombs are caught from their headers, so nothing
-large is ever unpacked."""
+large is ever unpacked. The one exception is honest: a 13 MB inline text, which must be
+read (large is not hostile)."""
 
 from __future__ import annotations
 
@@ -294,3 +295,25 @@ def test_validate_reports_hostile_xml_in_a_project_and_a_codebook(tmp_path, kind
     problems = validate(qdpx)
     assert len(problems) == 1 and problems[0].startswith(f"{qdpx}:project.qde: contains a DTD")
     assert all("root:" not in p for p in problems)
+
+
+# -- large but honest files ---------------------------------------------------------------
+
+def test_a_text_over_ten_megabytes_is_read(tmp_path):
+    # libxml2 refuses text nodes over 10 MB unless told otherwise; REFI-QDA sets no such limit.
+    text = "Interviewer: Was it a grey area?\n" * 400_000  # 13 MB, inline
+    qde = ('<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="p"><Sources>'
+           f'<TextSource guid="{GUID}" name="t"><PlainTextContent>{text}</PlainTextContent></TextSource>'
+           "</Sources></Project>").encode()
+    assert len(qde) > 10 * 2**20
+    root = parse_xml(qde, "big.qde")
+    assert len(root.find(".//{urn:QDA-XML:project:1.0}PlainTextContent").text) == len(text)
+    assert validate(_zip(tmp_path / "big.qdpx", [("project.qde", qde)])) == []
+
+
+def test_a_parser_limit_is_called_a_limit_not_damage():
+    deep = b'<Project xmlns="urn:QDA-XML:project:1.0" name="p">' + b"<a>" * 3000 + b"</a>" * 3000 + b"</Project>"
+    with pytest.raises(QdaError) as info:
+        parse_xml(deep, "deep.qde")
+    message = str(info.value)
+    assert message.startswith("deep.qde: goes past a limit of the XML parser") and "not damaged" in message

@@ -245,6 +245,125 @@ def test_hostile_or_broken_files_are_refused_and_nothing_is_written(coded, tmp_p
         assert _project_files(target) == before
 
 
+def _with_qde(path: Path, out: Path, change) -> Path:
+    """A copy of the .qdpx `path` whose project XML `change(root)` edits in place."""
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "project.qde":
+                root = etree.fromstring(data)
+                change(root)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            target.writestr(name, data)
+    return out
+
+
+def _project_qdpx(path: Path, body: str, text: str, origin: str = "NVivo 14") -> Path:
+    """A .qdpx of one text source (GUID 3333...) holding `text`, its project XML `body`
+    put inside <Project> after a one-code codebook (code GUID 2222...)."""
+    source = "33333333-3333-3333-3333-333333333333"
+    qde = (f'<?xml version="1.0" encoding="UTF-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="p" '
+           f'origin="{origin}"><CodeBook><Codes><Code guid="22222222-2222-2222-2222-222222222222" name="A" '
+           f'isCodable="true"/></Codes></CodeBook>{body.format(source=source)}</Project>')
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+        archive.writestr(f"sources/{source}.txt", text.encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize("older", [False, True], ids=["closed block", "older block without [/qda]"])
+@pytest.mark.parametrize("where", ["after", "before"])
+def test_a_comment_added_in_another_tool_becomes_a_memo_and_the_coding_keeps_its_status(tmp_path, where, older):
+    comment = "I am not sure about this one."
+
+    def comment_on_first_selection(root):
+        found = root.find(f".//{NS}PlainTextSelection/{NS}Description")
+        block = found.text.removesuffix("\n[/qda]") if older else found.text
+        found.text = f"{block}\n\n{comment}" if where == "after" else f"{comment}\n\n{block}"
+
+    with Project.init(tmp_path / "study.qda", codebook=CCIN) as project:
+        project.import_files([SAMPLE / "interview_01.txt"])
+        project.autocode()
+        suggested = _state(project)["codings"]
+        exported = project.export(tmp_path / "study.qdpx", status=ALL)
+    edited = _with_qde(exported, tmp_path / "edited.qdpx", comment_on_first_selection)
+    with Project.init(tmp_path / "copy.qda") as copy:
+        assert copy.import_qdpx(edited).memos_added == 1
+        assert _state(copy)["codings"] == suggested  # still suggested, by the rule coder, its confidence
+        [memo] = copy.memos()
+        assert (memo.target_kind, memo.text) == ("coding", comment)
+
+
+def test_what_qda_cannot_hold_is_listed(tmp_path):
+    with Project.init(tmp_path / "atlas.qda") as project:
+        skipped = project.import_qdpx(_atlas_qdpx(tmp_path / "atlas.qdpx")).skipped
+    # The spec's example groups codes in 5 sets; its sets of documents became attributes.
+    assert "5 sets of codes or notes: 'Feelings' (6 codes), 'negative feelings' (4 codes), 'Breakfast food' " \
+           "(6 codes), '<3' (empty), 'positive feelings' (3 codes) (qda groups documents only, as attributes)" in skipped
+    # Two of its four PDF selections have a plain-text twin (same GUID) and are imported as text.
+    assert "2 PDF area selections in \"Pay de Limón con Base de Granola | Kellogg's ®.pdf\" with 2 codings and " \
+           "no selection of its text (qda codes text, not page areas)" in [unicodedata.normalize("NFC", s)
+                                                                          for s in skipped]
+    assert "1 link (qda has no links)" in skipped
+
+
+def test_cases_on_passages_are_listed(tmp_path):
+    # NVivo's focus groups: each participant a Case whose variables reach a passage, not a source.
+    text = "Interviewer: Was it a grey area?\nAl: It was borderline.\nBea: No it was not.\n"
+    al, bea = text.index("Al:"), text.index("Bea:")
+    variable = '<Variable guid="66666666-6666-6666-6666-66666666666{0}" name="{1}" typeOfVariable="{2}"/>'
+    value = '<VariableValue><VariableRef targetGUID="66666666-6666-6666-6666-66666666666{0}"/>{1}</VariableValue>'
+    body = ("<Variables>" + variable.format(1, "gender", "Text") + variable.format(2, "age", "Integer") + "</Variables>"
+            '<Cases><Case guid="77777777-7777-7777-7777-777777777771" name="Al">'
+            + value.format(1, "<TextValue>male</TextValue>") + value.format(2, "<IntegerValue>40</IntegerValue>")
+            + '<SelectionRef targetGUID="44444444-4444-4444-4444-444444444441"/></Case>'
+            '<Case guid="77777777-7777-7777-7777-777777777772" name="Bea">' + value.format(1, "<TextValue>female</TextValue>")
+            + '<SelectionRef targetGUID="44444444-4444-4444-4444-444444444442"/></Case></Cases>'
+            '<Sources><TextSource guid="{source}" name="Focus group" plainTextPath="internal://{source}.txt">'
+            f'<PlainTextSelection guid="44444444-4444-4444-4444-444444444441" startPosition="{al}" endPosition="{bea}"/>'
+            f'<PlainTextSelection guid="44444444-4444-4444-4444-444444444442" startPosition="{bea}" '
+            f'endPosition="{len(text)}"/></TextSource></Sources>')
+    with Project.init(tmp_path / "fg.qda") as project:
+        result = project.import_qdpx(_project_qdpx(tmp_path / "fg.qdpx", body, text))
+        assert project.corpus()["focus-group"].attributes == {}
+    assert result.skipped == ["2 cases linked to passages or codes rather than whole sources, with their variables: "
+                              "'Al' (gender, age), 'Bea' (gender) (qda keeps attributes per document)"]
+
+
+def test_a_selection_starting_before_the_text_is_skipped_for_that_reason(tmp_path):
+    body = ('<Sources><TextSource guid="{source}" name="Doc" plainTextPath="internal://{source}.txt">'
+            '<PlainTextSelection guid="44444444-4444-4444-4444-444444444441" startPosition="-5" endPosition="4">'
+            '<Coding guid="55555555-5555-5555-5555-555555555551"><CodeRef targetGUID="22222222-2222-2222-2222-222222222222"/>'
+            '</Coding></PlainTextSelection>'
+            '<PlainTextSelection guid="44444444-4444-4444-4444-444444444442" startPosition="9" endPosition="4"/>'
+            '</TextSource></Sources>')
+    path = _project_qdpx(tmp_path / "negative.qdpx", body, "Interviewer: Hello there.\n")
+    from qda.refi.validate import validate
+
+    assert any("spans -5..4 outside" in problem for problem in validate(path))
+    with Project.init(tmp_path / "n.qda") as project:
+        result = project.import_qdpx(path)
+    assert result.skipped == [
+        "selection 44444444-4444-4444-4444-444444444441 in 'Doc': it starts at -5, before the text begins",
+        "selection 44444444-4444-4444-4444-444444444442 in 'Doc': it ends (4) before it starts (9)"]
+
+
+def test_control_characters_come_back_exactly_in_the_text(tmp_path, recwarn):
+    # recwarn: the reader warns that it kept the control characters, as it should.
+    (tmp_path / "ff.txt").write_text("Interviewer: Grey area?\nZo: Borderline,\f honestly\x0b it was.\n",
+                                     encoding="utf-8")
+    with Project.init(tmp_path / "study.qda", codebook=CCIN) as first:
+        first.import_files([tmp_path / "ff.txt"])
+        text = first.corpus()["ff"].text
+        first.code("ff", text.index("Borderline"), len(text) - 1, "threshold", "Ruth")
+        exported = first.export(tmp_path / "ff.qdpx", status=ALL)
+        with Project.init(tmp_path / "copy.qda") as copy:
+            copy.import_qdpx(exported)
+            assert _state(copy) == _state(first)
+            again = copy.export(tmp_path / "again.qdpx", status=ALL)
+    assert comparable(again) == comparable(exported)
+
+
 # -- round trip, property-based ---------------------------------------------------------
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402

@@ -109,3 +109,54 @@ def test_qdpx_from_the_command_line(project, tmp_path, capsys, monkeypatch):
         with pytest.raises(SystemExit) as info:
             main()
         assert info.value.code in (0, None), capsys.readouterr().err
+
+
+# -- characters XML 1.0 cannot hold -------------------------------------------------------
+
+# A Word line break (U+000B), a page break (U+000C) and a stray byte (U+0001): qda's readers
+# keep them in a transcript, XML 1.0 forbids them even escaped.
+CONTROLS = "Interviewer: Was it a grey area?\nZo: It was borderline,\f honestly\x0b it was \x01 odd.\n"
+
+
+def test_xml_safe_replaces_what_xml_forbids_one_for_one_and_keeps_the_rest():
+    from qda.refi.xmltext import STAND_IN, xml_safe
+
+    forbidden = "\x00\x01\x08\x0b\x0c\x0e\x1f\ufffe\uffff\ud800"
+    assert xml_safe(forbidden) == STAND_IN * len(forbidden)
+    allowed = "tab\t LF\n CR\r DEL\x7f C1\x92 é 中 😀 \ue000 \ufffd \U0010ffff"
+    assert xml_safe(allowed) == allowed
+
+
+def test_control_characters_are_replaced_in_the_xml_and_kept_in_the_sources(tmp_path, recwarn):
+    # recwarn: the reader warns that it kept the control characters, as it should.
+    (tmp_path / "ff.txt").write_text(CONTROLS, encoding="utf-8")
+    with Project.init(tmp_path / "study.qda", codebook=CCIN) as p:
+        p.import_files([tmp_path / "ff.txt"])
+        text = p.corpus()["ff"].text
+        start, end = text.index("It was"), text.index(" odd")
+        p.code("ff", start, end, "threshold", "Ruth")
+        p.memo("Line one\x0bline two\f", "Ruth", on="document:ff")
+        out = p.export(tmp_path / "ff.qdpx")
+    assert validate(out) == []
+    archive, root = _read(out)
+    [selection] = root.iter(f"{NS}PlainTextSelection")
+    # One for one: the name is as long as its passage, so positions and names still agree.
+    assert selection.get("name") == "It was borderline,  honestly  it was  "
+    assert (int(selection.get("startPosition")), int(selection.get("endPosition"))) == (start, end)
+    assert root.find(f".//{NS}Note/{NS}PlainTextContent").text == "Line one line two "
+    [source] = [n for n in archive.namelist() if n.startswith("sources/")]
+    assert archive.read(source).decode("utf-8") == text  # the source keeps the text exactly
+
+
+def test_a_run_with_control_characters_exports_from_the_command_line(tmp_path, capsys, monkeypatch):
+    import sys
+
+    from qda.cli import main
+
+    (tmp_path / "ff.txt").write_text(CONTROLS, encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["qda", "code", str(tmp_path / "ff.txt"), "-c", str(CCIN), "--coders", "rules",
+                                      "--out", str(tmp_path / "ff.qdpx")])
+    with pytest.raises(SystemExit) as info:
+        main()
+    assert info.value.code in (0, None), capsys.readouterr().err
+    assert validate(tmp_path / "ff.qdpx") == []

@@ -24,13 +24,18 @@ from lxml import etree
 from qda.codebook import Codebook
 from qda.corpus import Coding, Corpus
 from qda.refi.codebook import add_codes, code_guid, dump_block, guid
+from qda.refi.xmltext import element
 from qda.writers import atomic_write
 
 NS = "urn:QDA-XML:project:1.0"
+# What a selection's `[qda]` block holds (`coding_block`): the keys a block without
+# `[/qda]` (older qda) may have.
+CODING_KEYS = frozenset({"status", "source", "confidence", "evidence"})
 
 
-def _e(parent, tag: str, **attributes):
-    return etree.SubElement(parent, f"{{{NS}}}{tag}", {k: str(v) for k, v in attributes.items() if v is not None})
+def _e(parent, tag: str, text: str | None = None, **attributes):
+    """An element of the project namespace (`parent` None: the root), made XML-safe."""
+    return element(parent, f"{{{NS}}}{tag}", text, **attributes)
 
 
 def stamp(moment: datetime | None = None) -> str:
@@ -72,7 +77,7 @@ def project_xml(name: str, corpus: Corpus, codings: list[Coding], codebook: Code
     by_id = {c.id: guids[i] for i, c in enumerate(codings) if c.id is not None}
     # A memo on a coding left out of this export would be a note about nothing.
     memos = [m for m in memos if m.target_kind != "coding" or int(m.target) in by_id]
-    root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS}, name=name, origin="qda", creationDateTime=stamp())
+    root = _e(None, "Project", name=name, origin="qda", creationDateTime=stamp())
     users = {name: guid("user", name) for name in sorted(
         {c.coder for c in codings} | {c.reviewer for c in codings if c.reviewer} | {m.coder for m in memos})}
     if users:
@@ -101,7 +106,7 @@ def project_xml(name: str, corpus: Corpus, codings: list[Coding], codebook: Code
             for attribute, value in doc.attributes.items():
                 entry = _e(case, "VariableValue")
                 _e(entry, "VariableRef", targetGUID=guid("variable", attribute))
-                etree.SubElement(entry, f"{{{NS}}}TextValue").text = str(value)
+                _e(entry, "TextValue", str(value))
             _e(case, "SourceRef", targetGUID=source_guid(doc.id))
     by_document: dict[str, list[int]] = {}
     for i, coding in enumerate(codings):
@@ -116,7 +121,7 @@ def project_xml(name: str, corpus: Corpus, codings: list[Coding], codebook: Code
                 selection = _e(source, "PlainTextSelection", guid=guid("selection", guids[i]),
                                name=doc.text[coding.start:coding.end][:100], startPosition=coding.start,
                                endPosition=coding.end, creatingUser=users[coding.coder])
-                etree.SubElement(selection, f"{{{NS}}}Description").text = coding_block(coding)
+                _e(selection, "Description", coding_block(coding))
                 mark = _e(selection, "Coding", guid=guids[i], creatingUser=users[coding.reviewer or coding.coder])
                 _e(mark, "CodeRef", targetGUID=code_guid(coding.code))
                 for note in notes_on.get(("coding", guids[i]), ()):
@@ -128,7 +133,7 @@ def project_xml(name: str, corpus: Corpus, codings: list[Coding], codebook: Code
         for memo, note_guid in zip(memos, note_guids):
             note = _e(notes, "Note", guid=note_guid, name=memo.text.strip().split("\n")[0][:100],
                       creatingUser=users[memo.coder], creationDateTime=stamp(memo.created_at))
-            etree.SubElement(note, f"{{{NS}}}PlainTextContent").text = memo.text
+            _e(note, "PlainTextContent", memo.text)
     for note in notes_on.get(("project", None), ()):
         _e(root, "NoteRef", targetGUID=note)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

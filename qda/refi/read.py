@@ -27,8 +27,10 @@ from qda.readers import document_id
 from qda.readers.decode import decode_raw, normalise_newlines
 from qda.readers.txt import parse_turns
 from qda.refi.archive import Archive, Limits
-from qda.refi.codebook import guid_key, read_codes, read_description
+from qda.wording import counted
+from qda.refi.codebook import guid_key, members, read_codes, sets_not_held, split_block
 from qda.refi.offsets import PositionMap, choose_unit
+from qda.refi.project import CODING_KEYS
 from qda.refi.validate import check_xml
 
 NS = "{urn:QDA-XML:project:1.0}"
@@ -93,7 +95,7 @@ class _Reader:
         name = self.root.get("name") or Path(self.where).stem
         codes = self.root.find(f"{NS}CodeBook/{NS}Codes")
         if codes is not None:
-            codebook, self.code_ids = read_codes(codes, name, self.origin)
+            codebook, self.code_ids = read_codes(codes, name, self.origin, self.where)
         else:
             codebook, self.code_ids = Codebook(name=name), {}
         self.notes = {guid_key(n.get("guid")): n for n in self.root.iter(f"{NS}Note")}
@@ -111,6 +113,8 @@ class _Reader:
             doc = self.document(text_source, source.get("name"), taken,
                                 attributes.get(guid_key(source.get("guid")), {}))
             corpus.documents.append(doc)
+            if kind == "PDFSource":
+                self.report_pdf_areas(source, text_source, doc.name)
         for code in (codes.iter(f"{NS}Code") if codes is not None else ()):
             self.notes_on(code, "code", self.code_ids[guid_key(code.get("guid"))])
         self.notes_on(self.root, "project", None)
@@ -123,7 +127,7 @@ class _Reader:
         for kind in ("Links", "Graphs"):
             found = self.root.find(f"{NS}{kind}")
             if found is not None:
-                self.skipped.append(f"{len(found)} {kind.lower()} (qda has no {kind[:-1].lower()}s)")
+                self.skipped.append(f"{counted(len(found), kind[:-1].lower())} (qda has no {kind.lower()})")
         memos = [memo for _, memo in sorted(self.memos, key=lambda pair: pair[0])]
         return RefiProject(name, self.origin, codebook, corpus, self.codings, memos, self.skipped)
 
@@ -134,35 +138,65 @@ class _Reader:
 
     def attributes(self) -> dict[str, dict[str, str]]:
         """Source GUID -> attributes, from Cases (variables of the case's sources), values
-        on the sources themselves, and Sets of sources (ATLAS.ti's document groups)."""
-        names = {guid_key(v.get("guid")): v.get("name") for v in self.root.iter(f"{NS}Variable")}
+        on the sources themselves, and Sets of sources (ATLAS.ti's document groups). What
+        has no document to go to (cases on passages or codes, sets of codes) is reported."""
+        self.variables = {guid_key(v.get("guid")): v.get("name") for v in self.root.iter(f"{NS}Variable")}
         found: dict[str, dict[str, str]] = {}
-
-        def values(element) -> dict[str, str]:
-            got = {}
-            for entry in element.findall(f"{NS}VariableValue"):
-                ref = entry.find(f"{NS}VariableRef")
-                value = next((v.text or "" for v in entry if etree.QName(v).localname in _VALUES), "")
-                if ref is not None and guid_key(ref.get("targetGUID")) in names:
-                    got[names[guid_key(ref.get("targetGUID"))]] = value.strip()
-            return got
-
         for case in self.root.iter(f"{NS}Case"):
-            held = values(case)
+            held = self.values(case)
             for ref in case.findall(f"{NS}SourceRef"):
                 found.setdefault(guid_key(ref.get("targetGUID")), {}).update(held)
         for source in self.root.findall(f"{NS}Sources/*"):
-            found.setdefault(guid_key(source.get("guid")), {}).update(values(source))
+            found.setdefault(guid_key(source.get("guid")), {}).update(self.values(source))
         for group in self.root.iter(f"{NS}Set"):
-            label = (group.get("name") or "").strip()
-            key, sep, value = label.partition(":")
-            for member in group.findall(f"{NS}MemberSource"):
-                held = found.setdefault(guid_key(member.get("targetGUID")), {})
-                if sep and key.strip() and value.strip():
-                    held[key.strip()] = value.strip()
-                elif label:
-                    held["sets"] = ", ".join(filter(None, [held.get("sets"), label]))
+            self.source_set(group, found)
+        self.report_cases_not_held()
+        self.report_sets_not_held()
         return found
+
+    def values(self, element) -> dict[str, str]:
+        """Variable name -> value (as text) of an element's VariableValues."""
+        got = {}
+        for entry in element.findall(f"{NS}VariableValue"):
+            ref = entry.find(f"{NS}VariableRef")
+            value = next((v.text or "" for v in entry if etree.QName(v).localname in _VALUES), "")
+            if ref is not None and guid_key(ref.get("targetGUID")) in self.variables:
+                got[self.variables[guid_key(ref.get("targetGUID"))]] = value.strip()
+        return got
+
+    @staticmethod
+    def source_set(group, found: dict[str, dict[str, str]]) -> None:
+        """A Set's sources get an attribute: `gender: male` -> gender = male, any other
+        name joins their `sets`."""
+        label = (group.get("name") or "").strip()
+        key, sep, value = label.partition(":")
+        for member in group.findall(f"{NS}MemberSource"):
+            held = found.setdefault(guid_key(member.get("targetGUID")), {})
+            if sep and key.strip() and value.strip():
+                held[key.strip()] = value.strip()
+            elif label:
+                held["sets"] = ", ".join(filter(None, [held.get("sets"), label]))
+
+    def report_cases_not_held(self) -> None:
+        """Cases linked to passages (NVivo's focus-group participants) or to codes: qda's
+        attributes belong to whole documents, so those links and their values are lost."""
+        linked = [case for case in self.root.iter(f"{NS}Case")
+                  if case.find(f"{NS}SelectionRef") is not None or case.find(f"{NS}CodeRef") is not None]
+        if linked:
+            listed = ", ".join(f"{case.get('name') or case.get('guid')!r} "
+                               f"({', '.join(self.values(case)) or 'no variables'})" for case in linked)
+            self.skipped.append(f"{counted(len(linked), 'case')} linked to passages or codes "
+                                f"rather than whole sources, with their variables: {listed} "
+                                "(qda keeps attributes per document)")
+
+    def report_sets_not_held(self) -> None:
+        """Sets that are not only of sources (those became attributes): of codes, of
+        notes, or empty."""
+        sets = [((group.get("name") or "").strip(), members(code=len(group.findall(f"{NS}MemberCode")),
+                                                            note=len(group.findall(f"{NS}MemberNote"))))
+                for group in self.root.iter(f"{NS}Set") if not _only_sources(group)]
+        if sets:
+            self.skipped.append(sets_not_held(sets))
 
     # -- sources ---------------------------------------------------------------------
 
@@ -172,10 +206,11 @@ class _Reader:
         raw = self.text(source, label)
         selections = []
         for selection in source.findall(f"{NS}PlainTextSelection"):
-            if 0 <= int(selection.get("startPosition")) <= int(selection.get("endPosition")):
+            problem = _misplaced(int(selection.get("startPosition")), int(selection.get("endPosition")))
+            if problem is None:
                 selections.append(selection)
-            else:  # the schema allows it; no tool means it
-                self.skipped.append(f"selection {selection.get('guid')} in {name!r}: it ends before it starts")
+            else:
+                self.skipped.append(f"selection {selection.get('guid')} in {name!r}: {problem}")
         spans = [(int(s.get("startPosition")), int(s.get("endPosition"))) for s in selections]
         unit = choose_unit(raw, spans, self.origin, [s.get("name") for s in selections])
         if unit is None:
@@ -196,6 +231,17 @@ class _Reader:
             self.add(ImportedMemo("document", doc.id, self.user(source.get("creatingUser")), found.text))
         return doc
 
+    def report_pdf_areas(self, pdf, representation, name: str) -> None:
+        """PDF selections (page areas) with no PlainTextSelection twin (same GUID) in the
+        text representation: qda codes text, so they and their codings are not imported."""
+        twins = {guid_key(s.get("guid")) for s in representation.findall(f"{NS}PlainTextSelection")}
+        areas = [s for s in pdf.findall(f"{NS}PDFSelection") if guid_key(s.get("guid")) not in twins]
+        if areas:
+            codings = sum(len(area.findall(f"{NS}Coding")) for area in areas)
+            self.skipped.append(f"{counted(len(areas), 'PDF area selection')} in {name!r} with "
+                                f"{counted(codings, 'coding')} and no selection of its text "
+                                "(qda codes text, not page areas)")
+
     def text(self, source, label: str) -> str:
         inline, path = source.find(f"{NS}PlainTextContent"), source.get("plainTextPath")
         if inline is not None:
@@ -210,13 +256,10 @@ class _Reader:
 
     def selection(self, doc: Document, selection, start: int, end: int) -> None:
         found = selection.find(f"{NS}Description")
-        fields, block = read_description(found.text if found is not None else "")
-        if block is not None and not {"status", "source"} <= set(block):
-            fields, block = {"definition": found.text}, None  # a [qda] block, but not a coding's
+        block, comment = coding_facts(found.text if found is not None else "")
         maker = self.user(selection.get("creatingUser"))
         made = [self.coding(doc, c, start, end, block, maker) for c in selection.findall(f"{NS}Coding")]
-        comment = "" if block is not None else fields.get("definition", "")
-        if comment.strip():
+        if comment:
             self.add(self.on_passage(doc, made, start, end, maker, comment))
         for ref in selection.findall(f"{NS}NoteRef"):
             note = self.note(ref)
@@ -280,6 +323,31 @@ class _Reader:
         return ImportedMemo(kind, target, self.user(note.get("creatingUser")),
                             "\n\n".join(p for p in parts if p.strip()) or name or "(empty note)",
                             _when(note.get("creationDateTime")))
+
+
+def coding_facts(description: str | None) -> tuple[dict | None, str]:
+    """(block, comment) of a selection's Description: its `[qda]` block (a qda coding's
+    status, source...; None if it has none) and everything else in it, wherever the block
+    sits (ATLAS.ti and MAXQDA users write a quotation's comment there)."""
+    before, block, after = split_block(description, CODING_KEYS)
+    if block is None or not {"status", "source"} <= set(block):  # none, or a block but not a coding's
+        return None, normalise_newlines(description or "").strip()
+    return block, "\n\n".join(part for part in (before, after) if part)
+
+
+def _only_sources(group) -> bool:
+    members = {etree.QName(child).localname for child in group if isinstance(child.tag, str)}
+    return members - {"Description"} == {"MemberSource"}
+
+
+def _misplaced(start: int, end: int) -> str | None:
+    """Why positions cannot be a passage, or None. The schema allows any integers; no
+    tool means these."""
+    if start < 0:
+        return f"it starts at {start}, before the text begins"
+    if end < start:
+        return f"it ends ({end}) before it starts ({start})"
+    return None
 
 
 def _as_file_name(name: str) -> str:

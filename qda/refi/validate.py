@@ -17,7 +17,13 @@ from qda.refi.codebook import guid_key
 
 _SCHEMAS = Path(__file__).with_name("schemas")
 # Files from elsewhere: no DTDs, no entity expansion, no network (billion laughs, XXE).
-SAFE_PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
+# huge_tree lifts libxml2's 10 MB ceiling on one text node (a long transcript inline in
+# PlainTextContent is valid REFI-QDA); what that ceiling guards against, entity expansion,
+# never reaches lxml: `parse_xml` refuses any DTD or entity first. Nesting stays capped
+# (2048 levels), and a project's XML is capped by the archive's limits.
+SAFE_PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=True)
+# libxml2's words when a ceiling is hit, not a fault in the file.
+_PARSER_LIMITS = ("Resource limit exceeded", "Excessive depth", "XML_PARSE_HUGE")
 _NO_ENTITIES = ("REFI-QDA files have none, and entities are how XML bombs and external-file attacks work; "
                 "refusing it")
 
@@ -48,13 +54,21 @@ def parse_xml(data: bytes, where: str) -> etree._Element:
     except defusedxml.ExternalReferenceForbidden:
         raise QdaError(f"{where}: refers to an external file or URL; {_NO_ENTITIES}") from None
     except ParseError as exc:
-        raise QdaError(f"{where}: not well-formed XML ({exc}); it is damaged or not REFI-QDA, "
-                       "export it again") from None
+        raise _not_xml(where, exc) from None
     try:
         return etree.fromstring(data, SAFE_PARSER)
-    except (etree.XMLSyntaxError, ValueError) as exc:
-        raise QdaError(f"{where}: not well-formed XML ({exc}); it is damaged or not REFI-QDA, "
-                       "export it again") from None
+    except etree.XMLSyntaxError as exc:
+        if any(limit in str(exc) for limit in _PARSER_LIMITS):
+            raise QdaError(f"{where}: goes past a limit of the XML parser ({exc}): one text over 1 GB, or "
+                           "elements nested more than 2048 deep. The file is not damaged, but qda cannot "
+                           "read it; export the project with its texts as files in sources/, or in parts") from None
+        raise _not_xml(where, exc) from None
+    except ValueError as exc:
+        raise _not_xml(where, exc) from None
+
+
+def _not_xml(where: str, exc: Exception) -> QdaError:
+    return QdaError(f"{where}: not well-formed XML ({exc}); it is damaged or not REFI-QDA, export it again")
 
 
 @lru_cache(maxsize=2)
