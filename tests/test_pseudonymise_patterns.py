@@ -15,7 +15,7 @@ def shapes(text: str) -> list[tuple[str, str]]:
     ("Her postcode is tf13 6ab on the form.", [("POSTCODE", "tf13 6ab")]),
     ("or bs35 2qt, I think", [("POSTCODE", "bs35 2qt")]),
     ("Ring 0044 7700 900461 after six.", [("PHONE", "0044 7700 900461")]),
-    ("He's @willm_2009 on there, and @bran_penno.", [("HANDLE", "@bran_penno"), ("HANDLE", "@willm_2009")]),
+    ("He's @willm_2009 on there, and @bran_penno.", [("URL", "@bran_penno"), ("URL", "@willm_2009")]),
 ])
 def test_identifiers_typed_otherwise_are_found(text, found):
     assert shapes(text) == found
@@ -27,5 +27,5 @@ def test_identifiers_typed_otherwise_are_found(text, found):
     "qq12 3ab is nobody's area.",
 ])
 def test_shapes_that_are_not_these_identifiers(text):
-    assert ("HANDLE", "@example.com") not in shapes(text)
+    assert ("URL", "@example.com") not in shapes(text)
     assert not [t for t in shapes(text) if t[0] == "POSTCODE"]

@@ -14,7 +14,9 @@ ordinary English in `english`, and the choice among overlapping mentions in `res
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import unicodedata
+import warnings
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -28,7 +30,7 @@ from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.guesses import (COMPASS, PLACE_PREFIXES, SMALL_WORDS, TITLE_WORDS, coordinated, from_entity,
                                       front_matter_dates, guesses, hospital_acronyms, welsh_places, initial_dot,
                                       method, new_capitals, possessive_boundary, possessive_places)
-from qda.pseudonymise.key import Key
+from qda.pseudonymise.key import Key, nfc
 from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TWO_LETTER_TERMS, find_patterns, named_after_noun
 from qda.pseudonymise.regex import Literals, alternatives
 from qda.pseudonymise.resolve import covered, resolve
@@ -73,6 +75,9 @@ _FUNCTION_WORDS = frozenset((
     "you i we they he she it me him her us them my your our their this that these those there here the a an "
     "up down out off over"
 ).split())
+# ... nor "in" and "of", after which an ordinary word is a noun of its own: "Faith in the
+# system", "Hope of a place".
+_NOUN_PREPOSITIONS = frozenset({"in", "of"})
 # Words that start a turn as talk, never as a name ("Well, ...").
 _DISCOURSE = frozenset("well so right now like anyway okay ok yes no yeah sorry oh look listen erm um "
                        "honestly actually basically obviously really fine sure".split()) | GREETINGS
@@ -104,6 +109,9 @@ _LAW_WORDS = re.compile(r"\b(?:solicitors?|solicitor's|lawyers?|legal|barristers
 # Regional College", "the Royal Infirmary", "Southern Trust".
 _REGIONAL = frozenset("North South East West Northern Southern Eastern Western Royal Regional City".split())
 _SHAPES = frozenset({"DATE", "PHONE", "EMAIL", "URL", "POSTCODE", "NHS", "NI"})
+#: Stop words that are also first names ("Will Tanner was the IRO").
+_FIRST_NAMES_THAT_ARE_STOP_WORDS = frozenset({"will"})
+_PLURAL_OR_POSSESSIVE = re.compile(r"(?:['’]?s\b)?")
 
 
 @dataclass(frozen=True)
@@ -125,12 +133,16 @@ class Detector:
     ner: Language | None = None
     forms: dict[str, Form] = field(default_factory=dict)
     _exact: Literals = field(default_factory=Literals, repr=False)  # every form, as written
-    _any_case: tuple[int, Literals] | None = field(default=None, repr=False)  # forms matched in any case
+    _other_cases: tuple[int, tuple[Literals, Literals]] | None = field(default=None, repr=False)
     _given: re.Pattern | None = field(default=None, repr=False)
     _named: set[str] = field(default_factory=set, repr=False)
     _lower_counts: dict[str, int] = field(default_factory=dict, repr=False)  # occurrences of each word
     _by_fold: dict[str, Form] = field(default_factory=dict, repr=False)  # forms by case-folded text
     _one_word_people: set[str] = field(default_factory=set, repr=False)  # forms of people in one word
+    # A document's speakers and front-matter values by its text; those of documents found
+    # to be originals (`_without_pseudonyms`), which are pseudonymised apart from the text.
+    _values_of: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _original_values: set[str] = field(default_factory=set, repr=False)
 
     def __post_init__(self):
         for entry in self.key.entries.values():
@@ -138,23 +150,17 @@ class Detector:
         # The pseudonyms the key held before this run (those made during it avoid every word
         # of every original found, so cannot stand in the texts): whole, and their words that
         # are words ("Person 13" must not shield the "13" of a real date or phone number).
-        words = {w for e in self.key.entries.values() if not e.pseudonym.startswith("[")
+        words = {w for e in self.key.entries.values() if e.pseudonym and not e.pseudonym.startswith("[")
                  for w in (e.pseudonym, *(p for p in e.pseudonym.split() if p.isalpha()))}
-        self._given = alternatives(words, hyphen=True) if words else None
-
-    def _protected(self, text: str) -> list[tuple[int, int]]:
-        """Spans never replaced: placeholders ("[School 1]") and pseudonyms already given
-        (a second run over pseudonymised text must not pseudonymise the pseudonyms)."""
-        spans = [m.span() for m in _PLACEHOLDER.finditer(text)]
-        if self._given is not None:
-            spans += [m.span() for m in self._given.finditer(text)]
-        return spans
+        self._given = alternatives(words, plural=True, hyphen=True) if words else None
 
     # -- pass 1 ------------------------------------------------------------------------
 
     def learn_document(self, document: Document) -> None:
         """Speakers and front-matter names of a parsed transcript are people; front-matter
         places and institutions are places and institutions."""
+        self._values_of[document.text] = [str(v) for v in document.attributes.values() if v] + [
+            t.speaker for t in document.turns if t.speaker]
         names = {name for t in document.turns if t.speaker and not document.is_interviewer(t)
                  for name in _name_parts(t.speaker)}
         places: list[tuple[str, str]] = []
@@ -187,6 +193,11 @@ class Detector:
     def candidates(self, texts: list[str]) -> list[list[Mention]]:
         """Pattern, NER and guessed mentions of each text (allow-listed and generic terms
         dropped), learning each entity and its short forms."""
+        views = [_Composed(text) for text in texts]
+        return [view.back(found) for view, found in zip(views, self._candidates([view.text for view in views]))]
+
+    def _candidates(self, texts: list[str]) -> list[list[Mention]]:
+        """`candidates` of texts in one Unicode form (NFC)."""
         # Words written capitalised inside a sentence somewhere: names, whatever a lexicon says.
         named = {m.group(1) for text in texts for m in _MID_SENTENCE_CAPITAL.finditer(text)}
         self._named |= named
@@ -201,22 +212,19 @@ class Detector:
         for text, occurrences, matched, entities_ in zip(texts, allowed, patterns, by_text):
             guessed = guesses(text, named) + hospital_acronyms(text) + possessive_places(text) + welsh_places(text)
             mentions = _plural_names(matched + self._keep(entities_ + guessed, text, occurrences), text)
-            chosen = resolve(mentions)
-            linked = self._keep(coordinated(text, chosen) + self._full_names(text, chosen) + self._firms(text, chosen),
-                                text, occurrences)
+            chosen = _read_as_people(mentions, resolve(mentions), text)
+            full_names = self._keep(self._full_names(text, chosen), text, occurrences)
+            linked = self._keep(coordinated(text, chosen) + self._firms(text, chosen), text, occurrences) + full_names
             if linked:
                 mentions += linked
-                chosen = resolve(mentions)
-            # NER's ORG for two plain words a guess reads as a person ("Amber Wood does...")
-            # is the small model's slip: a person, so "Wood" alone is linked to her too.
-            people = {(m.start, m.end) for m in mentions if m.source == "guess" and m.type == "PERSON"}
-            for mention in chosen:
+                chosen = _read_as_people(mentions, resolve(mentions), text)
+            full_spans = {(m.start, m.end) for m in full_names}
+            # People's full names first, so "Casey" before "Casey Blackwood" in the same text is her.
+            for mention in sorted(chosen, key=lambda m: not (m.type == "PERSON" and " " in m.text)):
                 if mention.type == "DATE":
                     continue  # found by its shape wherever it is; as a form "22nd" would be everywhere
-                type_ = mention.type
-                if mention.source == "ner" and type_ == "ORG" and (mention.start, mention.end) in people:
-                    type_ = "PERSON"
-                self._add_entity(mention.text, type_, mention.source)
+                self._add_entity(mention.text, mention.type, mention.source,
+                                 full_name=(mention.start, mention.end) in full_spans)
             self._diminutives(text, chosen)
             found.append(mentions)
         self.key.reserve(self.forms)
@@ -266,7 +274,7 @@ class Detector:
         """A known name and the capitalised word beside it, starting a sentence, are a full
         name, however ordinary the other word: "Ivy's coming. Ivy Ward. She's got...", "Her
         boyfriend. Dean Matthews, ..." after NER found "Matthews" alone."""
-        names = {m.text for m in chosen if m.type == "PERSON" and " " not in m.text}
+        names = {m.text for m in chosen if " " not in m.text and (m.type == "PERSON" or _surname_read_as_a_firm(m))}
         names |= self._one_word_people
         taken = covered([(m.start, m.end) for m in chosen], len(text))
         found = []
@@ -276,14 +284,25 @@ class Detector:
             given, family = match.group(1), match.group(2)
             if given in names and not any(taken[match.start(2):match.end(2)]):
                 other = family
-            elif family in names and not given.endswith("ly") and not any(taken[match.start(1):match.end(1)]):
-                other = given  # (not "Apparently Hill said")
+            elif family in names and not self._adverb(given) and not any(taken[match.start(1):match.end(1)]):
+                other = given  # (not "Apparently Hill said"; but "Kelly Smith came")
             else:
                 continue
             if (other not in self.forms and other not in NOT_IDENTIFYING and other.casefold() not in self.allow.words
-                    and other.casefold() not in STOP_WORDS | _DISCOURSE | TITLE_WORDS | RELATION_WORDS):
+                    and other.casefold() not in _DISCOURSE | TITLE_WORDS | RELATION_WORDS
+                    and (other.casefold() not in STOP_WORDS or _a_name_though_a_stop_word(other, text, match.end()))):
                 found.append(Mention(match.start(), match.end(), match.group(), "PERSON", "guess"))
         return found
+
+    def _adverb(self, word: str) -> bool:
+        """An adverb made of an English word of four letters or more ("Apparently",
+        "Obviously") that the transcripts never write capitalised inside a sentence: no
+        first name ("Kelly", "Molly", "Lily")."""
+        folded = word.casefold()
+        if not folded.endswith("ly") or word in self._named:
+            return False
+        stems = (folded[:-2], folded[:-2] + "le", folded[:-3] + "y" if folded.endswith("ily") else "")
+        return any(len(stem) >= 4 and english(stem) for stem in stems)
 
     def _diminutives(self, text: str, chosen: list[Mention]) -> None:
         """A person's name cut short in the same transcript is theirs: "Ali" after "Alison
@@ -471,7 +490,17 @@ class Detector:
     def find(self, text: str, candidates: Iterable[Mention] = ()) -> list[Mention]:
         """Every identifier in `text`: its candidates plus every known form, resolved to
         non-overlapping mentions, each naming the entity it belongs to."""
-        mentions = list(candidates)
+        view = _Composed(text)
+        mentions = view.forward(candidates) + self._known_forms(view.text)
+        allowed = self.allow.occurrences(view.text)
+        placeholders = covered([m.span() for m in _PLACEHOLDER.finditer(view.text)], len(view.text))
+        kept = [m for m in mentions if not self.allow.keeps(m, allowed) and not any(placeholders[m.start:m.end])]
+        kept = self._without_pseudonyms(text, view.text, kept)
+        return view.back([self._canonical(_with_compass(m, view.text)) for m in resolve(kept)])
+
+    def _known_forms(self, text: str) -> list[Mention]:
+        """Where the forms learned so far stand in `text`."""
+        mentions = []
         for start, end in self._exact.finditer(text):
             if text.startswith("s", end) and english(text[start:end + 1]):
                 continue  # a plural that is a word: "Ye" is not in "Yes"
@@ -480,31 +509,79 @@ class Detector:
             mention = self._form_mention(text, start, end, text[start:end])
             if mention is not None:
                 mentions.append(mention)
-        # "kowalski", "KOWALSKI": forms that are no English word, in any case ...
-        for start, end in self._any_case_forms().finditer(text):
+        # "kowalczyk", "KOWALCZYK", "KENDAL", "rich dawson": forms in any case ...
+        for start, end in self._in_other_cases(text):
             word = text[start:end]
             form = self._by_fold.get(word.casefold())
             # ... but not inside a word in another case: "always" is no plural of "the Alway";
             plural = text[start:end + 1] if text.startswith("s", end) else ""
             if form is None or word == form.text or (plural and english(plural)):
                 continue
-            # nor in lower case where the word is more often written so: a dialect or
-            # sports word ("a gey lang road", "no shinty") is no misspelt "Lang".
-            if word.islower() and self._lower_counts.get(word, 0) >= self._lower_counts.get(form.text, 0):
+            if any(w.islower() for w in word.split()) and self._a_word_here(word, form, text):
                 continue
             mention = self._form_mention(text, start, end, form.text)
             if mention is not None:
                 mentions.append(Mention(mention.start, mention.end, word, mention.type, mention.source,
                                         mention.entity))
-        allowed = self.allow.occurrences(text)
-        protected = covered(self._protected(text), len(text))
-        kept = [m for m in mentions if not self.allow.keeps(m, allowed) and not any(protected[m.start:m.end])]
-        return [self._canonical(_with_compass(m, text)) for m in resolve(kept)]
+        return mentions
+
+    def _a_word_here(self, written: str, form: Form, text: str) -> bool:
+        """Whether a known name written with words in lower case is ordinary words here,
+        not the name: English words ("will", "grace", "a big Somali community"; but a
+        person's full name, "rich dawson", is no English phrase), or a word the transcripts
+        write in lower case at least as often as capitalised, in a text that does not write
+        the name itself: a dialect or sports word ("a gey lang road", "no shinty") is no
+        misspelt "Lang". In the text that names "Mrs Kowalczyk", "kowalczyk" is her."""
+        words = written.split()
+        lower = [w for w in words if w.islower()]
+        if all(_english_word(w) for w in lower) and not (form.type == "PERSON" and len(lower) > 1):
+            return True
+        if _written_as_a_name(form.original, text):
+            return False
+        return len(words) == 1 and self._lower_counts.get(written, 0) >= self._lower_counts.get(form.text, 0)
+
+    def _without_pseudonyms(self, original: str, text: str, mentions: list[Mention]) -> list[Mention]:
+        """The mentions without the pseudonyms the key gave before this run, where `text`
+        (`original` in NFC) is a copy pseudonymised with it: running again over copies
+        changes nothing. Elsewhere a name written as a pseudonym is a real person's or
+        place's (the made-up names are common names): it is replaced like any other and
+        gets a pseudonym of its own, and a warning says so, naming no one."""
+        spans = self._pseudonyms_in(text)
+        if not spans:
+            return mentions
+        given = covered(spans, len(text))
+        if self._pseudonymised(original, mentions, given):
+            return [m for m in mentions if not any(given[m.start:m.end])]
+        self._original_values.update(self._values_of.get(original, ()))
+        as_pseudonyms = len({m.text for m in mentions if 0 not in given[m.start:m.end]})
+        if as_pseudonyms:
+            warnings.warn(f"{as_pseudonyms} name{'s' if as_pseudonyms > 1 else ''} in a transcript with identifiers "
+                          "of its own (so no pseudonymised copy) "
+                          f"{'are' if as_pseudonyms > 1 else 'is'} written as pseudonyms this key gave before: taken "
+                          "for real names, each gets a pseudonym of its own (and is an original in the key too)",
+                          stacklevel=2)
+        return mentions
+
+    def _pseudonyms_in(self, text: str) -> list[tuple[int, int]]:
+        """Where the pseudonyms the key gave before this run stand in `text`, with a plural or
+        possessive "s" ("the Fenwicks" is the family a pseudonym "Fenwick" was given to)."""
+        if self._given is None:
+            return []
+        return [(m.start(), _PLURAL_OR_POSSESSIVE.match(text, m.end()).end()) for m in self._given.finditer(text)]
+
+    def _pseudonymised(self, original: str, mentions: list[Mention], given: bytearray) -> bool:
+        """Whether a text is a copy this key pseudonymised: everything in it to replace is
+        a pseudonym the key gave or what a copy may still hold (`_left_in_copies`), and it
+        is no speaker or front-matter value of a document found to be an original (which,
+        in a project, is pseudonymised apart from the text)."""
+        if original in self._original_values:
+            return False
+        return all(0 not in given[m.start:m.end] or _left_in_copies(m) for m in mentions)
 
     def _form_mention(self, text: str, start: int, end: int, surface: str) -> Mention | None:
         """A known form found at `text[start:end]`, or None where it is an ordinary word
         after all: a form that is an English word, starting a sentence, followed by a
-        pronoun or a preposition ("Will you...", "Bill them for it")."""
+        pronoun or a preposition ("Will you...", "Bill them for it", "Faith in the system")."""
         form = self.forms[surface]
         if surface.startswith(("the ", "The ")):  # "the Duchess": the article stays
             start += 4
@@ -513,7 +590,7 @@ class Detector:
             if surface.casefold() in _DISCOURSE:  # "Well, ...", "Right, ..."
                 return None
             after = re.match(r"[ \t]+([A-Za-z]+)", text[end:end + 30])
-            if after is not None and after.group(1).casefold() in _FUNCTION_WORDS:
+            if after is not None and after.group(1).casefold() in _FUNCTION_WORDS | _NOUN_PREPOSITIONS:
                 return None
         return Mention(start, end, surface, form.type, form.source, form.original)
 
@@ -522,14 +599,18 @@ class Detector:
 
     # -- entities and their forms --------------------------------------------------------
 
-    def _add_entity(self, text: str, type_: str, source: str, aliases: Iterable[str] = ()) -> None:
+    def _add_entity(self, text: str, type_: str, source: str, aliases: Iterable[str] = (),
+                    full_name: bool = False) -> None:
         """Record an entity and its short forms; the first entity to claim a form keeps it
         (so "Nwosu", a family name from the front matter, is not later a NER place).
+        `full_name`: a first name before a surname (`_full_names`), whose words are names
+        however ordinary ("Frank" of "Frank Jones").
 
         Short forms: a person's first and last name (titles aside); an institution without
         its generic words ("Airedale General" -> "Airedale"), its initials ("Pinderfields
         General Hospital" -> "PGH") and, for "Duchess of Kent", "the Duchess"."""
-        text = " ".join(text.split())
+        text = nfc(" ".join(text.split()))
+        aliases = [nfc(alias) for alias in aliases]
         if not text:
             return
         known = self.forms.get(text)
@@ -588,24 +669,60 @@ class Detector:
                 self._put(form, Form(form, type_, text, source))
         for form in short_forms:
             bare = form.removeprefix("the ").removeprefix("The ")
-            if (len(bare) > 1 and bare[:1].isupper() and form not in self.forms and bare not in NOT_IDENTIFYING
+            # (an alias in a register is the researcher's word for it, in whatever case: "deano")
+            written_so = source == "register" and form in aliases
+            if (len(bare) > 1 and (bare[:1].isupper() or written_so) and form not in self.forms
+                    and bare not in NOT_IDENTIFYING
                     and bare not in PLACE_PREFIXES  # "New College": not "New"
                     and bare.casefold() not in self.allow.words and bare.casefold() not in RELATION_WORDS
-                    and (bare != form or not _word_from_a_doubtful_name(bare, text, source))):  # "the Countess"
+                    and (bare != form or not self._doubtful_short_form(bare, text, type_, source, full_name))):
                 self._put(form, Form(form, type_, text, source))
 
-    def _any_case_forms(self) -> Literals:
-        """The forms matched in any case: those known as names, written capitalised inside a
-        sentence, from a speaker label, the front matter or the register, or more often
-        capitalised than not ("caseloads" is no "Caseloads"); rebuilt when forms are added."""
-        if self._any_case is not None and self._any_case[0] == len(self.forms):
-            return self._any_case[1]
-        unusual = [f for f, form in self.forms.items() if len(f) >= 4 and not f.startswith(("the ", "The "))
-                   and any(c.islower() for c in f) and not all(plain_word(w) for w in f.split())
-                   and (" " in f or f in self._named or form.source in ("speaker", "register")
-                        or self._lower_counts.get(f.lower(), 0) < self._lower_counts.get(f, 0))]
-        self._any_case = (len(self.forms), Literals(unusual, ignore_case=True))
-        return self._any_case[1]
+    def _doubtful_short_form(self, word: str, name: str, type_: str, source: str, full_name: bool) -> bool:
+        """Whether a short form is an English word taken from a name that may be no name:
+        "Cefn Farm" guessed gives "Cefn", not "Farm"; NER's "Tiny Steps" (a nursery, all its
+        words plain) gives no "Tiny", but "Summer Okafor" gives "Summer", and initials stay
+        ("the Countess" is no doubt). A person's name NER found in plain words, or a first
+        name read before a surname (`_full_names`), gives its words where they are used as
+        names: written capitalised at least as often as not ("Frank" of "Frank Jones", not
+        "Took" of "Took Ryan three weeks"), or a first name that is a stop word ("Will");
+        unless the name reads as a phrase, a plural last ("Tiny Steps", "Little Owls")."""
+        if not plain_word(word):
+            return False
+        words = name.split()
+        if type_ == "PERSON" and (full_name or source == "ner") and not (
+                words[-1].endswith("s") and english(words[-1][:-1])):
+            if word.casefold() in _FIRST_NAMES_THAT_ARE_STOP_WORDS or (
+                    self._lower_counts.get(word, 0) >= self._lower_counts.get(word.lower(), 0)):
+                return False
+        if source == "guess":
+            return True
+        return source == "ner" and not word.isupper() and all(plain_word(w) for w in words)
+
+    def _in_other_cases(self, text: str) -> Iterator[tuple[int, int]]:
+        """Where known forms stand in `text` written in another case than their own (where
+        a word is in lower case, `_a_word_here` then judges it), of four letters or more
+        with a lower-case letter (an acronym is one only as written): a name that is no
+        English word in any case; one that is, in capitals ("KENDAL") but not in lower case,
+        where it is the word ("will"), unless it is a person's full name ("rich dawson")."""
+        in_any_case, in_capitals = self._other_case_forms()
+        yield from in_any_case.finditer(text)
+        yield from in_capitals.finditer(text)
+
+    def _other_case_forms(self) -> tuple[Literals, Literals]:
+        """`_in_other_cases`' two tables, rebuilt when forms are added."""
+        if self._other_cases is not None and self._other_cases[0] == len(self.forms):
+            return self._other_cases[1]
+        in_any_case, in_capitals = [], []
+        for text, form in self.forms.items():
+            if len(text) < 4 or text.startswith(("the ", "The ")) or not any(c.islower() for c in text):
+                continue
+            if all(plain_word(w) for w in text.split()) and not (form.type == "PERSON" and " " in text):
+                in_capitals.append(text.upper())
+            else:
+                in_any_case.append(text)
+        self._other_cases = (len(self.forms), (Literals(in_any_case, ignore_case=True), Literals(in_capitals)))
+        return self._other_cases[1]
 
     def _put(self, surface: str, form: Form) -> None:
         """Record a form, indexed by its case-folded text and, a person's one word, as a name
@@ -625,6 +742,69 @@ class Detector:
 
 
 _PROGRAMME = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in PROGRAMMES) + r")(?!\w)", re.IGNORECASE)
+
+
+def _read_as_people(mentions: list[Mention], chosen: list[Mention], text: str) -> list[Mention]:
+    """The chosen mentions, with an organisation that a guess reads as a person taken for a
+    person: NER's two plain words ("Amber Wood does...", "Amber Clarke wrote...") are the
+    small model's slip, and "Wood" alone is then linked to her too; and a name given after
+    a generic noun that NER also calls a person, with a word no English lexicon knows, is
+    someone from there ("Joy from the youth club, Joy Adebayo-Smith, was lovely")."""
+    people = {(m.start, m.end) for m in mentions if m.source == "guess" and m.type == "PERSON"}
+    ner_people = {(m.start, m.end) for m in mentions if m.source == "ner" and m.type == "PERSON"}
+
+    def a_person(m: Mention) -> bool:
+        span = (m.start, m.end)
+        if m.type != "ORG" or span not in people:
+            return False
+        return m.source == "ner" or (m.source == "pattern" and span in ner_people and named_after_noun(text, *span)
+                                     and not all(plain_word(w) for w in m.text.split()))
+
+    return [Mention(m.start, m.end, m.text, "PERSON", m.source, m.original) if a_person(m) else m for m in chosen]
+
+
+def _surname_read_as_a_firm(mention: Mention) -> bool:
+    """NER's organisation of one English word, which may be a surname it took for a firm
+    ("Faith Green came later": "Green")."""
+    return mention.source == "ner" and mention.type == "ORG" and plain_word(mention.text)
+
+
+def _a_name_though_a_stop_word(word: str, text: str, after: int) -> bool:
+    """Whether a stop word before a surname starting a sentence is a first name: "Will
+    Harris chaired it", not "Will Harris come?"."""
+    question = re.match(r"[^.!?\n]*[.!?]?", text[after:after + 200]).group().endswith("?")
+    return word.casefold() in _FIRST_NAMES_THAT_ARE_STOP_WORDS and not question
+
+
+def _english_word(word: str) -> bool:
+    """An English word, also with its accents left off ("café")."""
+    if english(word):
+        return True
+    plain = "".join(c for c in unicodedata.normalize("NFD", word) if not _is_mark(c))
+    return plain != word and english(plain)
+
+
+def _written_as_a_name(name: str, text: str) -> bool:
+    """Whether `text` writes a name as itself where only a name is capitalised: a full name,
+    or one word after a title ("Mrs Kowalczyk") or inside a sentence; not as a word of a
+    larger name ("Shinty" in "the Black Isle Shinty Club") or a word starting a sentence
+    ("[laughs] Shinty.")."""
+    for found in re.finditer(rf"(?<![\w'’\-]){re.escape(name)}(?![\w\-])", text):
+        before = re.search(r"([A-Z][\w'’\-]*)[ \t]+$", text[max(0, found.start() - 30):found.start()])
+        titled = before is not None and before.group(1).casefold().rstrip(".") in TITLE_WORDS
+        if (before is not None and not titled) or re.match(r"[ \t]+[A-Z][a-z]", text[found.end():found.end() + 3]):
+            continue
+        if " " in name or titled or not starts_sentence(text, found.start()):
+            return True
+    return False
+
+
+def _left_in_copies(mention: Mention) -> bool:
+    """What a pseudonymised copy may still hold without being an original: a date cut to
+    the month, and an original of the key made of English words, which the run that made
+    the copy replaced in some places and left as a word in others ("Small", "Gateway")."""
+    return mention.type == "DATE" or (mention.source == "register"
+                                      and all(plain_word(w) for w in mention.text.split()))
 
 
 def _around_programme(mention: Mention) -> Mention | None:
@@ -662,17 +842,6 @@ def _with_compass(mention: Mention, text: str) -> Mention:
                    mention.original or mention.text)
 
 
-def _word_from_a_doubtful_name(form: str, name: str, source: str) -> bool:
-    """Whether a short form is an English word taken from a name that may be no name:
-    "Cefn Farm" guessed gives "Cefn", not "Farm"; NER's "Tiny Steps" (a nursery, all its
-    words plain) gives no "Tiny", but "Summer Okafor" gives "Summer", and initials stay."""
-    if not plain_word(form):
-        return False
-    if source == "guess":
-        return True
-    return source == "ner" and not form.isupper() and all(plain_word(w) for w in name.split())
-
-
 def _plural_names(mentions: list[Mention], text: str) -> list[Mention]:
     """Without the family read into "the Mariners" or "the Borders" where NER calls the
     whole plural an organisation or a place (a team, a region): the family pattern would
@@ -696,3 +865,64 @@ def _name_parts(value: str) -> list[str]:
     inside = [m.group(1) for m in re.finditer(r"[(\[]([^)\]]*)[)\]]", value)]
     parts = [" ".join(v.split()) for piece in [value, *inside] for v in _ATTRIBUTE_PARTS.split(piece)]
     return [p for p in dict.fromkeys(parts) if p[:1].isupper()]
+
+
+class _Composed:
+    """A text in one Unicode form (NFC: "Siobhán" with its accent composed, as names are
+    learned, matched and keyed), and mentions moved between it and the text as written.
+    Each character of the composed text comes from one letter of the written text with the
+    marks that follow it, and spans are moved to whole letters, so none cuts a letter from
+    its accent. A text already in NFC (nearly every one) is its own view."""
+
+    def __init__(self, text: str):
+        self.written = text
+        self.text = text
+        self._forward: list[tuple[int, int]] | None = None  # per written character: composed (start, end)
+        self._back: list[tuple[int, int]] | None = None  # per composed character: written (start, end)
+        if not unicodedata.is_normalized("NFC", text):
+            self._compose()
+
+    def _compose(self) -> None:
+        parts: list[str] = []
+        forward: list[tuple[int, int]] = []
+        back: list[tuple[int, int]] = []
+        size, start, at = len(self.written), 0, 0
+        while start < size:
+            end = start + 1
+            while end < size and _is_mark(self.written[end]):
+                end += 1
+            letter = unicodedata.normalize("NFC", self.written[start:end])
+            parts.append(letter)
+            forward += [(at, at + len(letter))] * (end - start)
+            back += [(start, end)] * len(letter)
+            start, at = end, at + len(letter)
+        self.text = "".join(parts)
+        self._forward, self._back = forward, back
+
+    def forward(self, mentions: Iterable[Mention]) -> list[Mention]:
+        """Mentions of the written text as mentions of the composed one."""
+        if self._forward is None:
+            return list(mentions)
+        moved = []
+        for m in mentions:
+            start, end = self._forward[m.start][0], self._forward[m.end - 1][1]
+            text = self.text[start:end]
+            # (an entity `back` named only because the written words differ from it)
+            moved.append(Mention(start, end, text, m.type, m.source, "" if m.original == text else m.original))
+        return moved
+
+    def back(self, mentions: Iterable[Mention]) -> list[Mention]:
+        """Mentions of the composed text as mentions of the written one: the words as
+        written, the entity as composed."""
+        if self._back is None:
+            return list(mentions)
+        moved = []
+        for m in mentions:
+            start, end = self._back[m.start][0], self._back[m.end - 1][1]
+            moved.append(Mention(start, end, self.written[start:end], m.type, m.source, m.entity))
+        return moved
+
+
+def _is_mark(char: str) -> bool:
+    """A combining mark, which belongs to the letter before it."""
+    return unicodedata.combining(char) != 0 or unicodedata.category(char) in ("Mn", "Mc", "Me")

@@ -19,7 +19,6 @@ TYPES: dict[str, tuple[str, bool]] = {
     "PHONE": ("phone number", False),
     "EMAIL": ("email", False),
     "URL": ("URL", False),
-    "HANDLE": ("social media handle", False),
     "POSTCODE": ("postcode", False),
     "NHS": ("NHS number", False),
     "NI": ("NI number", False),

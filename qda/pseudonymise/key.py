@@ -9,9 +9,11 @@ replacement was made in each output file, which is what makes `--reverse` exact.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +21,7 @@ from pathlib import Path
 from qda.errors import QdaError
 from qda.writers import atomic_write
 from qda.pseudonymise.entities import TYPES
-from qda.pseudonymise.names import FALLBACK, person_names
+from qda.pseudonymise.names import person_names
 
 KEY_COLUMNS = ("original", "pseudonym", "type", "aliases")
 MENTION_COLUMNS = ("file", "start", "end", "original", "pseudonym")
@@ -42,21 +44,26 @@ class Key:
     #: Words no made-up name may use: every word of every original (a pseudonym "Kerry"
     #: for one person must not be read as the real Kerry of another transcript).
     reserved: set[str] = field(default_factory=set)
+    #: The order made-up names are drawn in; None: one of the key's own (`_order`).
+    seed: int | None = None
     _names: Iterator[str] | None = None
     _reserved_entries: int = 0
-    # Pseudonyms given and entries per type, kept up to date from the entries added since
-    # (entries are only ever added), so making the next pseudonym does not reread them all.
+    # Pseudonyms given (and their words: each first name and surname is given once) and
+    # entries per type, kept up to date from the entries added since (entries are only
+    # ever added), so making the next pseudonym does not reread them all.
     _taken: set[str] = field(default_factory=set)
+    _taken_words: set[str] = field(default_factory=set)
     _per_type: dict[str, int] = field(default_factory=dict)
     _counted_entries: int = 0
 
     def reserve(self, words: Iterable[str]) -> None:
-        # "Thackeray-Bell" reserves "Thackeray" and "Bell" too.
-        self.reserved.update(w.casefold() for text in words for w in re.split(r"[\s\-]+", text) if w)
+        # "Thackeray-Bell" reserves "Thackeray" and "Bell" too; "Siobhán" whichever way
+        # its accent is written.
+        self.reserved.update(w.casefold() for text in words for w in re.split(r"[\s\-]+", nfc(text)) if w)
 
     @staticmethod
     def _id(type_: str, original: str) -> tuple[str, str]:
-        return type_, " ".join(original.split()).casefold()
+        return type_, nfc(" ".join(original.split())).casefold()
 
     def get(self, type_: str, original: str) -> Entry | None:
         return self.entries.get(self._id(type_, original))
@@ -66,45 +73,73 @@ class Key:
         return self.entries[self._id(entry.type, entry.original)]
 
     def pseudonym(self, type_: str, original: str, aliases: Iterable[str] = ()) -> Entry:
-        """The entry for an original, made (with the next pseudonym of its type) if new."""
-        found = self.get(type_, original)
-        if found is not None:
-            return found
-        return self.add(Entry(original, self._next(type_), type_, tuple(aliases)))
+        """The entry for an original, made (with the next pseudonym of its type) if new or
+        left without one by a register."""
+        entry = self.get(type_, original) or self.add(Entry(original, "", type_, tuple(aliases)))
+        if not entry.pseudonym:
+            # (added first: its own words are reserved before its pseudonym is drawn)
+            entry.pseudonym = self._next(type_)
+            self._take(entry.pseudonym)
+        return entry
 
     def _next(self, type_: str) -> str:
         label, numbered = TYPES[type_]
+        self._count_entries()
         if type_ == "PERSON" and self.style == "names":
-            if self._names is None:
-                self._names = person_names()
             if self._reserved_entries != len(self.entries):  # only the originals added since
                 self.reserve(w for e in list(self.entries.values())[self._reserved_entries:]
                              for w in (e.original, *e.aliases))
                 self._reserved_entries = len(self.entries)
-            self._count_entries()
-            # Made-up names share no word with any original; "Person N", once they run out,
-            # is a tag (an original holding "Person", like a "Named Person", must not stop it).
-            return next(n for n in self._names if n not in self._taken and (
-                n.startswith(FALLBACK) or not any(w.casefold() in self.reserved for w in n.split())))
+            if self._names is None:
+                self._names = person_names(self._order(), self._usable)
+            # "Person N", once the made-up names run out, is a tag (an original holding
+            # "Person", like a "Named Person", must not stop it).
+            return next(n for n in self._names if n not in self._taken)
         if not numbered:
             return f"[{label}]"
-        self._count_entries()
-        return f"[{label} {self._per_type.get(type_, 0) + 1}]"
+        number = max(1, self._per_type.get(type_, 0))  # (the entry being made is counted)
+        while f"[{label} {number}]" in self._taken:  # a register may have given it
+            number += 1
+        return f"[{label} {number}]"
+
+    def _usable(self, word: str) -> bool:
+        """Whether a word may go into a made-up name: no word of an original, nor of a
+        pseudonym already given."""
+        return word.casefold() not in self.reserved and word.casefold() not in self._taken_words
+
+    def _order(self) -> int:
+        """The key's own order of made-up names: `seed`, else one drawn from every word of
+        every original known when the first name is made. Studies differ in it, so none
+        shares a sequence of pseudonyms with another, and it cannot be worked out without
+        all those originals; the same inputs give the same names (a preview shows what a
+        run will write)."""
+        if self.seed is not None:
+            return self.seed
+        digest = hashlib.sha256("\n".join(sorted(self.reserved)).encode("utf-8")).digest()
+        return int.from_bytes(digest[:8], "big")
 
     def _count_entries(self) -> None:
         for entry in itertools.islice(self.entries.values(), self._counted_entries, None):
-            self._taken.add(entry.pseudonym)
+            self._take(entry.pseudonym)
             self._per_type[entry.type] = self._per_type.get(entry.type, 0) + 1
         self._counted_entries = len(self.entries)
 
+    def _take(self, pseudonym: str) -> None:
+        if pseudonym:
+            self._taken.add(pseudonym)
+            self._taken_words.update(w.casefold() for w in pseudonym.split())
+
     def save(self, path: Path) -> None:
+        for entry in self.entries.values():  # a register's original never met still gets one
+            self.pseudonym(entry.type, entry.original)
         rows = [(e.original, e.pseudonym, e.type, "; ".join(e.aliases)) for e in self.entries.values()]
         write_csv(path, KEY_COLUMNS, rows)
 
 
 def read_key(path: Path, style: str = "names", must_exist: bool = False) -> Key:
     """A key or register CSV (original, pseudonym, type, aliases); pseudonym may be blank in
-    a register (one is made). A missing file is an empty key unless `must_exist`."""
+    a register (one is made when first needed, or when the key is saved). A missing file is
+    an empty key unless `must_exist`."""
     key = Key(style=style)
     if not path.exists():
         if must_exist:
@@ -118,12 +153,16 @@ def read_key(path: Path, style: str = "names", must_exist: bool = False) -> Key:
         if not original:
             raise QdaError(f"{path}, line {line}: `original` is empty")
         aliases = tuple(a.strip() for a in (row.get("aliases") or "").split(";") if a.strip())
-        pseudonym = (row.get("pseudonym") or "").strip()
-        if pseudonym:
-            key.add(Entry(original, pseudonym, type_, aliases))
-        else:
-            key.pseudonym(type_, original, aliases)
+        # A blank pseudonym is made when the key that uses this one needs it, so that it
+        # is drawn in that key's order, not one of this file's few originals.
+        key.add(Entry(original, (row.get("pseudonym") or "").strip(), type_, aliases))
     return key
+
+
+def nfc(text: str) -> str:
+    """Text in one Unicode form (NFC), as names are learned, matched and keyed: "Siobhán"
+    with its accent composed or written apart is one name."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:

@@ -1,14 +1,17 @@
 """Made-up names for people: readable pseudonyms that keep a transcript a transcript.
 
-Pairs are drawn in a fixed order from two lists, each first name and each surname used
-once, so "Jordan" and "Hale" each point back to one person; the key skips a name that
-shares a word with any original in the study. After the lists run out, people become "Person N".
+A first name and a surname are drawn from two lists, each used once, so "Jordan" and "Hale"
+each point back to one person; the key skips a word that is a word of any original in the
+study or of a pseudonym already given. The lists are drawn in an order of each key's own
+(`Key` seeds it), so that studies share no sequence: in a fixed one the first participant
+of every study would be the same made-up person, and a real person called that in a later
+transcript would look like a pseudonym. After the lists run out, people become "Person N".
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 FIRST = (
     "Jordan Riley Morgan Casey Alex Sam Jamie Robin Avery Quinn Rowan Charlie Frankie Hayden "
@@ -39,13 +42,24 @@ SURNAMES = (
 FALLBACK = "Person "
 
 
-def person_names(seed: int = 0) -> Iterator[str]:
-    """Endless pseudonyms ("Jordan Hale", ...); the caller skips those it cannot use."""
+def person_names(seed: int = 0, usable: Callable[[str], bool] = lambda word: True) -> Iterator[str]:
+    """Endless pseudonyms ("Jordan Hale", ...) in the order `seed` shuffles the lists into:
+    each the next first name and the next surname that `usable` allows when the name is
+    asked for (a word skipped is not offered again); "Person 1", "Person 2"... once either
+    list runs out."""
     firsts, surnames = list(FIRST), list(SURNAMES)
     rng = random.Random(seed)
     rng.shuffle(firsts)
     rng.shuffle(surnames)
-    yield from (f"{first} {surname}" for first, surname in zip(firsts, surnames))
+    # Generators, so that `usable` is asked about each word only when it is needed: words
+    # become unusable as originals are found and pseudonyms given.
+    usable_firsts = (word for word in firsts if usable(word))
+    usable_surnames = (word for word in surnames if usable(word))
+    for first in usable_firsts:
+        surname = next(usable_surnames, None)
+        if surname is None:
+            break
+        yield f"{first} {surname}"
     n = 1
     while True:
         yield f"{FALLBACK}{n}"

@@ -218,7 +218,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("POSTCODE", _c(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}\b")),
     # ... typed in lower case on a form ("tf13 6ab"): only where the area is a real one
     ("POSTCODE_ANY_CASE", _c(r"\b[A-Za-z]{1,2}\d[A-Za-z\d]?[ \t]?\d[A-Za-z]{2}\b")),
-    # A social media handle: "@willm_2009" (not an e-mail address's "@")
+    # A social media handle, the address of someone's account: "@willm_2009" (not an e-mail
+    # address's "@"); replaced as a URL is
     ("HANDLE", _c(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")),
     # Just the district ("LS9", "OL10", "M22"): checked against the areas and its context.
     ("POSTCODE_DISTRICT", _c(r"(?<![\w\-/])(?P<v>[A-Z]{1,2})\d{1,2}[A-Z]?(?![\w\-/:])(?![ \t]?\d[A-Z]{2}\b)")),
@@ -474,7 +475,7 @@ _DIGITS = {"oh": "0", "o": "0", "zero": "0", "nought": "0", "one": "1", "two": "
            "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9", "hundred": "00",
            "thousand": "000"}  # "nine hundred": 900
 #: The type each pattern's matches get.
-_KIND = {"PHONE_SPOKEN": "PHONE", "POSTCODE_DISTRICT": "POSTCODE", "POSTCODE_ANY_CASE": "POSTCODE",
+_KIND = {"PHONE_SPOKEN": "PHONE", "POSTCODE_DISTRICT": "POSTCODE", "POSTCODE_ANY_CASE": "POSTCODE", "HANDLE": "URL",
          "STREET_NUMBERED": "STREET",
          "ORG_NAMED": "ORG"}
 # Words before a district-like code that make it something else: "the M62", "vitamin B12",

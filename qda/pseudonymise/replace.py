@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from qda.pseudonymise.entities import Mention
-from qda.pseudonymise.key import Key
+from qda.pseudonymise.key import Key, nfc
 from qda.pseudonymise.names import FALLBACK
 
 DATE_MODES = ("keep", "month", "year", "remove")
@@ -44,11 +44,17 @@ def pseudonym_for(mention: Mention, key: Key, dates: str) -> str | None:
     if mention.type != "PERSON" or given is None:
         return entry.pseudonym
     # "Amara Nwosu" -> "Jordan Hale"; then "Amara" -> "Jordan", "Ms Nwosu" -> "Ms Hale";
-    # someone known by one name only ("Nicola") -> "Jordan".
-    words = entry.original.split()
-    if mention.text == entry.original:
+    # someone known by one name only ("Nicola") -> "Jordan". Whatever the case the name is
+    # written in ("AMARA NWOSU", "nwosu"), and its accents (composed or apart).
+    words = _comparable(entry.original).split()
+    said = _comparable(mention.text)
+    if said == " ".join(words):
         return entry.pseudonym if len(words) > 1 else given
-    return family if len(words) > 1 and mention.text == words[-1] else given
+    return family if len(words) > 1 and said == words[-1] else given
+
+
+def _comparable(name: str) -> str:
+    return " ".join(nfc(name).casefold().split())
 
 
 def _name_parts(pseudonym: str) -> tuple[str | None, str | None]:
