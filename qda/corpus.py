@@ -33,10 +33,16 @@ def interviewer_label(speaker: str) -> str | None:
     match = _INTERVIEWER_VARIANT.fullmatch(speaker.strip())
     return None if match is None else (match["label"] or match["word"]).casefold()
 
+def nfc(text: str) -> str:
+    """Text in one Unicode form (NFC): "Zoë" typed on a Mac is "Zoe" and a combining mark,
+    elsewhere one letter. Names are compared, stored and keyed so."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
 def same_name(name: str) -> str:
-    """A name as compared with others: case and surrounding space aside, and its accents in
-    one Unicode form ("Zoë" typed on a Mac is "Zoe" and a combining mark)."""
-    return unicodedata.normalize("NFC", name.strip()).casefold()
+    """A name as compared with others: case and surrounding space aside, and in one Unicode
+    form (`nfc`)."""
+    return nfc(name.strip()).casefold()
 
 
 SOURCES = ("rule", "metaphor", "semantic", "topic", "learned", "human")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
-from qda.corpus import Document
+from qda.corpus import Document, nfc
 from qda.nlp import entities
 from qda.pseudonymise.allow import PROGRAMMES, AllowList, overlapping
 from qda.pseudonymise.english import base_name, english, plain_word, starts_sentence
@@ -30,7 +30,7 @@ from qda.pseudonymise.entities import Mention
 from qda.pseudonymise.guesses import (COMPASS, PLACE_PREFIXES, SMALL_WORDS, TITLE_WORDS, coordinated, from_entity,
                                       front_matter_dates, guesses, hospital_acronyms, welsh_places, initial_dot,
                                       method, new_capitals, possessive_boundary, possessive_places)
-from qda.pseudonymise.key import Key, nfc
+from qda.pseudonymise.key import Key
 from qda.pseudonymise.patterns import NAME_WORD, RELATION_WORDS, TWO_LETTER_TERMS, find_patterns, named_after_noun
 from qda.pseudonymise.regex import Literals, alternatives
 from qda.pseudonymise.resolve import covered, resolve

@@ -25,7 +25,7 @@ from qda.errors import QdaError
 from qda.pseudonymise.word import WordText
 from qda.readers.csv import TIMES, table_delimiter, table_rows, turn_columns
 from qda.readers.decode import decode_raw, normalise_newlines
-from qda.readers.subtitles import CUE_NUMBER, SRT_TAG, VOICE, VTT_SKIPPED, VTT_TAG, cue_times
+from qda.readers.subtitles import CUE_NUMBER, SRT_TAG, VOICE, VTT_SKIPPED, VTT_TAG, cue_times, line_blocks
 
 Edit = tuple[int, int, str]  # (start, end, new words) in a file's `text`
 
@@ -172,18 +172,7 @@ def _srt_fields(raw: str, path: Path) -> list[Field]:
 def _blocks(raw: str) -> list[list[tuple[int, str]]]:
     """Runs of non-blank lines, each line as (where it starts in `raw`, its text), as the
     subtitle reader divides a file."""
-    lines, at = [], 0
-    for end in re.finditer(r"\r\n|\r|\n", raw):
-        lines.append((at, raw[at:end.start()]))
-        at = end.end()
-    lines.append((at, raw[at:]))
-    blocks: list[list[tuple[int, str]]] = [[]]
-    for line in lines:
-        if line[1].strip():
-            blocks[-1].append(line)
-        elif blocks[-1]:
-            blocks.append([])
-    return [block for block in blocks if block]
+    return [[(start, line) for _, start, line in block] for block in line_blocks(raw)]
 
 
 def _header_and_cues(block: list[tuple[int, str]]) -> tuple[list, list]:

@@ -13,11 +13,11 @@ import hashlib
 import io
 import itertools
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qda.corpus import nfc
 from qda.errors import QdaError
 from qda.writers import atomic_write
 from qda.pseudonymise.entities import TYPES
@@ -159,10 +159,6 @@ def read_key(path: Path, style: str = "names", must_exist: bool = False) -> Key:
     return key
 
 
-def nfc(text: str) -> str:
-    """Text in one Unicode form (NFC), as names are learned, matched and keyed: "Siobhán"
-    with its accent composed or written apart is one name."""
-    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:

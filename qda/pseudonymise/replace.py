@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from qda.pseudonymise.entities import Mention
-from qda.pseudonymise.key import Key, nfc
+from qda.corpus import nfc
+from qda.pseudonymise.key import Key
 from qda.pseudonymise.names import FALLBACK
 
 DATE_MODES = ("keep", "month", "year", "remove")

@@ -19,7 +19,7 @@ from dataclasses import replace
 from hashlib import sha1
 from pathlib import Path
 
-from qda.corpus import Corpus, Document, Turn
+from qda.corpus import Corpus, Document, Turn, nfc
 from qda.errors import InputError
 from qda.readers.csv import parse_csv
 from qda.readers.decode import EMPTY, decode_bytes
@@ -116,9 +116,7 @@ def read_document(path: str | Path) -> Document:
 def _composed(turn: Turn) -> Turn:
     """The turn with its speaker's accents in one Unicode form (NFC), so that a name typed
     on a Mac (decomposed) and elsewhere is one speaker; the text keeps its own form."""
-    if turn.speaker is None or unicodedata.is_normalized("NFC", turn.speaker):
-        return turn
-    return replace(turn, speaker=unicodedata.normalize("NFC", turn.speaker))
+    return turn if turn.speaker is None else replace(turn, speaker=nfc(turn.speaker))
 
 
 def read_corpus(paths: str | Path | Iterable[str | Path]) -> Corpus:

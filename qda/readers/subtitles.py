@@ -75,20 +75,27 @@ def parse_srt(text: str, path: str | Path) -> tuple[str, list[Turn], dict[str, s
     return _render(_cues(_blocks(text), path), SRT_TAG, unescape=False)
 
 
+def line_blocks(text: str) -> list[list[tuple[int, int, str]]]:
+    """Runs of non-blank lines, each line as (its number from 1, where it starts in `text`,
+    its words): how a subtitle file divides into cues, read here and by the pseudonymiser
+    (on the file as written, so any line end counts)."""
+    blocks: list[list[tuple[int, int, str]]] = [[]]
+    number, at = 1, 0
+    for end in [*re.finditer(r"\r\n|\r|\n", text), None]:
+        line = text[at:end.start()] if end is not None else text[at:]
+        if line.strip():
+            blocks[-1].append((number, at, line))
+        elif blocks[-1]:
+            blocks.append([])
+        if end is not None:
+            number, at = number + 1, end.end()
+    return [block for block in blocks if block]
+
+
 def _blocks(text: str):
     """(first line number, lines) of each run of non-blank lines."""
-    block: list[str] = []
-    first = 0
-    for number, line in enumerate(text.split("\n"), 1):
-        if line.strip():
-            if not block:
-                first = number
-            block.append(line)
-        elif block:
-            yield first, block
-            block = []
-    if block:
-        yield first, block
+    for block in line_blocks(text):
+        yield block[0][0], [line for _, _, line in block]
 
 
 def _cues_after_header(first: int, lines: list[str]) -> list[tuple[int, list[str]]]:
