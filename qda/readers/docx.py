@@ -146,7 +146,7 @@ def _lines(document) -> list[str]:
 
     lines: list[str] = []
     bold: dict[int, tuple[str, str]] = {}  # line -> (bold name, the words after it)
-    styles = bold_styles(document)
+    styles, headings = bold_styles(document), _heading_styles(document)
     for block in _blocks(document.element.body):
         if block.tag == W + "tbl":
             rows = Table(block, document).rows
@@ -155,7 +155,7 @@ def _lines(document) -> list[str]:
             continue
         segments = _segments(block)
         text = "".join(text for _, text in segments)
-        if text.strip() and not _title(block, text, document):
+        if text.strip() and not _title(block, text, headings):
             if (found := bold_speaker(segments, styles)) is not None:
                 bold[len(lines)] = found[1:]
             lines.append(text)
@@ -170,15 +170,20 @@ def _lines(document) -> list[str]:
     return lines
 
 
-def _title(p, text: str, document) -> bool:
+def _heading_styles(document) -> frozenset[str]:
+    """The ids of the document's paragraph styles for titles and headings (found once per
+    document: a style is looked up by its id among all of them)."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    return frozenset(s.style_id for s in document.styles if s.type == WD_STYLE_TYPE.PARAGRAPH
+                     and (s.name or "").casefold().startswith(_HEADING_STYLES))
+
+
+def _title(p, text: str, headings: frozenset[str]) -> bool:
     """A paragraph in a heading style that titles the document or a part of it ("Part 2 -
     Thresholds"), not a speaker's name heading the words below (`Jane Doe  0:03`, or a name
     alone), which some transcripts set in a heading style."""
-    style_id = p.style  # python-docx's CT_P.style: the paragraph style's id, or None
-    if style_id is None:
-        return False
-    name = getattr(document.styles.element.get_by_id(style_id), "name_val", None) or style_id
-    if not name.casefold().startswith(_HEADING_STYLES):
+    if p.style not in headings:  # python-docx's CT_P.style: the paragraph style's id, or None
         return False
     line = text.strip()
     return parse_heading(line) is None and (":" in line or parse_label(f"{line}:") is None)
