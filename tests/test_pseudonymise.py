@@ -259,6 +259,29 @@ def _word_transcript_hiding_names(path):
     Image.new("RGB", (4, 4)).save(picture, "PNG")
     document.add_picture(picture)
     document.inline_shapes[0]._inline.docPr.set("descr", "Priya Shah at Hillside Academy")  # alternative text
+    # what Word keeps beside the words: a cover page's fields (custom XML), building blocks,
+    # a document variable, a mail merge's data source and the template's path
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    package = document.part.package
+    cover = Part(PackURI("/customXml/item1.xml"), "application/xml",
+                 b"<CoverPageProperties><Abstract>Kelly Jones, Hillside Academy</Abstract></CoverPageProperties>",
+                 package)
+    document.part.relate_to(cover, RELATIONSHIP_TYPE.CUSTOM_XML)
+    glossary = Part(PackURI("/word/glossary/document.xml"),
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.glossary+xml",
+                    f'<w:glossaryDocument {nsdecls("w")}><w:docParts><w:docPart><w:docPartBody><w:p><w:r>'
+                    "<w:t>Kelly Jones, Eastgate</w:t></w:r></w:p></w:docPartBody></w:docPart></w:docParts>"
+                    "</w:glossaryDocument>".encode(), package)
+    document.part.relate_to(glossary, RELATIONSHIP_TYPE.GLOSSARY_DOCUMENT)
+    settings = document.settings.element
+    template = document.part._settings_part.relate_to(
+        "file:///C:/Users/kelly.jones/Templates/Interview.dotm",
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate", is_external=True)
+    settings.insert(0, parse_xml(f'<w:attachedTemplate {nsdecls("w", "r")} r:id="{template}"/>'))
+    settings.append(parse_xml(f'<w:docVars {nsdecls("w")}><w:docVar w:name="Interviewee" w:val="Priya Shah"/>'
+                              "</w:docVars>"))
     document.save(str(path))
 
 

@@ -11,8 +11,11 @@ What a copy must not carry is removed: text deleted with tracked changes, the ta
 external links (a `mailto:` address), who wrote, commented or changed what (authors and
 initials, the people list), every document property that holds free text (title, subject,
 keywords, category, status, identifier, version; company, manager, template, hyperlink
-base and the titles of parts), custom properties, pictures' alternative text, and the
-thumbnail picture of the first page. Reversal restores the words, not those.
+base and the titles of parts), custom properties, pictures' alternative text, the
+thumbnail picture of the first page, and what Word keeps beside the words: custom XML data
+(a cover page's or SharePoint's fields, bibliography sources), building blocks (the
+glossary), document variables, a mail merge's data source and the attached template's path
+(`C:\\Users\\kelly.jones\\...`). Reversal restores the words, not those.
 """
 
 from __future__ import annotations
@@ -39,10 +42,17 @@ _TEXT_PARTS = tuple(f"wordprocessingml.{name}+xml" for name in (
 ))
 # Parts that name people besides the text: the people list, the document's properties.
 _PEOPLE_PARTS = ("wordprocessingml.people+xml", "extended-properties+xml")
-# Package parts a copy goes without: a picture of the first page, and custom properties.
+# Parts a copy goes without, linked from the package or the document: a picture of the
+# first page, custom properties, custom XML data (a cover page's fields, which Word would
+# write back into the text on opening), and building blocks (text saved for reuse).
 _DROPPED = tuple("http://schemas.openxmlformats.org/" + kind for kind in (
     "package/2006/relationships/metadata/thumbnail", "officeDocument/2006/relationships/custom-properties",
+    "officeDocument/2006/relationships/customXml", "officeDocument/2006/relationships/glossaryDocument",
 ))
+# Settings that name people or their files: document variables, a mail merge (its data
+# source and query) and the attached template (a path with the user's name).
+_SETTINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings"
+_SETTINGS_DROPPED = ("docVars", "mailMerge", "attachedTemplate")
 _PEOPLE_ATTRIBUTES = ("author", "initials", "userId", "providerId")
 # The document's properties that hold free text ("Mulholland family", "Draft for Leona"):
 # in docProps/core.xml, as python-docx names them (its language, dates and revision number
@@ -143,10 +153,13 @@ class WordText:
             root = self._root(part)
             _unlink(part, root)
             _forget_people(root)
-        package = self.document.part.package
-        for r_id, relationship in list(package.rels.items()):
-            if relationship.reltype in _DROPPED:
-                del package.rels[r_id]
+        for source in (self.document.part.package, self.document.part):
+            for r_id, relationship in list(source.rels.items()):
+                if relationship.reltype in _DROPPED:
+                    del source.rels[r_id]
+        for relationship in self.document.part.rels.values():
+            if relationship.reltype == _SETTINGS and not relationship.is_external:
+                _forget_settings(relationship.target_part)
         from lxml import etree
 
         for part, root in self._blobs.items():
@@ -196,6 +209,15 @@ def _unlink(part, root) -> None:
             for link in root.iter(W + "hyperlink"):
                 if link.get(_R + "id") == r_id:
                     del link.attrib[_R + "id"]
+            del part.rels[r_id]
+
+
+def _forget_settings(part) -> None:
+    for name in _SETTINGS_DROPPED:
+        for node in part.element.findall(W + name):
+            part.element.remove(node)
+    for r_id, relationship in list(part.rels.items()):  # the template's and the data source's paths
+        if relationship.is_external:
             del part.rels[r_id]
 
 
