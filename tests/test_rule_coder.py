@@ -588,6 +588,16 @@ def test_ccin_rule_coder_skips_sentences_without_anchors(ccin, nlp, needs_parse)
     ("drift", "Cases fell through the gap between the teams.", True),
     ("drift", "A CP plan frightens people. CCiN doesn't carry that.", False),
     ("drift", "You end up carrying it on your own.", True),
+    # a person drifts into a job or in late; a case, or a team's practice, drifts
+    ("drift", "I sort of drifted into social work, I'd been a teaching assistant.", False),
+    ("drift", "She drifted in about half ten with a coffee.", False),
+    ("drift", "We drifted into just monitoring, visit after visit.", True),
+    ("drift", "The case drifted for a year.", True),
+    # an oversight is a slip; managers' oversight is the code
+    ("oversight", "That was an oversight on my part, I forgot to copy the school in.", False),
+    ("oversight", "It was a bit of an oversight by admin, the letter went to her old address.", False),
+    ("oversight", "Sorry, slight oversight, I didn't bring the consent form.", False),
+    ("oversight", "There's proper management oversight of CiN now.", True),
     # not talking down to a family is the practice; a father who felt talked down to is not
     ("relational", "You get that from turning up in the rain and not talking down to people.", True),
     ("relational", "He'd been to a conference years ago and felt talked down to.", False),
