@@ -111,6 +111,9 @@ def train(
     gold: Optional[List[Path]] = typer.Option(None, "--gold", help="Gold CSV file(s) or folder to learn from."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", "-c", help="Codebook YAML (with --gold)."),
     project: Optional[str] = typer.Option(None, "--project", "-p", help="Learn from a project's accepted codings."),
+    contrast: Optional[List[Path]] = typer.Option(
+        None, "--contrast", help="Gold CSV file(s) or folder of contrast answers (with --gold): learned from, "
+        "never held out or calibrated on (docs/learning.md)."),
 ) -> None:
     """Train the learned coder on a gold set or on a project's accepted codings; prints
     cross-validated per-code kappa."""
@@ -120,18 +123,21 @@ def train(
 
     if (project is None) == (gold is None):
         raise QdaError("give either --gold (with --codebook) or --project")
+    if contrast and project is not None:
+        raise QdaError("--contrast goes with --gold: a project's model learns from its reviewed codings")
     if project is not None:
         with Project.open(project) as p:
             model = p.train()
     else:
         if codebook is None:
             raise QdaError("--gold needs --codebook")
-        model = train_from_gold(gold, load_codebook(codebook))
+        model = train_from_gold(gold, load_codebook(codebook), contrast=contrast or ())
     model.save(out)
     print(f"{'code':<24}{'threshold':>10}{'cv kappa':>10}")
     for code in model.classifiers:
         print(f"{code:<24}{model.thresholds.get(code, 0.5):>10.2f}{model.cv_kappa.get(code, float('nan')):>10.3f}")
-    print(f"trained on {model.trained_on} answers (a speaker's consecutive turns) -> {out}", file=sys.stderr)
+    contrasted = f" and {model.contrast_answers} contrast answers" if model.contrast_answers else ""
+    print(f"trained on {model.trained_on} answers (a speaker's consecutive turns){contrasted} -> {out}", file=sys.stderr)
 
 
 @app.command()

@@ -31,19 +31,30 @@ def _gold_units(gold: Iterable[str | Path], codebook: Codebook, speeches: bool =
     return texts, labels, documents
 
 
-def train_from_gold(gold: Iterable[str | Path], codebook: Codebook, embedder: Embedder | None = None) -> LearnedModel:
+def train_from_gold(gold: Iterable[str | Path], codebook: Codebook, embedder: Embedder | None = None,
+                    contrast: Iterable[str | Path] = ()) -> LearnedModel:
     """A learned-coder model from gold files, learning from speeches as it judges them
-    (see `train_on_turns`)."""
-    return train_on_turns(*_gold_units(gold, codebook, speeches=True), codebook, embedder)
+    (see `train_on_turns`), and from the answers of `contrast` files (gold files of
+    hand-written answers; `qda.coders.learned.train` says how they are used)."""
+    texts, labels, documents = _gold_units(gold, codebook, speeches=True)
+    marks = np.zeros(len(texts), dtype=bool)
+    contrast = list(contrast)
+    if contrast:
+        more, more_labels, more_documents = _gold_units(contrast, codebook, speeches=True)
+        labels = {code: np.concatenate([np.asarray(labels[code], dtype=bool), np.asarray(more_labels[code], dtype=bool)])
+                  for code in codebook.codes}
+        texts, documents = texts + more, list(documents) + list(more_documents)
+        marks = np.concatenate([marks, np.ones(len(more), dtype=bool)])
+    return train_on_turns(texts, labels, documents, codebook, embedder, contrast=marks)
 
 
 def train_on_turns(texts: list[str], labels: dict, documents: list[str], codebook: Codebook,
-                   embedder: Embedder | None = None) -> LearnedModel:
+                   embedder: Embedder | None = None, contrast: np.ndarray | None = None) -> LearnedModel:
     """A learned-coder model from coded turns (or speeches), with per-code thresholds and kappa from
     5-fold cross-validation that holds out whole documents, and per-code combiners that
-    weigh it against the rule and metaphor coders."""
+    weigh it against the rule and metaphor coders; `contrast` marks contrast answers."""
     return train(texts, labels, codebook, embedder or Embedder(), groups=documents,
-                 rules=rule_confidence(texts, codebook, qnlp.load()))
+                 rules=rule_confidence(texts, codebook, qnlp.load()), contrast=contrast)
 
 
 def rule_confidence(texts: list[str], codebook: Codebook, nlp) -> dict[str, np.ndarray]:

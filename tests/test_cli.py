@@ -519,6 +519,23 @@ def test_evaluate_missing_prediction_file(tmp_path, monkeypatch, run_main):
     assert code == 1 and "nothere.csv" in stderr and "Traceback" not in stderr
 
 
+def test_train_learns_from_gold_and_contrast_answers(tmp_path, run_main):
+    gold = sorted(GOLD_DEV.glob("*.csv"))[:6]
+    out = tmp_path / "ccin.model"
+    code, stdout, stderr = run_main("train", *[a for g in gold for a in ("--gold", g)], "--contrast",
+                                    ROOT / "gold" / "contrast", "-c", CCIN, "-o", out)
+    assert code == 0, stderr
+    assert stdout.splitlines()[0].split() == ["code", "threshold", "cv", "kappa"]
+    assert "answers (a speaker's consecutive turns) and 405 contrast answers ->" in stderr
+    from qda import load_codebook
+    from qda.coders.learned import load_model
+
+    assert load_model(out, load_codebook(CCIN)).contrast_answers == 405
+    code, _, stderr = run_main("train", "--project", tmp_path / "p.qda", "--contrast", ROOT / "gold" / "contrast",
+                               "-o", tmp_path / "p.model")
+    assert code == 1 and "--contrast goes with --gold" in stderr and not (tmp_path / "p.model").exists()
+
+
 # -- the console script in a subprocess ------------------------------------------------------
 
 

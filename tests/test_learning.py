@@ -108,6 +108,49 @@ def test_ratio_weighted_regression_weighs_words_typical_of_the_code():
     assert p[coded == 1].min() > 0.5 > p[coded == 0].max()
 
 
+class _WordsOnly:
+    """An embedder giving every text the same vector, so a model learns from words alone."""
+
+    path, fingerprint = ROOT / "none", "none"
+
+    def __call__(self, texts):
+        return np.zeros((len(texts), 4))
+
+
+def test_contrast_answers_teach_a_words_other_sense_and_calibrate_nothing(book):
+    from qda.coders.learned import train, training_digest
+
+    # In the gold "relationship" is always relationship-based practice ...
+    practice = ["We built a real relationship with mum over months of visits.",
+                "The relationship with the family is the work, listening first.",
+                "Our relationship with dad let him tell us the truth.",
+                "It was the relationship that got the kids to open up."]
+    other = ["The weather was grim all week.", "The office moved floors in May.",
+             "I had a cup of tea with the manager.", "Court was adjourned again.", "The car broke down."]
+    gold = [text for _ in range(3) for text in practice + other]
+    documents = [f"d{k // 3}" for k in range(len(gold))]
+    # ... contrast answers show it as the family's own, and relationship-based practice without it
+    contrast = ["Mum's relationship with her partner was the main risk.", "Their relationship had broken down.",
+                "Dad's relationship with the new girlfriend worried the school.",
+                "I sat with her and listened, and kept her words in the plan."]
+    texts = gold + contrast
+    relational = np.array([text in practice for text in gold] + [False, False, False, True])
+    labels = {code: relational if code == "relational" else np.zeros(len(texts), dtype=bool) for code in book.codes}
+    marks = np.arange(len(texts)) >= len(gold)
+    rules = {code: np.zeros(len(texts)) for code in book.codes}
+    plain = train(gold, {code: y[:len(gold)] for code, y in labels.items()}, book, _WordsOnly(),
+                  groups=documents, rules={code: r[:len(gold)] for code, r in rules.items()})
+    taught = train(texts, labels, book, _WordsOnly(), groups=documents + ["c"] * len(contrast), rules=rules,
+                   contrast=marks)
+    partner = ["Her relationship with him was violent."]
+    assert (taught.probabilities(partner, _WordsOnly())["relational"][0]
+            < plain.probabilities(partner, _WordsOnly())["relational"][0] - 0.2)
+    # counted apart, and never held out: thresholds and combiners come from the gold's units
+    assert (taught.trained_on, taught.contrast_answers) == (len(gold), len(contrast))
+    assert set(taught.combiners) == set(taught.classifiers) == {"relational"}
+    assert taught.trained_with != training_digest(texts, labels, rules)  # which were contrast is learned from
+
+
 def test_the_learned_coder_needs_a_model(book):
     with pytest.raises(QdaError, match="qda train"):
         AutoCoder(book, coders=("rules", "learned"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pytest
 
 from conftest import CCIN, ROOT
@@ -17,7 +18,8 @@ from qda.evaluate import read_gold
 from qda.learning import rule_confidence
 
 SIGNATURE = "aca8450166f8c477"  # codebook_signature of codebooks/ccin.yaml
-RETRAIN = f"train it again: qda train --gold gold/dev --codebook codebooks/ccin.yaml --out qda/models/ccin-{SIGNATURE}.model"
+RETRAIN = ("train it again: qda train --gold gold/dev --contrast gold/contrast --codebook codebooks/ccin.yaml "
+           f"--out qda/models/ccin-{SIGNATURE}.model")
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +35,16 @@ def test_one_model_ships_for_the_sample_codebook(ccin):
 
 def test_the_shipped_model_learned_from_todays_gold_with_todays_coders(ccin, nlp, model):
     assert model is not None, f"{shipped(ccin)[1]}; {RETRAIN}"
-    texts, labels, _ = read_gold([ROOT / "gold" / "dev"], known_codes=frozenset(ccin.codes)).labelled_speeches(ccin.codes)
-    assert model.trained_on == len(texts) == 4411
-    assert model.trained_with == training_digest(texts, labels, rule_confidence(texts, ccin, nlp)), (
-        f"the development gold or the rule and metaphor coders changed since the model was trained; {RETRAIN}")
+    def speeches(folder):
+        return read_gold([ROOT / "gold" / folder], known_codes=frozenset(ccin.codes)).labelled_speeches(ccin.codes)
+
+    (texts, labels, _), (more, more_labels, _) = speeches("dev"), speeches("contrast")
+    assert model.trained_on == len(texts) == 4411 and model.contrast_answers == len(more) == 405
+    labels = {code: np.concatenate([labels[code], more_labels[code]]) for code in ccin.codes}
+    texts, contrast = texts + more, np.arange(len(texts) + len(more)) >= len(texts)
+    assert model.trained_with == training_digest(texts, labels, rule_confidence(texts, ccin, nlp), contrast), (
+        f"the development gold, the contrast answers or the rule and metaphor coders changed since the model "
+        f"was trained; {RETRAIN}")
     assert model.embedding_fingerprint == Embedder().fingerprint
     assert set(model.combiners) == set(ccin.codes)
 

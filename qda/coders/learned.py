@@ -56,12 +56,16 @@ def rules_signature(codebook: Codebook) -> str:
     return hashlib.sha256(repr([(code.id, code.rules) for code in codebook.codes.values()]).encode()).hexdigest()[:16]
 
 
-def training_digest(texts: list[str], labels: dict[str, np.ndarray], rules: dict[str, np.ndarray] | None) -> str:
-    """A fingerprint of what a model learned from: the turns, their codes and the rule and
-    metaphor coders' confidences in them. It changes when the gold does, and when the
-    coders do with the same codebook (their combiners would then weigh confidences they
-    never saw): a test holds qda's shipped model to today's gold and coders with it."""
+def training_digest(texts: list[str], labels: dict[str, np.ndarray], rules: dict[str, np.ndarray] | None,
+                    contrast: np.ndarray | None = None) -> str:
+    """A fingerprint of what a model learned from: the turns, their codes, which were
+    contrast answers, and the rule and metaphor coders' confidences in them. It changes when
+    the gold does, and when the coders do with the same codebook (their combiners would then
+    weigh confidences they never saw): a test holds qda's shipped model to today's gold and
+    coders with it."""
     digest = hashlib.sha256("\x1e".join(texts).encode())
+    if contrast is not None and np.any(contrast):
+        digest.update(b"contrast" + np.asarray(contrast, dtype=bool).tobytes())
     for code in sorted(labels):
         digest.update(code.encode() + np.asarray(labels[code], dtype=bool).tobytes())
     for code in sorted(rules or {}):
@@ -78,7 +82,8 @@ class LearnedModel:
     #: Per-code probability a sentence must reach, chosen by cross-validation (0.5 without).
     thresholds: dict[str, float] = field(default_factory=dict)
     cv_kappa: dict[str, float] = field(default_factory=dict)
-    trained_on: int = 0
+    trained_on: int = 0  # gold units (speeches), contrast answers not counted
+    contrast_answers: int = 0
     #: Per code, how to weigh this model against the rules when both code (stacking);
     #: fitted when training was given the rules' confidences.
     combiners: dict[str, Combiner] = field(default_factory=dict)
@@ -127,29 +132,44 @@ class LearnedModel:
 
 
 def train(texts: list[str], labels: dict[str, np.ndarray], codebook: Codebook, embedder: Embedder,
-          groups: list[str] | None = None, folds: int = 5, rules: dict[str, np.ndarray] | None = None) -> LearnedModel:
+          groups: list[str] | None = None, folds: int = 5, rules: dict[str, np.ndarray] | None = None,
+          contrast: np.ndarray | None = None) -> LearnedModel:
     """Fit one classifier per code with at least 3 positive units. With `groups`
     (documents), cross-validate with whole documents held out per fold: the held-out
     probabilities choose each code's threshold (best F1) and give its kappa there. With
     `rules` (per code, each unit's strongest rule confidence) as well, each code also gets
-    a combiner fitted on those held-out probabilities (qda.coders.stacking)."""
+    a combiner fitted on those held-out probabilities (qda.coders.stacking).
+
+    `contrast` marks units that are contrast answers (`qda train --contrast`): written to
+    show a code's words in other senses, and the code in words the gold lacks. They are
+    learned from by the classifiers of the codes they label (a code they never give is
+    not theirs to teach: writers of contrast answers leave some codes to others) and
+    always kept in training, never held out: thresholds and combiners are fitted on the
+    gold's units alone, since they must be calibrated on interviews, where codes come at
+    their own rates among neighbouring answers, not one answer after another."""
+    contrast = np.zeros(len(texts), dtype=bool) if contrast is None else np.asarray(contrast, dtype=bool)
+    gold = ~contrast
     vectorizer = _vectorizer().fit(texts)
     model = LearnedModel(f"{codebook.name} v{codebook.version}", codebook_signature(codebook), vectorizer, {},
-                         trained_on=len(texts), embedding_model=str(embedder.path),
-                         embedding_fingerprint=embedder.fingerprint, rules_signature=rules_signature(codebook),
-                         trained_with=training_digest(texts, labels, rules))
+                         trained_on=int(gold.sum()), contrast_answers=int(contrast.sum()),
+                         embedding_model=str(embedder.path), embedding_fingerprint=embedder.fingerprint,
+                         rules_signature=rules_signature(codebook),
+                         trained_with=training_digest(texts, labels, rules, contrast))
     X = model.features(texts, embedder)
     dense = X.shape[1] - len(model.terms)  # the embedding's columns, before the TF-IDF ones
     for code in codebook.codes:
         y = labels.get(code, np.zeros(len(texts), dtype=bool)).astype(int)
-        if y.sum() < 3:
+        teaching = contrast & bool(y[contrast].any())  # the contrast answers this code learns from
+        rows = np.flatnonzero(gold | teaching)
+        if y[rows].sum() < 3:
             continue
-        model.classifiers[code] = RatioWeightedRegression(dense).fit(X, y)
+        model.classifiers[code] = RatioWeightedRegression(dense).fit(X[rows], y[rows])
         if groups is not None:
-            held_out = _cross_validate(X, y, np.array(groups), folds, dense)
-            model.thresholds[code], model.cv_kappa[code] = _best_threshold(y, held_out)
+            held_out = _cross_validate(X, y, np.asarray(groups), folds, dense, gold, teaching)
+            model.thresholds[code], model.cv_kappa[code] = _best_threshold(y[gold], held_out)
             if rules is not None:
-                model.combiners[code] = fit_combiner(rules[code], held_out, y, np.array(groups), folds)
+                model.combiners[code] = fit_combiner(rules[code][gold], held_out, y[gold],
+                                                     np.asarray(groups)[gold], folds)
     if not model.classifiers:
         raise QdaError("no code has 3 or more coded units to learn from; code more first")
     return model
@@ -207,14 +227,18 @@ class RatioWeightedRegression:
         return sparse.csr_matrix(X) @ sparse.diags(np.concatenate([np.ones(self.dense), self.ratio]))
 
 
-def _cross_validate(X, y: np.ndarray, groups: np.ndarray, folds: int, dense: int) -> np.ndarray:
-    """Each unit's probability from a classifier that did not see its document."""
-    probability = np.zeros(len(y))
-    for train_rows, test_rows in document_folds(groups, folds):
+def _cross_validate(X, y: np.ndarray, groups: np.ndarray, folds: int, dense: int, gold: np.ndarray,
+                    always: np.ndarray) -> np.ndarray:
+    """Each `gold` unit's probability from a classifier that did not see its document
+    (but saw every `always` unit: contrast answers)."""
+    rows, extra = np.flatnonzero(gold), np.flatnonzero(always)
+    probability = np.zeros(len(rows))
+    for train_rows, test_rows in document_folds(groups[rows], folds):
+        train_rows = np.concatenate([rows[train_rows], extra])
         if y[train_rows].sum() == 0:
             continue
         classifier = RatioWeightedRegression(dense).fit(X[train_rows], y[train_rows])
-        probability[test_rows] = classifier.predict_proba(X[test_rows])[:, 1]
+        probability[test_rows] = classifier.predict_proba(X[rows[test_rows]])[:, 1]
     return probability
 
 
