@@ -308,6 +308,17 @@ def test_front_matter_not_attributes(tmp_path, front, needle):
     assert needle in err.reason
 
 
+def test_a_rule_above_the_talk_is_not_front_matter(tmp_path):
+    # "---" as a rule made the first exchange YAML: its turns became attributes, silently
+    talk = "Interviewer: So how long have you been qualified?\nKelly: About six years now.\n"
+    err = error_for(write(tmp_path, "rule.txt", f"---\n{talk}---\nInterviewer: And?\nKelly: Well.\n"))
+    assert "line 2" in err.reason and "is speech" in err.reason and "delete it" in err.reason
+    # the interviewer named in front matter, in either case, is an attribute
+    for key in ("interviewer", "Interviewer"):
+        doc = read_document(write(tmp_path, f"{key}.txt", f"---\n{key}: Sam Jones\n---\n{talk}"))
+        assert doc.attributes[key] == "Sam Jones" and len(doc.turns) == 2
+
+
 def test_front_matter_unclosed(tmp_path):
     err = error_for(write(tmp_path, "bad.txt", "---\nrole: a\nA: x\n"))
     assert "closing" in err.reason

@@ -282,7 +282,20 @@ def parse_front_matter(source: str, path: str | Path, first_line: int = 2) -> di
         if key in attributes:
             raise InputError(path, f"line {line}: attribute '{key}' is given twice")
         attributes[key] = _attribute_value(value_node, key, line, path)
+        if interviewer_label(key) and _spoken(attributes[key]):
+            # "---" as a rule above the talk makes its first exchange look like YAML, and
+            # the turns would become attributes, silently
+            raise InputError(
+                path, f"line {line}: '{key}: ...' between the '---' lines is speech, not a document attribute; "
+                "if the first '---' is a rule above the talk, delete it (front matter, when a file has it, holds "
+                "'name: value' lines such as 'participant: Kelly')")
     return attributes
+
+
+def _spoken(value: str) -> bool:
+    """Whether an attribute's value reads as speech (a question, or a sentence), not as the
+    interviewer's name."""
+    return "?" in value or len(value.split()) > 6
 
 
 def _attribute_value(node: yaml.Node, key: str, line: int, path: str | Path) -> str:
