@@ -12,6 +12,7 @@ import typer
 from .coding import choose_coders
 from .errors import QdaError
 from .project import Project
+from .readers import read_corpus
 
 app = typer.Typer(no_args_is_help=True, help="Work in a persistent project (SQLite file or PostgreSQL URL).")
 review_app = typer.Typer(no_args_is_help=True, help="Accept, reject, re-code and undo codings.")
@@ -39,11 +40,8 @@ def name_interviewers(corpus, interviewer: Optional[List[str]]) -> None:
     """Name the interviewers given with --interviewer, and warn of documents where someone
     seems to interview unnamed (`Corpus.likely_interviewers`): their questions would be coded."""
     corpus.name_interviewers(option_values(interviewer) or ())
-    for speaker, ids in corpus.likely_interviewers().items():
-        where = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
-        warnings.warn(f"{where}: no interviewer is named, so the interviewer's questions are coded as answers; "
-                      f"{speaker} asks most of the questions: if {speaker} interviewed, add --interviewer "
-                      f'"{speaker}"', stacklevel=2)
+    for speaker, note in corpus.likely_interviewer_notes():
+        warnings.warn(f'{note}: if {speaker} interviewed, add --interviewer "{speaker}"', stacklevel=2)
 
 
 def option_values(options: Optional[List[str]]) -> Optional[list[str]]:
@@ -89,7 +87,9 @@ def import_(paths: List[Path] = typer.Argument(..., help="Transcript files or fo
             result = p.import_qdpx(exchange[0])
             report = result.documents
         else:
-            report = p.import_files(paths, interviewers=option_values(interviewer) or ())
+            corpus = read_corpus(paths)
+            name_interviewers(corpus, interviewer)  # and warn, as `qda code` does, of one unnamed
+            report = p.import_corpus(corpus)
     for given, existing in report.duplicates:
         _say(f"skipped {given}: same text as {existing}, already in the project")
     for given, stored in report.renamed:

@@ -150,6 +150,16 @@ class Corpus:
                 found.setdefault(speaker, []).append(doc.id)
         return found
 
+    def likely_interviewer_notes(self) -> list[tuple[str, str]]:
+        """(speaker, what to tell the user) for each `likely_interviewers` speaker; the user
+        interface adds how to name them there."""
+        notes = []
+        for speaker, ids in self.likely_interviewers().items():
+            where = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+            notes.append((speaker, f"{where}: no interviewer is named, so the interviewer's questions are coded as "
+                                   f"answers; {speaker} asks most of the questions"))
+        return notes
+
     def name_interviewers(self, names: Iterable[str]) -> None:
         """Mark speakers as the interviewer in every document, as a `.txt` front matter's
         `interviewer:` does in one: for subtitle and table files, which have none, and

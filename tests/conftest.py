@@ -15,6 +15,12 @@ GOLD = ROOT / "gold" / "turns"
 #: A call as Zoom or Teams writes it: each voice named, no front matter to say who interviewed.
 ZOOM_CALL = ("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Jo Bloggs>Did it go up to CP?\n\n"
              "00:00:04.000 --> 00:00:08.000\n<v Kelly>It went up to CP in the end.\n")
+# A call in which Jo asks every question and Kelly one in three, and nobody is named interviewer.
+ZOOM_INTERVIEW = "WEBVTT\n\n" + "".join(
+    f"00:00:{2 * i:02d}.000 --> 00:00:{2 * i + 1:02d}.000\n<v {who}>{said}\n\n"
+    for i, (who, said) in enumerate([("Jo Bloggs", "Did it go up to CP?"), ("Kelly", "It went up to CP in the end."),
+                                     ("Jo Bloggs", "And then what?"), ("Kelly", "We stepped it down. Why not?"),
+                                     ("Jo Bloggs", "Was that right?"), ("Kelly", "I think so.")]))
 
 
 @pytest.fixture(scope="session")

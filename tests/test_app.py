@@ -11,7 +11,7 @@ from qda.app import auth
 from qda.app.render import excerpt_html
 from qda.corpus import Document, Turn
 
-from conftest import CCIN, ROOT, SAMPLE, ZOOM_CALL
+from conftest import CCIN, ROOT, SAMPLE, ZOOM_CALL, ZOOM_INTERVIEW
 
 APP = str(ROOT / "app.py")
 HOSTILE = ("---\nrole: social worker\nteam: rural\n---\nInterviewer: What happened?\n"
@@ -105,6 +105,17 @@ def test_upload_reports_each_bad_file_and_imports_the_rest(home, tmp_path):
         text = p.corpus()["call"].text
         on_call = [text[c.start:c.end] for c in p.codings() if c.document == "call"]
         assert on_call and set(on_call) == {"It went up to CP in the end."}  # Jo's question not coded
+
+
+def test_upload_says_who_seems_to_interview_unnamed_before_importing(home, tmp_path):
+    project = tmp_path / "p.qda"
+    Project.init(project, codebook=CCIN).close()
+    at = page(app(home, project), "import_code")
+    at.file_uploader[0].set_value([("call.vtt", ZOOM_INTERVIEW.encode(), "text/vtt")]).run()
+    said = " ".join(w.value for w in at.warning)
+    assert "call: no interviewer is named" in said and "if Jo Bloggs interviewed, type the name" in said
+    at.text_input[0].set_value("Jo Bloggs").run()
+    assert not [w for w in at.warning if "no interviewer is named" in w.value]
 
 
 def test_coders_default_to_those_qda_code_uses_and_learned_can_learn_here_instead(home, tmp_path):

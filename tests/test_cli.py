@@ -25,7 +25,7 @@ from qda import readers
 from qda.cli import app, main
 from qda.errors import QdaError
 
-from conftest import ZOOM_CALL
+from conftest import ZOOM_CALL, ZOOM_INTERVIEW
 
 ROOT = Path(__file__).resolve().parent.parent
 CCIN = ROOT / "codebooks" / "ccin.yaml"
@@ -260,13 +260,6 @@ def test_code_and_evaluate_leave_out_an_interviewer_named_on_the_command_line(tm
     assert "2 units in 1 document\n" in invoke("evaluate", "--gold", gold, "--pred", every).output
     result = invoke("evaluate", "--gold", gold, "--pred", named, "--interviewer", "Jo Bloggs")
     assert "1 unit in 1 document (1 excluded by speaker)" in result.output
-
-
-ZOOM_INTERVIEW = "WEBVTT\n\n" + "".join(
-    f"00:00:{2 * i:02d}.000 --> 00:00:{2 * i + 1:02d}.000\n<v {who}>{said}\n\n"
-    for i, (who, said) in enumerate([("Jo Bloggs", "Did it go up to CP?"), ("Kelly", "It went up to CP in the end."),
-                                     ("Jo Bloggs", "And then what?"), ("Kelly", "We stepped it down. Why not?"),
-                                     ("Jo Bloggs", "Was that right?"), ("Kelly", "I think so.")]))
 
 
 def test_code_warns_of_an_interviewer_nobody_named(tmp_path, run_main):

@@ -10,7 +10,7 @@ import pytest
 
 from qda.cli import main
 
-from conftest import CCIN, ROOT, SAMPLE, ZOOM_CALL
+from conftest import CCIN, ROOT, SAMPLE, ZOOM_CALL, ZOOM_INTERVIEW
 
 
 @pytest.fixture
@@ -151,3 +151,9 @@ def test_import_names_the_interviewer_of_subtitle_files(qda, tmp_path):
     with Project.open(study) as p:
         corpus = p.corpus()
     assert [turn.speaker for _, turn in corpus.codable_turns()] == ["Kelly"]
+    # someone who asks the questions and is named nobody: said, as `qda code` says it
+    (tmp_path / "interview.vtt").write_text(ZOOM_INTERVIEW, encoding="utf-8")
+    code, _, err = qda("project", "import", tmp_path / "interview.vtt", "-p", study)
+    assert code == 0 and "1 documents imported" in err
+    assert 'Jo Bloggs asks most of the questions: if Jo Bloggs interviewed, add --interviewer "Jo Bloggs"' in \
+        " ".join(err.split())

@@ -22,6 +22,23 @@ uploads = st.file_uploader("Transcripts (.txt .docx .vtt .srt .csv) or a REFI-QD
 interviewers = st.text_input("Interviewer", placeholder="e.g. Jo Bloggs, Sam Lee",
                              help="Speakers who interviewed, in files with no front matter to say so (a Zoom or "
                                   "Teams .vtt names each voice): their turns are not coded.")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _unnamed_interviewers(files: tuple[tuple[str, bytes], ...], named: str) -> list[tuple[str, str]]:
+    """`Corpus.likely_interviewer_notes` of the uploaded transcripts, those named aside."""
+    with tempfile.TemporaryDirectory(prefix="qda-check-") as folder, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # each file's problems are said when it is imported
+        for name, data in files:
+            (Path(folder) / Path(name).name).write_bytes(data)
+        corpus, _ = read_each(sorted(Path(folder).iterdir()))
+    corpus.name_interviewers(named.split(","))
+    return corpus.likely_interviewer_notes()
+
+
+transcript_uploads = tuple((u.name, u.getvalue()) for u in uploads or () if not u.name.lower().endswith(".qdpx"))
+for speaker, note in _unnamed_interviewers(transcript_uploads, interviewers) if transcript_uploads else ():
+    st.warning(f"{note}: if {speaker} interviewed, type the name under *Interviewer* before importing")
 if uploads and st.button("Import", type="primary", icon=":material/upload:"):
     with tempfile.TemporaryDirectory(prefix="qda-upload-") as folder:
         paths = []
