@@ -1,5 +1,5 @@
 """qda's shipped model for the sample study's codebook: trained on today's development gold
-with today's coders, and chosen by default for that codebook only."""
+and contrast answers with today's coders, and chosen by default for that codebook only."""
 
 from __future__ import annotations
 
