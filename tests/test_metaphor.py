@@ -124,6 +124,18 @@ FIGURATIVE = [
     "The bar for CP has gone up since the inspection.",
     "They've set the threshold lower in the rural team.",
     "And a handful we stepped up into the pilot.",
+    # early help and needs as ranks; hyphenated levels; a rating raised; either way; upwards
+    "In the end they dropped it to early help and closed it to us.",
+    "Her needs are lower than they were, but they haven't gone away.",
+    "Those high-tariff cases eat most of my week.",
+    "Honestly, a lot of what comes through the door is low-grade neglect.",
+    "It's upper-end CiN, basically CP without the plan.",
+    "They raised the risk rating after the hospital admission.",
+    "The decision was to hold it where it was rather than step it up or down.",
+    "The manager said it wasn't high enough to warrant an initial conference.",
+    "The danger is you get used to it and the risk creeps upwards without anyone noticing.",
+    "There's been a steady downward trend in risk since the injunction went in.",
+    "Once a case is far enough up the continuum, you're into legal planning territory.",
 ]
 
 LITERAL = [
@@ -231,6 +243,13 @@ LITERAL = [
     "For the health visitor there's an end when the CP plan's lifted.",
     "And the threshold of my office door is literally falling apart.",
     "The lower end of the garden floods, so the CP visit was in the kitchen.",
+    # a count that grows; a person who steps up; managing work; a block of flats
+    "My caseload went up to twenty-five over the summer.",
+    "The early help budget was cut by a third, so the waiting list went up.",
+    "The grandmother stepped up and took all three kids in.",
+    "I can't keep on top of my caseload, that's the honest truth.",
+    "They live in the high-rise flats by the ring road.",
+    "The upper floor of the family centre is offices now.",
 ]
 
 

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .base import Match
 from .metaphor_words import (
-    DIRECTIONS, POSITIONS, LEVELS, ENDS, STOREYS, ALWAYS_FIGURATIVE,
+    DIRECTIONS, DIRECTION_WORDS, RANKED_BY_HYPHEN, RATINGS, SIZED, KIN, MANAGING, POSITIONS, LEVELS, ENDS, STOREYS, ALWAYS_FIGURATIVE,
     VERTICAL_VERBS, DESTINATION_ONLY, RAISED_LINES, RUNGS, HOVERING, RUNG_NOUNS,
     CANDIDATES, ACRONYMS, DOMAIN, PHYSICAL, ROOMS, TRAVEL,
     FILED_UNDER, CROSSED, DEGREES, POINTERS, QUANTITIES, SCALES,
@@ -38,8 +38,9 @@ class MetaphorCoder:
         hashed = lambda words: frozenset(nlp.vocab.strings.add(w) for w in words)  # noqa: E731
         self._candidates, self._always = hashed(CANDIDATES), hashed(ALWAYS_FIGURATIVE)
         self._context, self._cases = hashed(CONTEXT), hashed(CASE_PRONOUNS)
-        self._child_in_need = hashed({"child", "need"})
-        self._moves, self._placed, self._case = hashed(DIRECTIONS | LEVELS), hashed(VERTICAL_VERBS | ENDS), hashed({"case"})
+        self._child_in_need, self._early_help = hashed({"child", "need"}), hashed({"early", "help"})
+        self._levels, self._hyphen_ranks = hashed(LEVELS), hashed(RANKED_BY_HYPHEN)
+        self._moves, self._placed, self._case = hashed(DIRECTIONS | DIRECTION_WORDS | LEVELS), hashed(VERTICAL_VERBS | ENDS), hashed({"case"})
         self._motion, self._displace = hashed(MOTION_VERBS | CASE_MOVERS | {"sit"}), hashed(DISPLACE)
         self._positions, self._hovering = hashed(POSITIONS), hashed(HOVERING)
         self._simile = hashed({"up", "down", "like"})
@@ -54,8 +55,10 @@ class MetaphorCoder:
             return False
         if not words.isdisjoint(self._always) or not words.isdisjoint(self._context):
             return True
-        if self._child_in_need <= words:
-            return True  # "down to plain child in need", spelled out
+        if self._child_in_need <= words or self._early_help <= words:
+            return True  # "down to plain child in need", spelled out; "dropped it to early help"
+        if not words.isdisjoint(self._levels) and not words.isdisjoint(self._hyphen_ranks):
+            return True  # "her needs are lower", "high-tariff cases", "low-grade neglect"
         # Without those, only a case or situation moving or sitting up, down or higher ("it
         # came back down", "it's sat lower"), cases sinking or left at the bottom, work
         # shunted up or down, something hovering just under, or up and down like a yo-yo
@@ -93,7 +96,7 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
     lemma = token.lemma_
     if lemma in ALWAYS_FIGURATIVE or token.lower_ in ALWAYS_FIGURATIVE:
         return "metaphor.escalate", [token], 0.95
-    if lemma in DIRECTIONS:
+    if lemma in DIRECTIONS or token.lower_ in DIRECTION_WORDS:
         return _judge_direction(token)
     if token.lower_ in STOREYS:
         verb = token.head
@@ -140,8 +143,10 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
         domain = [t for t in targets if _ranked(t)]  # not "CP numbers have been climbing"
         domain += [c for c in token.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_ in RAISED_LINES
                    and not _tolerance(c)]
+        domain += [c for c in token.children if c.dep_ in ("dobj", "nsubjpass") and (c.lemma_ in RATINGS or c.lower_ in RATINGS)
+                   and (c.lemma_ == "priority" or any(_ranked(m) for m in c.children if m.dep_ in ("compound", "amod")))]
         if domain:
-            return "metaphor.vertical", [token, domain[0]], 0.9
+            return "metaphor.vertical", [token, domain[0]], 0.9  # also "they raised the risk rating"
         moved = _case_object(token)
         if lemma == "ratchet" and moved is not None:
             return "metaphor.vertical", [token, moved], 0.8  # "it was right to ratchet it"
@@ -188,6 +193,11 @@ def _judge_end(token: Token) -> tuple[str, list[Token], float] | None:
     if target is not None and _is_domain(target) and not _literal_paper(target):
         if token.head.lower_ == "on" and target.lemma_ not in SCALES:
             return None  # "on top of the CP work": in addition to it
+        on = token.head if token.head.lower_ == "on" else next(
+            (c for c in token.head.children if c.lower_ == "on" and c.i == token.i - 1), None)  # "keep on top"
+        holder = None if on is None else (on.head if on is token.head else token.head)
+        if holder is not None and (holder.lemma_ in MANAGING or getattr(_subject(holder), "lower_", "") in PEOPLE):
+            return None  # "I can't keep on top of my caseload", "I'm on top of my list": managing it
         return "metaphor.end", [token, of, target], 0.9
     if target is not None and target.lower_ in ("them", "it") and token.head.lower_ != "on":
         # "health have their own lists, and we're not at the top of them" (not "on top of it")
@@ -254,8 +264,13 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
     verb = token.head if token.dep_ != "ROOT" else token
     if verb.lemma_ in TRAVEL:
         return None  # "we drove down to the CiN team": going there
+    if token.lower_ in DIRECTION_WORDS and token.dep_ == "amod":  # "a downward trend in risk"
+        held = [token.head, *(t for c in token.head.children if c.lower_ in ("in", "of") for t in _coordinated(_object_of(c)))]
+        ranked = next((t for t in held if _ranked(t)), None)
+        return ("metaphor.direction", [token, ranked], 0.85) if ranked is not None else None
     targets = _targets(token, verb)
-    domain = [t for t in targets if _ranked(t)]  # not "our CP figures have come down"
+    # not "our CP figures have come down", nor "my caseload went up to twenty-five" (a count)
+    domain = [t for t in targets if _ranked(t) and not (t.dep_ in ("nsubj", "nsubjpass") and t.lemma_ in SIZED)]
     # a line moving itself: "the bar for CP has gone up" (not "up to the bar", a pub's)
     domain += [t for t in targets if t.dep_ in ("nsubj", "nsubjpass") and t.lemma_ in RAISED_LINES
                and not _tolerance(t)]
@@ -273,6 +288,10 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
     if _up_and_down(token):
         simile = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "like"), None)
         pair = [token, *(c for c in token.children if c.dep_ == "conj")]
+        either = any(c.dep_ == "cc" and c.lower_ == "or" for c in token.children)
+        if either and not any(_object_of(t) for t in pair) and verb.lemma_ not in AGITATION | TRAVEL \
+                and (verb.lemma_ in STEP_VERBS or _case_object(verb) is not None or _is_case(_subject(verb))):
+            return "metaphor.direction", [verb, *pair], 0.8  # "step it up or down", "it gets triaged up or down"
         if token.lower_ == "up" and simile is not None and verb.lemma_ not in AGITATION \
                 and not any(_object_of(t) for t in pair):  # not "up and down those stairs like a yo-yo"
             return "metaphor.direction", [verb, token, simile], 0.75  # "they've been up and down like a yo-yo"
@@ -292,7 +311,7 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
         if alone and stepping is not None and (stepping.lower_ in ("i", "he", "she") or stepping.pos_ == "PROPN"):
             return None  # "I'm stepping down at the end of the year": leaving a post
         if alone and token.lower_ == "up" and stepping is not None \
-                and (stepping.lower_ in PEOPLE | {"they", "everyone", "everybody"} or stepping.lemma_ in STAFF) \
+                and (stepping.lower_ in PEOPLE | {"they", "everyone", "everybody"} or stepping.lemma_ in STAFF | KIN) \
                 and all(t.lemma_ in TASKS for t in _destinations(verb) + _destinations(token)):
             return None  # "the new workers really stepped up (to the plate)": rose to it; not "into the pilot"
         return "metaphor.step", [verb, token], 0.85
@@ -346,6 +365,9 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
     noun = token.head if token.dep_ in ("amod", "compound", "advmod", "npadvmod") else None
     if noun is not None and _ranked(noun):
         return "metaphor.level", [token, noun], 0.9
+    partner = _hyphen_partner(token)
+    if partner is not None and partner.i > token.i and partner.lemma_ in RANKED_BY_HYPHEN:
+        return "metaphor.level", [token, partner], 0.85  # "higher-acuity cases", "low-grade neglect"
     if token.dep_ == "conj" and _is_domain(token.head):
         return "metaphor.level", [token.head, token], 0.85  # "it's CCiN or higher"
     if noun is not None and noun.lemma_ == "end":  # "the lower end of Child in Need"
@@ -370,6 +392,9 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
             return "metaphor.level", [ranked_case, token], 0.8
     if any(c.lower_ == "enough" for c in token.children):  # "not high enough to go to conference"
         reached = [t for c in token.children if c.dep_ in ("xcomp", "advcl") for t in _destinations(c)]
+        # "not high enough to warrant a conference"
+        reached += [t for c in token.children if c.dep_ in ("xcomp", "advcl") for d in c.children if d.dep_ == "dobj"
+                    for t in _coordinated(d)]
         reached += [t for c in token.children if c.lower_ == "for" for t in _coordinated(_object_of(c))]
         domain = next((t for t in reached if _ranked(t)), None)
         if domain is not None:

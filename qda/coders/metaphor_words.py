@@ -9,8 +9,17 @@ from __future__ import annotations
 
 # Words whose up/down sense the coder judges (lookup lemmas).
 DIRECTIONS = frozenset({"up", "down"})
+# The same as adverbs or adjectives: "the risk creeps upwards", "a downward trend in risk".
+DIRECTION_WORDS = frozenset({"upward", "upwards", "downward", "downwards"})
 POSITIONS = frozenset({"above", "below", "beneath", "underneath", "under", "over"})
-LEVELS = frozenset({"high", "low", "higher", "lower", "highest", "lowest"})
+LEVELS = frozenset({"high", "low", "higher", "lower", "highest", "lowest", "upper"})  # "upper-end CiN"
+# What a level word joined to by a hyphen makes a rank: "higher-acuity", "high-tariff",
+# "low-grade neglect", "upper-level harm", "higher-need families" (not "high-rise", "low-key").
+RANKED_BY_HYPHEN = frozenset({"acuity", "tariff", "grade", "need", "needs", "risk", "level", "end", "harm", "concern",
+                              "priority", "intensity", "severity", "tier", "threshold"})
+# What is raised or lowered as a rank when it measures a risk or concern: "they raised the
+# risk rating", "lowered its priority" (not "raised a concern": brought it up).
+RATINGS = frozenset({"rating", "level", "grade", "score", "tier", "category", "priority"})
 ENDS = frozenset({"top", "bottom", "foot"})  # "the foot of someone's caseload"
 # Floors of a building: figurative only on the way to a category ("push it upstairs to conference").
 STOREYS = frozenset({"upstairs", "downstairs"})
@@ -34,7 +43,7 @@ RUNGS = frozenset({"rung", "rungs"})
 HOVERING = frozenset({"hover", "hang", "sit", "teeter", "linger"})
 # Steps of a ladder, which up/down right after them climbs: "a level down from that".
 RUNG_NOUNS = frozenset({"level", "tier", "band", "category", "notch", "peg", "rung", "step", "grade"})
-CANDIDATES = DIRECTIONS | POSITIONS | LEVELS | ENDS | ALWAYS_FIGURATIVE | VERTICAL_VERBS | RUNGS | STOREYS
+CANDIDATES = DIRECTIONS | DIRECTION_WORDS | POSITIONS | LEVELS | ENDS | ALWAYS_FIGURATIVE | VERTICAL_VERBS | RUNGS | STOREYS
 
 # Categories and procedures by their initials, which are also said in the plural ("the CAFs").
 ACRONYMS = frozenset({"cp", "cin", "ccin", "lac", "caf", "plo", "icpc"})
@@ -49,6 +58,7 @@ DOMAIN = ACRONYMS | frozenset(
         "severity", "seriousness", "escalation", "line", "order", "criterion", "criteria",
         "red", "amber", "green", "child-in-need", "pecking", "complex", "tray", "in-tray",
         "inbox", "queue", "priorities", "ordinary", "rung", "notch", "peg", "strategy", "gear", "diary",
+        "continuum", "spectrum",
     }
 )
 # Things with floors and levels of their own: "the top level of the car park" is literal.
@@ -74,7 +84,10 @@ POINTERS = frozenset({"it", "that", "this"})  # not "them": "somebody above them
 QUANTITIES = frozenset({"number", "figure", "count", "rate", "statistic", "stat"})
 # Ordered things whose top and bottom are priority: "near the top" when one is named.
 SCALES = frozenset({"ladder", "list", "pile", "heap", "scale", "queue", "agenda", "caseload", "priority", "priorities",
-                    "tray", "in-tray", "diary"})
+                    "tray", "in-tray", "diary", "continuum", "spectrum"})
+# Scales that grow and shrink: as what goes up or down they are counted, not ranked ("my
+# caseload went up to twenty-five", "the waiting list went down"; but "it went up the list").
+SIZED = frozenset({"list", "pile", "heap", "queue", "caseload", "tray", "in-tray", "diary", "agenda"})
 # Heaps of paper: figurative only as "the pile" ("bottom of the pile"), not "that pile" on
 # a desk or "a pile of forms".
 PAPER = frozenset({"pile", "heap", "tray", "in-tray", "inbox"})
@@ -115,6 +128,12 @@ STAFF = frozenset({"worker", "team", "staff", "manager", "senior", "colleague", 
 TASKS = frozenset({"plate", "mark", "challenge", "task", "role", "occasion", "job"})
 # Pronouns for people, who are pushed about literally.
 PEOPLE = frozenset({"i", "me", "he", "she", "we", "you", "him", "her", "us"})
+# Family and friends, who step up as people do: "the grandmother stepped up and took the kids".
+KIN = frozenset({"mum", "dad", "mother", "father", "parent", "grandmother", "grandma", "gran", "granny", "nan", "nana",
+                 "grandad", "grandfather", "grandparent", "aunt", "auntie", "uncle", "sister", "brother", "family",
+                 "neighbour", "partner", "friend"})
+# Verbs after which one is "on top of" work by managing it: "I can't keep on top of my caseload".
+MANAGING = frozenset({"keep", "stay", "get"})
 # Verbs that move a case ("it") up or down a category when nothing else is named: "push it
 # back up", "we brought it down at the last review". Not "put it down", "take it up with
 # her" or "move it up" (a sofa as often as a case).
