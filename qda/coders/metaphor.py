@@ -16,7 +16,8 @@ from spacy.tokens import Doc, Span, Token
 
 from .base import Match
 from .metaphor_words import (
-    DIRECTIONS, DIRECTION_WORDS, RANKED_BY_HYPHEN, RATINGS, SIZED, KIN, MANAGING, POSITIONS, LEVELS, ENDS, STOREYS, ALWAYS_FIGURATIVE,
+    DIRECTIONS, DIRECTION_WORDS, RANKED_BY_HYPHEN, RATINGS, SIZED, KIN, MANAGING,
+    POSITIONS, LEVELS, ENDS, STOREYS, ALWAYS_FIGURATIVE,
     VERTICAL_VERBS, DESTINATION_ONLY, RAISED_LINES, RUNGS, HOVERING, RUNG_NOUNS,
     CANDIDATES, ACRONYMS, DOMAIN, PHYSICAL, ROOMS, TRAVEL,
     FILED_UNDER, CROSSED, DEGREES, POINTERS, QUANTITIES, SCALES,
@@ -40,7 +41,8 @@ class MetaphorCoder:
         self._context, self._cases = hashed(CONTEXT), hashed(CASE_PRONOUNS)
         self._child_in_need, self._early_help = hashed({"child", "need"}), hashed({"early", "help"})
         self._levels, self._hyphen_ranks = hashed(LEVELS), hashed(RANKED_BY_HYPHEN)
-        self._moves, self._placed, self._case = hashed(DIRECTIONS | DIRECTION_WORDS | LEVELS), hashed(VERTICAL_VERBS | ENDS), hashed({"case"})
+        self._moves = hashed(DIRECTIONS | DIRECTION_WORDS | LEVELS)
+        self._placed, self._case = hashed(VERTICAL_VERBS | ENDS), hashed({"case"})
         self._motion, self._displace = hashed(MOTION_VERBS | CASE_MOVERS | {"sit"}), hashed(DISPLACE)
         self._positions, self._hovering = hashed(POSITIONS), hashed(HOVERING)
         self._simile = hashed({"up", "down", "like"})
@@ -143,7 +145,8 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
         domain = [t for t in targets if _ranked(t)]  # not "CP numbers have been climbing"
         domain += [c for c in token.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_ in RAISED_LINES
                    and not _tolerance(c)]
-        domain += [c for c in token.children if c.dep_ in ("dobj", "nsubjpass") and (c.lemma_ in RATINGS or c.lower_ in RATINGS)
+        domain += [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")
+                   and (c.lemma_ in RATINGS or c.lower_ in RATINGS)  # ("rating" is lemmatised "rate")
                    and (c.lemma_ == "priority" or any(_ranked(m) for m in c.children if m.dep_ in ("compound", "amod")))]
         if domain:
             return "metaphor.vertical", [token, domain[0]], 0.9  # also "they raised the risk rating"
@@ -265,12 +268,14 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
     if verb.lemma_ in TRAVEL:
         return None  # "we drove down to the CiN team": going there
     if token.lower_ in DIRECTION_WORDS and token.dep_ == "amod":  # "a downward trend in risk"
-        held = [token.head, *(t for c in token.head.children if c.lower_ in ("in", "of") for t in _coordinated(_object_of(c)))]
+        held = [token.head, *(t for c in token.head.children if c.lower_ in ("in", "of")
+                              for t in _coordinated(_object_of(c)))]
         ranked = next((t for t in held if _ranked(t)), None)
         return ("metaphor.direction", [token, ranked], 0.85) if ranked is not None else None
     targets = _targets(token, verb)
     # not "our CP figures have come down", nor "my caseload went up to twenty-five" (a count)
-    domain = [t for t in targets if _ranked(t) and not (t.dep_ in ("nsubj", "nsubjpass") and t.lemma_ in SIZED)]
+    domain = [t for t in targets
+              if _ranked(t) and not (t.dep_ in ("nsubj", "nsubjpass") and t.lemma_ in SIZED)]
     # a line moving itself: "the bar for CP has gone up" (not "up to the bar", a pub's)
     domain += [t for t in targets if t.dep_ in ("nsubj", "nsubjpass") and t.lemma_ in RAISED_LINES
                and not _tolerance(t)]
