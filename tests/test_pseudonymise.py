@@ -265,7 +265,7 @@ def _word_transcript_hiding_names(path):
     from docx.opc.part import Part
 
     package = document.part.package
-    cover = Part(PackURI("/customXml/item1.xml"), "application/xml",
+    cover = Part(PackURI("/customXml/item9.xml"), "application/xml",  # item1 is the template's own
                  b"<CoverPageProperties><Abstract>Kelly Jones, Hillside Academy</Abstract></CoverPageProperties>",
                  package)
     document.part.relate_to(cover, RELATIONSHIP_TYPE.CUSTOM_XML)
