@@ -66,14 +66,20 @@ def _state(project: Project) -> dict:
     }
 
 
-def test_export_import_export_keeps_everything(coded, tmp_path):
-    first = coded.export(tmp_path / "first.qdpx", status=ALL)
-    with Project.init(tmp_path / "copy.qda") as copy:
+def _round_trip(project: Project, folder: Path):
+    """Export `project`, import the file into a new project, which must then hold the same,
+    and export that: (the import's result, the first file, the second)."""
+    first = project.export(folder / "first.qdpx", status=ALL)
+    with Project.init(folder / "copy.qda") as copy:
         result = copy.import_qdpx(first)
-        assert result.skipped == [] and result.codings_present == 0
-        assert result.codings_added == len(coded.codings()) and result.memos_added == 5
-        assert _state(copy) == _state(coded)
-        second = copy.export(tmp_path / "second.qdpx", status=ALL)
+        assert _state(copy) == _state(project)
+        return result, first, copy.export(folder / "second.qdpx", status=ALL)
+
+
+def test_export_import_export_keeps_everything(coded, tmp_path):
+    result, first, second = _round_trip(coded, tmp_path)
+    assert result.skipped == [] and result.codings_present == 0
+    assert result.codings_added == len(coded.codings()) and result.memos_added == 5
     assert comparable(second) == comparable(first)
 
 
@@ -356,11 +362,7 @@ def test_control_characters_come_back_exactly_in_the_text(tmp_path, recwarn):
         first.import_files([tmp_path / "ff.txt"])
         text = first.corpus()["ff"].text
         first.code("ff", text.index("Borderline"), len(text) - 1, "threshold", "Ruth")
-        exported = first.export(tmp_path / "ff.qdpx", status=ALL)
-        with Project.init(tmp_path / "copy.qda") as copy:
-            copy.import_qdpx(exported)
-            assert _state(copy) == _state(first)
-            again = copy.export(tmp_path / "again.qdpx", status=ALL)
+        _, exported, again = _round_trip(first, tmp_path)
     assert comparable(again) == comparable(exported)
 
 
@@ -432,9 +434,5 @@ def test_round_trip_property(tmp_path_factory, generated):
         first.memo("Code memo e\u0301", "Ruth", on=f"code:{rng.choice(list(book.codes))}")
         first.memo("Document memo", "Ruth", on=f"document:{doc.id}")
         first.memo("Project memo", "Sam")
-        exported = first.export(folder / "a.qdpx", status=ALL)
-        with Project.init(folder / "b.qda") as second:
-            second.import_qdpx(exported)
-            assert _state(second) == _state(first)
-            again = second.export(folder / "b.qdpx", status=ALL)
+        _, exported, again = _round_trip(first, folder)
     assert comparable(again) == comparable(exported)

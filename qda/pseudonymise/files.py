@@ -38,7 +38,6 @@ from qda.pseudonymise.key import MENTION_COLUMNS, mentions_path, read_key, read_
 from qda.pseudonymise.corpus import pseudonymise_texts
 from qda.pseudonymise.replace import DATE_MODES, STYLES, Replacement
 from qda.pseudonymise.fields import Edit, TextFile, WordFile, read_words
-# The subtitle reader's own patterns: a copy leaves alone exactly what it reads as syntax.
 
 #: The record's row for a copy in which nothing was replaced, so that reversal knows the copy.
 _NOTHING_REPLACED = (0, 0, "", "")
