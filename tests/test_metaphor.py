@@ -136,6 +136,15 @@ FIGURATIVE = [
     "The danger is you get used to it and the risk creeps upwards without anyone noticing.",
     "There's been a steady downward trend in risk since the injunction went in.",
     "Once a case is far enough up the continuum, you're into legal planning territory.",
+    # verbs of a peak or a spike; a trend's noun; through the roof or floor; a step verb's up
+    # and down with its object; a category the parser reads as a verb; the register
+    "The worry peaked just before the review and then it settled.",
+    "Concerns about the baby spiked after the health visitor's report.",
+    "We've seen a real uptick in risk since the new partner moved in.",
+    "By the summer the level of risk was through the roof.",
+    "They kept bumping the family up and down, and nobody told mum why.",
+    "The manager elevated it to conference the same week.",
+    "She was never high enough for the register, not in those days.",
 ]
 
 LITERAL = [
@@ -250,6 +259,15 @@ LITERAL = [
     "I can't keep on top of my caseload, that's the honest truth.",
     "They live in the high-rise flats by the ring road.",
     "The upper floor of the family centre is offices now.",
+    # arriving; things up in a room or on furniture; a real ladder and a top bunk; a level
+    # named for something else; a count through the roof
+    "Half the agencies didn't even turn up to the core group.",
+    "The CP file's still up in the duty manager's office.",
+    "The child's plan was pinned up on the kitchen wall.",
+    "He went up the ladder to the loft and wouldn't come down.",
+    "The girls share a room, and the eldest has the top bunk in the CP review house.",
+    "The stress levels in that family were through the roof at conference.",
+    "My caseload went through the roof after the restructure, with two new CP plans.",
 ]
 
 

@@ -24,7 +24,7 @@ from .metaphor_words import (
     PAPER, POSITION_ONLY, STEP_VERBS, NON_VERTICAL, READING, AGITATION,
     MOTION_VERBS, CASE_PRONOUNS, DISPLACE, TALK, STAFF, TASKS,
     PEOPLE, CASE_MOVERS, CATEGORY_RUNGS, PAGES, CONTEXT, PREPOSITIONS,
-    VENUES, DESTINATIONS,
+    VENUES, DESTINATIONS, TREND_NOUNS, LIMITS, ARRIVING, CATEGORY_NAMES,
 )
 
 
@@ -100,6 +100,16 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
         return "metaphor.escalate", [token], 0.95
     if lemma in DIRECTIONS or token.lower_ in DIRECTION_WORDS:
         return _judge_direction(token)
+    if lemma in TREND_NOUNS and token.pos_ == "NOUN":  # "an uptick in the risk", "a downturn in concerns"
+        held = [t for c in token.children if c.lower_ in ("in", "of") for t in _coordinated(_object_of(c))]
+        ranked = next((t for t in held if _ranked(t)), None)
+        return ("metaphor.direction", [token, ranked], 0.85) if ranked is not None else None
+    if lemma in LIMITS and token.dep_ == "pobj" and token.head.lower_ == "through":
+        # "the risk went through the floor", "the level of need was through the roof"
+        # (not "the bills went through the roof", "my caseload went through the roof": a count or price)
+        subject = _subject(token.head.head)
+        return ("metaphor.vertical", [subject, token.head, token], 0.8) \
+            if subject is not None and _ranked(subject) and subject.lemma_ not in SIZED else None
     if token.lower_ in STOREYS:
         verb = token.head
         domain = [t for t in _destinations(verb) + _destinations(token) if _is_domain(t)]
@@ -141,6 +151,8 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
     if lemma in VERTICAL_VERBS and token.pos_ == "VERB":
         if any((c.dep_ == "prt" and c.lower_ == "off") or c.lower_ == "apart" for c in token.children):
             return None  # "if CP conferences drop off": fewer of them; "the doorstep's falling apart"
+        if any(t.lemma_ in ROOMS for t in _destinations(token)):
+            return None  # "she climbed the ladder to the top bunk": a real ladder
         targets = _destinations(token) if lemma in DESTINATION_ONLY else _targets(token, token)
         domain = [t for t in targets if _ranked(t)]  # not "CP numbers have been climbing"
         domain += [c for c in token.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_ in RAISED_LINES
@@ -186,6 +198,8 @@ def _named_in_sentence(token: Token, other: Token) -> Token | None:
 
 
 def _judge_end(token: Token) -> tuple[str, list[Token], float] | None:
+    if token.dep_ in ("amod", "compound") and token.head.lemma_ in ROOMS:
+        return None  # "the top bunk", "the top shelf", "the bottom drawer"
     if token.dep_ in ("amod", "compound") and token.head.lemma_ in CATEGORY_RUNGS:
         return "metaphor.end", [token, token.head], 0.85  # "on the top tier", "top-tier stuff"
     if token.dep_ in ("amod", "compound") and token.head.lemma_ == "end":  # "the very top end of CiN"
@@ -267,6 +281,11 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
     verb = token.head if token.dep_ != "ROOT" else token
     if verb.lemma_ in TRAVEL:
         return None  # "we drove down to the CiN team": going there
+    if verb.lemma_ in ARRIVING and token.lower_ == "up":
+        return None  # "dad didn't turn up to the strategy meeting": arriving
+    if any(c.dep_ == "prep" and c.lower_ in ("in", "on") and getattr(_object_of(c), "lemma_", "") in ROOMS
+           for c in token.children):
+        return None  # "the assessment was up in the manager's office", "stuck up on the fridge": where a thing is
     if token.lower_ in DIRECTION_WORDS and token.dep_ == "amod":  # "a downward trend in risk"
         held = [token.head, *(t for c in token.head.children if c.lower_ in ("in", "of")
                               for t in _coordinated(_object_of(c)))]
@@ -285,6 +304,10 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
             c.lower_ == "to" and (t := _object_of(c)) is not None and t.lemma_ not in DOMAIN for c in token.children):
         return None  # "it's up to the conference chair whether...": whose decision it is
     if domain:  # even coordinated: "up a rung and down a rung"
+        held = _object_of(token)
+        if any(t.lemma_ in ROOMS for t in _destinations(verb) + _destinations(token)
+               + (_destinations(held) if held is not None else [])):
+            return None  # "he went up the ladder to the loft": a real ladder
         if _reads(verb, token):
             return None  # "you'd look down the caseload list", "go down the list and tick off": reading it
         if verb.lemma_ in ("change", "shift") and domain[0].lemma_ == "gear":
@@ -297,6 +320,9 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
         if either and not any(_object_of(t) for t in pair) and verb.lemma_ not in AGITATION | TRAVEL \
                 and (verb.lemma_ in STEP_VERBS or _case_object(verb) is not None or _is_case(_subject(verb))):
             return "metaphor.direction", [verb, *pair], 0.8  # "step it up or down", "it gets triaged up or down"
+        if verb.lemma_ in STEP_VERBS and any(c.dep_ == "dobj" for c in verb.children) \
+                and not any(_object_of(t) for t in pair):
+            return "metaphor.direction", [verb, *pair], 0.8  # "they'd bumped them up and down so many times"
         if token.lower_ == "up" and simile is not None and verb.lemma_ not in AGITATION \
                 and not any(_object_of(t) for t in pair):  # not "up and down those stairs like a yo-yo"
             return "metaphor.direction", [verb, token, simile], 0.75  # "they've been up and down like a yo-yo"
@@ -430,7 +456,16 @@ def _judge_level(token: Token) -> tuple[str, list[Token], float] | None:
 def _ranked(noun: Token) -> bool:
     """A category, level or risk word whose height is a rank: not a count ("our CP numbers
     were so high") nor a person's tolerance ("my threshold for that got pretty low")."""
-    return _is_domain(noun) and noun.lemma_ not in QUANTITIES and not _tolerance(noun)
+    return _is_domain(noun) and noun.lemma_ not in QUANTITIES and not _tolerance(noun) and not _level_of_other(noun)
+
+
+def _level_of_other(noun: Token) -> bool:
+    """A level named for something else: "the noise level", "her sugar levels" (but "the risk
+    level", and a level alone or of something, "a higher level of scrutiny")."""
+    if noun.lemma_ != "level":
+        return False
+    named = [c for c in noun.children if c.dep_ in ("compound", "nmod")]
+    return bool(named) and not any(_is_domain(t) for t in named)
 
 
 def _tolerance(noun: Token) -> bool:
@@ -523,8 +558,9 @@ def _targets(token: Token, verb: Token) -> list[Token]:
         found += [c for c in verb.children if c.dep_ in ("dobj", "nsubj", "nsubjpass")]
     # "went up to conference" parsed as an infinitive: the noun hangs off the verb with "to"
     # ("lowered it to child in need": "child" read as a verb)
+    # ("elevated it to conference": "conference" read as a verb)
     found += [c for c in verb.children if c.dep_ in ("advcl", "xcomp")
-              and (c.tag_.startswith("NN") or (c.lemma_ == "child" and _is_domain(c)))
+              and (c.tag_.startswith("NN") or (c.lemma_ == "child" and _is_domain(c)) or c.lower_ in CATEGORY_NAMES)
               and any(t.lower_ == "to" for t in c.children)]
     return found
 

@@ -20,6 +20,10 @@ RANKED_BY_HYPHEN = frozenset({"acuity", "tariff", "grade", "need", "needs", "ris
 # What is raised or lowered as a rank when it measures a risk or concern: "they raised the
 # risk rating", "lowered its priority" (not "raised a concern": brought it up).
 RATINGS = frozenset({"rating", "level", "grade", "score", "tier", "category", "priority"})
+# Nouns of a rise or fall, figurative when it is in a risk or category: "an uptick in the risk".
+TREND_NOUNS = frozenset({"uptick", "upturn", "upswing", "downturn", "downswing"})
+# Where a thing goes through when it goes beyond any measure: "the risk went through the floor".
+LIMITS = frozenset({"roof", "floor"})
 ENDS = frozenset({"top", "bottom", "foot"})  # "the foot of someone's caseload"
 # Floors of a building: figurative only on the way to a category ("push it upstairs to conference").
 STOREYS = frozenset({"upstairs", "downstairs"})
@@ -29,7 +33,7 @@ ALWAYS_FIGURATIVE = frozenset({"escalate", "escalation", "downgrade", "upgrade"}
 # Verbs of vertical movement: figurative when what moves, or where it lands, is a
 # category or risk ("dropped back to CiN", "the risk rose").
 VERTICAL_VERBS = frozenset({"drop", "fall", "rise", "climb", "lift", "elevate", "sink", "plummet", "soar", "raise",
-                            "lower", "ratchet", "bury"})
+                            "lower", "ratchet", "bury", "spike", "peak", "dip"})  # "the concerns spiked"
 # Vertical verbs that are figurative only with a destination: "raised to child protection",
 # not "I raised a concern" (brought it up).
 # ("lift" too: a plan or a ban is lifted when it ends, not raised in rank.)
@@ -43,7 +47,8 @@ RUNGS = frozenset({"rung", "rungs"})
 HOVERING = frozenset({"hover", "hang", "sit", "teeter", "linger"})
 # Steps of a ladder, which up/down right after them climbs: "a level down from that".
 RUNG_NOUNS = frozenset({"level", "tier", "band", "category", "notch", "peg", "rung", "step", "grade"})
-CANDIDATES = DIRECTIONS | DIRECTION_WORDS | POSITIONS | LEVELS | ENDS | ALWAYS_FIGURATIVE | VERTICAL_VERBS | RUNGS | STOREYS
+CANDIDATES = DIRECTIONS | DIRECTION_WORDS | POSITIONS | LEVELS | ENDS | ALWAYS_FIGURATIVE | VERTICAL_VERBS | RUNGS | STOREYS \
+    | TREND_NOUNS | LIMITS
 
 # Categories and procedures by their initials, which are also said in the plural ("the CAFs").
 ACRONYMS = frozenset({"cp", "cin", "ccin", "lac", "caf", "plo", "icpc"})
@@ -58,14 +63,19 @@ DOMAIN = ACRONYMS | frozenset(
         "severity", "seriousness", "escalation", "line", "order", "criterion", "criteria",
         "red", "amber", "green", "child-in-need", "pecking", "complex", "tray", "in-tray",
         "inbox", "queue", "priorities", "ordinary", "rung", "notch", "peg", "strategy", "gear", "diary",
-        "continuum", "spectrum",
+        "continuum", "spectrum", "register",  # the child protection register, CP's older name
     }
 )
+# Where a case goes, which the parser may read as a verb after "to": "elevated it to conference".
+CATEGORY_NAMES = ACRONYMS | frozenset({"conference", "court"})
 # Things with floors and levels of their own: "the top level of the car park" is literal.
 PHYSICAL = frozenset({"car", "park", "building", "house", "stairs", "staircase", "flat", "flats", "block", "tower", "door",
                       "hill", "road", "street", "garden", "stadium", "bus", "ship", "shop", "office", "school", "lift"})
+# Furniture, which has a top and things stuck up on it: "the top bunk", "up on the fridge".
+FURNITURE = frozenset({"fridge", "shelf", "wall", "noticeboard", "desk", "loft", "attic", "bunk", "bed", "cupboard",
+                       "wardrobe"})  # (not "drawer": "CP is top drawer", the best)
 # Rooms and floors, where people go: "up to the child protection office", "the CP room".
-ROOMS = PHYSICAL | {"room", "floor", "corridor", "reception", "canteen", "kitchen"}
+ROOMS = PHYSICAL | FURNITURE | {"room", "floor", "corridor", "reception", "canteen", "kitchen"}
 # Ways of going somewhere in person: "we drove down to the CiN team", "nipped up to the panel".
 TRAVEL = frozenset({"drive", "walk", "nip", "pop", "cycle", "fly", "travel", "ride", "stroll", "hike", "wander",
                     "hurry", "rush", "trek", "dash"})
@@ -94,6 +104,8 @@ PAPER = frozenset({"pile", "heap", "tray", "in-tray", "inbox"})
 # Domain words that only count after above/below/over/under ("above the line"); after
 # up/down they are idioms of time ("further down the line").
 POSITION_ONLY = frozenset({"line", "bar", "radar"})
+# Verbs whose "up" is arriving: "dad didn't turn up to the strategy meeting".
+ARRIVING = frozenset({"turn", "show"})
 # Verbs whose up/down particle is the category move itself.
 STEP_VERBS = frozenset({"step", "scale", "ratchet", "ramp", "bump", "dial", "notch", "tone"})
 # Phrasal verbs with no vertical sense: set up a meeting, follow up, sit down with mum.
@@ -103,7 +115,7 @@ NON_VERTICAL = frozenset(
         "fill", "take", "make", "look", "call", "shut", "calm", "settle", "quiet", "hold",
         "catch", "keep", "open", "put", "give", "build", "wind", "slow", "let", "jot", "note",
         "bottle", "mess", "tie", "tidy", "clean", "wash", "wake", "grow", "own", "speak", "blow",
-        "pin", "narrow", "break", "close", "play", "cut", "lie", "knock", "track", "run", "dress",
+        "pin", "narrow", "break", "close", "play", "cut", "lie", "knock", "track", "run", "dress", "stick",
     }
 )
 # Going through a list, not moving on it: "look down the list".
