@@ -598,6 +598,19 @@ def test_ccin_rule_coder_skips_sentences_without_anchors(ccin, nlp, needs_parse)
     ("oversight", "It was a bit of an oversight by admin, the letter went to her old address.", False),
     ("oversight", "Sorry, slight oversight, I didn't bring the consent form.", False),
     ("oversight", "There's proper management oversight of CiN now.", True),
+    # relationships other than the worker's with a family; a culture grown in a lab
+    ("relational", "Mum's relationship with her new partner is what worries me most.", False),
+    ("relational", "The twins have a lovely relationship with each other.", False),
+    ("relational", "I've got a good relationship with my manager, she listens.", False),
+    ("relational", "There's a clear relationship between debt and the referrals we get.", False),
+    ("relational", "The relationship between me and mum took months to build.", True),
+    ("relational", "It all comes down to the relationship with the family.", True),
+    ("professional_identity", "The culture swab came back clear, so no infection.", False),
+    ("professional_identity", "There's a culture here where CP is the proper work.", True),
+    # fear of dogs or the dark is nobody's fear of services; a family's fear of us is
+    ("fear_coercion", "Her youngest is frightened of the dark, so there's a landing light on all night.", False),
+    ("fear_coercion", "One of my students is terrified of dogs, and half our families have one.", False),
+    ("fear_coercion", "Mum was frightened of us, she thought we'd come for the baby.", True),
     # not talking down to a family is the practice; a father who felt talked down to is not
     ("relational", "You get that from turning up in the rain and not talking down to people.", True),
     ("relational", "He'd been to a conference years ago and felt talked down to.", False),
