@@ -77,10 +77,13 @@ def code(
 def codebook_check(file: Path = typer.Argument(..., help="Codebook YAML file.")) -> None:
     """Validate a codebook and summarise it."""
     from .codebook import load_codebook
+    from .wording import counted
 
     book = load_codebook(file)
     rules = sum(len(c.rules) for c in book.codes.values())
-    print(f"{file}: ok: {len(book.codes)} codes, {rules} rules", file=sys.stderr)
+    for warning in book.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"{file}: ok: {counted(len(book.codes), 'code')}, {counted(rules, 'rule')}", file=sys.stderr)
 
 
 @app.command()

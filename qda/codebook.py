@@ -61,6 +61,9 @@ class Codebook:
     codes: dict[str, Code] = field(default_factory=dict)
     version: str = "1"
     path: str | None = None
+    #: What validation found that is not an error but will not work as written (a pattern
+    #: word the tokenizer splits, which never matches), for `qda codebook check` to show.
+    warnings: list[Problem] = field(default_factory=list, compare=False, repr=False)
 
     def lineage(self, code_id: str) -> list[Code]:
         """The code's ancestors from the root down to the code itself."""
@@ -242,6 +245,7 @@ class _Validator:
     def __init__(self, filename: str):
         self.filename = filename
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def problem(self, node: yaml.Node | None, field: str, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else None
@@ -298,7 +302,8 @@ class _Validator:
         if self.problems:
             # in file order, as the researcher reads the codebook (parents are checked last)
             raise CodebookError(sorted(self.problems, key=lambda p: p.line or 0))
-        return Codebook(name=name or "", codes=codes, version=version or "1", path=self.filename)
+        return Codebook(name=name or "", codes=codes, version=version or "1", path=self.filename,
+                        warnings=self.warnings)
 
     def code(self, node, field: str, rule_ids: set[str]) -> Code | None:
         items = self.mapping(node, field, _CODE_FIELDS)
@@ -395,7 +400,10 @@ class _Validator:
         if message:
             self.problem(value_node, f"{field}.{kind}", message)
             return None
-        return kind, patterns.normalise(kind, value)
+        value = patterns.normalise(kind, value)
+        for message in patterns.split_words(kind, value):
+            self.warnings.append(Problem(self.filename, value_node.start_mark.line + 1, f"{field}.{kind}", message))
+        return kind, value
 
     def rule_options(self, items: dict, field: str) -> dict[str, Any]:
         """The rule's options that are given, as Rule keyword arguments."""

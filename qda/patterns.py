@@ -7,6 +7,7 @@ must have, so a sentence lacking them is skipped without parsing.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from typing import Any
@@ -99,6 +100,49 @@ def _yaml_booleans(value: Any) -> str:
             if any(isinstance(v, bool) for v in (values if isinstance(values, list) else [values])):
                 return f"token {i + 1}, {attr}"
     return ""
+
+
+def split_words(kind: str, value: Any) -> list[str]:
+    """Why some words of a token or dependency pattern can never match: the tokenizer never
+    makes them one token ("mum's" is "mum" and "'s", "can't" is "ca" and "n't"), so a token
+    spec that asks for one matches nothing. One message per such word, naming the token."""
+    if kind == "phrases":
+        return []  # phrases are tokenized as the text is
+    tokens = value if kind == "pattern" else [node.get("RIGHT_ATTRS", {}) for node in value]
+    found = []
+    for i, token in enumerate(tokens):
+        for attr in _WORD_ATTRS:
+            spec = token.get(attr)
+            words = [spec] if isinstance(spec, str) else spec.get("IN", []) if isinstance(spec, dict) else []
+            for word in (w for w in words if isinstance(w, str)):
+                pieces = _pieces(word)
+                if pieces is not None:
+                    tokens_of_it = ", ".join(f"{{{attr}: {json.dumps(p)}}}" for p in pieces)
+                    found.append(f'token {i + 1}, {attr} "{word}" never matches: the tokenizer splits it, so '
+                                 f'match its parts as tokens of their own: {tokens_of_it}')
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _pieces(word: str) -> tuple[str, ...] | None:
+    """The tokens English tokenization makes of `word`, or None when it stays one token (a
+    clitic such as "'ve", "'m" or "n't" counts as one: it is a token after a word, as in
+    "we've", "I'm", "don't")."""
+    split = tuple(t.text for t in _tokenizer()(word))
+    if len(split) <= 1:
+        return None
+    if word[:1] in "'\u2019" or word.startswith("n't"):
+        for host in ("we", "i", "do"):
+            if tuple(t.text for t in _tokenizer()(host + word))[1:] == (word,):
+                return None
+    return split
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    import spacy
+
+    return spacy.blank("en").tokenizer
 
 
 def needs_parse(kind: str, value: Any) -> bool:

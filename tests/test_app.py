@@ -201,6 +201,10 @@ def test_codebook_edit_validate_save_and_bad_uploads(home, study):
     editor.set_value("name: Broken\ncodes:\n  - id: Bad Id\n").run()
     button(at, "Validate").click().run()
     assert "codebook has" in at.error[0].value and "Bad Id" in at.error[0].value
+    editor.set_value('codes:\n  - id: a\n    name: A\n    rules:\n      - pattern: [{LOWER: "mum\'s"}]\n').run()
+    button(at, "Validate").click().run()
+    assert "Valid: 1 code, 1 rule" in at.success[0].value
+    assert 'LOWER "mum\'s" never matches' in at.warning[0].value
     button(at, "Save as the project's codebook").click().run()
     assert at.error  # refused; the project keeps its codebook
     with Project.open(study) as p:

@@ -464,6 +464,20 @@ def test_codebook_check_ok():
     assert "ok: 9 codes" in result.stderr
 
 
+def test_codebook_check_warns_of_a_pattern_word_that_never_matches_and_exits_0(tmp_path, monkeypatch, run_main):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "book.yaml").write_text(
+        "codes:\n  - id: a\n    name: A\n    rules:\n      - id: a.r\n"
+        "        pattern: [{LOWER: \"can't\"}, {LOWER: cope}]\n",
+        encoding="utf-8",
+    )
+    code, _, stderr = run_main("codebook", "check", "book.yaml")
+    assert code == 0
+    assert "warning: book.yaml:6: codes[a].rules[0](a.r).pattern: token 1, LOWER \"can't\" never matches" in stderr
+    assert '{LOWER: "ca"}, {LOWER: "n\'t"}' in stderr
+    assert "book.yaml: ok: 1 code, 1 rule" in stderr
+
+
 def test_codebook_check_bad_exits_1_with_line_numbers(tmp_path, monkeypatch, run_main):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.yaml").write_text(

@@ -837,3 +837,28 @@ def test_unquoted_yaml_boolean_in_a_pattern_is_explained():
     """)
     assert problem.line == 5
     assert "quote" in problem.message and "on" in problem.message
+
+
+def test_a_pattern_word_the_tokenizer_splits_is_a_warning_naming_its_line_and_parts():
+    # "Mum's" is two tokens, "Mum" and "'s", so {LOWER: "mum's"} matches nothing: the rule
+    # loads (an older codebook keeps working) but the check says why it will not match.
+    book = parse_codebook(yaml_text("""
+        codes:
+          - id: a
+            name: A
+            rules:
+              - id: a.words
+                pattern: [{LOWER: in}, {LOWER: {IN: [her, "mum's"]}}, {LEMMA: word}]
+              - id: a.clitic
+                pattern: [{LOWER: we}, {LOWER: "'ve"}, {LOWER: {IN: [ca, could]}}, {LOWER: "n't"}]
+    """), "book.yaml")
+    (warning,) = book.warnings
+    assert (warning.file, warning.line) == ("book.yaml", 6)
+    assert warning.field == "codes[a].rules[0](a.words).pattern"
+    assert warning.message.startswith('token 2, LOWER "mum\'s" never matches')
+    assert '{LOWER: "mum"}, {LOWER: "\'s"}' in warning.message
+
+
+def test_the_sample_codebook_has_no_pattern_word_that_never_matches(ccin):
+    assert ccin.warnings == []
+

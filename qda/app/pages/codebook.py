@@ -11,6 +11,7 @@ import streamlit as st
 from qda.app import state
 from qda.codebook import codebook_yaml, parse_codebook
 from qda.errors import CodebookError, QdaError
+from qda.wording import counted
 
 st.title("Codebook")
 project = state.require_project()
@@ -33,7 +34,10 @@ check, save = st.columns(2)
 if check.button("Validate", icon=":material/rule:"):
     try:
         found = parse_codebook(text, "the editor")
-        st.success(f"Valid: {len(found.codes)} codes, {sum(len(c.rules) for c in found.codes.values())} rules")
+        st.success(f"Valid: {counted(len(found.codes), 'code')}, "
+                   f"{counted(sum(len(c.rules) for c in found.codes.values()), 'rule')}")
+        for warning in found.warnings:
+            st.warning(str(warning))
     except CodebookError as exc:
         st.error(str(exc))
 if save.button("Save as the project's codebook", type="primary", icon=":material/save:"):
