@@ -76,12 +76,13 @@ def code(
 @codebook_app.command("check")
 def codebook_check(file: Path = typer.Argument(..., help="Codebook YAML file.")) -> None:
     """Validate a codebook and summarise it."""
-    from .codebook import load_codebook
+    from .codebook import load_codebook, pattern_warnings
+    from .nlp import lemma_of
     from .wording import counted
 
     book = load_codebook(file)
     rules = sum(len(c.rules) for c in book.codes.values())
-    for warning in book.warnings:
+    for warning in pattern_warnings(book, lemma_of):
         print(f"warning: {warning}", file=sys.stderr)
     print(f"{file}: ok: {counted(len(book.codes), 'code')}, {counted(rules, 'rule')}", file=sys.stderr)
 

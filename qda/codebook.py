@@ -10,7 +10,7 @@ import io
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -40,6 +40,9 @@ class Rule:
     #: list of weak words that only count with another rule's ("meeting" and "report" are not
     #: two reasons for inter-agency working).
     once: bool = False
+    #: Where the rule's phrases or pattern start in the codebook file, for messages; not part
+    #: of what the rule is (nor of a model's `rules_signature`).
+    line: int | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,6 @@ class Codebook:
     codes: dict[str, Code] = field(default_factory=dict)
     version: str = "1"
     path: str | None = None
-    #: What validation found that is not an error but will not work as written (a pattern
-    #: word the tokenizer splits, which never matches), for `qda codebook check` to show.
-    warnings: list[Problem] = field(default_factory=list, compare=False, repr=False)
 
     def lineage(self, code_id: str) -> list[Code]:
         """The code's ancestors from the root down to the code itself."""
@@ -208,6 +208,20 @@ def parse_codebook(text: str, filename: str = "<codebook>") -> Codebook:
     return _Validator(filename).codebook(root)
 
 
+def pattern_warnings(book: Codebook, lemma: Callable[[str], str] | None = None) -> list[Problem]:
+    """What will not work as written though it is valid: pattern words that never match
+    (`qda.patterns.unmatchable_words`; with `lemma`, qda's lemma of a word, also LEMMA
+    values whose word has another lemma). For `qda codebook check` and the app's Validate:
+    the lemma check needs the spaCy pipeline, too slow to load for every codebook read."""
+    found = []
+    for code in book.codes.values():
+        for i, rule in enumerate(code.rules):
+            for message in patterns.unmatchable_words(rule.kind, rule.value, lemma):
+                found.append(Problem(book.path or "<codebook>", rule.line,
+                                     f"codes[{code.id}].rules[{i}]({rule.id}).{rule.kind}", message))
+    return found
+
+
 def _yaml_syntax_problem(exc: yaml.YAMLError, filename: str) -> Problem:
     """The YAML syntax error as a Problem on the line to fix (see _OPENED_IN_YAML)."""
     problem_mark = getattr(exc, "problem_mark", None)
@@ -245,7 +259,6 @@ class _Validator:
     def __init__(self, filename: str):
         self.filename = filename
         self.problems: list[Problem] = []
-        self.warnings: list[Problem] = []
 
     def problem(self, node: yaml.Node | None, field: str, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else None
@@ -302,8 +315,7 @@ class _Validator:
         if self.problems:
             # in file order, as the researcher reads the codebook (parents are checked last)
             raise CodebookError(sorted(self.problems, key=lambda p: p.line or 0))
-        return Codebook(name=name or "", codes=codes, version=version or "1", path=self.filename,
-                        warnings=self.warnings)
+        return Codebook(name=name or "", codes=codes, version=version or "1", path=self.filename)
 
     def code(self, node, field: str, rule_ids: set[str]) -> Code | None:
         items = self.mapping(node, field, _CODE_FIELDS)
@@ -371,7 +383,7 @@ class _Validator:
         if rule_id is None or matcher is None:
             return None
         kind, value = matcher
-        return Rule(id=rule_id, kind=kind, value=value, **options)
+        return Rule(id=rule_id, kind=kind, value=value, line=items[kind][1].start_mark.line + 1, **options)
 
     def rule_id(self, node, items: dict, field: str, default: str, rule_ids: set[str]) -> str | None:
         """The rule's own id or `default`, noted in `rule_ids`; None if it is not text."""
@@ -400,10 +412,7 @@ class _Validator:
         if message:
             self.problem(value_node, f"{field}.{kind}", message)
             return None
-        value = patterns.normalise(kind, value)
-        for message in patterns.split_words(kind, value):
-            self.warnings.append(Problem(self.filename, value_node.start_mark.line + 1, f"{field}.{kind}", message))
-        return kind, value
+        return kind, patterns.normalise(kind, value)
 
     def rule_options(self, items: dict, field: str) -> dict[str, Any]:
         """The rule's options that are given, as Rule keyword arguments."""

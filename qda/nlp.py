@@ -261,6 +261,11 @@ def _lexicon() -> tuple[frozenset[str], LookupLemmatizer]:
     return frozenset(words), lemmatizer
 
 
+def lemma_of(word: str) -> str:
+    """qda's lemma of a word on its own (the lookup lemma every token gets, lower-cased)."""
+    return _lexicon()[1].lemma(word.casefold())
+
+
 def is_english_word(word: str) -> bool:
     """True for an ordinary English word (a stop word, or a word or inflection the
     pipeline's lemma tables know): how to tell "Funny" or "Having" at the start of a

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 # Token attributes the tokenizer and qda's lookup lemmas provide; anything else
 # (POS, TAG, DEP, MORPH, ENT_TYPE...) needs the tagger or parser.
@@ -102,12 +102,13 @@ def _yaml_booleans(value: Any) -> str:
     return ""
 
 
-def split_words(kind: str, value: Any) -> list[str]:
-    """Why some words of a token or dependency pattern can never match: the tokenizer never
-    makes them one token ("mum's" is "mum" and "'s", "can't" is "ca" and "n't"), so a token
-    spec that asks for one matches nothing. One message per such word, naming the token."""
+def unmatchable_words(kind: str, value: Any, lemma: Callable[[str], str] | None = None) -> list[str]:
+    """Why some words of a token or dependency pattern never match what they say: the
+    tokenizer never makes them one token ("mum's" is "mum" and "'s", "can't" is "ca" and
+    "n't"), or, given `lemma` (qda's lemma of a word), a LEMMA value is not its own word's
+    lemma ({LEMMA: left} misses "left", whose lemma is "leave"). One message per word."""
     if kind == "phrases":
-        return []  # phrases are tokenized as the text is
+        return []  # phrases are tokenized and lemmatised as the text is
     tokens = value if kind == "pattern" else [node.get("RIGHT_ATTRS", {}) for node in value]
     found = []
     for i, token in enumerate(tokens):
@@ -120,6 +121,9 @@ def split_words(kind: str, value: Any) -> list[str]:
                     tokens_of_it = ", ".join(f"{{{attr}: {json.dumps(p)}}}" for p in pieces)
                     found.append(f'token {i + 1}, {attr} "{word}" never matches: the tokenizer splits it, so '
                                  f'match its parts as tokens of their own: {tokens_of_it}')
+                elif attr == "LEMMA" and lemma is not None and lemma(word) != word:
+                    found.append(f'token {i + 1}, LEMMA "{word}" does not match the word "{word}", whose lemma is '
+                                 f'"{lemma(word)}": write {{LOWER: {json.dumps(word)}}} for the word, or its lemma')
     return found
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from qda.codebook import Code, Codebook, Rule, load_codebook, parse_codebook
+from qda.codebook import Code, Codebook, Rule, load_codebook, parse_codebook, pattern_warnings
 from qda.errors import CodebookError, Problem, QdaError
+from qda.nlp import lemma_of
 
 CCIN = Path(__file__).resolve().parent.parent / "codebooks" / "ccin.yaml"
 
@@ -839,9 +840,10 @@ def test_unquoted_yaml_boolean_in_a_pattern_is_explained():
     assert "quote" in problem.message and "on" in problem.message
 
 
-def test_a_pattern_word_the_tokenizer_splits_is_a_warning_naming_its_line_and_parts():
-    # "Mum's" is two tokens, "Mum" and "'s", so {LOWER: "mum's"} matches nothing: the rule
-    # loads (an older codebook keeps working) but the check says why it will not match.
+def test_a_pattern_word_that_never_matches_is_a_warning_naming_its_line_and_the_fix():
+    # "Mum's" is two tokens, "Mum" and "'s", so {LOWER: "mum's"} matches nothing; and "left"
+    # is lemmatised "leave", so {LEMMA: left} misses it. The rules load (an older codebook
+    # keeps working); `qda codebook check` says why they will not match.
     book = parse_codebook(yaml_text("""
         codes:
           - id: a
@@ -851,14 +853,40 @@ def test_a_pattern_word_the_tokenizer_splits_is_a_warning_naming_its_line_and_pa
                 pattern: [{LOWER: in}, {LOWER: {IN: [her, "mum's"]}}, {LEMMA: word}]
               - id: a.clitic
                 pattern: [{LOWER: we}, {LOWER: "'ve"}, {LOWER: {IN: [ca, could]}}, {LOWER: "n't"}]
+              - id: a.left
+                pattern: [{LEMMA: {IN: [leave, left]}}, {LOWER: alone}]
     """), "book.yaml")
-    (warning,) = book.warnings
-    assert (warning.file, warning.line) == ("book.yaml", 6)
-    assert warning.field == "codes[a].rules[0](a.words).pattern"
-    assert warning.message.startswith('token 2, LOWER "mum\'s" never matches')
-    assert '{LOWER: "mum"}, {LOWER: "\'s"}' in warning.message
+    split, = pattern_warnings(book)  # without lemmas, only what the tokenizer does
+    assert (split.file, split.line) == ("book.yaml", 6)
+    assert split.field == "codes[a].rules[0](a.words).pattern"
+    assert split.message.startswith('token 2, LOWER "mum\'s" never matches')
+    assert '{LOWER: "mum"}, {LOWER: "\'s"}' in split.message
+    split_again, lemma = pattern_warnings(book, lemma_of)
+    assert split_again == split
+    assert (lemma.line, lemma.field) == (10, "codes[a].rules[2](a.left).pattern")
+    assert lemma.message.startswith('token 1, LEMMA "left" does not match the word "left", whose lemma is "leave"')
+
+
+def test_a_rule_s_line_is_not_part_of_what_the_rule_is():
+    # moving a rule in the file must not change it (nor a model's rules_signature)
+    one = parse_codebook(yaml_text("""
+        codes:
+          - id: a
+            name: A
+            rules:
+              - phrases: [x]
+    """))
+    two = parse_codebook("\n\n" + yaml_text("""
+        codes:
+          - id: a
+            name: A
+            rules:
+              - phrases: [x]
+    """))
+    assert one.codes["a"].rules[0].line == 5 and two.codes["a"].rules[0].line == 7
+    assert one.codes["a"].rules == two.codes["a"].rules
+    assert repr(one.codes["a"].rules) == repr(two.codes["a"].rules)
 
 
 def test_the_sample_codebook_has_no_pattern_word_that_never_matches(ccin):
-    assert ccin.warnings == []
-
+    assert pattern_warnings(ccin, lemma_of) == []

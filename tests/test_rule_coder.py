@@ -598,6 +598,13 @@ def test_ccin_rule_coder_skips_sentences_without_anchors(ccin, nlp, needs_parse)
     ("oversight", "It was a bit of an oversight by admin, the letter went to her old address.", False),
     ("oversight", "Sorry, slight oversight, I didn't bring the consent form.", False),
     ("oversight", "There's proper management oversight of CiN now.", True),
+    # pattern words the tokenizer splits or the lemmatiser changes, written as they are read
+    ("drift", "Honestly, I can't tell you what's changed in two years.", True),
+    ("drift", "That family's been known to us for six years, on and off.", True),
+    ("relational", "We wrote the plan in the family's own words.", True),
+    ("relational", "Mum wrote her own bit about the evenings.", True),
+    ("interagency", "Housing have been brilliant with the repairs.", True),
+    ("fear_coercion", "She'd gone white as a sheet at the word conference.", True),
     # relationships other than the worker's with a family; a culture grown in a lab
     ("relational", "Mum's relationship with her new partner is what worries me most.", False),
     ("relational", "The twins have a lovely relationship with each other.", False),

@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from qda.app import state
-from qda.codebook import codebook_yaml, parse_codebook
+from qda.codebook import codebook_yaml, parse_codebook, pattern_warnings
 from qda.errors import CodebookError, QdaError
+from qda.nlp import lemma_of
 from qda.wording import counted
 
 st.title("Codebook")
@@ -36,7 +37,7 @@ if check.button("Validate", icon=":material/rule:"):
         found = parse_codebook(text, "the editor")
         st.success(f"Valid: {counted(len(found.codes), 'code')}, "
                    f"{counted(sum(len(c.rules) for c in found.codes.values()), 'rule')}")
-        for warning in found.warnings:
+        for warning in pattern_warnings(found, lemma_of):
             st.warning(str(warning))
     except CodebookError as exc:
         st.error(str(exc))
