@@ -268,6 +268,9 @@ LITERAL = [
     "The girls share a room, and the eldest has the top bunk in the CP review house.",
     "The stress levels in that family were through the roof at conference.",
     "My caseload went through the roof after the restructure, with two new CP plans.",
+    # a meeting where a matter came up; a building a thing went up to
+    "It came up in the CP meeting again, the same worry.",
+    "It went up to the CP building on the hill, by courier.",
 ]
 
 

@@ -118,7 +118,7 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
         if lemma == "under" and _opens_sentence(token):
             return None  # "Under CiN, parents couldn't have told you why we were there": the regime
         for target in _position_objects(token) or _pointer_after(token):
-            if lemma in ("under", "over") and target.lemma_ in FILED_UNDER:
+            if lemma in ("under", "over") and _named(target, FILED_UNDER):
                 continue
             if lemma == "over" and target.lemma_ in CROSSED:
                 if token.head.lemma_ == "sit" or any(c.lower_ in DEGREES for c in token.children):
@@ -151,7 +151,7 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
     if lemma in VERTICAL_VERBS and token.pos_ == "VERB":
         if any((c.dep_ == "prt" and c.lower_ == "off") or c.lower_ == "apart" for c in token.children):
             return None  # "if CP conferences drop off": fewer of them; "the doorstep's falling apart"
-        if any(t.lemma_ in ROOMS for t in _destinations(token)):
+        if any(_named(t, ROOMS) for t in _destinations(token)):
             return None  # "she climbed the ladder to the top bunk": a real ladder
         targets = _destinations(token) if lemma in DESTINATION_ONLY else _targets(token, token)
         domain = [t for t in targets if _ranked(t)]  # not "CP numbers have been climbing"
@@ -198,7 +198,7 @@ def _named_in_sentence(token: Token, other: Token) -> Token | None:
 
 
 def _judge_end(token: Token) -> tuple[str, list[Token], float] | None:
-    if token.dep_ in ("amod", "compound") and token.head.lemma_ in ROOMS:
+    if token.dep_ in ("amod", "compound") and _named(token.head, ROOMS):
         return None  # "the top bunk", "the top shelf", "the bottom drawer"
     if token.dep_ in ("amod", "compound") and token.head.lemma_ in CATEGORY_RUNGS:
         return "metaphor.end", [token, token.head], 0.85  # "on the top tier", "top-tier stuff"
@@ -283,7 +283,7 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
         return None  # "we drove down to the CiN team": going there
     if verb.lemma_ in ARRIVING and token.lower_ == "up":
         return None  # "dad didn't turn up to the strategy meeting": arriving
-    if any(c.dep_ == "prep" and c.lower_ in ("in", "on") and getattr(_object_of(c), "lemma_", "") in ROOMS
+    if any(c.dep_ == "prep" and c.lower_ in ("in", "on") and _named(_object_of(c), ROOMS)
            for c in token.children):
         return None  # "the assessment was up in the manager's office", "stuck up on the fridge": where a thing is
     if token.lower_ in DIRECTION_WORDS and token.dep_ == "amod":  # "a downward trend in risk"
@@ -305,7 +305,7 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
         return None  # "it's up to the conference chair whether...": whose decision it is
     if domain:  # even coordinated: "up a rung and down a rung"
         held = _object_of(token)
-        if any(t.lemma_ in ROOMS for t in _destinations(verb) + _destinations(token)
+        if any(_named(t, ROOMS) for t in _destinations(verb) + _destinations(token)
                + (_destinations(held) if held is not None else [])):
             return None  # "he went up the ladder to the loft": a real ladder
         if _reads(verb, token):
@@ -335,7 +335,7 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
     if literal_object:
         return None
     if verb.lemma_ in STEP_VERBS:
-        if any(t.lemma_ in PHYSICAL for t in _places(verb) + _places(token)):
+        if any(_named(t, PHYSICAL) for t in _places(verb) + _places(token)):
             return None  # "a big step down from the back door": a stair
         stepping = _subject(verb)
         alone = verb.lemma_ == "step" and not any(c.dep_ == "dobj" for c in verb.children)
@@ -359,7 +359,7 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
     if verb.lemma_ == "go" and token.lower_ == "down" and any(c.lower_ in ("well", "badly") for c in verb.children):
         return None  # "it's gone down well": how it was received
     raised = verb.lemma_ == "come" and any(c.dep_ == "prep" and c.lower_ in ("in", "at", "during")
-                                           and getattr(_object_of(c), "lemma_", "") in TALK
+                                           and _named(_object_of(c), TALK)
                                            for c in (*verb.children, *token.children))
     if verb.lemma_ == "come" and token.lower_ == "up" and (raised or not returning):
         return None  # "if it came up at all", "it came up in supervision again": it arose, in talk
@@ -372,7 +372,8 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
     if moved is not None and verb.lemma_ in CASE_MOVERS and not literal_object and not elsewhere and not topic:
         return "metaphor.direction", [verb, moved, token], 0.7  # "push it back up", "we brought it down at review"
     subject = _antecedent(_subject(verb))  # "the gas bill that's gone up": a bill, not a case
-    if verb.lemma_ in MOTION_VERBS and _is_case(subject):
+    if verb.lemma_ in MOTION_VERBS and _is_case(subject) \
+            and not any(_named(t, ROOMS) for t in _destinations(verb) + _destinations(token)):  # "up to the CP building"
         # "it came back down", "things crept back up": a case or situation, not a person, moves
         return "metaphor.direction", [subject, verb, token], 0.7
     return None
@@ -598,6 +599,12 @@ def _position_objects(token: Token) -> list[Token]:
     return [c for clause in clauses for c in clause.children if c.dep_ in ("dobj", "nsubj", "attr")]
 
 
+def _named(token: Token | None, words: frozenset[str]) -> bool:
+    """The token is one of `words` by its lemma or as written: a noun the lookup lemmas read
+    as a verb keeps its own form ("meeting" is lemmatised "meet", "building" "build")."""
+    return token is not None and (token.lemma_ in words or token.lower_ in words)
+
+
 def _object_of(token: Token) -> Token | None:
     return next((c for c in token.children if c.dep_ in ("pobj", "dobj")), None)
 
@@ -610,11 +617,11 @@ def _of_phrase(noun: Token) -> tuple[Token | None, Token | None]:
 
 def _is_domain(noun: Token, position: bool = False) -> bool:
     """True for a category, plan, level or risk word, or a noun compounded with one."""
-    if noun.lemma_ in ROOMS:
+    if _named(noun, ROOMS):
         return False  # "the child protection office", "the CP room": a place, named for the work
     words = [noun] + [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
     owner = _of_phrase(noun)[1]
-    if owner is not None and owner.lemma_ in PHYSICAL:
+    if _named(owner, PHYSICAL):
         return False  # "the top level of the car park"
     if owner is not None and owner.lemma_ in SCALES and not _literal_paper(owner):
         return True  # "the end of my list", "the back of the queue": a place in a ranking
