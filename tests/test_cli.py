@@ -464,14 +464,18 @@ def test_codebook_check_ok():
     assert "ok: 9 codes" in result.stderr
 
 
-def test_codebook_check_warns_of_a_pattern_word_that_never_matches_and_exits_0(tmp_path, monkeypatch, run_main):
+def check_codebook(tmp_path, monkeypatch, run_main, name: str, text: str) -> tuple[int, str]:
+    """`qda codebook check NAME` on `text`, from the file's folder: (exit code, stderr)."""
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "book.yaml").write_text(
-        "codes:\n  - id: a\n    name: A\n    rules:\n      - id: a.r\n"
-        "        pattern: [{LOWER: \"can't\"}, {LOWER: cope}]\n",
-        encoding="utf-8",
-    )
-    code, _, stderr = run_main("codebook", "check", "book.yaml")
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    code, _, stderr = run_main("codebook", "check", name)
+    return code, stderr
+
+
+def test_codebook_check_warns_of_a_pattern_word_that_never_matches_and_exits_0(tmp_path, monkeypatch, run_main):
+    code, stderr = check_codebook(tmp_path, monkeypatch, run_main, "book.yaml",
+                                  "codes:\n  - id: a\n    name: A\n    rules:\n      - id: a.r\n"
+                                  "        pattern: [{LOWER: \"can't\"}, {LOWER: cope}]\n")
     assert code == 0
     assert "warning: book.yaml:6: codes[a].rules[0](a.r).pattern: token 1, LOWER \"can't\" never matches" in stderr
     assert '{LOWER: "ca"}, {LOWER: "n\'t"}' in stderr
@@ -479,13 +483,9 @@ def test_codebook_check_warns_of_a_pattern_word_that_never_matches_and_exits_0(t
 
 
 def test_codebook_check_bad_exits_1_with_line_numbers(tmp_path, monkeypatch, run_main):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "bad.yaml").write_text(
-        "codes:\n  - id: a\n    name: A\n    rules:\n      - id: a.r\n        phrases: [x]\n"
-        "        confidence: high\n  - id: a\n    name: Again\n",
-        encoding="utf-8",
-    )
-    code, _, stderr = run_main("codebook", "check", "bad.yaml")
+    code, stderr = check_codebook(tmp_path, monkeypatch, run_main, "bad.yaml",
+                                  "codes:\n  - id: a\n    name: A\n    rules:\n      - id: a.r\n        phrases: [x]\n"
+                                  "        confidence: high\n  - id: a\n    name: Again\n")
     assert code == 1
     assert "bad.yaml:7: " in stderr
     assert "(a.r).confidence: must be a number from 0 to 1" in stderr
@@ -494,9 +494,7 @@ def test_codebook_check_bad_exits_1_with_line_numbers(tmp_path, monkeypatch, run
 
 
 def test_codebook_check_yaml_syntax_error(tmp_path, monkeypatch, run_main):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "broken.yaml").write_text("codes:\n  - id: a\n    name: A: B\n", encoding="utf-8")
-    code, _, stderr = run_main("codebook", "check", "broken.yaml")
+    code, stderr = check_codebook(tmp_path, monkeypatch, run_main, "broken.yaml", "codes:\n  - id: a\n    name: A: B\n")
     assert code == 1 and "broken.yaml:3: yaml:" in stderr
 
 
