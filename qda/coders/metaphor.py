@@ -151,7 +151,7 @@ def judge(token: Token) -> tuple[str, list[Token], float] | None:
     if lemma in VERTICAL_VERBS and token.pos_ == "VERB":
         if any((c.dep_ == "prt" and c.lower_ == "off") or c.lower_ == "apart" for c in token.children):
             return None  # "if CP conferences drop off": fewer of them; "the doorstep's falling apart"
-        if any(_named(t, ROOMS) for t in _destinations(token)):
+        if _to_a_place(token):
             return None  # "she climbed the ladder to the top bunk": a real ladder
         targets = _destinations(token) if lemma in DESTINATION_ONLY else _targets(token, token)
         domain = [t for t in targets if _ranked(t)]  # not "CP numbers have been climbing"
@@ -199,7 +199,7 @@ def _named_in_sentence(token: Token, other: Token) -> Token | None:
 
 def _judge_end(token: Token) -> tuple[str, list[Token], float] | None:
     if token.dep_ in ("amod", "compound") and _named(token.head, ROOMS):
-        return None  # "the top bunk", "the top shelf", "the bottom drawer"
+        return None  # "the top bunk", "the top shelf"
     if token.dep_ in ("amod", "compound") and token.head.lemma_ in CATEGORY_RUNGS:
         return "metaphor.end", [token, token.head], 0.85  # "on the top tier", "top-tier stuff"
     if token.dep_ in ("amod", "compound") and token.head.lemma_ == "end":  # "the very top end of CiN"
@@ -304,9 +304,7 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
             c.lower_ == "to" and (t := _object_of(c)) is not None and t.lemma_ not in DOMAIN for c in token.children):
         return None  # "it's up to the conference chair whether...": whose decision it is
     if domain:  # even coordinated: "up a rung and down a rung"
-        held = _object_of(token)
-        if any(_named(t, ROOMS) for t in _destinations(verb) + _destinations(token)
-               + (_destinations(held) if held is not None else [])):
+        if _to_a_place(verb, token, _object_of(token)):
             return None  # "he went up the ladder to the loft": a real ladder
         if _reads(verb, token):
             return None  # "you'd look down the caseload list", "go down the list and tick off": reading it
@@ -372,8 +370,7 @@ def _judge_direction(token: Token) -> tuple[str, list[Token], float] | None:
     if moved is not None and verb.lemma_ in CASE_MOVERS and not literal_object and not elsewhere and not topic:
         return "metaphor.direction", [verb, moved, token], 0.7  # "push it back up", "we brought it down at review"
     subject = _antecedent(_subject(verb))  # "the gas bill that's gone up": a bill, not a case
-    if verb.lemma_ in MOTION_VERBS and _is_case(subject) \
-            and not any(_named(t, ROOMS) for t in _destinations(verb) + _destinations(token)):  # "up to the CP building"
+    if verb.lemma_ in MOTION_VERBS and _is_case(subject) and not _to_a_place(verb, token):  # "up to the CP building"
         # "it came back down", "things crept back up": a case or situation, not a person, moves
         return "metaphor.direction", [subject, verb, token], 0.7
     return None
@@ -576,6 +573,11 @@ def _destinations(token: Token) -> list[Token]:
     """Where a verb puts something: the objects of its to/into phrases."""
     return [target for child in token.children if child.dep_ == "prep" and child.lower_ in DESTINATIONS
             if (target := _object_of(child)) is not None]
+
+
+def _to_a_place(*heads: Token | None) -> bool:
+    """Whether any of these words goes to a room, a building or furniture: "to the loft"."""
+    return any(_named(t, ROOMS) for head in heads if head is not None for t in _destinations(head))
 
 
 def _opens_sentence(token: Token) -> bool:
