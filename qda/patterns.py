@@ -129,7 +129,7 @@ def unmatchable_words(kind: str, value: Any, lemma: Callable[[str], str] | None 
 
 @lru_cache(maxsize=4096)
 def _pieces(word: str) -> tuple[str, ...] | None:
-    """The tokens English tokenization makes of `word`, or None when it stays one token (a
+    """The tokens the tokenizer makes of `word`, or None when it stays one token (a
     clitic such as "'ve", "'m" or "n't" counts as one: it is a token after a word, as in
     "we've", "I'm", "don't")."""
     split = tuple(t.text for t in _tokenizer()(word))
@@ -142,11 +142,12 @@ def _pieces(word: str) -> tuple[str, ...] | None:
     return split
 
 
-@lru_cache(maxsize=1)
 def _tokenizer():
-    import spacy
+    """The tokenizer that reads transcripts (qda's pipeline, with its own suffix rule), so
+    the check splits words exactly as coding will."""
+    from .nlp import load
 
-    return spacy.blank("en").tokenizer
+    return load().tokenizer
 
 
 def needs_parse(kind: str, value: Any) -> bool:
